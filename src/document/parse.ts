@@ -1,0 +1,87 @@
+// Reading untrusted project files: JSON syntax, then migration, then the schema. Every error
+// names the place: line and column for syntax, a JSON path for structure.
+import type { z } from 'zod';
+import { NetloomError } from '../util/errors.ts';
+import { migrate } from './migrate.ts';
+import type { NetloomDocument } from './schema.ts';
+import { documentSchema } from './schema.ts';
+
+function lineCol(text: string, offset: number): string {
+  let line = 1;
+  let col = 1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      col = 1;
+    } else col++;
+  }
+  return `line ${line}, column ${col}`;
+}
+
+export function jsonPath(path: readonly PropertyKey[]): string {
+  return path.length === 0
+    ? '(top level)'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '');
+}
+
+function describeIssue(issue: z.core.$ZodIssue, doc: unknown): string {
+  // Name the node/edge by id when the path goes through one, so the user can find it.
+  const [list, index] = issue.path;
+  let where = jsonPath(issue.path);
+  if ((list === 'nodes' || list === 'edges') && typeof index === 'number' && typeof doc === 'object' && doc) {
+    const item = (doc as Record<string, unknown[]>)[list]?.[index];
+    const itemId =
+      typeof item === 'object' && item && 'id' in item ? (item as { id: unknown }).id : undefined;
+    if (typeof itemId === 'string') where += ` (${list === 'nodes' ? 'node' : 'edge'} "${itemId}")`;
+  }
+  return `${where}: ${issue.message}`;
+}
+
+/** Validates an already-parsed JSON value as a project document. */
+export function parseDocumentValue(value: unknown, file = '<document>'): NetloomDocument {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new NetloomError('invalid-file', `${file}: a project file is a JSON object`, { path: file });
+  }
+  const obj = value as Record<string, unknown>;
+  if (obj['format'] !== undefined && obj['format'] !== 'netloom') {
+    throw new NetloomError(
+      'invalid-file',
+      `${file}: not a Netloom project ("format" is ${JSON.stringify(obj['format'])})`,
+      {
+        path: `${file}#/format`,
+      },
+    );
+  }
+  const migrated = migrate(obj, file);
+  const result = documentSchema.safeParse(migrated);
+  if (!result.success) {
+    const lines = result.error.issues.slice(0, 5).map((i) => describeIssue(i, migrated));
+    const more = result.error.issues.length > 5 ? `\n(and ${result.error.issues.length - 5} more)` : '';
+    const first = result.error.issues[0];
+    throw new NetloomError('invalid-file', `${file}: ${lines.join('\n')}${more}`, {
+      path: `${file}#/${(first?.path ?? []).join('/')}`,
+    });
+  }
+  return result.data;
+}
+
+/** Parses project-file text. Throws NetloomError naming the place of the first problem. */
+export function parseDocument(text: string, file = '<document>'): NetloomDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const m = /position (\d+)/.exec(msg);
+    const where = m ? ` at ${lineCol(text, Number(m[1]))}` : '';
+    throw new NetloomError('invalid-file', `${file}: not valid JSON${where} (${msg})`, { path: file });
+  }
+  return parseDocumentValue(value, file);
+}
+
+export function serializeDocument(doc: NetloomDocument): string {
+  return JSON.stringify(doc, null, 2) + '\n';
+}

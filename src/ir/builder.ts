@@ -1,0 +1,171 @@
+// Builds an IR graph op by op, inferring each output's type as the op is added, so a shape that
+// does not fit is caught at the op that causes it and blamed on the node being lowered.
+import type {
+  Attrs,
+  ConstTensor,
+  DType,
+  Graph,
+  GraphInput,
+  GraphOutput,
+  InitSpec,
+  Op,
+  Shape,
+  TensorType,
+  Value,
+  Weight,
+  WeightRole,
+} from './types.ts';
+import { numel } from './types.ts';
+import { opRow } from './ops/registry.ts';
+import type { OpInferArgs } from './ops/op-row.ts';
+import { LayerError } from '../util/errors.ts';
+
+export interface StateUpdate {
+  /** The state weight (e.g. BatchNorm running mean) and the value holding its next contents. */
+  readonly weight: string;
+  readonly value: string;
+}
+
+export interface BuiltGraph extends Graph {
+  /** Training-mode lowering only: how each state weight changes after a forward pass. */
+  readonly stateUpdates: readonly StateUpdate[];
+  /** FLOPs of each op, by op id. */
+  readonly opFlops: ReadonlyMap<string, number>;
+}
+
+export class GraphBuilder {
+  private readonly values = new Map<string, Value>();
+  private readonly ops: Op[] = [];
+  private readonly inputs: GraphInput[] = [];
+  private readonly outputs: GraphOutput[] = [];
+  private readonly weights: Weight[] = [];
+  private readonly constants = new Map<string, ConstTensor>();
+  private readonly stateUpdates: StateUpdate[] = [];
+  private readonly opFlops = new Map<string, number>();
+  /** Value ids in creation order, so a rollback knows what came after a mark. */
+  private readonly valueOrder: string[] = [];
+  private counter = 0;
+  /** The document node being lowered; every op and value created is tagged with it. */
+  node = '';
+
+  type(id: string): TensorType {
+    const v = this.values.get(id);
+    if (!v) throw new Error(`unknown IR value ${id}`);
+    return v;
+  }
+
+  constValue(id: string): ConstTensor | undefined {
+    return this.constants.get(id);
+  }
+
+  private fresh(hint: string): string {
+    this.counter += 1;
+    return `${this.node || 'graph'}/${hint}_${this.counter}`;
+  }
+
+  private define(id: string, t: TensorType): string {
+    if (this.values.has(id)) throw new Error(`IR value ${id} defined twice`);
+    this.values.set(id, { id, shape: t.shape, dtype: t.dtype });
+    this.valueOrder.push(id);
+    return id;
+  }
+
+  /** Adds an op; returns its outputs' ids. Throws LayerError (with the op's message) on misfit. */
+  op(type: string, inputs: readonly string[], attrs: Attrs = {}, outputCount?: number): string[] {
+    const row = opRow(type);
+    if (!row) throw new Error(`op ${type} has no row in the IR op registry`);
+    for (const name of Object.keys(attrs)) {
+      if (!(name in row.attrs)) throw new Error(`op ${type} has no attribute ${name}`);
+    }
+    const args: OpInferArgs = {
+      inputs: inputs.map((id) => (id === '' ? undefined : this.type(id))),
+      consts: inputs.map((id) => (id === '' ? undefined : this.constants.get(id))),
+      attrs,
+    };
+    const types = row.infer(args);
+    const n = outputCount ?? types.length;
+    if (types.length < n) throw new Error(`op ${type} infers ${types.length} outputs, ${n} asked for`);
+    const outputs = types.slice(0, n).map((t) => this.define(this.fresh(type.toLowerCase()), t));
+    const id = this.fresh(`op_${type}`);
+    this.ops.push({ id, type, inputs: [...inputs], outputs, attrs, node: this.node });
+    const outTypes = types.slice(0, n);
+    const flops = row.flops ? row.flops(args, outTypes) : outTypes.reduce((s, t) => s + numel(t.shape), 0);
+    this.opFlops.set(id, flops);
+    return outputs;
+  }
+
+  op1(type: string, inputs: readonly string[], attrs: Attrs = {}): string {
+    return this.op(type, inputs, attrs, 1)[0]!;
+  }
+
+  constant(data: Float32Array | BigInt64Array | Uint8Array, shape: Shape, hint = 'const'): string {
+    const dtype: DType =
+      data instanceof BigInt64Array ? 'int64' : data instanceof Uint8Array ? 'bool' : 'float32';
+    if (data.length !== numel(shape))
+      throw new Error(`constant ${hint}: ${data.length} values for shape ${shape}`);
+    const id = this.define(this.fresh(hint), { shape, dtype });
+    this.constants.set(id, { shape, dtype, data });
+    return id;
+  }
+
+  weight(name: string, shape: Shape, init: InitSpec, role: WeightRole = 'param'): string {
+    const id = `${this.node}.${name}`;
+    if (shape.some((d) => !Number.isInteger(d) || d <= 0)) {
+      throw new LayerError(`weight ${name} would have shape [${shape.join(', ')}]`);
+    }
+    this.define(id, { shape, dtype: 'float32' });
+    this.weights.push({ id, node: this.node, name, shape, dtype: 'float32', role, init });
+    return id;
+  }
+
+  graphInput(name: string, t: TensorType, batched: boolean): string {
+    const id = this.define(name, t);
+    this.inputs.push({ value: id, name, node: this.node, batched });
+    return id;
+  }
+
+  graphOutput(name: string, value: string, role: GraphOutput['role']): void {
+    this.outputs.push({ value, name, node: this.node, role });
+  }
+
+  stateUpdate(weight: string, value: string): void {
+    this.stateUpdates.push({ weight, value });
+  }
+
+  /** Remembers how far the graph has grown, so a failed node can be rolled back. */
+  mark(): { ops: number; weights: number; inputs: number; outputs: number; updates: number; values: number } {
+    return {
+      ops: this.ops.length,
+      weights: this.weights.length,
+      inputs: this.inputs.length,
+      outputs: this.outputs.length,
+      updates: this.stateUpdates.length,
+      values: this.valueOrder.length,
+    };
+  }
+
+  rollback(m: ReturnType<GraphBuilder['mark']>): void {
+    for (const op of this.ops.splice(m.ops)) this.opFlops.delete(op.id);
+    this.weights.splice(m.weights);
+    this.inputs.splice(m.inputs);
+    this.outputs.splice(m.outputs);
+    this.stateUpdates.splice(m.updates);
+    for (const id of this.valueOrder.splice(m.values)) {
+      this.values.delete(id);
+      this.constants.delete(id);
+    }
+  }
+
+  build(): BuiltGraph {
+    return {
+      values: this.values,
+      ops: this.ops,
+      inputs: this.inputs,
+      outputs: this.outputs,
+      weights: this.weights,
+      constants: this.constants,
+      stateUpdates: this.stateUpdates,
+      opFlops: this.opFlops,
+    };
+  }
+}

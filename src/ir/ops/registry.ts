@@ -1,0 +1,31 @@
+// The explicit table of IR ops (no import side effects): every op the lowering may emit.
+import type { OpRow } from './op-row.ts';
+import { elementwiseOps } from './elementwise.ts';
+import { matmulOps } from './matmul.ts';
+import { shapeOps } from './shape.ts';
+import { reduceOps } from './reduce.ts';
+import { convOps } from './conv.ts';
+import { poolOps } from './pool.ts';
+import { normOps } from './norm.ts';
+import { recurrentOps } from './recurrent.ts';
+import { randomOps } from './random.ts';
+import { resizeOps } from './resize.ts';
+
+export const opRows: readonly OpRow[] = [
+  ...elementwiseOps,
+  ...matmulOps,
+  ...shapeOps,
+  ...reduceOps,
+  ...convOps,
+  ...poolOps,
+  ...normOps,
+  ...recurrentOps,
+  ...randomOps,
+  ...resizeOps,
+];
+
+const byType = new Map(opRows.map((r) => [r.type, r]));
+
+export function opRow(type: string): OpRow | undefined {
+  return byType.get(type);
+}

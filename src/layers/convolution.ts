@@ -1,0 +1,4 @@
+// convolution layers.
+import type { AnyLayerDef } from './layer-def.ts';
+
+export const convolutionLayers: readonly AnyLayerDef[] = [];

@@ -1,0 +1,4 @@
+// merge layers.
+import type { AnyLayerDef } from './layer-def.ts';
+
+export const mergeLayers: readonly AnyLayerDef[] = [];

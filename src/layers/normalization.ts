@@ -1,0 +1,4 @@
+// normalization layers.
+import type { AnyLayerDef } from './layer-def.ts';
+
+export const normalizationLayers: readonly AnyLayerDef[] = [];

@@ -1,0 +1,4 @@
+// recurrent layers.
+import type { AnyLayerDef } from './layer-def.ts';
+
+export const recurrentLayers: readonly AnyLayerDef[] = [];

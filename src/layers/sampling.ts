@@ -1,0 +1,4 @@
+// sampling layers.
+import type { AnyLayerDef } from './layer-def.ts';
+
+export const samplingLayers: readonly AnyLayerDef[] = [];

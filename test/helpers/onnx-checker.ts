@@ -1,0 +1,36 @@
+// The outside judge of our ONNX files: onnx.checker.check_model(full_check=True) from Debian's
+// python3-onnx, run once over many files.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const python = '/usr/bin/python3';
+
+export function checkOnnxFiles(paths: readonly string[]): Record<string, string | null> {
+  if (paths.length === 0) return {};
+  const out = execFileSync(python, [join(import.meta.dirname, '../tools/check_onnx.py'), ...paths], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(out) as Record<string, string | null>;
+}
+
+/** Writes models to a temporary folder and checks them all; returns failures by name. */
+export function checkOnnxModels(models: ReadonlyMap<string, Uint8Array>): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'netloom-check-'));
+  const paths = new Map<string, string>();
+  let i = 0;
+  for (const [name, bytes] of models) {
+    const p = join(dir, `${i++}.onnx`);
+    writeFileSync(p, bytes);
+    paths.set(p, name);
+  }
+  const results = checkOnnxFiles([...paths.keys()]);
+  const failures: Record<string, string> = {};
+  for (const [p, name] of paths) {
+    const r = results[p];
+    if (r !== null) failures[name] = r ?? 'not checked';
+  }
+  return failures;
+}
