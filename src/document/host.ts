@@ -1,0 +1,70 @@
+// The host seam (as Netron's desktop/browser hosts): everything the renderer asks of the
+// platform. The desktop app implements it in its preload over IPC; the browser build implements
+// it with file pickers, downloads and localStorage. Types only: no platform code here.
+
+export interface OpenedFile {
+  /** Full path in the desktop app; the file name in a browser. */
+  readonly path: string;
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface SaveResult {
+  /** Where it was written (desktop), or the download name (browser); undefined if cancelled. */
+  readonly path: string | undefined;
+}
+
+export interface FileFilter {
+  readonly name: string;
+  readonly extensions: readonly string[];
+}
+
+/** Commands the host's native menus send to the renderer. */
+export type MenuCommand =
+  | 'new'
+  | 'open'
+  | 'save'
+  | 'save-as'
+  | 'import-onnx'
+  | 'export-onnx'
+  | 'export-diagram-svg'
+  | 'export-diagram-png'
+  | 'undo'
+  | 'redo'
+  | 'cut'
+  | 'copy'
+  | 'paste'
+  | 'select-all'
+  | 'zoom-in'
+  | 'zoom-out'
+  | 'zoom-fit'
+  | 'toggle-theme'
+  | 'toggle-palette'
+  | 'toggle-inspector'
+  | 'show-shortcuts'
+  | 'about';
+
+export interface Host {
+  readonly kind: 'desktop' | 'browser';
+  /** Asks the user for a file; undefined when cancelled. */
+  openFile(filters: readonly FileFilter[]): Promise<OpenedFile | undefined>;
+  /** Re-opens a recent file (desktop only; the browser keeps no paths). */
+  openPath(path: string): Promise<OpenedFile>;
+  /**
+   * Saves bytes. With a path, writes there (atomically on desktop); without, asks where
+   * (desktop) or downloads under suggestedName (browser).
+   */
+  saveFile(
+    bytes: Uint8Array,
+    opts: { path?: string; suggestedName: string; filters: readonly FileFilter[] },
+  ): Promise<SaveResult>;
+  recentFiles(): Promise<readonly string[]>;
+  /** Window title: file name and an unsaved-changes mark. */
+  setTitle(title: string, dirty: boolean): void;
+  /** Menu commands from the host (desktop menus); returns an unsubscribe function. */
+  onMenuCommand(handler: (cmd: MenuCommand) => void): () => void;
+  /** Files the app was asked to open (command line, file association, drop on the window). */
+  onOpenFile(handler: (file: OpenedFile) => void): () => void;
+  /** The desktop app asks before closing when there are unsaved changes. */
+  setDirty(dirty: boolean): void;
+}
