@@ -10,6 +10,7 @@ import { normOps } from './norm.ts';
 import { recurrentOps } from './recurrent.ts';
 import { randomOps } from './random.ts';
 import { resizeOps } from './resize.ts';
+import { indexingOps } from './indexing.ts';
 
 export const opRows: readonly OpRow[] = [
   ...elementwiseOps,
@@ -22,6 +23,7 @@ export const opRows: readonly OpRow[] = [
   ...recurrentOps,
   ...randomOps,
   ...resizeOps,
+  ...indexingOps,
 ];
 
 const byType = new Map(opRows.map((r) => [r.type, r]));
