@@ -2,6 +2,7 @@
 // names the place: line and column for syntax, a JSON path for structure.
 import type { z } from 'zod';
 import { NetloomError } from '../util/errors.ts';
+import { jsonErrorOffset } from './json-error-offset.ts';
 import { migrate } from './migrate.ts';
 import type { NetloomDocument } from './schema.ts';
 import { documentSchema } from './schema.ts';
@@ -73,11 +74,14 @@ export function parseDocument(text: string, file = '<document>'): NetloomDocumen
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const m = /position (\d+)/.exec(msg);
-    const where = m ? ` at ${lineCol(text, Number(m[1]))}` : '';
-    throw new NetloomError('invalid-file', `${file}: not valid JSON${where} (${msg})`, { path: file });
+  } catch {
+    const offset = jsonErrorOffset(text);
+    const where = offset >= 0 ? ` at ${lineCol(text, offset)}` : '';
+    const found =
+      offset >= 0 && offset < text.length
+        ? `: unexpected ${JSON.stringify(text[offset])}`
+        : ': the text ends too early';
+    throw new NetloomError('invalid-file', `${file}: not valid JSON${where}${found}`, { path: file });
   }
   return parseDocumentValue(value, file);
 }
