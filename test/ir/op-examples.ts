@@ -1,5 +1,12 @@
 // One or more example calls per IR op, for the shape-rule test against onnxruntime.
 import type { DType, Shape } from '../../src/ir/types.ts';
+import { convExamples } from './op-examples/conv.ts';
+import { poolExamples } from './op-examples/pool.ts';
+import { normExamples } from './op-examples/norm.ts';
+import { recurrentExamples } from './op-examples/recurrent.ts';
+import { randomExamples } from './op-examples/random.ts';
+import { resizeExamples } from './op-examples/resize.ts';
+import { indexingExamples } from './op-examples/indexing.ts';
 
 export interface OpExample {
   readonly type: string;
@@ -10,10 +17,14 @@ export interface OpExample {
   readonly outputs?: number;
 }
 
-const f = (...shape: number[]) => ({ shape });
-const i64 = (...shape: number[]) => ({ shape, dtype: 'int64' as const });
-const ints = (...values: number[]) => ({ shape: [values.length], dtype: 'int64' as const, const: values });
-const bool = (...shape: number[]) => ({ shape, dtype: 'bool' as const });
+export const f = (...shape: number[]) => ({ shape });
+export const i64 = (...shape: number[]) => ({ shape, dtype: 'int64' as const });
+export const ints = (...values: number[]) => ({
+  shape: [values.length],
+  dtype: 'int64' as const,
+  const: values,
+});
+export const bool = (...shape: number[]) => ({ shape, dtype: 'bool' as const });
 
 const unary = [
   'Identity',
@@ -43,6 +54,13 @@ const unary = [
 const binary = ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Equal', 'Less', 'Greater'];
 
 export const opExamples: readonly OpExample[] = [
+  ...convExamples,
+  ...poolExamples,
+  ...normExamples,
+  ...recurrentExamples,
+  ...randomExamples,
+  ...resizeExamples,
+  ...indexingExamples,
   ...unary.map((type) => ({ type, inputs: [f(2, 3)] })),
   ...binary.map((type) => ({ type, label: 'broadcast', inputs: [f(2, 1, 4), f(3, 1)] })),
   { type: 'Cast', inputs: [f(2, 3)], attrs: { to: 7 } },

@@ -1,0 +1,4 @@
+// Examples for the op rows in src/ir/ops/resize.ts (run against onnxruntime by op-shapes.test.ts).
+import type { OpExample } from '../op-examples.ts';
+
+export const resizeExamples: readonly OpExample[] = [];
