@@ -51,6 +51,7 @@ export interface LayerContext {
   weight(name: string, shape: Shape, init: InitSpec, role?: WeightRole): string;
   constFloat(values: readonly number[] | Float32Array, shape?: Shape): string;
   constInt(values: readonly number[], shape?: Shape): string;
+  constBool(values: readonly boolean[], shape?: Shape): string;
   graphInput(t: TensorType, batched: boolean): string;
   graphOutput(value: string, role: 'output' | 'loss'): void;
   stateUpdate(weight: string, value: string): void;
@@ -113,6 +114,12 @@ export function makeContext(
         BigInt64Array.from(values, (v) => BigInt(v)),
         shape ?? [values.length],
         'ci',
+      ),
+    constBool: (values, shape) =>
+      b.constant(
+        Uint8Array.from(values, (v) => (v ? 1 : 0)),
+        shape ?? [values.length],
+        'cb',
       ),
     graphInput: (t, batched) => b.graphInput(name, t, batched),
     graphOutput: (v, role) => b.graphOutput(name, v, role),
