@@ -53,6 +53,9 @@ export const flattenLayer = defineLayer({
   lower(ctx, inputs, p) {
     const x = req(inputs, 'x');
     const s = ctx.shape(x);
+    if (s.length < 2) {
+      ctx.fail(`Flatten: ${formatShape(s, true)} has no axes after the batch to flatten`, { port: 'x' });
+    }
     if (p.startDim >= s.length) {
       ctx.fail(
         `Flatten: start axis ${p.startDim} does not exist in ${formatShape(s, true)}; use 1 to ${s.length - 1}`,
