@@ -15,6 +15,7 @@ export function poolOutSize(
   padBegin: number,
   padEnd: number,
   ceil: boolean,
+  op = 'pool',
 ): number {
   const kEff = (k - 1) * dil + 1;
   const span = d + padBegin + padEnd - kEff;
@@ -25,7 +26,7 @@ export function poolOutSize(
   // the size, so such a model cannot run. Layers pad explicitly instead of using ceil_mode.
   if (ceil && (out - 1) * s >= d + padBegin) {
     fail(
-      `ceil_mode: the last window would start in the end padding (input ${d}, kernel ${k}, stride ${s}, pads ${padBegin}/${padEnd}); ONNX and onnxruntime disagree on its size — pad explicitly instead`,
+      `${op}: with ceil_mode the last window would start in the end padding (input ${d}, kernel ${k}, stride ${s}, pads ${padBegin}/${padEnd}); ONNX and onnxruntime disagree on its size — pad explicitly instead`,
     );
   }
   return out;
@@ -62,7 +63,7 @@ function poolInfer(a: OpInferArgs, op: string, withDilation: boolean): TensorTyp
     // VALID → ceil((input - kEff + 1) / stride).
     if (mode === 'SAME_UPPER' || mode === 'SAME_LOWER') return Math.ceil(d / s);
     if (mode === 'VALID') return Math.ceil((d - kEff + 1) / s);
-    return poolOutSize(d, kernel[i]!, s, dilations[i]!, pb[i]!, pe[i]!, ceil);
+    return poolOutSize(d, kernel[i]!, s, dilations[i]!, pb[i]!, pe[i]!, ceil, op);
   });
   out.forEach((d, i) => {
     if (d < 1) {
