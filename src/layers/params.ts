@@ -33,10 +33,13 @@ export function choice<const T extends readonly [string, ...string[]]>(
 /** A fixed-length tuple of ints, e.g. a 2-D kernel size [3, 3]. */
 export function ints(n: number, def: readonly number[], label: string, min = 1) {
   const items = Array.from({ length: n }, () => z.number().int().min(min));
-  return z
+  const schema = z
     .tuple(items as unknown as [z.ZodNumber, ...z.ZodNumber[]])
     .default(def as never)
     .describe(label);
+  // A runtime tuple (fixed length, so forms show n boxes) typed as number[]: zod infers `[]` from a
+  // tuple whose length is only known at run time.
+  return schema as unknown as z.ZodDefault<z.ZodType<number[]>>;
 }
 
 /** A shape without the batch axis, e.g. [1, 28, 28]. */
