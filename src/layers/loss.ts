@@ -1,4 +1,281 @@
-// loss layers.
-import type { AnyLayerDef } from './layer-def.ts';
+// Loss layers: a prediction port `x`, a `target` port and a scalar `loss`. A loss is part of the
+// graph so the trainer finds it (graphOutput role 'loss') and the inference export drops it.
+// Each is composed from differentiable primitives (LogSoftmax, OneHot, Mul, Abs, Where, Reduce*)
+// so the autodiff needs no per-loss backward; numbers follow torch.nn's functional losses.
+import { z } from 'zod';
+import type { Shape } from '../ir/types.ts';
+import { formatShape } from '../ir/types.ts';
+import type { AnyLayerDef, LayerContext } from './layer-def.ts';
+import { defineLayer, req } from './layer-def.ts';
+import { choice, float } from './params.ts';
 
-export const lossLayers: readonly AnyLayerDef[] = [];
+type Reduction = 'mean' | 'sum' | 'batchmean';
+
+const ports = {
+  inputs: [{ name: 'x', label: 'prediction' }, { name: 'target' }],
+  outputs: [{ name: 'loss' }],
+};
+
+function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Float prediction and float target of the same shape (regression-style losses). */
+function elementwiseInputs(
+  ctx: LayerContext,
+  inputs: Readonly<Record<string, string | undefined>>,
+  title: string,
+) {
+  const x = req(inputs, 'x');
+  const t = req(inputs, 'target');
+  const xt = ctx.type(x);
+  const tt = ctx.type(t);
+  if (xt.dtype !== 'float32') ctx.fail(`${title} expects a float prediction; got ${xt.dtype}`, { port: 'x' });
+  if (tt.dtype !== 'float32')
+    ctx.fail(
+      `${title} expects a float target shaped like the prediction; got ${tt.dtype} ${formatShape(tt.shape, true)} — ` +
+        `use CrossEntropy for class indices, or set the target Input's dtype to float32`,
+      { port: 'target' },
+    );
+  if (!sameShape(xt.shape, tt.shape))
+    ctx.fail(
+      `${title} needs prediction and target of the same shape; got ${formatShape(xt.shape, true)} and ${formatShape(tt.shape, true)}`,
+      { port: 'target' },
+    );
+  return { x, t };
+}
+
+/** Reduces an elementwise loss to the scalar torch gives for the reduction. */
+function reduce(ctx: LayerContext, v: string, reduction: Reduction): string {
+  const rank = ctx.shape(v).length;
+  if (reduction === 'mean') return ctx.op('ReduceMean', [v], { keepdims: 0 });
+  if (reduction === 'sum') return ctx.op('ReduceSum', [v], { keepdims: 0 });
+  // batchmean: the sum divided by the batch size, computed at run time so the export stays batch-free.
+  if (rank <= 1) return ctx.op('ReduceMean', [v], { keepdims: 0 });
+  const perExample = ctx.op(
+    'ReduceSum',
+    [v, ctx.constInt(Array.from({ length: rank - 1 }, (_, i) => i + 1))],
+    {
+      keepdims: 0,
+    },
+  );
+  return ctx.op('ReduceMean', [perExample], { keepdims: 0 });
+}
+
+function emit(ctx: LayerContext, loss: string): Record<string, string> {
+  ctx.graphOutput(loss, 'loss');
+  return { loss };
+}
+
+const reduction = choice(['mean', 'sum'], 'mean', 'Reduction over the batch');
+
+export const mseLossLayer = defineLayer({
+  kind: 'MSE',
+  family: 'loss',
+  title: 'MSE loss',
+  description: 'Mean squared error between prediction and target (torch.nn.MSELoss).',
+  params: z.object({ reduction }),
+  ...ports,
+  summary: (p) => p.reduction,
+  lower(ctx, inputs, p) {
+    const { x, t } = elementwiseInputs(ctx, inputs, 'MSE');
+    const d = ctx.op('Sub', [x, t]);
+    return emit(ctx, reduce(ctx, ctx.op('Mul', [d, d]), p.reduction));
+  },
+});
+
+export const l1LossLayer = defineLayer({
+  kind: 'L1',
+  family: 'loss',
+  title: 'L1 loss',
+  description: 'Mean absolute error between prediction and target (torch.nn.L1Loss).',
+  params: z.object({ reduction }),
+  ...ports,
+  summary: (p) => p.reduction,
+  lower(ctx, inputs, p) {
+    const { x, t } = elementwiseInputs(ctx, inputs, 'L1');
+    return emit(ctx, reduce(ctx, ctx.op('Abs', [ctx.op('Sub', [x, t])]), p.reduction));
+  },
+});
+
+export const huberLossLayer = defineLayer({
+  kind: 'Huber',
+  family: 'loss',
+  title: 'Huber loss',
+  description:
+    'Squared error near zero, absolute error beyond delta: robust to outliers (torch.nn.HuberLoss).',
+  params: z.object({
+    delta: z.number().gt(0).default(1).describe('Delta (where squared turns linear)'),
+    reduction,
+  }),
+  ...ports,
+  summary: (p) => `δ=${p.delta}`,
+  lower(ctx, inputs, p) {
+    const { x, t } = elementwiseInputs(ctx, inputs, 'Huber');
+    const a = ctx.op('Abs', [ctx.op('Sub', [x, t])]);
+    const delta = ctx.constFloat([p.delta], []);
+    const quadratic = ctx.op('Mul', [ctx.op('Mul', [a, a]), ctx.constFloat([0.5], [])]);
+    const linear = ctx.op('Mul', [delta, ctx.op('Sub', [a, ctx.constFloat([0.5 * p.delta], [])])]);
+    const l = ctx.op('Where', [ctx.op('Less', [a, delta]), quadratic, linear]);
+    return emit(ctx, reduce(ctx, l, p.reduction));
+  },
+});
+
+/** Checks logits [N, C, d...] against class indices [N, d...] and returns the one-hot target. */
+function classTarget(
+  ctx: LayerContext,
+  inputs: Readonly<Record<string, string | undefined>>,
+  title: string,
+  what: string,
+) {
+  const x = req(inputs, 'x');
+  const t = req(inputs, 'target');
+  const xt = ctx.type(x);
+  const tt = ctx.type(t);
+  if (xt.shape.length < 2)
+    ctx.fail(`${title} expects ${what} [N, C] (or [N, C, d…]); got ${formatShape(xt.shape, true)}`, {
+      port: 'x',
+    });
+  if (tt.dtype !== 'int64')
+    ctx.fail(
+      `${title} expects class indices [N] (int64); got ${tt.dtype} ${formatShape(tt.shape, true)} — ` +
+        `use MSE for one-hot targets or change the target Input's dtype to int64`,
+      { port: 'target' },
+    );
+  const want = [xt.shape[0]!, ...xt.shape.slice(2)];
+  if (!sameShape(tt.shape, want))
+    ctx.fail(
+      `${title} expects targets ${formatShape(want, true)} for ${what} ${formatShape(xt.shape, true)}; ` +
+        `got ${formatShape(tt.shape, true)} — the target Input's shape should be [${want.slice(1).join(', ')}]`,
+      { port: 'target' },
+    );
+  const classes = xt.shape[1]!;
+  const oneHot = ctx.op('OneHot', [t, ctx.constInt([classes]), ctx.constFloat([0, 1])], { axis: 1 });
+  return { x, oneHot, classes };
+}
+
+/** −Σ_c weight_c · logp_c over the class axis → [N, d...]. */
+function pickNegative(ctx: LayerContext, logp: string, weights: string): string {
+  const picked = ctx.op('ReduceSum', [ctx.op('Mul', [logp, weights]), ctx.constInt([1])], { keepdims: 0 });
+  return ctx.op('Neg', [picked]);
+}
+
+export const crossEntropyLossLayer = defineLayer({
+  kind: 'CrossEntropy',
+  family: 'loss',
+  title: 'Cross-entropy loss',
+  description:
+    'Softmax cross-entropy of logits [N, C] against class indices [N] (torch.nn.CrossEntropyLoss).',
+  params: z.object({
+    labelSmoothing: float(0, 'Label smoothing (0 = none)', 0, 1),
+    reduction,
+  }),
+  ...ports,
+  summary: (p) => (p.labelSmoothing > 0 ? `smooth ${p.labelSmoothing}` : p.reduction),
+  lower(ctx, inputs, p) {
+    const { x, oneHot, classes } = classTarget(ctx, inputs, 'CrossEntropy', 'logits');
+    const logp = ctx.op('LogSoftmax', [x], { axis: 1 });
+    // torch: target distribution (1 − ε)·onehot + ε/C.
+    const weights =
+      p.labelSmoothing > 0
+        ? ctx.op('Add', [
+            ctx.op('Mul', [oneHot, ctx.constFloat([1 - p.labelSmoothing], [])]),
+            ctx.constFloat([p.labelSmoothing / classes], []),
+          ])
+        : oneHot;
+    return emit(ctx, reduce(ctx, pickNegative(ctx, logp, weights), p.reduction));
+  },
+});
+
+export const nllLossLayer = defineLayer({
+  kind: 'NLL',
+  family: 'loss',
+  title: 'NLL loss',
+  description: 'Negative log-likelihood of log-probabilities [N, C] at class indices [N] (torch.nn.NLLLoss).',
+  params: z.object({ reduction }),
+  ...ports,
+  summary: (p) => p.reduction,
+  lower(ctx, inputs, p) {
+    const { x, oneHot } = classTarget(ctx, inputs, 'NLL', 'log-probabilities');
+    return emit(ctx, reduce(ctx, pickNegative(ctx, x, oneHot), p.reduction));
+  },
+});
+
+export const bceLossLayer = defineLayer({
+  kind: 'BCE',
+  family: 'loss',
+  title: 'Binary cross-entropy',
+  description:
+    'Binary cross-entropy of probabilities in (0, 1) against targets in [0, 1] (torch.nn.BCELoss).',
+  params: z.object({ reduction }),
+  ...ports,
+  summary: (p) => p.reduction,
+  lower(ctx, inputs, p) {
+    const { x, t } = elementwiseInputs(ctx, inputs, 'BCE');
+    // torch clamps each log at −100 so a probability of exactly 0 or 1 gives a finite loss.
+    const floor = ctx.constFloat([-100], []);
+    const one = ctx.constFloat([1], []);
+    const logP = ctx.op('Max', [ctx.op('Log', [x]), floor]);
+    const log1mP = ctx.op('Max', [ctx.op('Log', [ctx.op('Sub', [one, x])]), floor]);
+    const l = ctx.op('Neg', [
+      ctx.op('Add', [ctx.op('Mul', [t, logP]), ctx.op('Mul', [ctx.op('Sub', [one, t]), log1mP])]),
+    ]);
+    return emit(ctx, reduce(ctx, l, p.reduction));
+  },
+});
+
+export const bceWithLogitsLossLayer = defineLayer({
+  kind: 'BCEWithLogits',
+  family: 'loss',
+  title: 'BCE with logits',
+  description:
+    'Sigmoid plus binary cross-entropy in one numerically stable step (torch.nn.BCEWithLogitsLoss).',
+  params: z.object({ reduction }),
+  ...ports,
+  summary: (p) => p.reduction,
+  lower(ctx, inputs, p) {
+    const { x, t } = elementwiseInputs(ctx, inputs, 'BCEWithLogits');
+    // max(x, 0) − x·t + log(1 + e^−|x|): never exponentiates a large positive number.
+    const l = ctx.op('Add', [
+      ctx.op('Sub', [ctx.op('Relu', [x]), ctx.op('Mul', [x, t])]),
+      ctx.op('Softplus', [ctx.op('Neg', [ctx.op('Abs', [x])])]),
+    ]);
+    return emit(ctx, reduce(ctx, l, p.reduction));
+  },
+});
+
+export const klDivergenceLossLayer = defineLayer({
+  kind: 'KLDivergence',
+  family: 'loss',
+  title: 'KL divergence',
+  description:
+    'KL(target ‖ prediction) with log-probabilities as prediction and probabilities as target (torch.nn.KLDivLoss).',
+  params: z.object({
+    reduction: choice(['batchmean', 'mean', 'sum'], 'batchmean', 'Reduction (batchmean is the true KL)'),
+  }),
+  ...ports,
+  summary: (p) => p.reduction,
+  lower(ctx, inputs, p) {
+    const { x, t } = elementwiseInputs(ctx, inputs, 'KLDivergence');
+    // torch's xlogy: t·log t is 0 where t is 0.
+    const zero = ctx.constFloat([0], []);
+    const tLogT = ctx.op('Where', [
+      ctx.op('Greater', [t, zero]),
+      ctx.op('Mul', [t, ctx.op('Log', [t])]),
+      zero,
+    ]);
+    const l = ctx.op('Sub', [tLogT, ctx.op('Mul', [t, x])]);
+    return emit(ctx, reduce(ctx, l, p.reduction));
+  },
+});
+
+export const lossLayers: readonly AnyLayerDef[] = [
+  mseLossLayer,
+  l1LossLayer,
+  huberLossLayer,
+  crossEntropyLossLayer,
+  bceLossLayer,
+  bceWithLogitsLossLayer,
+  klDivergenceLossLayer,
+  nllLossLayer,
+];

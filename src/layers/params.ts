@@ -42,14 +42,16 @@ export function ints(n: number, def: readonly number[], label: string, min = 1) 
   return schema as unknown as z.ZodDefault<z.ZodType<number[]>>;
 }
 
-/** A shape without the batch axis, e.g. [1, 28, 28]. */
+/** A shape without the batch axis, e.g. [1, 28, 28]; [] for one number per example. */
 export function shape(def: readonly number[], label: string) {
-  return z
-    .array(z.number().int().min(1))
-    .min(1)
-    .max(6)
-    .default([...def])
-    .describe(label);
+  return (
+    z
+      .array(z.number().int().min(1))
+      // [] is a scalar per example, e.g. a class-index label Input.
+      .max(6)
+      .default([...def])
+      .describe(label)
+  );
 }
 
 /** PyTorch's default init for Linear and Conv weights and biases: U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
