@@ -11,6 +11,7 @@ import { recurrentOps } from './recurrent.ts';
 import { randomOps } from './random.ts';
 import { resizeOps } from './resize.ts';
 import { indexingOps } from './indexing.ts';
+import { scatterOps } from './scatter.ts';
 
 export const opRows: readonly OpRow[] = [
   ...elementwiseOps,
@@ -24,6 +25,7 @@ export const opRows: readonly OpRow[] = [
   ...randomOps,
   ...resizeOps,
   ...indexingOps,
+  ...scatterOps,
 ];
 
 const byType = new Map(opRows.map((r) => [r.type, r]));
