@@ -60,7 +60,8 @@ test('the loss is a training output, dropped from the inference export', () => {
     ]),
   );
   const weights = materializeWeights(lowered.graph.weights, 1, new Map());
-  const names = (bytes: Uint8Array) => decodeModel(bytes).graph!.output!.map((o) => o.name);
+  const names = (bytes: Uint8Array) =>
+    (decodeModel(bytes) as { graph: { output: { name: string }[] } }).graph.output.map((o) => o.name);
   expect(names(exportOnnx(lowered.graph, weights))).toEqual(['logits']);
   expect(names(exportOnnx(lowered.graph, weights, { includeLoss: true })).sort()).toEqual(['logits', 'loss']);
 });
