@@ -7,6 +7,12 @@ export interface OpenedFile {
   readonly path: string;
   readonly name: string;
   readonly bytes: Uint8Array;
+  /**
+   * Set when the desktop app restores unsaved work from its autosave after a crash: the
+   * renderer should open it as modified (dirty), since `path` on disk still has the old content
+   * (`path` is '' when the recovered document had never been saved).
+   */
+  readonly recovered?: boolean;
 }
 
 export interface SaveResult {
@@ -67,4 +73,9 @@ export interface Host {
   onOpenFile(handler: (file: OpenedFile) => void): () => void;
   /** The desktop app asks before closing when there are unsaved changes. */
   setDirty(dirty: boolean): void;
+  /**
+   * Desktop only: keeps a copy of the unsaved document for crash recovery (offered on the next
+   * start). Call it now and then while dirty; a successful save or setDirty(false) discards it.
+   */
+  autosave?(bytes: Uint8Array, meta: { path?: string; name: string }): void;
 }

@@ -1,0 +1,36 @@
+// IPC channel names shared by main and preload. Kept free of imports so the sandboxed preload
+// bundle stays tiny (a sandboxed preload can require only a subset of `electron`).
+
+/** Renderer → main, request/response (ipcRenderer.invoke / ipcMain.handle). */
+export const invokeChannels = {
+  openFile: 'open-file',
+  openPath: 'open-path',
+  saveFile: 'save-file',
+  recentFiles: 'recent-files',
+} as const;
+
+/** Renderer → main, fire-and-forget (ipcRenderer.send / ipcMain.on). */
+export const sendChannels = {
+  setTitle: 'set-title',
+  setDirty: 'set-dirty',
+  autosave: 'autosave',
+  droppedPaths: 'dropped-paths',
+  nativeEdit: 'native-edit',
+} as const;
+
+/** Main → renderer (webContents.send / ipcRenderer.on). */
+export const eventChannels = {
+  menuCommand: 'menu-command',
+  openFile: 'open-file-event',
+} as const;
+
+export type InvokeChannel = (typeof invokeChannels)[keyof typeof invokeChannels];
+export type SendChannel = (typeof sendChannels)[keyof typeof sendChannels];
+export type EventChannel = (typeof eventChannels)[keyof typeof eventChannels];
+
+/** Edit commands Chromium performs itself on a focused text field (webContents.undo() etc.). */
+export const nativeEditCommands = ['undo', 'redo', 'cut', 'copy', 'paste', 'select-all'] as const;
+export type NativeEditCommand = (typeof nativeEditCommands)[number];
+
+/** What a save over IPC answers: errors travel as values so the renderer gets a clean message. */
+export type SaveReply = { ok: true; path: string | undefined } | { ok: false; message: string };
