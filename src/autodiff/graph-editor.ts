@@ -78,7 +78,14 @@ export class GraphEditor {
     const types = row.infer(args);
     const n = outputCount ?? types.length;
     const outputs = types.slice(0, n).map((t) => this.define(this.fresh(type.toLowerCase()), t));
-    this.ops.push({ id: this.fresh(`op_${type}`), type, inputs: [...inputs], outputs, attrs, node: this.node });
+    this.ops.push({
+      id: this.fresh(`op_${type}`),
+      type,
+      inputs: [...inputs],
+      outputs,
+      attrs,
+      node: this.node,
+    });
     return outputs;
   }
 
@@ -125,6 +132,17 @@ export class GraphEditor {
     this.define(name, t);
     this.inputs.push({ value: name, name, node: this.node, batched });
     return name;
+  }
+
+  /**
+   * Makes `value` a graph output called `name`. ONNX names an output by its value, so a value
+   * that is a graph input, a constant or already an output gets its own Identity first.
+   */
+  expose(value: string, name: string, role: GraphOutput['role'] = 'loss'): void {
+    const produced = this.ops.some((op) => op.outputs.includes(value));
+    const taken = this.outputs.some((o) => o.value === value);
+    const v = produced && !taken ? value : this.op1('Identity', [value]);
+    this.outputs.push({ value: v, name, node: this.node, role });
   }
 
   build(): Graph {
