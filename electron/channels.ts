@@ -32,5 +32,8 @@ export type EventChannel = (typeof eventChannels)[keyof typeof eventChannels];
 export const nativeEditCommands = ['undo', 'redo', 'cut', 'copy', 'paste', 'select-all'] as const;
 export type NativeEditCommand = (typeof nativeEditCommands)[number];
 
-/** What a save over IPC answers: errors travel as values so the renderer gets a clean message. */
-export type SaveReply = { ok: true; path: string | undefined } | { ok: false; message: string };
+/**
+ * What an invoke answers. A user-facing failure (unreadable file, full disk) travels as a value
+ * so the renderer gets main's message as is, not wrapped in "Error invoking remote method".
+ */
+export type Reply<T> = { ok: true; value: T } | { ok: false; message: string };

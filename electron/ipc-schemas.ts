@@ -27,6 +27,8 @@ const fileFilter = z.strictObject({
 const filters = z.array(fileFilter).max(10);
 
 export const openFileRequest = z.strictObject({ filters });
+/** recent-files takes no argument. */
+export const recentFilesRequest = z.undefined();
 export const openPathRequest = z.strictObject({ path });
 export const saveFileRequest = z.strictObject({
   bytes,

@@ -1,0 +1,410 @@
+// Everything main does for the window, behind small interfaces so it runs in Node tests with
+// fakes in place of Electron: IPC (validated), dialogs, file access through grants, atomic saves,
+// recent files, autosave and recovery, closing with unsaved changes. main.ts only wires Electron's
+// objects into this.
+import type { MessageBoxOptions, OpenDialogOptions, SaveDialogOptions } from 'electron';
+import * as nodeFs from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import type { FileFilter, MenuCommand, OpenedFile } from '../src/document/host.ts';
+import { NetloomError } from '../src/util/errors.ts';
+import { appOrigin } from './app-protocol.ts';
+import type { AtomicFs } from './atomic-write.ts';
+import { atomicWriteFile, describeFsError, nodeAtomicFs } from './atomic-write.ts';
+import type { AutosaveStore } from './autosave.ts';
+import type { NativeEditCommand, Reply } from './channels.ts';
+import { eventChannels, invokeChannels, sendChannels } from './channels.ts';
+import { CloseGuard } from './close-guard.ts';
+import type { z } from 'zod';
+import {
+  autosaveRequest,
+  droppedPathsRequest,
+  IpcPayloadError,
+  maxFileBytes,
+  nativeEditRequest,
+  openFileRequest,
+  openPathRequest,
+  parsePayload,
+  recentFilesRequest,
+  saveFileRequest,
+  setDirtyRequest,
+  setTitleRequest,
+} from './ipc-schemas.ts';
+import type { AutosaveRequest, OpenFileRequest, SaveFileRequest } from './ipc-schemas.ts';
+import { isOpenableFile } from './launch-args.ts';
+import type { PathGrants } from './path-grants.ts';
+import type { RecentFiles } from './recent-files.ts';
+import { isSameOrigin } from './security.ts';
+
+export interface IpcEventLike {
+  readonly senderFrame?: { readonly url: string } | null;
+}
+
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void;
+  on(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): void;
+}
+
+export interface WebContentsLike {
+  send(channel: string, ...args: unknown[]): void;
+  undo(): void;
+  redo(): void;
+  cut(): void;
+  copy(): void;
+  paste(): void;
+  selectAll(): void;
+}
+
+export interface WindowLike {
+  readonly webContents: WebContentsLike;
+  setTitle(title: string): void;
+  setDocumentEdited(edited: boolean): void;
+  close(): void;
+  isDestroyed(): boolean;
+}
+
+export interface DialogLike {
+  showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+  showSaveDialog(options: SaveDialogOptions): Promise<{ canceled: boolean; filePath?: string | undefined }>;
+  showMessageBox(options: MessageBoxOptions): Promise<{ response: number }>;
+}
+
+export interface ReadFs {
+  stat(path: string): Promise<{ isFile(): boolean; size: number }>;
+  readFile(path: string): Promise<Uint8Array>;
+}
+
+const nodeReadFs: ReadFs = {
+  stat: (p) => nodeFs.stat(p),
+  readFile: async (p) => new Uint8Array(await nodeFs.readFile(p)),
+};
+
+export interface DesktopDeps {
+  readonly appName: string;
+  readonly dialog: DialogLike;
+  readonly grants: PathGrants;
+  readonly recent: RecentFiles;
+  readonly autosave: AutosaveStore;
+  /** The window, once there is one (and while it is not destroyed). */
+  window(): WindowLike | undefined;
+  /** The recent list changed: rebuild the Open Recent menu, tell the OS. */
+  onRecentChanged?(path: string | undefined): void;
+  readFs?: ReadFs;
+  writeFs?: AtomicFs;
+  log?(message: string): void;
+}
+
+const projectExtensions = ['json'];
+
+/** Reads a file the user chose, bounded and with a message naming it when it cannot be read. */
+export async function readUserFile(path: string, fs: ReadFs = nodeReadFs): Promise<OpenedFile> {
+  const name = nodePath.basename(path);
+  try {
+    const st = await fs.stat(path);
+    if (!st.isFile()) throw new NetloomError('io', `Could not open "${name}": it is not a file.`, { path });
+    if (st.size > maxFileBytes) {
+      throw new NetloomError(
+        'io',
+        `Could not open "${name}": it is larger than ${maxFileBytes / 2 ** 30} GiB.`,
+        {
+          path,
+        },
+      );
+    }
+    return { path, name, bytes: await fs.readFile(path) };
+  } catch (err) {
+    if (err instanceof NetloomError) throw err;
+    throw new NetloomError('io', `Could not open "${name}": ${describeFsError(err)}.`, { path });
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function formatTitle(title: string, dirty: boolean, appName: string): string {
+  const name = title.trim() === '' ? 'Untitled' : title.trim();
+  return `${dirty ? '● ' : ''}${name} — ${appName}`;
+}
+
+export class Desktop {
+  readonly guard = new CloseGuard();
+  readonly #deps: DesktopDeps;
+  readonly #readFs: ReadFs;
+  readonly #writeFs: AtomicFs;
+  /** The file name shown in the title, for the close prompt. */
+  #docName = 'Untitled';
+  #closePromptOpen = false;
+
+  constructor(deps: DesktopDeps) {
+    this.#deps = deps;
+    this.#readFs = deps.readFs ?? nodeReadFs;
+    this.#writeFs = deps.writeFs ?? nodeAtomicFs;
+  }
+
+  // ── IPC ────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Registers every channel. Each listener first checks that the message comes from our own page
+   * (not some other frame or origin) and then parses the payload with its zod schema; a refused
+   * invoke rejects with IpcPayloadError and nothing else happens.
+   */
+  registerIpc(ipc: IpcMainLike): void {
+    const handle = <T, R>(channel: string, schema: z.ZodType<T>, run: (req: T) => Promise<R>): void => {
+      ipc.handle(channel, async (event, payload) => {
+        this.#checkSender(channel, event);
+        return run(parsePayload(schema, channel, payload));
+      });
+    };
+    const on = <T>(channel: string, schema: z.ZodType<T>, run: (req: T) => void): void => {
+      ipc.on(channel, (event, payload) => {
+        try {
+          this.#checkSender(channel, event);
+          run(parsePayload(schema, channel, payload));
+        } catch (err) {
+          this.#log(messageOf(err));
+        }
+      });
+    };
+    handle(invokeChannels.openFile, openFileRequest, (req) => this.openFile(req));
+    handle(invokeChannels.openPath, openPathRequest, (req) => this.openPath(req.path));
+    handle(invokeChannels.saveFile, saveFileRequest, (req) => this.saveFile(req));
+    handle(invokeChannels.recentFiles, recentFilesRequest, async () => this.#deps.recent.list());
+    on(sendChannels.setTitle, setTitleRequest, (req) => this.setTitle(req.title, req.dirty));
+    on(sendChannels.setDirty, setDirtyRequest, (req) => this.setDirty(req.dirty));
+    on(sendChannels.autosave, autosaveRequest, (req) => void this.autosave(req));
+    on(sendChannels.droppedPaths, droppedPathsRequest, (req) => void this.openFromOutside(req.paths));
+    on(sendChannels.nativeEdit, nativeEditRequest, (req) => this.nativeEdit(req.command));
+  }
+
+  #checkSender(channel: string, event: IpcEventLike): void {
+    const url = event.senderFrame?.url;
+    if (url === undefined || !isSameOrigin(url, appOrigin)) {
+      throw new IpcPayloadError(channel, `sender ${JSON.stringify(url ?? null)} is not the app`);
+    }
+  }
+
+  // ── opening ────────────────────────────────────────────────────────────────────────────────
+
+  async openFile(req: OpenFileRequest): Promise<Reply<OpenedFile | undefined>> {
+    const result = await this.#deps.dialog.showOpenDialog({
+      properties: ['openFile'],
+      filters: req.filters.map(toElectronFilter),
+    });
+    const chosen = result.filePaths[0];
+    if (result.canceled || chosen === undefined) return { ok: true, value: undefined };
+    this.#deps.grants.grant(chosen);
+    return this.#open(chosen);
+  }
+
+  /** Re-opens a path the renderer got from us earlier (recent list, a previous open or save). */
+  async openPath(path: string): Promise<Reply<OpenedFile>> {
+    if (!this.#deps.grants.isAllowed(path)) {
+      throw new IpcPayloadError(invokeChannels.openPath, 'path was not chosen by the user');
+    }
+    return this.#open(path);
+  }
+
+  async #open(path: string): Promise<Reply<OpenedFile>> {
+    try {
+      const file = await readUserFile(path, this.#readFs);
+      await this.#deps.recent.add(path);
+      this.#deps.onRecentChanged?.(path);
+      return { ok: true, value: file };
+    } catch (err) {
+      // A recent entry that no longer opens leaves the list.
+      if (this.#deps.recent.list().includes(path)) {
+        await this.#deps.recent.remove(path);
+        this.#deps.onRecentChanged?.(undefined);
+      }
+      return { ok: false, message: messageOf(err) };
+    }
+  }
+
+  /**
+   * Files from outside the page: command line, file association, second launch, drop on the
+   * window. Opens the first one that can be opened (the window holds one document).
+   */
+  async openFromOutside(paths: readonly string[]): Promise<void> {
+    for (const p of paths) {
+      if (!isOpenableFile(p) || !nodePath.isAbsolute(p)) continue;
+      this.#deps.grants.grant(p);
+      const reply = await this.#open(p);
+      if (reply.ok) {
+        this.#send(eventChannels.openFile, reply.value);
+        return;
+      }
+      await this.#deps.dialog.showMessageBox({ type: 'error', message: reply.message, buttons: ['OK'] });
+    }
+  }
+
+  async openRecent(path: string): Promise<void> {
+    this.#deps.grants.grant(path);
+    const reply = await this.#open(path);
+    if (reply.ok) this.#send(eventChannels.openFile, reply.value);
+    else await this.#deps.dialog.showMessageBox({ type: 'error', message: reply.message, buttons: ['OK'] });
+  }
+
+  async clearRecent(): Promise<void> {
+    await this.#deps.recent.clear();
+    this.#deps.onRecentChanged?.(undefined);
+  }
+
+  // ── saving ─────────────────────────────────────────────────────────────────────────────────
+
+  async saveFile(req: SaveFileRequest): Promise<Reply<string | undefined>> {
+    let target = req.path;
+    if (target !== undefined && !this.#deps.grants.isAllowed(target)) {
+      throw new IpcPayloadError(invokeChannels.saveFile, 'path was not chosen by the user');
+    }
+    if (target === undefined) {
+      const result = await this.#deps.dialog.showSaveDialog({
+        defaultPath: req.suggestedName,
+        filters: req.filters.map(toElectronFilter),
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      });
+      if (result.canceled || result.filePath === undefined || result.filePath === '') {
+        this.guard.onSaveAbandoned();
+        return { ok: true, value: undefined };
+      }
+      target = result.filePath;
+      this.#deps.grants.grant(target);
+    }
+    try {
+      await atomicWriteFile(target, req.bytes, this.#writeFs);
+    } catch (err) {
+      // The document stays open and dirty in the renderer; a pending close is called off.
+      this.guard.onSaveAbandoned();
+      return { ok: false, message: messageOf(err) };
+    }
+    if (projectExtensions.includes(nodePath.extname(target).slice(1).toLowerCase())) {
+      await this.#deps.recent.add(target);
+      this.#deps.onRecentChanged?.(target);
+    }
+    return { ok: true, value: target };
+  }
+
+  // ── window state ───────────────────────────────────────────────────────────────────────────
+
+  setTitle(title: string, dirty: boolean): void {
+    this.#docName = title.trim() === '' ? 'Untitled' : title.trim();
+    const win = this.#window();
+    if (!win) return;
+    win.setTitle(formatTitle(title, dirty, this.#deps.appName));
+    win.setDocumentEdited(dirty);
+  }
+
+  setDirty(dirty: boolean): void {
+    const action = this.guard.setDirty(dirty);
+    this.#window()?.setDocumentEdited(dirty);
+    if (!dirty) void this.#deps.autosave.discard().catch((err: unknown) => this.#log(messageOf(err)));
+    if (action === 'close') this.#window()?.close();
+  }
+
+  async autosave(req: AutosaveRequest): Promise<void> {
+    if (!this.guard.dirty) return;
+    // The path is kept only if the renderer may name it anyway: recovery grants it next start.
+    const path =
+      req.meta.path !== undefined && this.#deps.grants.isAllowed(req.meta.path) ? req.meta.path : undefined;
+    await this.#deps.autosave.write(req.bytes, { path, name: req.meta.name }).catch((err: unknown) => {
+      this.#log(`autosave failed: ${messageOf(err)}`);
+    });
+  }
+
+  nativeEdit(command: NativeEditCommand): void {
+    const wc = this.#window()?.webContents;
+    if (!wc) return;
+    const run: Record<NativeEditCommand, () => void> = {
+      undo: () => wc.undo(),
+      redo: () => wc.redo(),
+      cut: () => wc.cut(),
+      copy: () => wc.copy(),
+      paste: () => wc.paste(),
+      'select-all': () => wc.selectAll(),
+    };
+    run[command]();
+  }
+
+  sendMenuCommand(command: MenuCommand): void {
+    this.#send(eventChannels.menuCommand, command);
+  }
+
+  // ── closing and recovery ───────────────────────────────────────────────────────────────────
+
+  /** The window's 'close' event. Returns true when the close must be prevented (we ask first). */
+  onWindowClose(): boolean {
+    if (this.guard.onCloseRequested() === 'close') return false;
+    if (!this.#closePromptOpen) void this.#askBeforeClose();
+    return true;
+  }
+
+  async #askBeforeClose(): Promise<void> {
+    this.#closePromptOpen = true;
+    try {
+      const { response } = await this.#deps.dialog.showMessageBox({
+        type: 'warning',
+        message: `Save changes to "${this.#docName}" before closing?`,
+        detail: "Your changes will be lost if you don't save them.",
+        buttons: ['Save', "Don't Save", 'Cancel'],
+        defaultId: 0,
+        cancelId: 2,
+        noLink: true,
+      });
+      const choice = response === 0 ? 'save' : response === 1 ? 'discard' : 'cancel';
+      const action = this.guard.onAnswer(choice);
+      if (action === 'request-save') this.sendMenuCommand('save');
+      if (action === 'close') {
+        await this.#deps.autosave.discard().catch(() => undefined);
+        this.#window()?.close();
+      }
+    } finally {
+      this.#closePromptOpen = false;
+    }
+  }
+
+  /** At start-up: unsaved work the last session left behind is offered back. */
+  async offerRecovery(): Promise<void> {
+    const rec = await this.#deps.autosave.recover();
+    if (!rec) return;
+    const when = new Date(rec.meta.savedAt);
+    const { response } = await this.#deps.dialog.showMessageBox({
+      type: 'question',
+      message: `${this.#deps.appName} closed without saving "${rec.meta.name}". Recover the unsaved changes?`,
+      detail: `Autosaved ${Number.isNaN(when.getTime()) ? rec.meta.savedAt : when.toLocaleString()}.`,
+      buttons: ['Recover', 'Discard'],
+      defaultId: 0,
+      cancelId: 1,
+      noLink: true,
+    });
+    if (response !== 0) {
+      await this.#deps.autosave.discard();
+      return;
+    }
+    if (rec.meta.path !== undefined) this.#deps.grants.grant(rec.meta.path);
+    const file: OpenedFile = {
+      path: rec.meta.path ?? '',
+      name: rec.meta.name,
+      bytes: rec.bytes,
+      recovered: true,
+    };
+    // Dirty until saved: the autosave stays until then, in case this session crashes too.
+    this.guard.setDirty(true);
+    this.#send(eventChannels.openFile, file);
+  }
+
+  #window(): WindowLike | undefined {
+    const w = this.#deps.window();
+    return w && !w.isDestroyed() ? w : undefined;
+  }
+
+  #send(channel: string, payload: unknown): void {
+    this.#window()?.webContents.send(channel, payload);
+  }
+
+  #log(message: string): void {
+    this.#deps.log?.(message);
+  }
+}
+
+function toElectronFilter(f: FileFilter): { name: string; extensions: string[] } {
+  return { name: f.name, extensions: [...f.extensions] };
+}
