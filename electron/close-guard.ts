@@ -11,6 +11,13 @@ export class CloseGuard {
   #closeAfterSave = false;
   #closing = false;
 
+  /** A new window (macOS keeps the app running after the last one closed) starts clean. */
+  reset(): void {
+    this.#dirty = false;
+    this.#closeAfterSave = false;
+    this.#closing = false;
+  }
+
   get dirty(): boolean {
     return this.#dirty;
   }

@@ -30,7 +30,7 @@ import {
   setTitleRequest,
 } from './ipc-schemas.ts';
 import type { AutosaveRequest, OpenFileRequest, SaveFileRequest } from './ipc-schemas.ts';
-import { isOpenableFile } from './launch-args.ts';
+import { isOpenableFile } from './file-kinds.ts';
 import type { PathGrants } from './path-grants.ts';
 import type { RecentFiles } from './recent-files.ts';
 import { isSameOrigin } from './security.ts';
@@ -244,6 +244,10 @@ export class Desktop {
     else await this.#deps.dialog.showMessageBox({ type: 'error', message: reply.message, buttons: ['OK'] });
   }
 
+  recentList(): readonly string[] {
+    return this.#deps.recent.list();
+  }
+
   async clearRecent(): Promise<void> {
     await this.#deps.recent.clear();
     this.#deps.onRecentChanged?.(undefined);
@@ -326,6 +330,11 @@ export class Desktop {
 
   sendMenuCommand(command: MenuCommand): void {
     this.#send(eventChannels.menuCommand, command);
+  }
+
+  /** A fresh window holds a fresh, clean document. */
+  windowOpened(): void {
+    this.guard.reset();
   }
 
   // ── closing and recovery ───────────────────────────────────────────────────────────────────

@@ -1,13 +1,7 @@
 // Files the app is asked to open from outside: `netloom-app model.onnx`, a file association, a
 // second launch while running. Each such path is the user's own choice and gets a grant.
 import * as nodePath from 'node:path';
-
-export const openableExtensions = ['json', 'onnx'] as const;
-
-export function isOpenableFile(p: string): boolean {
-  const ext = nodePath.extname(p).slice(1).toLowerCase();
-  return (openableExtensions as readonly string[]).includes(ext);
-}
+import { isOpenableFile } from './file-kinds.ts';
 
 /**
  * The files named on a command line. A packaged app's argv is [exe, ...args]; `electron main.cjs

@@ -84,6 +84,19 @@ export function isExternalLinkAllowed(url: string): boolean {
   }
 }
 
+/**
+ * Requests any part of the app may make: its own origin and in-memory data. No http(s), ws or
+ * file: the app shows no remote content and reads files only through main's dialogs.
+ */
+export function isAllowedRequestUrl(url: string): boolean {
+  try {
+    const protocol = new URL(url).protocol;
+    return protocol === 'app:' || protocol === 'data:' || protocol === 'blob:' || protocol === 'devtools:';
+  } catch {
+    return false;
+  }
+}
+
 /** The slice of WebContents the guards need; tests pass a fake. */
 export interface GuardedContents {
   on(

@@ -1,0 +1,106 @@
+// The preload implements the renderer's Host over IPC and exposes it as window.netloomHost. It
+// runs sandboxed and context-isolated: it can reach only ipcRenderer, contextBridge and webUtils,
+// and the page sees only the Host methods below — never ipcRenderer itself.
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { FileFilter, Host, MenuCommand, OpenedFile, SaveResult } from '../src/document/host.ts';
+import type { Reply } from './channels.ts';
+import { eventChannels, invokeChannels, sendChannels } from './channels.ts';
+import { routeMenuCommand } from './edit-routing.ts';
+import { isOpenableFile } from './file-kinds.ts';
+
+function unwrap<T>(reply: Reply<T>): T {
+  if (!reply.ok) throw new Error(reply.message);
+  return reply.value;
+}
+
+/** Plain copies: the schemas in main refuse unknown keys, and the page's objects may carry some. */
+const plainFilters = (filters: readonly FileFilter[]): FileFilter[] =>
+  filters.map((f) => ({ name: f.name, extensions: [...f.extensions] }));
+
+const menuHandlers = new Set<(cmd: MenuCommand) => void>();
+const fileHandlers = new Set<(file: OpenedFile) => void>();
+// Files can arrive (command line, recovery) before the page has subscribed: keep them until then.
+const pendingFiles: OpenedFile[] = [];
+
+ipcRenderer.on(eventChannels.menuCommand, (_event, command: MenuCommand) => {
+  const route = routeMenuCommand(command, document.activeElement as HTMLInputElement | null);
+  if (route.to === 'native') ipcRenderer.send(sendChannels.nativeEdit, { command: route.command });
+  else for (const h of menuHandlers) h(route.command);
+});
+
+ipcRenderer.on(eventChannels.openFile, (_event, file: OpenedFile) => {
+  if (fileHandlers.size === 0) pendingFiles.push(file);
+  else for (const h of fileHandlers) h(file);
+});
+
+const host: Host = {
+  kind: 'desktop',
+  async openFile(filters) {
+    return unwrap<OpenedFile | undefined>(
+      await ipcRenderer.invoke(invokeChannels.openFile, { filters: plainFilters(filters) }),
+    );
+  },
+  async openPath(path) {
+    return unwrap<OpenedFile>(await ipcRenderer.invoke(invokeChannels.openPath, { path }));
+  },
+  async saveFile(bytes, opts): Promise<SaveResult> {
+    const req = {
+      bytes,
+      suggestedName: opts.suggestedName,
+      filters: plainFilters(opts.filters),
+      ...(opts.path !== undefined ? { path: opts.path } : {}),
+    };
+    return { path: unwrap<string | undefined>(await ipcRenderer.invoke(invokeChannels.saveFile, req)) };
+  },
+  async recentFiles() {
+    return (await ipcRenderer.invoke(invokeChannels.recentFiles)) as string[];
+  },
+  setTitle(title, dirty) {
+    ipcRenderer.send(sendChannels.setTitle, { title, dirty });
+  },
+  setDirty(dirty) {
+    ipcRenderer.send(sendChannels.setDirty, { dirty });
+  },
+  autosave(bytes, meta) {
+    ipcRenderer.send(sendChannels.autosave, {
+      bytes,
+      meta: { name: meta.name, ...(meta.path !== undefined ? { path: meta.path } : {}) },
+    });
+  },
+  onMenuCommand(handler) {
+    menuHandlers.add(handler);
+    return () => void menuHandlers.delete(handler);
+  },
+  onOpenFile(handler) {
+    fileHandlers.add(handler);
+    // Delivered after onOpenFile returns, so the caller has its unsubscribe in hand first.
+    setTimeout(() => {
+      for (const file of pendingFiles.splice(0)) handler(file);
+    }, 0);
+    return () => void fileHandlers.delete(handler);
+  },
+};
+
+contextBridge.exposeInMainWorld('netloomHost', host);
+
+// Project and model files dropped on the window open like File > Open (main grants the paths).
+// Other drops (a dataset, a layer from the palette) are left to the page.
+window.addEventListener(
+  'dragover',
+  (event) => {
+    if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+  },
+  true,
+);
+window.addEventListener(
+  'drop',
+  (event) => {
+    const files = [...(event.dataTransfer?.files ?? [])];
+    const paths = files.map((f) => webUtils.getPathForFile(f)).filter((p) => p !== '' && isOpenableFile(p));
+    if (paths.length === 0) return;
+    event.preventDefault();
+    event.stopPropagation();
+    ipcRenderer.send(sendChannels.droppedPaths, { paths });
+  },
+  true,
+);
