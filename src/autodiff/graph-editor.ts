@@ -28,6 +28,7 @@ export class GraphEditor {
   node = 'autodiff';
   private counter = 0;
   private readonly scalars = new Map<number, string>();
+  private readonly opIds: Set<string>;
   private readonly intConsts = new Map<string, string>();
 
   constructor(
@@ -40,6 +41,7 @@ export class GraphEditor {
     this.inputs = [...base.inputs];
     this.outputs = [...base.outputs];
     this.weights = [...base.weights];
+    this.opIds = new Set(base.ops.map((op) => op.id));
   }
 
   type(id: string): TensorType {
@@ -57,8 +59,14 @@ export class GraphEditor {
   }
 
   fresh(hint: string): string {
-    this.counter += 1;
-    return `${this.prefix}/${hint}_${this.counter}`;
+    // Editors may be layered (a loss appended, then the backward pass): skip ids already taken.
+    let id: string;
+    do {
+      this.counter += 1;
+      id = `${this.prefix}/${hint}_${this.counter}`;
+    } while (this.values.has(id) || this.opIds.has(id));
+    this.opIds.add(id);
+    return id;
   }
 
   define(id: string, t: TensorType): string {
