@@ -66,7 +66,9 @@ describe('atomic save', () => {
     await atomicWriteFile(target, newBytes, {
       ...nodeAtomicFs,
       open: async (p, flags, mode) => {
-        calls.push(`open ${flags} ${nodePath.dirname(p) === dir ? 'same-dir' : 'other-dir'}`);
+        calls.push(
+          `open ${flags} ${p === dir ? 'folder' : nodePath.dirname(p) === dir ? 'same-dir' : 'elsewhere'}`,
+        );
         return nodeAtomicFs.open(p, flags, mode);
       },
       rename: async (from, to) => {
@@ -76,7 +78,7 @@ describe('atomic save', () => {
     });
     expect(nodeFs.readFileSync(target, 'utf8')).toBe(new TextDecoder().decode(newBytes));
     // Temp in the same folder (so rename is atomic), exclusive create; then the folder is synced.
-    expect(calls).toEqual(['open wx same-dir', 'rename', 'open r other-dir']);
+    expect(calls).toEqual(['open wx same-dir', 'rename', 'open r folder']);
     expect(nodeFs.statSync(target).mode & 0o777).toBe(0o640);
     expect(nodeFs.readdirSync(dir)).toEqual(['model.json']);
   });
