@@ -131,16 +131,3 @@ export function buildMenuTemplate(deps: MenuDeps): Item[] {
   const windowMenu: Item = { role: 'windowMenu' };
   return mac ? [appMenu, file, edit, view, windowMenu, help] : [file, edit, view, help];
 }
-
-/** Every MenuCommand a template sends, found by walking it (tests and the shortcut sheet use it). */
-export function menuCommandIds(template: readonly Item[]): string[] {
-  const ids: string[] = [];
-  const walk = (items: readonly Item[]): void => {
-    for (const item of items) {
-      if (item.id !== undefined && item.click !== undefined) ids.push(item.id);
-      if (Array.isArray(item.submenu)) walk(item.submenu);
-    }
-  };
-  walk(template);
-  return ids;
-}
