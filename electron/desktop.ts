@@ -113,7 +113,9 @@ export async function readUserFile(path: string, fs: ReadFs = nodeReadFs): Promi
     return { path, name, bytes: await fs.readFile(path) };
   } catch (err) {
     if (err instanceof NetloomError) throw err;
-    throw new NetloomError('io', `Could not open "${name}": ${describeFsError(err)}.`, { path });
+    const missing = typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT';
+    const why = missing ? 'the file is not there any more (moved or deleted?)' : describeFsError(err);
+    throw new NetloomError('io', `Could not open "${name}": ${why}.`, { path });
   }
 }
 
