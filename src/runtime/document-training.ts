@@ -1,0 +1,197 @@
+// From a Document and its training setup to what the loop runs: per objective, the training-mode
+// graph with its loss, prediction and which inputs take features and targets; an inference-mode
+// graph for validation; the parameters each objective updates.
+import type { NetloomDocument, DocNode } from '../document/schema.ts';
+import type { Lowered } from '../ir/lower.ts';
+import { hasErrors, lowerDocument, nodeName } from '../ir/lower.ts';
+import type { Weight } from '../ir/types.ts';
+import type { WeightValues } from '../ir/weights.ts';
+import { materializeWeights } from '../ir/weights.ts';
+import { GraphEditor } from '../autodiff/graph-editor.ts';
+import { appendLoss, targetType } from '../autodiff/losses.ts';
+import type { ObjectiveSetup, TrainingSetup } from '../autodiff/training-schema.ts';
+import { formatDiagnostics } from '../onnx/from-document.ts';
+import { NetloomError } from '../util/errors.ts';
+import type { Rng } from '../util/random.ts';
+import type { HostTensor } from './tensors.ts';
+import type { ModelGraph, TrainerObjective } from './train-loop.ts';
+
+export interface PreparedTraining {
+  readonly objectives: TrainerObjective[];
+  readonly evalModel: ModelGraph;
+  readonly weights: readonly Weight[];
+  readonly initial: Map<string, Float32Array>;
+}
+
+function lowered(doc: NetloomDocument, mode: 'training' | 'inference', batch: number): Lowered {
+  const l = lowerDocument(doc, { mode, batch });
+  if (hasErrors(l)) {
+    throw new NetloomError('graph-has-errors', `The graph has errors:\n${formatDiagnostics(l)}`);
+  }
+  return l;
+}
+
+function nodeById(doc: NetloomDocument, id: string, what: string): DocNode {
+  const n = doc.nodes.find((m) => m.id === id);
+  if (!n) {
+    throw new NetloomError(
+      'bad-argument',
+      `The training setup names ${what} "${id}", which is not a node of the graph`,
+      {
+        path: 'training',
+      },
+    );
+  }
+  return n;
+}
+
+/** The IR value of a node's output port ('y' unless "node:port"); an Output node's value is its graph output. */
+function valueOf(doc: NetloomDocument, l: Lowered, ref: string): string {
+  const [id, port] = ref.includes(':') ? (ref.split(':') as [string, string]) : [ref, undefined];
+  const n = nodeById(doc, id, 'the output');
+  if (n.kind === 'Output') {
+    const o = l.graph.outputs.find((x) => x.node === id);
+    if (o) return o.value;
+  }
+  const v = l.portValues.get(`${id}:${port ?? 'y'}`);
+  if (!v) throw new NetloomError('bad-argument', `Node "${nodeName(n)}" has no output "${port ?? 'y'}"`);
+  return v;
+}
+
+function sourceOf(
+  doc: NetloomDocument,
+  node: string,
+  port: string,
+): { node: string; port: string } | undefined {
+  return doc.edges.find((e) => e.target.node === node && e.target.port === port)?.source;
+}
+
+/** The graph-input name of an Input node (its name, else its id). */
+function inputName(doc: NetloomDocument, id: string): string | undefined {
+  const n = doc.nodes.find((m) => m.id === id);
+  return n && n.kind === 'Input' ? nodeName(n) : undefined;
+}
+
+function modelGraph(doc: NetloomDocument, l: Lowered, o: ObjectiveSetup, setup: TrainingSetup): ModelGraph {
+  let graph = l.graph as ModelGraph['graph'];
+  let loss: string;
+  let prediction: string | undefined;
+  let targets = setup.inputs?.targets;
+  if (typeof o.loss === 'string') {
+    const n = nodeById(doc, o.loss, 'the loss');
+    const v =
+      l.portValues.get(`${o.loss}:loss`) ??
+      l.graph.outputs.find((x) => x.node === o.loss && x.role === 'loss')?.value;
+    if (!v) {
+      throw new NetloomError(
+        'bad-argument',
+        `Node "${nodeName(n)}" (${n.kind}) is not a loss layer: it has no 'loss' output`,
+        {
+          path: 'training.objectives',
+        },
+      );
+    }
+    loss = v;
+    const src = sourceOf(doc, o.loss, 'x');
+    if (src) prediction = l.portValues.get(`${src.node}:${src.port}`);
+    const tsrc = sourceOf(doc, o.loss, 'target');
+    if (!targets && tsrc) targets = inputName(doc, tsrc.node);
+  } else {
+    const pred = valueOf(doc, l, o.loss.output);
+    const g = new GraphEditor(l.graph, 'loss');
+    const name = targets ?? 'target';
+    const tt = targetType(o.loss.kind, g.shape(pred));
+    const t = g.values.has(name) ? name : g.input(name, tt, true);
+    loss = appendLoss(g, o.loss.kind, pred, t);
+    graph = { ...g.build(), stateUpdates: l.graph.stateUpdates };
+    prediction = pred;
+    targets = name;
+  }
+  if (o.prediction) prediction = valueOf(doc, l, o.prediction);
+  const names = graph.inputs.map((i) => i.value);
+  const features = setup.inputs?.features ?? names.find((n) => n !== targets);
+  if (!features) throw new NetloomError('bad-argument', 'The graph has no Input node to feed the data to');
+  if (!names.includes(features)) {
+    throw new NetloomError(
+      'bad-argument',
+      `There is no Input named "${features}" (inputs: ${names.join(', ')})`,
+    );
+  }
+  return { graph, loss, ...(prediction ? { prediction } : {}), features, ...(targets ? { targets } : {}) };
+}
+
+/** Weight ids an objective trains: every unfrozen node's, or those of the named nodes and groups. */
+export function objectiveParams(
+  doc: NetloomDocument,
+  weights: readonly Weight[],
+  o: ObjectiveSetup,
+): string[] {
+  const nodes = new Map(doc.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map(doc.groups.map((g) => [g.id, g.parent]));
+  const inGroup = (n: DocNode, gid: string): boolean => {
+    for (let g = n.group; g !== undefined; g = parentOf.get(g)) if (g === gid) return true;
+    return false;
+  };
+  const chosen = (n: DocNode): boolean => {
+    if (o.params === 'all') return !n.frozen;
+    return o.params.some((p) => p === n.id || inGroup(n, p));
+  };
+  if (o.params !== 'all') {
+    for (const p of o.params) {
+      if (!nodes.has(p) && !parentOf.has(p)) {
+        throw new NetloomError(
+          'bad-argument',
+          `Objective "${o.name}" trains "${p}", which is neither a node nor a group`,
+        );
+      }
+    }
+  }
+  return weights.filter((w) => w.role === 'param' && chosen(nodes.get(w.node)!)).map((w) => w.id);
+}
+
+/** Standard-normal noise for every graph input that is neither the features nor the targets. */
+function noiseFeeds(m: ModelGraph): ((b: number, rng: Rng) => Record<string, HostTensor>) | undefined {
+  const extra = m.graph.inputs.filter((i) => i.value !== m.features && i.value !== m.targets);
+  if (extra.length === 0) return undefined;
+  return (b, rng) => {
+    const out: Record<string, HostTensor> = {};
+    for (const i of extra) {
+      const v = m.graph.values.get(i.value)!;
+      const shape = [b, ...v.shape.slice(1)];
+      const data = new Float32Array(shape.reduce((p, d) => p * d, 1));
+      for (let k = 0; k < data.length; k++) data[k] = rng.normal();
+      out[i.value] = { dtype: 'float32', shape, data };
+    }
+    return out;
+  };
+}
+
+export function prepareDocumentTraining(
+  doc: NetloomDocument,
+  setup: TrainingSetup,
+  opts: {
+    batchSize?: number;
+    seed?: number;
+    weights?: WeightValues;
+    optimizer?: Partial<ObjectiveSetup['optimizer']>;
+  } = {},
+): PreparedTraining {
+  const batch = opts.batchSize ?? setup.batchSize;
+  const train = lowered(doc, 'training', batch);
+  const infer = lowered(doc, 'inference', 1);
+  const weights = train.graph.weights;
+  const objectives: TrainerObjective[] = setup.objectives.map((o) => {
+    const model = modelGraph(doc, train, o, setup);
+    const feeds = noiseFeeds(model);
+    return {
+      name: o.name,
+      model,
+      params: objectiveParams(doc, weights, o),
+      optimizer: { ...o.optimizer, ...(opts.optimizer ?? {}) },
+      ...(feeds ? { extraFeeds: feeds } : {}),
+    };
+  });
+  const evalModel = modelGraph(doc, infer, setup.objectives[0]!, setup);
+  const initial = materializeWeights(weights, opts.seed ?? setup.seed, opts.weights);
+  return { objectives, evalModel, weights, initial };
+}

@@ -1,0 +1,271 @@
+// The training loop: step sessions created once, batches fed, weights and optimizer state kept as
+// onnxruntime tensors between steps, loss and accuracy reported per step and per epoch, a held-out
+// split evaluated, pause/resume/stop, a clear stop on NaN/Inf. Runs in Node and in a Web Worker.
+import * as ort from 'onnxruntime-web';
+import type { Graph, Weight } from '../ir/types.ts';
+import type { StateUpdate } from '../ir/builder.ts';
+import { GraphEditor } from '../autodiff/graph-editor.ts';
+import type { OptimizerConfig } from '../autodiff/optimizers.ts';
+import { buildStepGraph } from '../autodiff/step-graph.ts';
+import type { StepGraph } from '../autodiff/step-graph.ts';
+import { exportOnnx } from '../onnx/export.ts';
+import { NetloomError } from '../util/errors.ts';
+import { Rng } from '../util/random.ts';
+import type { Batch, Dataset } from './datasets/dataset.ts';
+import { batchOf, epochBatches } from './datasets/dataset.ts';
+import { Mean, correctCount } from './metrics.ts';
+import type { Backend } from './ort-session.ts';
+import { fromOrt, toOrt } from './ort-session.ts';
+import type { Schedule } from './schedules.ts';
+import { lrAt } from './schedules.ts';
+import { StepRunner, TensorStore } from './step-runner.ts';
+import type { HostTensor } from './tensors.ts';
+
+/** A model with its loss, as one graph (training-mode for steps, inference-mode for evaluation). */
+export interface ModelGraph {
+  readonly graph: Graph & { readonly stateUpdates?: readonly StateUpdate[] };
+  readonly loss: string;
+  /** Logits or probabilities compared with the targets for accuracy (classification). */
+  readonly prediction?: string;
+  /** Graph input fed the batch's features. */
+  readonly features: string;
+  /** Graph input fed the batch's targets. */
+  readonly targets?: string;
+}
+
+export interface TrainerObjective {
+  readonly name: string;
+  readonly model: ModelGraph;
+  /** Weight ids this objective updates. */
+  readonly params: readonly string[];
+  readonly optimizer: OptimizerConfig;
+  /** Extra per-step inputs (e.g. a GAN's noise), by graph input name. */
+  readonly extraFeeds?: (batchSize: number, rng: Rng) => Record<string, HostTensor>;
+}
+
+export interface StepReport {
+  readonly epoch: number;
+  readonly step: number;
+  readonly objective: string;
+  readonly loss: number;
+  readonly lr: number;
+}
+
+export interface EpochReport {
+  readonly epoch: number;
+  /** Mean training loss of the first objective over the epoch. */
+  readonly loss: number;
+  /** Mean training loss of each objective. */
+  readonly losses: Readonly<Record<string, number>>;
+  readonly accuracy?: number;
+  readonly valLoss?: number;
+  readonly valAccuracy?: number;
+  readonly stepsPerSecond: number;
+  readonly steps: number;
+}
+
+export interface TrainOptions {
+  readonly objectives: readonly TrainerObjective[];
+  /** Inference-mode model for validation (its graph must accept any batch size). */
+  readonly evalModel?: ModelGraph;
+  readonly train: Dataset;
+  readonly val?: Dataset;
+  readonly batchSize: number;
+  readonly epochs?: number;
+  /** Stop after this many steps (of the first objective) instead of whole epochs. */
+  readonly steps?: number;
+  readonly seed?: number;
+  readonly schedule?: Schedule;
+  /** Every weight of the model with its starting values. */
+  readonly weights: readonly Weight[];
+  readonly initial: ReadonlyMap<string, Float32Array>;
+  readonly backend?: Backend;
+  readonly threads?: number;
+  readonly control?: TrainingControl;
+  readonly onStep?: (r: StepReport) => void;
+  readonly onEpoch?: (r: EpochReport) => void;
+}
+
+export interface TrainResult {
+  readonly epochs: readonly EpochReport[];
+  readonly weights: Map<string, Float32Array>;
+  readonly steps: number;
+  readonly stopped: boolean;
+}
+
+/** Pause, resume and stop from outside the loop (a UI button, a worker message). */
+export class TrainingControl {
+  private paused: { promise: Promise<void>; resolve: () => void } | undefined;
+  stopped = false;
+  pause(): void {
+    if (this.paused) return;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.paused = { promise, resolve };
+  }
+  resume(): void {
+    this.paused?.resolve();
+    this.paused = undefined;
+  }
+  stop(): void {
+    this.stopped = true;
+    this.resume();
+  }
+  get isPaused(): boolean {
+    return this.paused !== undefined;
+  }
+  async waitIfPaused(): Promise<void> {
+    if (this.paused) await this.paused.promise;
+  }
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** The evaluation graph: the inference-mode model with its weights as inputs, loss and prediction out. */
+export function buildEvalGraph(model: ModelGraph): Uint8Array {
+  const g = new GraphEditor(model.graph, 'eval');
+  for (const w of g.weights) g.inputs.push({ value: w.id, name: w.id, node: w.node, batched: false });
+  g.weights = [];
+  g.outputs = [];
+  g.expose(model.loss, 'loss');
+  // As a model output its batch axis is exported symbolic, so any batch size can be fed.
+  if (model.prediction) g.expose(model.prediction, 'prediction', 'output');
+  return exportOnnx(g.build(), new Map(), { includeLoss: true, name: 'netloom-eval' });
+}
+
+/** Loss and accuracy over a dataset, in batches, with the store's current weights. */
+export async function evaluate(
+  session: ort.InferenceSession,
+  store: TensorStore,
+  model: ModelGraph,
+  data: Dataset,
+  batchSize: number,
+): Promise<{ loss: number; accuracy?: number }> {
+  const loss = new Mean();
+  let correct = 0;
+  for (const idx of epochBatches(data.size, batchSize, undefined, false)) {
+    const b = batchOf(data, idx);
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const name of session.inputNames) {
+      const t = store.tensors.get(name);
+      if (t) feeds[name] = t;
+      else if (name === model.features) feeds[name] = toOrt(b.x);
+      else if (name === model.targets) feeds[name] = toOrt(b.y);
+      else
+        throw new NetloomError(
+          'runtime',
+          `Evaluation needs an input "${name}" that the dataset does not give`,
+        );
+    }
+    const r = await session.run(feeds);
+    loss.add(Number((await r['loss']!.getData())[0]), b.size);
+    if (r['prediction'] && data.task === 'classification') {
+      correct += correctCount(fromOrt(r['prediction']), b.y);
+    }
+    for (const v of Object.values(r)) v.dispose();
+  }
+  const inner = data.targetShape.reduce((p, v) => p * v, 1);
+  return {
+    loss: loss.value,
+    ...(model.prediction && data.task === 'classification'
+      ? { accuracy: correct / (data.size * inner) }
+      : {}),
+  };
+}
+
+function feedsFor(o: TrainerObjective, b: Batch, rng: Rng): Record<string, HostTensor> {
+  const feeds: Record<string, HostTensor> = { [o.model.features]: b.x };
+  if (o.model.targets) feeds[o.model.targets] = b.y;
+  return { ...feeds, ...(o.extraFeeds?.(b.size, rng) ?? {}) };
+}
+
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const seed = opts.seed ?? 0;
+  const rng = new Rng(seed);
+  const control = opts.control ?? new TrainingControl();
+  if (opts.train.size < opts.batchSize) {
+    throw new NetloomError(
+      'bad-argument',
+      `The training set has ${opts.train.size} examples, fewer than one batch of ${opts.batchSize}; lower the batch size`,
+    );
+  }
+  const shapes = new Map(opts.weights.map((w) => [w.id, w.shape]));
+  const store = TensorStore.fromWeights(opts.initial, shapes);
+  const steps: StepGraph[] = opts.objectives.map((o) =>
+    buildStepGraph({
+      forward: o.model.graph,
+      loss: o.model.loss,
+      params: o.params,
+      optimizer: o.optimizer,
+      extraOutputs: o.model.prediction ? { prediction: o.model.prediction } : {},
+    }),
+  );
+  const runners: StepRunner[] = [];
+  let evalSession: ort.InferenceSession | undefined;
+  try {
+    for (const s of steps)
+      runners.push(await StepRunner.create(s, store, { backend: opts.backend, threads: opts.threads }));
+    if (opts.evalModel && opts.val) {
+      evalSession = await ort.InferenceSession.create(buildEvalGraph(opts.evalModel), {
+        executionProviders: [opts.backend ?? 'wasm'],
+        graphOptimizationLevel: 'all',
+      });
+    }
+    const perEpoch = Math.floor(opts.train.size / opts.batchSize);
+    const totalSteps = opts.steps ?? perEpoch * (opts.epochs ?? 1);
+    const epochs: EpochReport[] = [];
+    let step = 0;
+    for (let epoch = 1; step < totalSteps && !control.stopped; epoch++) {
+      const t0 = now();
+      const losses = opts.objectives.map(() => new Mean());
+      let correct = 0;
+      let seen = 0;
+      let stepsThisEpoch = 0;
+      for (const idx of epochBatches(opts.train.size, opts.batchSize, rng, true)) {
+        if (step >= totalSteps) break;
+        await control.waitIfPaused();
+        if (control.stopped) break;
+        const b = batchOf(opts.train, idx);
+        const lr0 = lrAt(opts.schedule, 1, step, totalSteps);
+        for (let k = 0; k < runners.length; k++) {
+          const o = opts.objectives[k]!;
+          const baseLr = runners[k]!.step.optimizer.lr;
+          const lr = baseLr * lr0;
+          const r = await runners[k]!.run(feedsFor(o, b, rng), lr);
+          losses[k]!.add(r.loss, b.size);
+          if (k === 0 && r.outputs['prediction'] && opts.train.task === 'classification') {
+            correct += correctCount(r.outputs['prediction'], b.y);
+            seen += b.y.data.length;
+          }
+          opts.onStep?.({ epoch, step: step + 1, objective: o.name, loss: r.loss, lr });
+        }
+        step++;
+        stepsThisEpoch++;
+      }
+      const seconds = (now() - t0) / 1000;
+      let val: { loss: number; accuracy?: number } | undefined;
+      if (evalSession && opts.evalModel && opts.val) {
+        val = await evaluate(evalSession, store, opts.evalModel, opts.val, opts.batchSize);
+      }
+      const report: EpochReport = {
+        epoch,
+        loss: losses[0]!.value,
+        losses: Object.fromEntries(opts.objectives.map((o, k) => [o.name, losses[k]!.value])),
+        ...(seen > 0 ? { accuracy: correct / seen } : {}),
+        ...(val ? { valLoss: val.loss } : {}),
+        ...(val?.accuracy !== undefined ? { valAccuracy: val.accuracy } : {}),
+        stepsPerSecond: seconds > 0 ? stepsThisEpoch / seconds : 0,
+        steps: stepsThisEpoch,
+      };
+      epochs.push(report);
+      opts.onEpoch?.(report);
+      if (stepsThisEpoch === 0) break;
+    }
+    const weights = await store.read(opts.weights.map((w) => w.id));
+    return { epochs, weights, steps: step, stopped: control.stopped };
+  } finally {
+    for (const r of runners) await r.release();
+    if (evalSession) await evalSession.release();
+    store.dispose();
+  }
+}
