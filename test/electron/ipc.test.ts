@@ -1,9 +1,9 @@
 import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { eventChannels, invokeChannels, sendChannels } from '../../electron/channels.ts';
 import { IpcPayloadError } from '../../electron/ipc-schemas.ts';
-import { makeRig, settle } from './fakes.ts';
+import { makeRig } from './fakes.ts';
 
 const filters = [{ name: 'Netloom project', extensions: ['json'] }];
 
@@ -89,7 +89,7 @@ describe('IPC: every channel is registered and validated', () => {
     const file = nodePath.join(dir, 'net.onnx');
     nodeFs.writeFileSync(file, new Uint8Array([8, 7]));
     ipc.send(sendChannels.droppedPaths, { paths: [nodePath.join(dir, 'notes.txt'), file] });
-    await settle();
+    await vi.waitFor(() => expect(win.sent).toHaveLength(1));
     expect(win.sent).toEqual([
       {
         channel: eventChannels.openFile,

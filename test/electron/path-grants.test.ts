@@ -124,15 +124,13 @@ describe('the renderer reaches only files the user chose', () => {
     expect(rig.grants.isAllowed(onnx)).toBe(true);
     expect(rig.grants.isAllowed(txt)).toBe(false);
     // A dropped path that is no file gets a message naming it, not a crash.
-    rig.ipc.send(sendChannels.droppedPaths, { paths: [rig.dir + '.json'] });
-    await settle();
+    await rig.desktop.openFromOutside([rig.dir + '.json']);
     expect(rig.dialog.boxes.at(-1)?.message).toMatch(
       /^Could not open ".*\.json": the file is not there any more/,
     );
     const folder = nodePath.join(rig.dir, 'folder.json');
     nodeFs.mkdirSync(folder);
-    rig.ipc.send(sendChannels.droppedPaths, { paths: [folder] });
-    await settle();
+    await rig.desktop.openFromOutside([folder]);
     expect(rig.dialog.boxes.at(-1)?.message).toBe('Could not open "folder.json": it is not a file.');
     expect(rig.win.sent).toHaveLength(1);
   });
