@@ -59,8 +59,12 @@ export function windowOptions(opts: {
   };
 }
 
-/** The only permission the page may have: writing (sanitised) text to the clipboard for Copy. */
-const allowedPermissions: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+/**
+ * The only permissions the page may have, and only for our own origin: the clipboard, so Edit >
+ * Copy and Paste can carry layers between windows (navigator.clipboard). No camera, microphone,
+ * location, notifications, MIDI, HID, serial or USB.
+ */
+const allowedPermissions: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'clipboard-read']);
 
 export function isPermissionAllowed(permission: string, requestingUrl: string, appOrigin: string): boolean {
   return allowedPermissions.has(permission) && isSameOrigin(requestingUrl, appOrigin);
