@@ -83,15 +83,19 @@ describe('navigation, new windows, webviews, permissions, requests', () => {
     expect(external).toEqual(['https://onnx.ai/onnx/operators/']);
   });
 
-  it('grants no permission except sanitized clipboard writes from the app', () => {
+  it('grants no permission except the clipboard, and that only to the app', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', `${appOrigin}/index.html`, appOrigin)).toBe(true);
+    expect(isPermissionAllowed('clipboard-read', appOrigin, appOrigin)).toBe(true);
     expect(isPermissionAllowed('clipboard-sanitized-write', 'https://evil.example/', appOrigin)).toBe(false);
+    expect(isPermissionAllowed('clipboard-read', 'file:///tmp/x.html', appOrigin)).toBe(false);
     for (const p of [
       'media',
       'geolocation',
       'notifications',
       'openExternal',
-      'clipboard-read',
+      'hid',
+      'serial',
+      'usb',
       'fileSystem',
     ]) {
       expect(isPermissionAllowed(p, `${appOrigin}/index.html`, appOrigin)).toBe(false);
