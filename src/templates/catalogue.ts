@@ -1,0 +1,37 @@
+// The templates shipped with Netloom, imported statically so a browser build bundles them.
+// templates/*.json are written by scripts/build-templates.ts from src/templates/build.ts.
+import type { NetloomDocument } from '../document/schema.ts';
+import { parseDocumentValue } from '../document/parse.ts';
+import playground from '../../templates/playground.json' with { type: 'json' };
+import mlp from '../../templates/mlp.json' with { type: 'json' };
+import lenet5 from '../../templates/lenet5.json' with { type: 'json' };
+import resnet18 from '../../templates/resnet18.json' with { type: 'json' };
+import dcgan from '../../templates/dcgan.json' with { type: 'json' };
+
+export interface TemplateInfo {
+  /** What the CLI and URLs call it: `netloom inspect resnet18`. */
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+}
+
+const raw: Readonly<Record<string, unknown>> = { playground, mlp, lenet5, resnet18, dcgan };
+
+function info(name: string, value: unknown): TemplateInfo {
+  const doc = parseDocumentValue(value, `templates/${name}.json`);
+  return { name, title: doc.name, description: doc.description };
+}
+
+export const templates: readonly TemplateInfo[] = Object.entries(raw).map(([n, v]) => info(n, v));
+
+/** A fresh copy of a template's document, or undefined for an unknown name. */
+export function loadTemplate(name: string): NetloomDocument | undefined {
+  const value = raw[name];
+  return value === undefined
+    ? undefined
+    : parseDocumentValue(structuredClone(value), `templates/${name}.json`);
+}
+
+export function templateNames(): string[] {
+  return Object.keys(raw);
+}

@@ -1,0 +1,43 @@
+"""Reference architectures from torch, for the template tests: prints JSON
+{"resnet18": {key: shape}, "dcgan": {"generator": N, "discriminator": N}} (state_dict shapes and
+parameter counts). DCGAN is the PyTorch example's (examples/dcgan/main.py) with nz=100, ngf=ndf=64, nc=3."""
+import json
+
+import torch.nn as nn
+import torchvision
+
+
+def dcgan(nz=100, ngf=64, ndf=64, nc=3):
+    g = nn.Sequential(
+        nn.ConvTranspose2d(nz, ngf * 8, 4, 1, 0, bias=False), nn.BatchNorm2d(ngf * 8), nn.ReLU(True),
+        nn.ConvTranspose2d(ngf * 8, ngf * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 4), nn.ReLU(True),
+        nn.ConvTranspose2d(ngf * 4, ngf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 2), nn.ReLU(True),
+        nn.ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf), nn.ReLU(True),
+        nn.ConvTranspose2d(ngf, nc, 4, 2, 1, bias=False), nn.Tanh())
+    d = nn.Sequential(
+        nn.Conv2d(nc, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),
+        nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 2), nn.LeakyReLU(0.2, inplace=True),
+        nn.Conv2d(ndf * 2, ndf * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 4), nn.LeakyReLU(0.2, inplace=True),
+        nn.Conv2d(ndf * 4, ndf * 8, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 8), nn.LeakyReLU(0.2, inplace=True),
+        nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False), nn.Sigmoid())
+    return g, d
+
+
+def count(m):
+    return sum(p.numel() for p in m.parameters())
+
+
+def main():
+    r = torchvision.models.resnet18()
+    g, d = dcgan()
+    print(json.dumps({
+        "resnet18": {k: list(v.shape) for k, v in r.state_dict().items() if not k.endswith("num_batches_tracked")},
+        "resnet18Params": count(r),
+        "dcgan": {"generator": count(g), "discriminator": count(d),
+                  "generatorShapes": [list(v.shape) for k, v in g.state_dict().items() if not k.endswith("num_batches_tracked")],
+                  "discriminatorShapes": [list(v.shape) for k, v in d.state_dict().items() if not k.endswith("num_batches_tracked")]},
+    }))
+
+
+if __name__ == "__main__":
+    main()
