@@ -6,8 +6,18 @@ import type { Dataset } from './dataset.ts';
 
 export const mnistSide = 28;
 
-/** Builds the dataset from the ten per-digit arrays (digit d's images, 784 values each). */
-export function mnistFromDigits(perDigit: readonly ArrayLike<number>[], limitPerDigit?: number): Dataset {
+export const mnistMean = 0.1307;
+export const mnistStd = 0.3081;
+
+/**
+ * Builds the dataset from the ten per-digit arrays (digit d's images, 784 values each). With
+ * `normalize`, pixels are standardised as torchvision's usual Normalize((0.1307,), (0.3081,)).
+ */
+export function mnistFromDigits(
+  perDigit: readonly ArrayLike<number>[],
+  limitPerDigit?: number,
+  normalize = false,
+): Dataset {
   if (perDigit.length !== 10) throw new Error(`MNIST needs 10 digit arrays, got ${perDigit.length}`);
   const px = mnistSide * mnistSide;
   const counts = perDigit.map((a) => Math.min(Math.floor(a.length / px), limitPerDigit ?? Infinity));
@@ -21,7 +31,10 @@ export function mnistFromDigits(perDigit: readonly ArrayLike<number>[], limitPer
     for (let d = 0; d < 10; d++) {
       if (i >= counts[d]!) continue;
       const src = perDigit[d]!;
-      for (let j = 0; j < px; j++) x[k * px + j] = src[i * px + j]!;
+      for (let j = 0; j < px; j++) {
+        const v = src[i * px + j]!;
+        x[k * px + j] = normalize ? (v - mnistMean) / mnistStd : v;
+      }
       y[k] = d;
       k++;
     }
@@ -42,7 +55,8 @@ export function mnistFromDigits(perDigit: readonly ArrayLike<number>[], limitPer
 export async function loadMnist(
   fetchDigit: (digit: number) => Promise<ArrayLike<number>>,
   limitPerDigit?: number,
+  normalize = false,
 ): Promise<Dataset> {
   const arrays = await Promise.all(Array.from({ length: 10 }, (_, d) => fetchDigit(d)));
-  return mnistFromDigits(arrays, limitPerDigit);
+  return mnistFromDigits(arrays, limitPerDigit, normalize);
 }
