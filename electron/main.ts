@@ -35,8 +35,14 @@ let desktop: Desktop | undefined;
 const pendingPaths = filesFromArgv(process.argv, { defaultApp, cwd: process.cwd() });
 
 function openPaths(paths: readonly string[]): void {
-  if (desktop && win && !win.webContents.isLoading()) void desktop.openFromOutside(paths);
-  else pendingPaths.push(...paths);
+  if (desktop && win && !win.webContents.isLoading()) {
+    void desktop.openFromOutside(paths);
+    return;
+  }
+  pendingPaths.push(...paths);
+  // macOS keeps running with no window: a file opened from Finder then needs a new one, which
+  // takes the pending paths once its page has loaded.
+  if (desktop && !win) createWindow(desktop);
 }
 
 // One app instance: `netloom-app model.onnx` while it runs opens the file in the running window.
