@@ -107,7 +107,15 @@ async function main() {
   }
 
   console.log(fallbackMessage(decision.reason));
-  const { serveStatic } = await import('./serve-static.mjs');
+  let serveStatic;
+  try {
+    ({ serveStatic } = await import('./serve-static.mjs'));
+  } catch (err) {
+    console.error(
+      `Netloom: cannot load scripts/serve-static.mjs (${err instanceof Error ? err.message : err}).`,
+    );
+    process.exit(1);
+  }
   const port = Number(process.env.NETLOOM_PORT ?? process.env.PORT ?? 4173);
   const server = await serveStatic(rendererDir, port);
   console.log(`Netloom is running at ${server.url} (Ctrl+C to stop)`);
