@@ -27,20 +27,27 @@ function classification(name: string, pts: number[], labels: number[], classes: 
   };
 }
 
-/** Interleaved spiral arms (TensorFlow Playground's spiral), radius up to 1. */
+/**
+ * Two (or more) interleaved spiral arms, TensorFlow Playground's geometry: radius up to 5,
+ * 1.75 turns, uniform noise of ±noise.
+ */
 export function spirals(o: ToyOptions = {}): Dataset {
   const n = o.n ?? 600;
   const k = o.classes ?? 2;
   const rng = new Rng(o.seed ?? 1);
-  const noise = o.noise ?? 0.02;
+  const noise = o.noise ?? 0.1;
+  const perArm = Math.ceil(n / k);
   const pts: number[] = [];
   const labels: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = i % k;
-    const t = Math.floor(i / k) / Math.ceil(n / k);
-    const r = 0.05 + 0.95 * t;
-    const angle = 1.75 * t * 2 * Math.PI + (2 * Math.PI * c) / k;
-    pts.push(r * Math.sin(angle) + noise * rng.normal(), r * Math.cos(angle) + noise * rng.normal());
+    const j = Math.floor(i / k);
+    const r = (j / perArm) * 5;
+    const angle = ((1.75 * j) / perArm) * 2 * Math.PI + (2 * Math.PI * c) / k;
+    pts.push(
+      r * Math.sin(angle) + rng.uniform(-1, 1) * noise,
+      r * Math.cos(angle) + rng.uniform(-1, 1) * noise,
+    );
     labels.push(c);
   }
   return classification('spirals', pts, labels, k);
