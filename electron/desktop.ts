@@ -153,8 +153,16 @@ export class Desktop {
   registerIpc(ipc: IpcMainLike): void {
     const handle = <T, R>(channel: string, schema: z.ZodType<T>, run: (req: T) => Promise<R>): void => {
       ipc.handle(channel, async (event, payload) => {
-        this.#checkSender(channel, event);
-        return run(parsePayload(schema, channel, payload));
+        let req: T;
+        try {
+          this.#checkSender(channel, event);
+          req = parsePayload(schema, channel, payload);
+        } catch (err) {
+          // Logged here too: the page (possibly compromised) may swallow the rejection.
+          this.#log(messageOf(err));
+          throw err;
+        }
+        return run(req);
       });
     };
     const on = <T>(channel: string, schema: z.ZodType<T>, run: (req: T) => void): void => {

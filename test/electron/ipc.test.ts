@@ -32,8 +32,9 @@ describe('IPC: every channel is registered and validated', () => {
   ];
 
   it.each(badInvokes)('refuses a malformed %s payload before doing anything', async (channel, payload) => {
-    const { ipc, dialog, dir } = makeRig();
+    const { ipc, dialog, dir, logs } = makeRig();
     await expect(ipc.invoke(channel, payload)).rejects.toBeInstanceOf(IpcPayloadError);
+    expect(logs).toEqual([expect.stringMatching(new RegExp(`^IPC "${channel}": refused malformed payload`))]);
     expect(dialog.opened).toHaveLength(0);
     expect(dialog.saved).toHaveLength(0);
     // Nothing was written next to the rig's files.
