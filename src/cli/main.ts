@@ -1,0 +1,54 @@
+// The `netloom` command line: one table of commands. User mistakes end in one line on stderr and a
+// non-zero status (2: how the command was called, 1: the input given), never a stack trace.
+import { NetloomError } from '../util/errors.ts';
+import type { Command } from './command.ts';
+import { exportCommand } from './export.ts';
+import { inspectCommand } from './inspect.ts';
+import type { CliIO } from './io.ts';
+import { UsageError } from './io.ts';
+import { runCommand } from './run.ts';
+import { templatesCommand } from './templates.ts';
+
+export const commands: readonly Command[] = [templatesCommand, inspectCommand, exportCommand, runCommand];
+
+function help(): string[] {
+  const w = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'netloom — design, train and export neural networks',
+    '',
+    'Usage: netloom <command> [options]   (netloom <command> --help for its options)',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+  ];
+}
+
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    for (const l of help()) io.out(l);
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`netloom: unknown command '${name}' (commands: ${commands.map((c) => c.name).join(', ')})`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(`Usage: ${command.usage}`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`netloom ${name}: ${e.message}`);
+      io.err(`Usage: ${command.usage}`);
+      return 2;
+    }
+    if (e instanceof NetloomError) {
+      io.err(`netloom ${name}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,28 @@
+// Resolves the <project.json|template-name> argument every command takes.
+import { parseDocument } from '../document/parse.ts';
+import type { NetloomDocument } from '../document/schema.ts';
+import { loadTemplate, templateNames } from '../templates/catalogue.ts';
+import { NetloomError } from '../util/errors.ts';
+import type { CliIO } from './io.ts';
+
+function readText(io: CliIO, path: string): string {
+  try {
+    return new TextDecoder().decode(io.readFile(path));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (e as Error).message;
+    throw new NetloomError('invalid-file', `${path}: cannot read (${why})`, { path });
+  }
+}
+
+export function loadProject(io: CliIO, arg: string): NetloomDocument {
+  const template = loadTemplate(arg);
+  if (template) return template;
+  if (!/\.json$/i.test(arg) && !arg.includes('/') && !arg.includes('\\'))
+    throw new NetloomError(
+      'invalid-file',
+      `'${arg}' is neither a project file (.json) nor a template (${templateNames().join(', ')})`,
+      { path: arg },
+    );
+  return parseDocument(readText(io, arg), arg);
+}

@@ -1,0 +1,157 @@
+// `netloom train`: trains a project or template on a dataset in onnxruntime-web (WASM), printing
+// per-epoch loss and metrics, and writes the trained model as ONNX.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { NetloomDocument } from '../document/schema.ts';
+import type { TrainingSetup } from '../autodiff/training-schema.ts';
+import { parseTrainingSetup } from '../autodiff/training-schema.ts';
+import { optimizerNames } from '../autodiff/optimizers.ts';
+import type { OptimizerName } from '../autodiff/optimizers.ts';
+import { exportDocument } from '../onnx/from-document.ts';
+import { prepareDocumentTraining } from '../runtime/document-training.ts';
+import type { Dataset } from '../runtime/datasets/dataset.ts';
+import { trainValSplit } from '../runtime/datasets/dataset.ts';
+import { fitFeatures, toyByName } from '../runtime/datasets/catalogue.ts';
+import { parseCsv } from '../runtime/datasets/csv.ts';
+import { mnistFromDigits } from '../runtime/datasets/mnist.ts';
+import type { EpochReport } from '../runtime/train-loop.ts';
+import { train } from '../runtime/train-loop.ts';
+import { NetloomError } from '../util/errors.ts';
+import { intOption, oneFile, parse } from './args.ts';
+import type { Command } from './command.ts';
+import type { CliIO } from './io.ts';
+import { UsageError } from './io.ts';
+import { loadProject } from './project.ts';
+
+/** A training setup for a document that has none: its loss layer, or cross-entropy on its Output. */
+export function defaultSetup(doc: NetloomDocument): TrainingSetup {
+  if (doc.training) return parseTrainingSetup(doc.training);
+  const loss = doc.nodes.find((n) =>
+    ['CrossEntropy', 'MSE', 'L1', 'BCE', 'BCEWithLogits', 'NLL', 'Huber', 'KLDivergence'].includes(n.kind),
+  );
+  const out = doc.nodes.find((n) => n.kind === 'Output');
+  if (!loss && !out) throw new NetloomError('bad-argument', 'The project has no loss layer and no Output to train');
+  return parseTrainingSetup({
+    objectives: [{ loss: loss ? loss.id : { kind: 'cross-entropy', output: out!.id } }],
+  });
+}
+
+function nodeMnist(): Dataset {
+  const dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+  const arrays = Array.from(
+    { length: 10 },
+    (_, d) => (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data,
+  );
+  return mnistFromDigits(arrays, undefined, true);
+}
+
+export function loadDataset(io: CliIO, name: string, seed: number): Dataset {
+  if (/\.csv$/i.test(name)) return parseCsv(new TextDecoder().decode(io.readFile(name)), { path: name, name });
+  if (name === 'mnist') return nodeMnist();
+  return toyByName(name, seed + 1);
+}
+
+function floatOption(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number; got '${v}'`);
+  return n;
+}
+
+function bar(done: number, total: number, width = 20): string {
+  const k = Math.round((done / Math.max(1, total)) * width);
+  return '█'.repeat(k) + '░'.repeat(width - k);
+}
+
+function formatEpoch(e: EpochReport, total: number | undefined): string {
+  const parts = [
+    `epoch ${e.epoch}${total ? `/${total}` : ''}`,
+    total ? bar(e.epoch, total) : '',
+    `loss ${e.loss.toFixed(4)}`,
+    e.accuracy !== undefined ? `acc ${(100 * e.accuracy).toFixed(1)}%` : '',
+    e.valLoss !== undefined ? `val_loss ${e.valLoss.toFixed(4)}` : '',
+    e.valAccuracy !== undefined ? `val_acc ${(100 * e.valAccuracy).toFixed(1)}%` : '',
+    `${e.stepsPerSecond.toFixed(0)} steps/s`,
+  ];
+  return parts.filter((p) => p !== '').join('  ');
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a project or template on a dataset and write the trained model',
+  usage:
+    'netloom train <project.json|template-name> [--dataset NAME|file.csv] [--epochs N|--steps N] [--batch N]\n' +
+    `    [--optimizer ${optimizerNames.join('|')}] [--lr X] [--seed N] [--out trained.onnx] [--json]`,
+  async run(args, io) {
+    const { values, positionals } = parse(args, {
+      dataset: { type: 'string' },
+      epochs: { type: 'string' },
+      steps: { type: 'string' },
+      batch: { type: 'string' },
+      optimizer: { type: 'string' },
+      lr: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      json: { type: 'boolean' },
+    });
+    const doc = loadProject(io, oneFile(positionals, 'project file or template name'));
+    const setup = defaultSetup(doc);
+    const seed = intOption(values.seed, 'seed') ?? setup.seed;
+    const batchSize = intOption(values.batch, 'batch', 1) ?? setup.batchSize;
+    const steps = intOption(values.steps, 'steps', 1);
+    const epochs = intOption(values.epochs, 'epochs', 1) ?? setup.epochs;
+    if (values.epochs !== undefined && steps !== undefined) throw new UsageError('give --epochs or --steps, not both');
+    const opt = values.optimizer;
+    if (opt !== undefined && !(optimizerNames as readonly string[]).includes(opt)) {
+      throw new UsageError(`--optimizer must be one of ${optimizerNames.join(', ')}; got '${opt}'`);
+    }
+    const lr = floatOption(values.lr, 'lr');
+    const datasetName = values.dataset ?? setup.dataset;
+    if (!datasetName) throw new UsageError('the project names no dataset: give --dataset NAME or file.csv');
+
+    const prepared = prepareDocumentTraining(doc, setup, {
+      batchSize,
+      seed,
+      optimizer: { ...(opt ? { name: opt as OptimizerName } : {}), ...(lr !== undefined ? { lr } : {}) },
+    });
+    const model = prepared.objectives[0]!.model;
+    const input = model.graph.values.get(model.features)!;
+    const data = fitFeatures(loadDataset(io, datasetName, seed), input.shape.slice(1), model.features);
+    const { train: tr, val } = trainValSplit(data, setup.validationSplit > 0 ? setup.validationSplit : 0.2, seed);
+    if (!values.json) {
+      io.out(
+        `training ${doc.name} on ${data.name}: ${tr.size} train / ${val.size} validation examples, batch ${batchSize}, ` +
+          `${prepared.objectives.map((o) => `${o.name}: ${o.optimizer.name ?? 'adam'} lr ${o.optimizer.lr ?? 1e-3}`).join('; ')}`,
+      );
+    }
+    const result = await train({
+      ...prepared,
+      train: tr,
+      val,
+      batchSize,
+      ...(steps !== undefined ? { steps } : { epochs }),
+      seed,
+      ...(setup.schedule ? { schedule: setup.schedule as never } : {}),
+      onEpoch: (e) => {
+        if (values.json) {
+          io.out(
+            JSON.stringify({
+              epoch: e.epoch,
+              loss: e.loss,
+              valLoss: e.valLoss ?? null,
+              valAccuracy: e.valAccuracy ?? null,
+              stepsPerSecond: e.stepsPerSecond,
+            }),
+          );
+        } else io.out(formatEpoch(e, steps === undefined ? epochs : undefined));
+      },
+    });
+    if (values.out) {
+      const { bytes } = exportDocument(doc, { weights: result.weights, seed });
+      io.writeFile(values.out, bytes);
+      if (!values.json) io.out(`${values.out}: trained model (${result.steps} steps), opset 17`);
+    }
+    return 0;
+  },
+};

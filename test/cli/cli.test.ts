@@ -1,0 +1,152 @@
+// The netloom CLI as a user calls it: in-process for most commands, and through the real bin.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { serializeDocument } from '../../src/document/parse.ts';
+import { writeNpy } from '../../src/runtime/npy.ts';
+import { templateNames } from '../../src/templates/catalogue.ts';
+import { captureIO } from '../helpers/cli-io.ts';
+import { chainDoc } from '../helpers/doc.ts';
+import { checkOnnxFiles, python } from '../helpers/onnx-checker.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'netloom-cli-'));
+const bin = join(import.meta.dirname, '../../bin/netloom.mjs');
+
+async function cli(...argv: string[]) {
+  const io = captureIO(dir);
+  const code = await main(argv, io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+}
+
+describe('templates', () => {
+  test('--json lists name, title and description', async () => {
+    const r = await cli('templates', '--json');
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.out) as { name: string; title: string; description: string }[];
+    expect(list.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['mlp', 'lenet5', 'resnet18', 'dcgan', 'playground']),
+    );
+    for (const t of list) expect(Object.keys(t).sort()).toEqual(['description', 'name', 'title']);
+  });
+});
+
+describe('inspect', () => {
+  test('--json on DCGAN gives the generator and discriminator as groups with torch parameter counts', async () => {
+    const r = await cli('inspect', 'dcgan', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as {
+      nodes: unknown[];
+      groups: { name: string; params: number }[];
+      totals: { params: number; trainableParams: number; flops: number };
+      diagnostics: unknown[];
+    };
+    expect(j.groups.map((g) => [g.name, g.params])).toEqual([
+      ['Generator', 3_576_704],
+      ['Discriminator', 2_765_568],
+    ]);
+    expect(j.totals.params).toBe(3_576_704 + 2_765_568);
+    expect(j.diagnostics).toEqual([]);
+  });
+
+  test('the table shows shapes with the batch as N and the totals', async () => {
+    const r = await cli('inspect', 'resnet18');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/fc\s+Dense\s+\[N, 1000\]\s+513,000/);
+    expect(r.out).toContain('Total parameters: 11,689,512');
+  });
+
+  test('a graph with a shape error exits 1 and names the node and the fix', async () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(
+      file,
+      serializeDocument(chainDoc([1, 28, 28], [{ kind: 'Dense', params: { units: 10 }, id: 'fc' }])),
+    );
+    const r = await cli('inspect', file);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('error: node "fc" port x: Dense expects rank 2 [N, F]');
+    expect(r.out).toContain('add Flatten');
+  });
+
+  test('a broken project file is one line naming the line and column', async () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{"format": "netloom",\n  "version": 1,, }');
+    const r = await cli('inspect', file);
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/broken\.json: not valid JSON at line 2, column \d+/);
+  });
+
+  test('an unknown template or a missing file says so', async () => {
+    expect((await cli('inspect', 'resnet19')).err).toContain(
+      "'resnet19' is neither a project file (.json) nor a template",
+    );
+    expect((await cli('inspect', 'nope.json')).err).toContain('nope.json: cannot read (no such file)');
+  });
+});
+
+describe('export and run', () => {
+  test('export writes a model that passes onnx.checker; run writes .npy outputs numpy reads', async () => {
+    const model = join(dir, 'mlp.onnx');
+    expect((await cli('export', 'mlp', '-o', model)).code).toBe(0);
+    expect(checkOnnxFiles([model])).toEqual({ [model]: null });
+    writeFileSync(
+      join(dir, 'x.npy'),
+      writeNpy({
+        dtype: 'float32',
+        shape: [3, 784],
+        data: Float32Array.from({ length: 3 * 784 }, (_, i) => (i % 17) / 17),
+      }),
+    );
+    const r = await cli('run', model, '--input', `image=${join(dir, 'x.npy')}`, '--out', join(dir, 'out'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    // onnxruntime in Python is not a Debian package here; numpy checks the file and the softmax-free logits' shape.
+    const shape = execFileSync(
+      python,
+      ['-c', `import numpy as np; a = np.load('${join(dir, 'out', 'logits.npy')}'); print(a.dtype, a.shape)`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(shape.trim()).toBe('float32 (3, 10)');
+  });
+
+  test('run names the inputs a model expects when one is missing or unknown', async () => {
+    const model = join(dir, 'lenet.onnx');
+    await cli('export', 'lenet5', '-o', model);
+    const r = await cli('run', model, '--input', `pixels=${join(dir, 'x.npy')}`, '--out', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("the model has no input 'pixels'; its inputs are: image");
+  });
+
+  test('a malformed ONNX file is a clear error', async () => {
+    writeFileSync(join(dir, 'junk.onnx'), 'not a model');
+    const r = await cli('run', join(dir, 'junk.onnx'), '--out', dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('onnxruntime could not load the model');
+  });
+});
+
+describe('the real bin', () => {
+  test('usage mistakes exit 2 with one line and the usage, no stack trace', () => {
+    const r = spawnSync(process.execPath, [bin, 'export', 'mlp'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      'netloom export: missing -o model.onnx\nUsage: netloom export <project.json|template-name> -o model.onnx [--seed N]\n',
+    );
+  });
+
+  test('npx-style run of templates prints one line per template', () => {
+    const r = spawnSync(process.execPath, [bin, 'templates'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(templateNames());
+  });
+});
