@@ -1,0 +1,38 @@
+// Timing helpers for the benchmarks: medians of repeated runs after a warm-up.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export async function medianMs(
+  fn: () => unknown | Promise<unknown>,
+  runs: number,
+  warmup = 1,
+): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+export function table(rows: readonly (readonly string[])[]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of rows)
+    console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+}
+
+export const python = '/usr/bin/python3';
+
+/** Runs a Python snippet with Debian's torch; undefined (and a note) when torch is not there. */
+export function torchPeer(code: string): string | undefined {
+  if (!existsSync(python)) return undefined;
+  try {
+    return execFileSync(python, ['-c', code], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  } catch (e) {
+    console.log(`(PyTorch peer skipped: ${(e as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
