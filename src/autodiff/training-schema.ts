@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { NetloomError } from '../util/errors.ts';
 import { lossKinds } from './losses.ts';
 import { optimizerSchema } from './optimizers.ts';
+import { scheduleSchema } from './schedules.ts';
 
 export const builtinLossSchema = z.object({
   kind: z.enum(lossKinds),
@@ -30,15 +31,6 @@ export const objectiveSchema = z.object({
   prediction: z.string().min(1).optional(),
 });
 
-const lrScheduleSchema = z.object({
-  kind: z.enum(['constant', 'step', 'cosine', 'warmup']),
-  every: z.number().int().positive().optional(),
-  gamma: z.number().positive().optional(),
-  steps: z.number().int().positive().optional(),
-  cosine: z.boolean().optional(),
-  minLr: z.number().min(0).optional(),
-});
-
 export const trainingSchema = z.object({
   objectives: z.array(objectiveSchema).min(1),
   /** A built-in dataset name (spirals, moons, circles, xor, blobs, sine, mnist) or a CSV path. */
@@ -47,7 +39,7 @@ export const trainingSchema = z.object({
   epochs: z.number().int().positive().default(10),
   seed: z.number().int().default(0),
   validationSplit: z.number().min(0).lt(1).default(0.2),
-  schedule: lrScheduleSchema.optional(),
+  schedule: scheduleSchema.optional(),
   /** Input node names: which is fed the features and which the targets (defaults: by wiring). */
   inputs: z.object({ features: z.string().optional(), targets: z.string().optional() }).optional(),
 });

@@ -31,7 +31,8 @@ export function defaultSetup(doc: NetloomDocument): TrainingSetup {
     ['CrossEntropy', 'MSE', 'L1', 'BCE', 'BCEWithLogits', 'NLL', 'Huber', 'KLDivergence'].includes(n.kind),
   );
   const out = doc.nodes.find((n) => n.kind === 'Output');
-  if (!loss && !out) throw new NetloomError('bad-argument', 'The project has no loss layer and no Output to train');
+  if (!loss && !out)
+    throw new NetloomError('bad-argument', 'The project has no loss layer and no Output to train');
   return parseTrainingSetup({
     objectives: [{ loss: loss ? loss.id : { kind: 'cross-entropy', output: out!.id } }],
   });
@@ -47,7 +48,8 @@ function nodeMnist(): Dataset {
 }
 
 export function loadDataset(io: CliIO, name: string, seed: number): Dataset {
-  if (/\.csv$/i.test(name)) return parseCsv(new TextDecoder().decode(io.readFile(name)), { path: name, name });
+  if (/\.csv$/i.test(name))
+    return parseCsv(new TextDecoder().decode(io.readFile(name)), { path: name, name });
   if (name === 'mnist') return nodeMnist();
   return toyByName(name, seed + 1);
 }
@@ -101,7 +103,8 @@ export const trainCommand: Command = {
     const batchSize = intOption(values.batch, 'batch', 1) ?? setup.batchSize;
     const steps = intOption(values.steps, 'steps', 1);
     const epochs = intOption(values.epochs, 'epochs', 1) ?? setup.epochs;
-    if (values.epochs !== undefined && steps !== undefined) throw new UsageError('give --epochs or --steps, not both');
+    if (values.epochs !== undefined && steps !== undefined)
+      throw new UsageError('give --epochs or --steps, not both');
     const opt = values.optimizer;
     if (opt !== undefined && !(optimizerNames as readonly string[]).includes(opt)) {
       throw new UsageError(`--optimizer must be one of ${optimizerNames.join(', ')}; got '${opt}'`);
@@ -118,7 +121,11 @@ export const trainCommand: Command = {
     const model = prepared.objectives[0]!.model;
     const input = model.graph.values.get(model.features)!;
     const data = fitFeatures(loadDataset(io, datasetName, seed), input.shape.slice(1), model.features);
-    const { train: tr, val } = trainValSplit(data, setup.validationSplit > 0 ? setup.validationSplit : 0.2, seed);
+    const { train: tr, val } = trainValSplit(
+      data,
+      setup.validationSplit > 0 ? setup.validationSplit : 0.2,
+      seed,
+    );
     if (!values.json) {
       io.out(
         `training ${doc.name} on ${data.name}: ${tr.size} train / ${val.size} validation examples, batch ${batchSize}, ` +
@@ -132,7 +139,7 @@ export const trainCommand: Command = {
       batchSize,
       ...(steps !== undefined ? { steps } : { epochs }),
       seed,
-      ...(setup.schedule ? { schedule: setup.schedule as never } : {}),
+      ...(setup.schedule ? { schedule: setup.schedule } : {}),
       onEpoch: (e) => {
         if (values.json) {
           io.out(

@@ -16,8 +16,8 @@ import { batchOf, epochBatches } from './datasets/dataset.ts';
 import { Mean, correctCount } from './metrics.ts';
 import type { Backend } from './ort-session.ts';
 import { fromOrt, toOrt } from './ort-session.ts';
-import type { Schedule } from './schedules.ts';
-import { lrAt } from './schedules.ts';
+import type { Schedule } from '../autodiff/schedules.ts';
+import { lrAt } from '../autodiff/schedules.ts';
 import { StepRunner, TensorStore } from './step-runner.ts';
 import type { HostTensor } from './tensors.ts';
 

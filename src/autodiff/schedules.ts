@@ -1,4 +1,4 @@
-// Learning-rate schedules, computed on the host and fed to the step graph as its lr input.
+// Learning-rate schedules, computed on the host (by the runtime) and fed to the step graph as its lr input.
 import { z } from 'zod';
 
 export const scheduleSchema = z.discriminatedUnion('kind', [
