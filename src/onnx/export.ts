@@ -23,8 +23,9 @@ const elemType: Record<DType, number> = {
 };
 
 function bytesOf(data: TensorData): Uint8Array {
-  // ONNX raw_data is little-endian, as are typed arrays on every platform we run on.
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  // ONNX raw_data is little-endian, as are typed arrays on every platform we run on. A view, not
+  // a copy: the encoder copies once into the output buffer.
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 export function tensorProto(name: string, t: ConstTensor): Record<string, unknown> {
