@@ -7,9 +7,18 @@ import { inspectCommand } from './inspect.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 import { runCommand } from './run.ts';
+import { stepCommand } from './step.ts';
 import { templatesCommand } from './templates.ts';
+import { trainCommand } from './train.ts';
 
-export const commands: readonly Command[] = [templatesCommand, inspectCommand, exportCommand, runCommand];
+export const commands: readonly Command[] = [
+  templatesCommand,
+  inspectCommand,
+  exportCommand,
+  runCommand,
+  trainCommand,
+  stepCommand(),
+];
 
 function help(): string[] {
   const w = Math.max(...commands.map((c) => c.name.length));
