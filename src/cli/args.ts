@@ -10,7 +10,9 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+    // Node appends advice about '--' to unknown options; the usage line that follows says more.
+    const message = (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '');
+    throw new UsageError(message.replace(/^Unknown option '([^']*)'\..*$/s, "unknown option '$1'"));
   }
 }
 

@@ -5,16 +5,6 @@ import { loadTemplate, templateNames } from '../templates/catalogue.ts';
 import { NetloomError } from '../util/errors.ts';
 import type { CliIO } from './io.ts';
 
-function readText(io: CliIO, path: string): string {
-  try {
-    return new TextDecoder().decode(io.readFile(path));
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (e as Error).message;
-    throw new NetloomError('invalid-file', `${path}: cannot read (${why})`, { path });
-  }
-}
-
 export function loadProject(io: CliIO, arg: string): NetloomDocument {
   const template = loadTemplate(arg);
   if (template) return template;
@@ -24,5 +14,5 @@ export function loadProject(io: CliIO, arg: string): NetloomDocument {
       `'${arg}' is neither a project file (.json) nor a template (${templateNames().join(', ')})`,
       { path: arg },
     );
-  return parseDocument(readText(io, arg), arg);
+  return parseDocument(new TextDecoder().decode(io.readFile(arg)), arg);
 }

@@ -1,6 +1,7 @@
 // `netloom run`: runs an ONNX model (or a project, exported on the fly) with onnxruntime-web WASM
 // on .npy inputs and writes one .npy per output.
 import { join } from 'node:path';
+import type { InferenceSession } from 'onnxruntime-web';
 import { exportDocument } from '../onnx/from-document.ts';
 import { createSession, runSession } from '../runtime/ort-session.ts';
 import { readNpy, writeNpy } from '../runtime/npy.ts';
@@ -13,16 +14,7 @@ import type { CliIO } from './io.ts';
 import { loadProject } from './project.ts';
 
 function modelBytes(io: CliIO, file: string): Uint8Array {
-  if (/\.onnx$/i.test(file)) {
-    try {
-      return io.readFile(file);
-    } catch (e) {
-      throw new NetloomError('invalid-file', `${file}: cannot read (${(e as { code?: string }).code ?? e})`, {
-        path: file,
-      });
-    }
-  }
-  return exportDocument(loadProject(io, file)).bytes;
+  return /\.onnx$/i.test(file) ? io.readFile(file) : exportDocument(loadProject(io, file)).bytes;
 }
 
 /** NAME=file.npy pairs. */
@@ -37,22 +29,31 @@ export function parseBindings(list: readonly string[], flag: string): Map<string
   return out;
 }
 
-export function readNpyFile(io: CliIO, file: string): HostTensor {
-  let bytes: Uint8Array;
-  try {
-    bytes = io.readFile(file);
-  } catch (e) {
-    throw new NetloomError('invalid-file', `${file}: cannot read (${(e as { code?: string }).code ?? e})`, {
-      path: file,
-    });
-  }
-  return readNpy(bytes, file);
+const shapeText = (dims: readonly (number | string)[]) => `[${dims.join(', ')}]`;
+
+/**
+ * Checks a file's tensor against what the model declares for the input, so a mismatch names the
+ * file and both shapes instead of surfacing as an onnxruntime error code.
+ */
+function checkFeed(meta: InferenceSession.ValueMetadata | undefined, t: HostTensor, file: string): void {
+  if (!meta?.isTensor) return;
+  const want = meta.shape;
+  const fits =
+    meta.type === t.dtype &&
+    (want.length === 0 ||
+      (want.length === t.shape.length && want.every((d, i) => typeof d !== 'number' || d === t.shape[i])));
+  if (!fits)
+    throw new NetloomError(
+      'invalid-file',
+      `${file}: input '${meta.name}' takes ${meta.type} ${shapeText(want)}; the file holds ${t.dtype} ${shapeText(t.shape)}`,
+      { path: file },
+    );
 }
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a model on .npy inputs with onnxruntime-web (WASM); one .npy per output',
-  usage: 'netloom run <model.onnx|project.json> --input NAME=file.npy ... --out DIR',
+  usage: 'netloom run <model.onnx|project.json|template-name> --input NAME=file.npy ... --out DIR',
   async run(args, io) {
     const { values, positionals } = parse(args, {
       input: { type: 'string', multiple: true },
@@ -75,15 +76,21 @@ export const runCommand: Command = {
           `give every input: missing ${missing.map((m) => `--input ${m}=file.npy`).join(' ')}`,
         );
       const feeds: Record<string, HostTensor> = {};
-      for (const [k, f] of bindings) feeds[k] = readNpyFile(io, f);
+      for (const [k, f] of bindings) {
+        const t = readNpy(io.readFile(f), f);
+        checkFeed(
+          session.inputMetadata.find((m) => m.name === k),
+          t,
+          f,
+        );
+        feeds[k] = t;
+      }
       let outputs: Record<string, HostTensor>;
       try {
         outputs = await runSession(session, feeds);
       } catch (e) {
-        throw new NetloomError(
-          'runtime',
-          `running ${file} failed: ${e instanceof Error ? e.message : String(e)}`,
-        );
+        const why = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+        throw new NetloomError('runtime', `running ${file} failed: ${why}`);
       }
       io.mkdir(values.out);
       for (const [name, t] of Object.entries(outputs)) {

@@ -83,7 +83,9 @@ describe('inspect', () => {
     expect((await cli('inspect', 'resnet19')).err).toContain(
       "'resnet19' is neither a project file (.json) nor a template",
     );
-    expect((await cli('inspect', 'nope.json')).err).toContain('nope.json: cannot read (no such file)');
+    expect((await cli('inspect', 'nope.json')).err).toContain(
+      'nope.json: cannot read (no such file or folder)',
+    );
   });
 });
 
@@ -122,6 +124,34 @@ describe('export and run', () => {
     expect(r.err).toContain("the model has no input 'pixels'; its inputs are: image");
   });
 
+  test('a .npy whose dtype or shape the input does not take names the file and both shapes', async () => {
+    const model = join(dir, 'mlp-check.onnx');
+    await cli('export', 'mlp', '-o', model);
+    writeFileSync(
+      join(dir, 'short.npy'),
+      writeNpy({ dtype: 'float32', shape: [2, 783], data: new Float32Array(2 * 783) }),
+    );
+    writeFileSync(
+      join(dir, 'ints.npy'),
+      writeNpy({ dtype: 'int64', shape: [2, 784], data: new BigInt64Array(2 * 784) }),
+    );
+    const short = await cli('run', model, '--input', `image=${join(dir, 'short.npy')}`, '--out', dir);
+    expect(short.code).toBe(1);
+    expect(short.err).toBe(
+      `netloom run: ${join(dir, 'short.npy')}: input 'image' takes float32 [N, 784]; the file holds float32 [2, 783]`,
+    );
+    const ints = await cli('run', model, '--input', `image=${join(dir, 'ints.npy')}`, '--out', dir);
+    expect(ints.err).toContain("input 'image' takes float32 [N, 784]; the file holds int64 [2, 784]");
+  });
+
+  test('a file that cannot be written is one line naming it, exit 1', async () => {
+    const r = await cli('export', 'mlp', '-o', join(dir, 'no-such-folder', 'm.onnx'));
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      `netloom export: ${join(dir, 'no-such-folder', 'm.onnx')}: cannot write (no such file or folder)`,
+    );
+  });
+
   test('a malformed ONNX file is a clear error', async () => {
     writeFileSync(join(dir, 'junk.onnx'), 'not a model');
     const r = await cli('run', join(dir, 'junk.onnx'), '--out', dir);
@@ -136,6 +166,14 @@ describe('the real bin', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
       'netloom export: missing -o model.onnx\nUsage: netloom export <project.json|template-name> -o model.onnx [--seed N]\n',
+    );
+  });
+
+  test('an unknown option is one short line and the usage', () => {
+    const r = spawnSync(process.execPath, [bin, 'inspect', 'mlp', '--jsn'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      "netloom inspect: unknown option '--jsn'\nUsage: netloom inspect <project.json|template-name> [--json]\n",
     );
   });
 

@@ -1,6 +1,5 @@
-// An in-memory CliIO over a real temporary folder, capturing what a command prints.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// A CliIO over a real temporary folder that captures what a command prints.
+import { fileSystem } from '../../src/cli/io.ts';
 import type { CliIO } from '../../src/cli/io.ts';
 
 export interface CapturedIO extends CliIO {
@@ -16,9 +15,7 @@ export function captureIO(cwd: string): CapturedIO {
     stderr,
     out: (l) => stdout.push(l),
     err: (l) => stderr.push(l),
-    readFile: (p) => readFileSync(resolve(cwd, p)),
-    writeFile: (p, d) => writeFileSync(resolve(cwd, p), d),
-    mkdir: (p) => mkdirSync(resolve(cwd, p), { recursive: true }),
+    ...fileSystem(cwd),
     cwd,
     tty: false,
   };
