@@ -63,7 +63,12 @@ function tensorOf(spec: InputSpec, rng: Rng): HostTensor {
 }
 
 /** The case's graph with loss = Σ(y ⊙ R); with `grads`, also the gradient of every diff input. */
-export function buildCase(c: OpCase, seed = 1, given?: Record<string, HostTensor>): BuiltCase {
+export function buildCase(
+  c: OpCase,
+  seed = 1,
+  given?: Record<string, HostTensor>,
+  rValues?: readonly number[],
+): BuiltCase {
   const rng = new Rng(seed);
   const b = new GraphBuilder();
   b.node = 'case';
@@ -88,7 +93,9 @@ export function buildCase(c: OpCase, seed = 1, given?: Record<string, HostTensor
   const outs = b.op(c.op, ids, c.attrs ?? {}, c.outputs);
   const y = outs[c.lossOutput ?? 0]!;
   const ys = b.type(y).shape;
-  const r = given?.['R'] ?? tensorOf({ shape: ys, range: [0.5, 1.5], signed: true }, rng);
+  const r = rValues
+    ? { dtype: 'float32' as const, shape: ys, data: Float32Array.from(rValues) }
+    : (given?.['R'] ?? tensorOf({ shape: ys, range: [0.5, 1.5], signed: true }, rng));
   const rid = b.graphInput('R', { shape: ys, dtype: 'float32' }, false);
   feeds['R'] = r;
   const loss = b.op1('ReduceSum', [b.op1('Mul', [y, rid])], { keepdims: 0 });
