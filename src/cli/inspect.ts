@@ -15,6 +15,8 @@ export interface InspectNode {
   readonly name: string;
   readonly kind: string;
   readonly group: string | null;
+  /** Shapes arriving at the input ports, batch axis written N. */
+  readonly inputs: Readonly<Record<string, string>>;
   /** Output shapes by port, batch axis written N. */
   readonly outputs: Readonly<Record<string, string>>;
   readonly params: number;
@@ -37,6 +39,16 @@ function shapeText(t: TensorType, kind: string): string {
 }
 
 export function inspectDocument(doc: NetloomDocument, lowered: Lowered = lowerDocument(doc)): InspectReport {
+  const kindOf = new Map(doc.nodes.map((n) => [n.id, n.kind]));
+  const inputsOf = (id: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const e of doc.edges) {
+      if (e.target.node !== id) continue;
+      const t = lowered.nodes.get(e.source.node)?.outputs[e.source.port];
+      if (t) out[e.target.port] = shapeText(t, kindOf.get(e.source.node) ?? '');
+    }
+    return out;
+  };
   const nodes: InspectNode[] = [];
   for (const id of lowered.order.length ? lowered.order : doc.nodes.map((n) => n.id)) {
     const n = doc.nodes.find((x) => x.id === id);
@@ -47,6 +59,7 @@ export function inspectDocument(doc: NetloomDocument, lowered: Lowered = lowerDo
       name: r.name,
       kind: n.kind,
       group: n.group ?? null,
+      inputs: inputsOf(id),
       outputs: Object.fromEntries(Object.entries(r.outputs).map(([p, t]) => [p, shapeText(t, n.kind)])),
       params: r.params,
       trainableParams: r.trainableParams,
@@ -77,12 +90,19 @@ function humanFlops(n: number): string {
 }
 
 export function formatInspectTable(r: InspectReport): string[] {
+  const shapes = (m: Readonly<Record<string, string>>) =>
+    Object.entries(m)
+      .map(([p, s]) => (Object.keys(m).length > 1 ? `${p}: ${s}` : s))
+      .join('  ');
   const rows = r.nodes.map((n) => [
     n.name,
     n.kind,
-    Object.entries(n.outputs)
-      .map(([p, s]) => (Object.keys(n.outputs).length > 1 ? `${p}: ${s}` : s))
-      .join('  '),
+    // A sink (Output) has no outputs of its own: show what it receives.
+    Object.keys(n.outputs).length
+      ? shapes(n.outputs)
+      : Object.keys(n.inputs).length
+        ? `← ${shapes(n.inputs)}`
+        : '',
     n.params ? fmt(n.params) : '–',
     n.flops ? humanFlops(n.flops) : '–',
   ]);

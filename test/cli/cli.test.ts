@@ -55,6 +55,7 @@ describe('inspect', () => {
     const r = await cli('inspect', 'resnet18');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/fc\s+Dense\s+\[N, 1000\]\s+513,000/);
+    expect(r.out).toMatch(/logits\s+Output\s+← \[N, 1000\]/);
     expect(r.out).toContain('Total parameters: 11,689,512');
   });
 
