@@ -52,7 +52,13 @@ export function backward(
   const ls = g.shape(loss);
   add(loss, opts.seed ?? g.constant(new Float32Array(ls.reduce((p, d) => p * d, 1)).fill(1), ls, 'dloss'));
 
-  for (const op of path) {
+  for (let k = 0; k < path.length; k++) {
+    let op = path[k]!;
+    const prepared = gradRow(op.type)?.prepare?.(g, op);
+    if (prepared) {
+      g.ops[g.ops.indexOf(op)] = prepared;
+      op = prepared;
+    }
     const dy = op.outputs.map((o) => (depends.has(o) ? total(o) : undefined));
     if (dy.every((d) => d === undefined)) continue;
     const row = gradRow(op.type);

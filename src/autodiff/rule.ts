@@ -20,6 +20,11 @@ export type GradRule = (
 export interface GradRow {
   readonly type: string;
   readonly grad: GradRule;
+  /**
+   * Optionally rewrites the forward op before the backward pass (e.g. MaxPool asks for its
+   * Indices output, so the backward pass reuses them instead of pooling again).
+   */
+  readonly prepare?: (g: GraphEditor, op: Op) => Op | undefined;
 }
 
 /** Ops through which no gradient flows, with the reason a reviewer can check. */

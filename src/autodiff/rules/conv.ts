@@ -60,11 +60,22 @@ function weightGrad(g: GraphEditor, x: string, dy: string, geo: Geometry, group:
   const sp = xs.slice(2);
   const nsp = sp.length;
   // x [N, C, …] → [C/G, G·N, …]: for group j, channels j·N … j·N+N−1 hold x[:, j·C/G + c'].
-  let xt = reshape(g, x, [n, group, cg, ...sp]);
-  xt = g.op1('Transpose', [xt], { perm: [2, 1, 0, ...sp.map((_, i) => i + 3)] });
-  xt = reshape(g, xt, [cg, group * n, ...sp]);
+  const spAxes = sp.map((_, i) => i + 2);
+  let xt: string;
+  // A single channel is already in place: only the axes are renamed.
+  if (c === 1) xt = reshape(g, x, [1, n, ...sp]);
+  else if (group === 1) xt = g.op1('Transpose', [x], { perm: [1, 0, ...spAxes] });
+  else {
+    xt = reshape(g, x, [n, group, cg, ...sp]);
+    xt = g.op1('Transpose', [xt], { perm: [2, 1, 0, ...sp.map((_, i) => i + 3)] });
+    xt = reshape(g, xt, [cg, group * n, ...sp]);
+  }
   // dy [N, M, …] → [M, N, …], the weight of a Conv with `group` groups of N input channels.
-  const dt = g.op1('Transpose', [dy], { perm: [1, 0, ...ds.slice(2).map((_, i) => i + 2)] });
+  const m = ds[1]!;
+  const dt =
+    m === 1
+      ? reshape(g, dy, [1, n, ...ds.slice(2)])
+      : g.op1('Transpose', [dy], { perm: [1, 0, ...ds.slice(2).map((_, i) => i + 2)] });
   const full = g.op1('Conv', [xt, dt], {
     strides: geo.dilations,
     dilations: geo.strides,
@@ -182,6 +193,16 @@ export const convGrads: readonly GradRow[] = [
     // ONNX MaxPool-12: Indices are flat positions in the whole input; scatter-add dy there
     // (windows may overlap, so an input can collect from several outputs).
     type: 'MaxPool',
+    prepare: (g, op) =>
+      op.outputs.length >= 2
+        ? undefined
+        : {
+            ...op,
+            outputs: [
+              op.outputs[0]!,
+              g.define(g.fresh('maxpool_indices'), { shape: g.shape(op.outputs[0]!), dtype: 'int64' }),
+            ],
+          },
     grad: (g, op, dy) => {
       const d = dy[0];
       if (d === undefined) return [];
