@@ -2,11 +2,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-export async function medianMs(
+/** Times of `runs` calls after `warmup` untimed ones, in milliseconds, in call order. */
+export async function timesMs(
   fn: () => unknown | Promise<unknown>,
   runs: number,
   warmup = 1,
-): Promise<number> {
+): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -14,8 +15,20 @@ export async function medianMs(
     await fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return times;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+export async function medianMs(
+  fn: () => unknown | Promise<unknown>,
+  runs: number,
+  warmup = 1,
+): Promise<number> {
+  return median(await timesMs(fn, runs, warmup));
 }
 
 export function table(rows: readonly (readonly string[])[]): void {
