@@ -1,0 +1,76 @@
+// The worker protocol driven as a worker would be: start, events back, stop from outside.
+import { describe, expect, test } from 'vitest';
+import type { WorkerEvent } from '../../src/runtime/train-worker.ts';
+import { trainingWorker } from '../../src/runtime/train-worker.ts';
+import { loadTemplate } from '../../src/templates/catalogue.ts';
+
+/** Resolves once the worker has posted its last event (done or error). */
+function finished(events: WorkerEvent[]): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setInterval(() => {
+      if (events.some((e) => e.type === 'done' || e.type === 'error')) {
+        clearInterval(t);
+        resolve();
+      }
+    }, 10);
+  });
+}
+
+describe('training worker protocol', () => {
+  test('start → epoch events → done with the weights; a CSV dataset travels in the message', async () => {
+    const events: WorkerEvent[] = [];
+    const h = trainingWorker((e) => events.push(e));
+    const rows = [
+      'x,y,label',
+      ...Array.from(
+        { length: 200 },
+        (_, i) => `${Math.cos(i)},${Math.sin(i)},${Math.cos(i) > 0 ? 'a' : 'b'}`,
+      ),
+    ];
+    h({
+      data: {
+        type: 'start',
+        document: loadTemplate('playground')!,
+        dataset: { kind: 'csv', text: rows.join('\n') },
+        epochs: 2,
+        batchSize: 16,
+      },
+    });
+    await finished(events);
+    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'step').length).toBe(2 * Math.floor(160 / 16));
+    const done = events.at(-1)!;
+    expect(done.type).toBe('done');
+    if (done.type === 'done') expect(Object.keys(done.weights)).toContain('hidden1.weight');
+  });
+
+  test('stop ends the run early; a bad dataset comes back as an error event', async () => {
+    const events: WorkerEvent[] = [];
+    const h = trainingWorker((e) => {
+      events.push(e);
+      if (e.type === 'step' && e.report.step === 4) h({ type: 'stop' });
+    });
+    h({
+      type: 'start',
+      document: loadTemplate('playground')!,
+      dataset: { kind: 'builtin', name: 'circles' },
+      epochs: 50,
+    });
+    await finished(events);
+    const done = events.at(-1)!;
+    expect(done).toMatchObject({ type: 'done', steps: 4, stopped: true });
+
+    const errs: WorkerEvent[] = [];
+    const h2 = trainingWorker((e) => errs.push(e));
+    h2({
+      type: 'start',
+      document: loadTemplate('playground')!,
+      dataset: { kind: 'builtin', name: 'imagenet' },
+    });
+    await finished(errs);
+    expect(errs.at(-1)).toMatchObject({
+      type: 'error',
+      message: expect.stringContaining('Unknown dataset "imagenet"'),
+    });
+  });
+});
