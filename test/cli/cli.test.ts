@@ -91,7 +91,7 @@ describe('inspect', () => {
 });
 
 describe('export and run', () => {
-  test('export writes a model that passes onnx.checker; run writes .npy outputs numpy reads', async () => {
+  test('export writes a model that passes onnx.checker; run writes .npy outputs that match torch', async () => {
     const model = join(dir, 'mlp.onnx');
     expect((await cli('export', 'mlp', '-o', model)).code).toBe(0);
     expect(checkOnnxFiles([model])).toEqual({ [model]: null });
@@ -106,15 +106,31 @@ describe('export and run', () => {
     const r = await cli('run', model, '--input', `image=${join(dir, 'x.npy')}`, '--out', join(dir, 'out'));
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    // onnxruntime in Python is not a Debian package here; numpy checks the file and the softmax-free logits' shape.
-    const shape = execFileSync(
+    // onnxruntime is not a Debian package, so the reference is the same MLP computed in torch from
+    // the weights stored in the exported file (read with the onnx package).
+    const check = execFileSync(
       python,
-      ['-c', `import numpy as np; a = np.load('${join(dir, 'out', 'logits.npy')}'); print(a.dtype, a.shape)`],
-      {
-        encoding: 'utf8',
-      },
+      [
+        '-c',
+        [
+          'import json, sys, numpy as np, onnx, torch',
+          'from onnx import numpy_helper',
+          'w = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in onnx.load(sys.argv[1]).graph.initializer}',
+          'x = torch.from_numpy(np.load(sys.argv[2]))',
+          'lin = lambda h, n: torch.nn.functional.linear(h, w[n + ".weight"], w[n + ".bias"])',
+          'ref = lin(torch.relu(lin(torch.relu(lin(x, "fc1")), "fc2")), "fc3").numpy()',
+          'got = np.load(sys.argv[3])',
+          'print(json.dumps([str(got.dtype), list(got.shape), float(np.abs(got - ref).max())]))',
+        ].join('\n'),
+        model,
+        join(dir, 'x.npy'),
+        join(dir, 'out', 'logits.npy'),
+      ],
+      { encoding: 'utf8' },
     );
-    expect(shape.trim()).toBe('float32 (3, 10)');
+    const [dtype, shape, maxErr] = JSON.parse(check) as [string, number[], number];
+    expect([dtype, shape]).toEqual(['float32', [3, 10]]);
+    expect(maxErr).toBeLessThan(1e-5);
   });
 
   test('run names the inputs a model expects when one is missing or unknown', async () => {

@@ -46,7 +46,7 @@ test('numpy reads what we write', () => {
   expect(out.trim()).toBe('float32 (3, 2) 6.5 int64 (4,) [1, -2, 3, 9]');
 });
 
-test('other dtypes, Fortran order and truncated files are refused with the file named', () => {
+test('other dtypes, Fortran order, truncated files and garbled headers are refused with the file named', () => {
   py(
     [
       "np.save('d.npy', np.zeros((2,), np.float64))",
@@ -63,4 +63,8 @@ test('other dtypes, Fortran order and truncated files are refused with the file 
   expect(() => readNpy(new TextEncoder().encode('hello world'), 'x.npy')).toThrow(
     /x\.npy: not a NumPy \.npy file/,
   );
+  // The magic and version are right but the header dict is garbled.
+  const garbled = new Uint8Array(readFileSync(join(dir, 't.npy')));
+  garbled.set(new TextEncoder().encode("{'descx'"), 10);
+  expect(() => readNpy(garbled, 'g.npy')).toThrow(/^g\.npy: not a valid \.npy header/);
 });
