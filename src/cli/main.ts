@@ -34,7 +34,10 @@ function help(): string[] {
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    for (const l of help()) io.out(l);
+    // Asked for, help is the output; without a command it is a usage mistake and goes to stderr.
+    for (const l of help())
+      if (name) io.out(l);
+      else io.err(l);
     return name ? 0 : 2;
   }
   const command = commands.find((c) => c.name === name);

@@ -186,6 +186,16 @@ describe('the real bin', () => {
     );
   });
 
+  test('no command prints the commands on stderr and exits 2; --help prints them on stdout', () => {
+    const none = spawnSync(process.execPath, [bin], { encoding: 'utf8' });
+    expect(none.status).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toMatch(/^ {2}inspect {2,}per-layer table/m);
+    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toBe(none.stderr);
+  });
+
   test('an unknown option is one short line and the usage', () => {
     const r = spawnSync(process.execPath, [bin, 'inspect', 'mlp', '--jsn'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
