@@ -1,0 +1,64 @@
+// The Host for the browser build: a file picker for open, downloads for save, no native menus.
+// The desktop app's preload exposes window.netloomHost instead (same interface, over IPC).
+import type { FileFilter, Host, MenuCommand, OpenedFile } from '../../src/document/host.ts';
+
+export function browserHost(): Host {
+  const menuHandlers = new Set<(c: MenuCommand) => void>();
+  return {
+    kind: 'browser',
+    openFile(filters: readonly FileFilter[]) {
+      return new Promise<OpenedFile | undefined>((resolve) => {
+        const input = document.createElement('input');
+        input.type = 'file';
+        input.accept = filters.flatMap((f) => f.extensions.map((e) => `.${e}`)).join(',');
+        input.onchange = async () => {
+          const f = input.files?.[0];
+          if (!f) return resolve(undefined);
+          resolve({ path: f.name, name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) });
+        };
+        input.oncancel = () => resolve(undefined);
+        input.click();
+      });
+    },
+    openPath(path: string) {
+      return Promise.reject(new Error(`The browser cannot reopen ${path}: use Open…`));
+    },
+    async saveFile(bytes, opts) {
+      const blob = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = opts.suggestedName;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      return { path: opts.suggestedName };
+    },
+    async recentFiles() {
+      return [];
+    },
+    setTitle(title, dirty) {
+      document.title = `${dirty ? '● ' : ''}${title} — Netloom`;
+    },
+    onMenuCommand(handler) {
+      menuHandlers.add(handler);
+      return () => menuHandlers.delete(handler);
+    },
+    onOpenFile() {
+      return () => undefined;
+    },
+    setDirty() {
+      // beforeunload in App asks instead.
+    },
+  };
+}
+
+declare global {
+  interface Window {
+    netloomHost?: Host;
+  }
+}
+
+export function currentHost(): Host {
+  return window.netloomHost ?? browserHost();
+}

@@ -1,0 +1,196 @@
+// Document + lowering → React Flow nodes and edges: layer nodes with shapes and errors, wires
+// labelled with the shape they carry (red with the reason when it does not fit), group frames, and
+// collapsed blocks standing in for their members.
+import type { Edge, Node } from '@xyflow/react';
+import type { NetloomDocument } from '../../src/document/schema.ts';
+import type { Lowered } from '../../src/ir/lower.ts';
+import { formatShape } from '../../src/ir/types.ts';
+import type { TensorType } from '../../src/ir/types.ts';
+import { layerDef } from '../../src/layers/registry.ts';
+import { portsOf } from '../../src/layers/layer-def.ts';
+import { familyColors, formatCount } from './families.ts';
+import { nodeSize } from './layout.ts';
+import type { LayerNodeData } from '../components/LayerNode.tsx';
+import type { GroupNodeData } from '../components/GroupNodes.tsx';
+
+export function shapeText(t: TensorType | undefined, kind: string): string {
+  if (!t) return '';
+  const s = formatShape(t.shape, kind !== 'Constant');
+  return t.dtype === 'float32' ? s : `${s} ${t.dtype}`;
+}
+
+/** The outermost collapsed group containing a node (its members are drawn as that block). */
+function collapsedAncestor(doc: NetloomDocument, group: string | undefined): string | undefined {
+  const byId = new Map(doc.groups.map((g) => [g.id, g]));
+  let found: string | undefined;
+  for (let at = group; at; at = byId.get(at)?.parent) if (byId.get(at)?.collapsed) found = at;
+  return found;
+}
+
+export function groupParams(
+  doc: NetloomDocument,
+  lowered: Lowered,
+  gid: string,
+): { params: number; count: number } {
+  const parent = new Map(doc.groups.map((g) => [g.id, g.parent]));
+  let params = 0;
+  let count = 0;
+  for (const n of doc.nodes) {
+    for (let at = n.group; at; at = parent.get(at)) {
+      if (at === gid) {
+        params += lowered.nodes.get(n.id)?.params ?? 0;
+        count++;
+        break;
+      }
+    }
+  }
+  return { params, count };
+}
+
+export function buildFlow(
+  doc: NetloomDocument,
+  lowered: Lowered,
+  selection: readonly string[],
+  onToggle: (id: string) => void,
+): { nodes: Node[]; edges: Edge[] } {
+  const selected = new Set(selection);
+  const errors = new Map<string, { message: string; port?: string }[]>();
+  const warnings = new Map<string, string>();
+  for (const d of lowered.diagnostics) {
+    if (!d.node) continue;
+    if (d.severity === 'error')
+      errors.set(d.node, [...(errors.get(d.node) ?? []), { message: d.message, port: d.port }]);
+    else warnings.set(d.node, d.message);
+  }
+  const hiddenIn = new Map<string, string>();
+  for (const n of doc.nodes) {
+    const c = collapsedAncestor(doc, n.group);
+    if (c) hiddenIn.set(n.id, c);
+  }
+
+  const nodes: Node[] = [];
+  // Frames of expanded groups, behind the nodes, sized to their members.
+  const parent = new Map(doc.groups.map((g) => [g.id, g.parent]));
+  for (const g of doc.groups) {
+    const members = doc.nodes.filter((n) => {
+      for (let at = n.group; at; at = parent.get(at)) if (at === g.id) return true;
+      return false;
+    });
+    if (members.length === 0) continue;
+    const hiddenBy = collapsedAncestor(doc, g.id);
+    const xs = members.map((m) => m.position.x);
+    const ys = members.map((m) => m.position.y);
+    const depth = (() => {
+      let d = 0;
+      for (let at = g.parent; at; at = parent.get(at)) d++;
+      return d;
+    })();
+    const pad = 24 - depth * 8;
+    const stats = groupParams(doc, lowered, g.id);
+    const data: GroupNodeData = {
+      groupId: g.id,
+      name: g.name,
+      params: formatCount(stats.params),
+      count: stats.count,
+      error: members.some((m) => errors.has(m.id)),
+      onToggle,
+    };
+    if (g.collapsed && hiddenBy === g.id) {
+      nodes.push({
+        id: `group:${g.id}`,
+        type: 'block',
+        position: { x: Math.min(...xs), y: Math.min(...ys) },
+        data,
+        selected: selected.has(`group:${g.id}`),
+      });
+    } else if (!g.collapsed && !hiddenBy) {
+      const x0 = Math.min(...xs) - pad;
+      const y0 = Math.min(...ys) - pad - 22;
+      nodes.push({
+        id: `frame:${g.id}`,
+        type: 'frame',
+        position: { x: x0, y: y0 },
+        data,
+        draggable: false,
+        selectable: false,
+        zIndex: -1 - (4 - depth),
+        style: {
+          width: Math.max(...xs) + nodeSize.width + pad - x0,
+          height: Math.max(...ys) + nodeSize.height + pad - y0,
+        },
+      });
+    }
+  }
+
+  for (const n of doc.nodes) {
+    if (hiddenIn.has(n.id)) continue;
+    const def = layerDef(n.kind);
+    const report = lowered.nodes.get(n.id);
+    const params = (report?.resolvedParams ?? def?.params.safeParse(n.params).data ?? {}) as Record<
+      string,
+      unknown
+    >;
+    const ports = (list: ReturnType<typeof portsOf> | undefined) =>
+      (list ?? []).map((p) => ({ name: p.name, label: p.label ?? p.name }));
+    const outs = report?.outputs ?? {};
+    const first = Object.values(outs)[0];
+    let summary: string;
+    try {
+      summary = def?.summary && report?.resolvedParams ? def.summary(params) : '';
+    } catch {
+      // A summary of half-typed parameters is not worth an error of its own.
+      summary = '';
+    }
+    const data: LayerNodeData = {
+      kind: n.kind,
+      title: def?.title ?? n.kind,
+      label: n.name ?? n.id,
+      summary,
+      color: def ? familyColors[def.family] : '#ef4444',
+      inputs: ports(def ? portsOf(def.inputs, params) : [{ name: 'x' }]),
+      outputs: ports(def ? portsOf(def.outputs, params) : [{ name: 'y' }]),
+      shape:
+        n.kind === 'Output'
+          ? shapeText(lowered.edgeTypes.get(doc.edges.find((e) => e.target.node === n.id)?.id ?? ''), n.kind)
+          : Object.keys(outs).length > 1
+            ? Object.entries(outs)
+                .map(([p, t]) => `${p} ${shapeText(t, n.kind)}`)
+                .join(' · ')
+            : shapeText(first, n.kind),
+      params: report && report.params > 0 ? `${formatCount(report.params)} params` : '',
+      error: errors.get(n.id)?.[0]?.message,
+      warning: warnings.get(n.id),
+    };
+    nodes.push({ id: n.id, type: 'layer', position: n.position, data, selected: selected.has(n.id) });
+  }
+
+  const edges: Edge[] = [];
+  const seen = new Set<string>();
+  for (const e of doc.edges) {
+    const s = hiddenIn.get(e.source.node);
+    const t = hiddenIn.get(e.target.node);
+    if (s && s === t) continue;
+    const source = s ? `group:${s}` : e.source.node;
+    const target = t ? `group:${t}` : e.target.node;
+    const id = s || t ? `${source}->${target}:${e.target.port}` : e.id;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const type = lowered.edgeTypes.get(e.id);
+    const srcKind = doc.nodes.find((n) => n.id === e.source.node)?.kind ?? '';
+    const bad = errors.get(e.target.node)?.find((x) => x.port === e.target.port);
+    edges.push({
+      id,
+      source,
+      target,
+      sourceHandle: s ? 'out' : e.source.port,
+      targetHandle: t ? 'in' : e.target.port,
+      label: bad ? `✕ ${shapeText(type, srcKind)}` : shapeText(type, srcKind),
+      className: bad ? 'wire bad' : 'wire',
+      data: { reason: bad?.message },
+      selectable: !s && !t,
+      labelBgPadding: [4, 2],
+      labelBgBorderRadius: 4,
+    });
+  }
+  return { nodes, edges };
+}
