@@ -190,11 +190,14 @@ export const convGrads: readonly GradRow[] = [
     },
   },
   {
-    // ONNX MaxPool-12: Indices are flat positions in the whole input; scatter-add dy there
-    // (windows may overlap, so an input can collect from several outputs).
+    // ONNX MaxPool-12. Non-overlapping 2-D windows that tile the input (LeNet's 2×2, stride 2):
+    // the gradient goes where x equals its window's maximum — the maximum and dy upsampled by
+    // nearest Resize, which onnxruntime runs several times faster than MaxPool with Indices.
+    // Otherwise the Indices output (flat positions in the whole input) scatter-adds dy, since
+    // overlapping windows may send several gradients to one input.
     type: 'MaxPool',
     prepare: (g, op) =>
-      op.outputs.length >= 2
+      op.outputs.length >= 2 || tiles(g, op)
         ? undefined
         : {
             ...op,
@@ -206,10 +209,23 @@ export const convGrads: readonly GradRow[] = [
     grad: (g, op, dy) => {
       const d = dy[0];
       if (d === undefined) return [];
-      if (intAttr(op.attrs, 'storage_order', 0) !== 0)
+      if (intAttr(op.attrs, 'storage_order', 0) !== 0) {
         throw new GradError(op, 'storage_order 1 has no gradient here');
+      }
       const x = op.inputs[0]!;
       const xs = g.shape(x);
+      if (tiles(g, op)) {
+        // Ties within a window (equal maxima) each receive the gradient.
+        const k = intsAttr(op.attrs, 'kernel_shape')!;
+        const scales = g.constant(Float32Array.from([1, 1, ...k]), [xs.length], 'pool_scales');
+        const up = (v: string): string =>
+          g.op1('Resize', [v, '', scales], {
+            mode: 'nearest',
+            coordinate_transformation_mode: 'asymmetric',
+            nearest_mode: 'floor',
+          });
+        return [mul(g, toFloat(g, g.op1('Equal', [x, up(op.outputs[0]!)])), up(d))];
+      }
       const idx = op.outputs[1] ?? g.op('MaxPool', [x], op.attrs, 2)[1]!;
       const total = xs.reduce((p, v) => p * v, 1);
       const flat = g.op1('ScatterElements', [zeros(g, [total]), reshape(g, idx, [-1]), reshape(g, d, [-1])], {
@@ -266,6 +282,24 @@ export const convGrads: readonly GradRow[] = [
     },
   },
 ];
+
+/** A 2-D MaxPool whose windows exactly tile its input: stride = kernel, no padding or dilation. */
+function tiles(g: GraphEditor, op: Op): boolean {
+  const xs = g.shape(op.inputs[0]!);
+  const k = intsAttr(op.attrs, 'kernel_shape');
+  if (!k || xs.length !== 4 || k.length !== 2) return false;
+  const s = intsAttr(op.attrs, 'strides') ?? [1, 1];
+  const pads = intsAttr(op.attrs, 'pads') ?? [0, 0, 0, 0];
+  const dil = intsAttr(op.attrs, 'dilations') ?? [1, 1];
+  const mode = stringAttr(op.attrs, 'auto_pad', 'NOTSET');
+  return (
+    (mode === 'NOTSET' || mode === 'VALID') &&
+    intAttr(op.attrs, 'ceil_mode', 0) === 0 &&
+    intAttr(op.attrs, 'storage_order', 0) === 0 &&
+    k.every((v, i) => s[i] === v && dil[i] === 1 && xs[i + 2]! % v === 0) &&
+    pads.every((p) => p === 0)
+  );
+}
 
 /** How many elements each pooling window averages over (ONNX AveragePool / onnxruntime). */
 function windowCounts(sp: Shape, out: Shape, geo: Geometry, includePad: boolean): Float32Array {
