@@ -170,8 +170,11 @@ export async function run(): Promise<void> {
   } catch (e) {
     console.log(`(TensorFlow.js peer skipped: ${(e as Error).message.split('\n')[0]})`);
   }
-  const ourMlp = await oursMs(mlp, [784], threads);
-  const ourLenet = await oursMs(lenet, [1, 28, 28], threads);
+  // NETLOOM_ORT_THREADS=1 measures onnxruntime single-threaded: on a loaded machine its two WASM
+  // threads spin-wait on each other and lose more than they gain.
+  const ortThreads = Number(process.env['NETLOOM_ORT_THREADS'] ?? threads);
+  const ourMlp = await oursMs(mlp, [784], ortThreads);
+  const ourLenet = await oursMs(lenet, [1, 28, 28], ortThreads);
   const sps = (ms: number | undefined): string => (ms ? (1000 / ms).toFixed(0) : '–');
   const ms = (v: number | undefined): string => (v ? v.toFixed(2) : '–');
   const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(2)}×` : '–');
