@@ -4,6 +4,8 @@
 import * as ort from 'onnxruntime-web';
 import type { StepGraph } from '../autodiff/step-graph.ts';
 import { optimizerScalars } from '../autodiff/optimizers.ts';
+import { GraphEditor } from '../autodiff/graph-editor.ts';
+import { exportOnnx } from '../onnx/export.ts';
 import { NetloomError } from '../util/errors.ts';
 import type { Backend } from './ort-session.ts';
 import { configureWasm, fromOrt, toOrt } from './ort-session.ts';
@@ -123,14 +125,11 @@ export class StepRunner {
     const t = this.t + 1;
     const feeds: Record<string, ort.Tensor> = {};
     const scalars = optimizerScalars(this.step.optimizer, t, lr);
-    const temp: ort.Tensor[] = [];
     for (const name of this.session.inputNames) {
       const fromStore = this.store.tensors.get(name);
       if (fromStore) feeds[name] = fromStore;
       else if (name in batch) {
-        const tensor = toOrt(batch[name]!);
-        temp.push(tensor);
-        feeds[name] = tensor;
+        feeds[name] = toOrt(batch[name]!);
       } else if (name in scalars)
         feeds[name] = new ort.Tensor('float32', Float32Array.of(scalars[name]!), []);
       else throw new NetloomError('runtime', `The training step needs an input "${name}" that was not given`);
@@ -141,8 +140,8 @@ export class StepRunner {
     const outputs: Record<string, HostTensor> = {};
     for (const name of this.step.extraOutputs) outputs[name] = fromOrt(await downloaded(result[name]!));
     if (!Number.isFinite(loss)) {
-      const bad = await this.findBad(result);
       for (const v of Object.values(result)) v.dispose();
+      const bad = await this.firstNonFinite(feeds);
       throw new NonFiniteError(t, bad ?? 'the loss', bad ? 'is not finite' : `is ${loss}`);
     }
     for (const c of this.step.carried) {
@@ -154,15 +153,52 @@ export class StepRunner {
     return { step: t, loss, outputs };
   }
 
-  /** The first carried output (new weight or state) that holds NaN or ±Inf. */
-  private async findBad(result: ort.InferenceSession.OnnxValueMapType): Promise<string | undefined> {
-    for (const c of this.step.carried) {
-      const v = result[c.next];
-      if (!v) continue;
-      const i = firstBad((await v.getData()) as Float32Array);
-      if (i >= 0) return `${c.next.replace(/::next$/, '')} (new value, element ${i})`;
+  /**
+   * Re-runs the failed step with every intermediate value as an output and names the first one,
+   * in graph order, that holds NaN or ±Inf: the op that produced it and the node it belongs to.
+   */
+  private async firstNonFinite(feeds: Record<string, ort.Tensor>): Promise<string | undefined> {
+    for (const [name, t] of Object.entries(feeds)) {
+      if (t.type !== 'float32') continue;
+      const i = firstBad((await t.getData()) as Float32Array);
+      if (i >= 0) return `input "${name}" (element ${i})`;
     }
-    return undefined;
+    const g = new GraphEditor(this.step.graph, 'debug');
+    g.outputs = [];
+    const watched: { name: string; what: string }[] = [];
+    for (const op of this.step.graph.ops) {
+      op.outputs.forEach((o, k) => {
+        if (g.type(o).dtype !== 'float32') return;
+        const name = `debug::${watched.length}`;
+        g.expose(o, name);
+        const out = op.outputs.length > 1 ? ` output ${k}` : '';
+        watched.push({ name, what: `the ${op.type}${out} of node "${op.node}" (${o})` });
+      });
+    }
+    let session: ort.InferenceSession | undefined;
+    try {
+      session = await ort.InferenceSession.create(exportOnnx(g.build(), new Map(), { includeLoss: true }), {
+        executionProviders: ['wasm'],
+      });
+      const inputs: Record<string, ort.Tensor> = {};
+      for (const n of session.inputNames) {
+        const t = feeds[n];
+        if (t) inputs[n] = await downloaded(t);
+      }
+      const r = await session.run(inputs);
+      for (const w of watched) {
+        const v = r[w.name];
+        if (!v) continue;
+        const i = firstBad((await v.getData()) as Float32Array);
+        if (i >= 0) return `${w.what}, element ${i},`;
+      }
+      return undefined;
+    } catch {
+      // The diagnosis is best effort: the step's own error message still stands.
+      return undefined;
+    } finally {
+      await session?.release();
+    }
   }
 
   async release(): Promise<void> {
