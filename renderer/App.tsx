@@ -293,12 +293,18 @@ function Shell() {
   );
 }
 
-export function App() {
+function Recovery() {
+  const flow = useReactFlow();
   useEffect(() => {
-    recoverAutosave();
-  }, []);
+    if (recoverAutosave()) setTimeout(() => flow.fitView(), 100);
+  }, [flow]);
+  return null;
+}
+
+export function App() {
   return (
     <ReactFlowProvider>
+      <Recovery />
       <Shell />
     </ReactFlowProvider>
   );

@@ -139,11 +139,20 @@ export function Canvas() {
         selectionKeyCode="Shift"
         minZoom={0.05}
         onlyRenderVisibleElements
-        fitView
+        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} size={1} />
-        <MiniMap pannable zoomable nodeStrokeWidth={3} />
+        <MiniMap
+          pannable
+          zoomable
+          nodeStrokeWidth={3}
+          className="minimap"
+          nodeColor={(n) =>
+            n.type === 'layer' ? String((n.data as { color?: string }).color ?? '#64748b') : 'transparent'
+          }
+          maskColor="rgb(100 116 139 / 0.25)"
+        />
         <Controls />
       </ReactFlow>
       {quick && (

@@ -14,8 +14,8 @@ class TemplateBuilder {
   private readonly rows = new Map<number, number>();
   group: string | undefined;
 
-  addGroup(id: string, name: string, description: string, parent?: string): void {
-    this.groups.push({ id, name, collapsed: false, description, ...(parent ? { parent } : {}) });
+  addGroup(id: string, name: string, description: string, parent?: string, collapsed = false): void {
+    this.groups.push({ id, name, collapsed, description, ...(parent ? { parent } : {}) });
   }
 
   /** Adds a node in column `col` (x = 280·col), one row below the column's last node. */
@@ -197,7 +197,8 @@ export function resnet18Template(): NetloomDocument {
     b.addGroup(stage, `Layer ${i + 1}`, `Two basic blocks, ${w} channels at ${size}×${size}.`);
     for (let j = 0; j < 2; j++) {
       const block = `${stage}.${j}`;
-      b.addGroup(block, `Block ${i + 1}.${j}`, 'conv3×3-BN-ReLU-conv3×3-BN + shortcut, ReLU', stage);
+      // Blocks start collapsed so the network reads as stem, four stages of two blocks, head.
+      b.addGroup(block, `Block ${i + 1}.${j}`, 'conv3×3-BN-ReLU-conv3×3-BN + shortcut, ReLU', stage, true);
       b.group = block;
       x = basicBlock(b, x, block, inC, w, j === 0 && i > 0 ? 2 : 1);
       inC = w;

@@ -1,0 +1,82 @@
+// Builds the renderer when it is missing or older than its sources, serves it with the static
+// server npm start uses, and opens Debian's Chromium on it through playwright-core.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { serveStatic } from '../../scripts/serve-static.mjs';
+
+export const root = join(import.meta.dirname, '../..');
+const dist = join(root, 'dist/renderer');
+export const shots = join(root, 'test-results');
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+export function buildIfStale(): void {
+  const built = join(dist, 'index.html');
+  const sources = Math.max(
+    newest(join(root, 'renderer')),
+    newest(join(root, 'src')),
+    newest(join(root, 'templates')),
+  );
+  if (existsSync(built) && statSync(built).mtimeMs > sources) return;
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+}
+
+export interface OpenApp {
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function openApp(extraArgs: string[] = []): Promise<OpenApp> {
+  buildIfStale();
+  mkdirSync(shots, { recursive: true });
+  const server = await serveStatic(dist, 0);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-quic',
+      ...extraArgs,
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  return {
+    browser,
+    page,
+    url: server.url,
+    async close() {
+      await browser.close();
+      await server.close();
+      if (errors.length) throw new Error(`page errors: ${errors.join('\n')}`);
+    },
+  };
+}

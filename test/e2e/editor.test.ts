@@ -1,0 +1,141 @@
+// The editor as a person uses it, in Debian's Chromium: drag layers from the palette, wire them,
+// read the shapes, make a shape error and fix it, undo/redo, open ResNet-18 from the gallery, and
+// export ONNX that onnxruntime loads.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { runOnnx } from '../../src/runtime/ort-session.ts';
+import { floatTensor } from '../../src/runtime/tensors.ts';
+import { openApp, shots } from './app.ts';
+import type { OpenApp } from './app.ts';
+
+let app: OpenApp;
+let page: Page;
+
+beforeAll(async () => {
+  app = await openApp();
+  page = app.page;
+}, 180_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+const node = (label: string) => page.getByTestId(`node-${label}`);
+
+async function dropLayer(kind: string, x: number, y: number): Promise<void> {
+  const before = await page.locator('.layer-node').count();
+  const canvas = await page.getByTestId('canvas').boundingBox();
+  await page.dragAndDrop(`.palette-item[data-kind="${kind}"]`, '[data-testid="canvas"] .react-flow__pane', {
+    targetPosition: { x: x - canvas!.x, y: y - canvas!.y },
+  });
+  await expect.poll(() => page.locator('.layer-node').count()).toBe(before + 1);
+}
+
+/** Drags from one node's output port to another's input port, as a user wires them. */
+async function wire(from: string, to: string, toPort = 'x'): Promise<void> {
+  const src = node(from).locator('.react-flow__handle.source').first();
+  const dst = node(to).locator(`.react-flow__handle.target[data-port="${toPort}"]`);
+  const a = (await src.boundingBox())!;
+  const b = (await dst.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+async function setField(label: string, field: string, value: string): Promise<void> {
+  await node(label).click();
+  const input = page.locator(`[data-testid="inspector"] [data-field="${field}"]`);
+  await input.fill(value);
+  await input.blur();
+}
+
+test('build a classifier from the palette, see its shapes, break and fix it, undo and redo', async () => {
+  await expect.poll(() => page.getByTestId('palette').isVisible()).toBe(true);
+  expect(await page.getByTestId('browser-note').textContent()).toContain('Running in the browser');
+  // Search narrows the palette.
+  await page.fill('.palette .search', 'conv');
+  expect(
+    await page.locator('.palette-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))),
+  ).toEqual(expect.arrayContaining(['Conv1d', 'Conv2d', 'Conv3d']));
+  await page.fill('.palette .search', '');
+
+  const x = 620;
+  await dropLayer('Input', x, 140);
+  await dropLayer('Dense', x, 260);
+  await dropLayer('ReLU', x, 380);
+  await dropLayer('Dense', x + 260, 380);
+  await dropLayer('Softmax', x + 260, 500);
+  await dropLayer('Output', x + 260, 620);
+  await expect.poll(() => page.locator('.layer-node').count()).toBe(6);
+
+  await setField('input1', 'shape', '784');
+  await setField('dense2', 'units', '10');
+  await wire('input1', 'dense1');
+  await wire('dense1', 'relu1');
+  await wire('relu1', 'dense2');
+  await wire('dense2', 'softmax1');
+  await wire('softmax1', 'output1');
+  await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(5);
+  expect(await node('dense1').getByTestId('shape').textContent()).toBe('[N, 64]');
+  expect(await node('softmax1').getByTestId('shape').textContent()).toBe('[N, 10]');
+  expect(await page.getByTestId('totals').textContent()).toContain(
+    `${(784 * 64 + 64 + 64 * 10 + 10).toLocaleString('en-US')} params`,
+  );
+  await page.screenshot({ path: join(shots, 'editor-mlp.png') });
+
+  // An image-shaped input does not fit Dense: the node, the wire and the problems list say why.
+  await setField('input1', 'shape', '1, 28, 28');
+  const message =
+    'Dense expects rank 2 [N, F] (or [N, L, F] for sequences); got [N, 1, 28, 28] — add Flatten';
+  await expect.poll(() => node('dense1').getByTestId('node-error').textContent()).toBe(message);
+  expect(await page.getByTestId('problems').textContent()).toContain(message);
+  expect(await page.locator('.react-flow__edge.bad').count()).toBe(1);
+  await page.screenshot({ path: join(shots, 'editor-shape-error.png') });
+
+  // Clicking the problem selects the node.
+  await page.getByTestId('problems').locator('li', { hasText: 'Dense expects' }).click();
+  expect(await page.locator('[data-testid="inspector"] h3').textContent()).toBe('Dense (Linear)');
+
+  // Fix it, then undo brings the error back and redo removes it again.
+  await setField('input1', 'shape', '784');
+  await expect.poll(() => node('dense1').getByTestId('node-error').count()).toBe(0);
+  await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => node('dense1').getByTestId('node-error').count()).toBe(1);
+  await page.keyboard.press('Control+Shift+z');
+  await expect.poll(() => node('dense1').getByTestId('node-error').count()).toBe(0);
+
+  // A parameter out of range is flagged beside the field.
+  await setField('dense1', 'units', '0');
+  expect(await page.getByTestId('error-units').textContent()).toMatch(/units|>=|1/);
+  await page.getByTestId('undo').click();
+  await expect.poll(() => page.getByTestId('error-units').count()).toBe(0);
+}, 240_000);
+
+test('open ResNet-18 from the gallery and export ONNX that onnxruntime runs', async () => {
+  page.once('dialog', (d) => void d.accept());
+  await page.getByTestId('open-gallery').click();
+  await page.locator('.card[data-template="resnet18"]').click();
+  await expect.poll(() => page.getByTestId('totals').textContent()).toContain('11,689,512 params');
+  await page.getByTestId('summary-tab').click();
+  expect(await page.getByTestId('total-params').textContent()).toBe('11,689,512');
+  await page.keyboard.press('f');
+  await page.screenshot({ path: join(shots, 'editor-resnet18.png') });
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-onnx').click(),
+  ]);
+  const file = join(shots, 'resnet18-export.onnx');
+  await download.saveAs(file);
+  expect(download.suggestedFilename()).toBe('ResNet-18.onnx');
+  const bytes = new Uint8Array(readFileSync(file));
+  const out = await runOnnx(bytes, {
+    image: floatTensor(new Float32Array(3 * 224 * 224).fill(0.1), [1, 3, 224, 224]),
+  });
+  expect(out.logits!.shape).toEqual([1, 1000]);
+}, 240_000);
