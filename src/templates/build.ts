@@ -197,8 +197,7 @@ export function resnet18Template(): NetloomDocument {
     b.addGroup(stage, `Layer ${i + 1}`, `Two basic blocks, ${w} channels at ${size}×${size}.`);
     for (let j = 0; j < 2; j++) {
       const block = `${stage}.${j}`;
-      // Blocks start collapsed so the network reads as stem, four stages of two blocks, head.
-      b.addGroup(block, `Block ${i + 1}.${j}`, 'conv3×3-BN-ReLU-conv3×3-BN + shortcut, ReLU', stage, true);
+      b.addGroup(block, `Block ${i + 1}.${j}`, 'conv3×3-BN-ReLU-conv3×3-BN + shortcut, ReLU', stage);
       b.group = block;
       x = basicBlock(b, x, block, inC, w, j === 0 && i > 0 ? 2 : 1);
       inC = w;
