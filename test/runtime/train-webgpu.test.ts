@@ -1,0 +1,72 @@
+// The training step on WebGPU (SwiftShader in headless Chromium: correct, slowly): weights and
+// optimizer state stay in GPU buffers between steps, and the loss curve matches WASM's.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { serveStatic } from '../../scripts/serve-static.mjs';
+
+const root = join(import.meta.dirname, '../..');
+
+interface Curve {
+  losses: number[];
+  locations: string[];
+}
+
+test('WebGPU and WASM training steps agree; WebGPU keeps tensors on the GPU', async () => {
+  execFileSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      join(import.meta.dirname, 'webgpu/vite.config.ts'),
+    ],
+    {
+      cwd: root,
+      stdio: 'pipe',
+    },
+  );
+  const server = await serveStatic(join(root, 'dist/test-webgpu'), 0);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--enable-unsafe-webgpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, undefined, {
+      timeout: 240_000,
+    });
+    const r = (await page.evaluate(() => (window as { __result?: unknown }).__result)) as {
+      wasm?: Curve;
+      webgpu?: Curve;
+      adapter?: boolean;
+      error?: string;
+    };
+    expect(r.error).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(r.adapter).toBe(true);
+    const wasm = r.wasm!;
+    const gpu = r.webgpu!;
+    expect(gpu.locations.every((l) => l === 'gpu-buffer')).toBe(true);
+    expect(wasm.losses.at(-1)!).toBeLessThan(wasm.losses[0]! / 2);
+    gpu.losses.forEach((v, i) =>
+      expect(Math.abs(v - wasm.losses[i]!)).toBeLessThan(1e-3 * Math.max(1, wasm.losses[i]!)),
+    );
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}, 300_000);
