@@ -1,8 +1,8 @@
 // The training step on WebGPU (SwiftShader in headless Chromium: correct, slowly): weights and
 // optimizer state stay in GPU buffers between steps, and the loss curve matches WASM's.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { build } from 'vite';
 import { expect, test } from 'vitest';
 import { serveStatic } from '../../scripts/serve-static.mjs';
 
@@ -14,19 +14,14 @@ interface Curve {
 }
 
 test('WebGPU and WASM training steps agree; WebGPU keeps tensors on the GPU', async () => {
-  execFileSync(
-    process.execPath,
-    [
-      join(root, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      join(import.meta.dirname, 'webgpu/vite.config.ts'),
-    ],
-    {
-      cwd: root,
-      stdio: 'pipe',
-    },
-  );
+  // The page's own bundle (no config file: the repository's vite.config.ts builds the renderer).
+  await build({
+    configFile: false,
+    root: join(import.meta.dirname, 'webgpu'),
+    base: './',
+    logLevel: 'warn',
+    build: { outDir: join(root, 'dist/test-webgpu'), emptyOutDir: true, target: 'es2022' },
+  });
   const server = await serveStatic(join(root, 'dist/test-webgpu'), 0);
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
