@@ -138,8 +138,9 @@ export function decodeTensor(t: OnnxTensor, what: string): ConstTensor {
       bad(`raw data holds ${raw.byteLength} bytes; dims [${shape.join(', ')}] need ${n * width}`);
     }
     // A copy: the decoded bytes may sit at any offset of the file buffer, and typed arrays need
-    // alignment. ONNX raw_data is little-endian, as is every platform we run on.
-    const copy = raw.slice();
+    // alignment. ONNX raw_data is little-endian, as is every platform we run on. Not slice():
+    // in Node the bytes are a Buffer, whose slice() is a view into the shared pool.
+    const copy = new Uint8Array(raw);
     data =
       dtype === 'float32'
         ? new Float32Array(copy.buffer, 0, n)
