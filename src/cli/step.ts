@@ -11,6 +11,7 @@ import { optimizerNames } from '../autodiff/optimizers.ts';
 import type { OptimizerName } from '../autodiff/optimizers.ts';
 import { buildStepGraph } from '../autodiff/step-graph.ts';
 import { exportOnnx } from '../onnx/export.ts';
+import { importOnnx } from '../onnx/import.ts';
 import { exportDocument, formatDiagnostics } from '../onnx/from-document.ts';
 import { readNpy } from '../runtime/npy.ts';
 import { StepRunner, TensorStore } from '../runtime/step-runner.ts';
@@ -22,11 +23,15 @@ import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 import { loadProject } from './project.ts';
 
-/** An ONNX file as an IR graph with weight values (src/onnx/import.ts), loaded on demand. */
+/** An ONNX file as an IR graph (built for `batch`) with its weight values. */
 export type OnnxImporter = (
   bytes: Uint8Array,
   path: string,
-) => Promise<{ graph: Graph; weights: WeightValues }>;
+  batch: number,
+) => { graph: Graph; weights: WeightValues } | Promise<{ graph: Graph; weights: WeightValues }>;
+
+/** src/onnx/import.ts, with a symbolic batch axis sized to the batch in the .npy files. */
+export const importForStep: OnnxImporter = (bytes, path, batch) => importOnnx(bytes, { path, batch });
 
 function namedFile(v: string, flag: string): { name: string; file: string } {
   const i = v.indexOf('=');
@@ -60,7 +65,7 @@ function checkInput(graph: Graph, name: string, t: HostTensor, file: string): vo
   }
 }
 
-export function stepCommand(importOnnx?: OnnxImporter): Command {
+export function stepCommand(importer: OnnxImporter | undefined = importForStep): Command {
   return {
     name: 'step',
     summary: 'run one training step on a model with a batch from .npy files',
@@ -97,7 +102,7 @@ export function stepCommand(importOnnx?: OnnxImporter): Command {
       for (const f of [...inputs, target]) batch[f.name] = readNpy(io.readFile(f.file), f.file);
       const n = batch[inputs[0]!.name]!.shape[0] ?? 1;
 
-      const model = await loadModel(io, source, n, importOnnx);
+      const model = await loadModel(io, source, n, importer);
       for (const f of inputs) checkInput(model.graph, f.name, batch[f.name]!, f.file);
       const outs = model.graph.outputs.filter((o) => o.role === 'output');
       const out = values.output ? outs.find((o) => o.name === values.output) : outs[0];
@@ -130,6 +135,12 @@ export function stepCommand(importOnnx?: OnnxImporter): Command {
         params,
         optimizer: { name: opt, lr },
       });
+      if (params.length > 0 && step.unreached.length === params.length) {
+        throw new NetloomError(
+          'unsupported-op',
+          `The ${loss} loss on output "${out.name}" reaches none of the ${params.length} parameters through differentiable ops`,
+        );
+      }
       const store = TensorStore.fromWeights(
         model.weights,
         new Map(model.graph.weights.map((w) => [w.id, w.shape])),
@@ -139,8 +150,9 @@ export function stepCommand(importOnnx?: OnnxImporter): Command {
         const r = await runner.run(batch, lr);
         const updated = await store.read(model.graph.weights.map((w) => w.id));
         io.writeFile(values.out, model.save(updated));
+        const updatedCount = params.length - step.unreached.length;
         io.out(
-          `loss ${r.loss.toPrecision(6)} before the step; ${params.length} parameters updated (${opt}, lr ${lr}) → ${values.out}`,
+          `loss ${r.loss.toPrecision(6)} before the step; ${updatedCount} parameters updated (${opt}, lr ${lr}) → ${values.out}`,
         );
       } finally {
         await runner.release();
@@ -151,15 +163,10 @@ export function stepCommand(importOnnx?: OnnxImporter): Command {
   };
 }
 
-async function loadModel(
-  io: CliIO,
-  source: string,
-  batch: number,
-  importOnnx?: OnnxImporter,
-): Promise<Model> {
+async function loadModel(io: CliIO, source: string, batch: number, importer?: OnnxImporter): Promise<Model> {
   if (/\.onnx$/i.test(source)) {
-    if (!importOnnx) throw new NetloomError('unsupported-op', 'ONNX import is not available in this build');
-    const { graph, weights } = await importOnnx(io.readFile(source), source);
+    if (!importer) throw new NetloomError('unsupported-op', 'ONNX import is not available in this build');
+    const { graph, weights } = await importer(io.readFile(source), source, batch);
     const values = materializeWeights(graph.weights, 0, weights);
     return { graph, weights: values, save: (w) => exportOnnx(graph, w, { name: 'netloom-step' }) };
   }

@@ -161,3 +161,79 @@ print(float(loss), worst)
     ).rejects.toThrow(/y2\.npy: mse on output "output" \[6, 3\] needs a float32 target \[6, 3\]/);
   });
 });
+
+describe('netloom step on a torch-exported ONNX model', () => {
+  test('one SGD step matches torch, and the result is a valid model', async () => {
+    const script = `
+import sys, torch, numpy as np
+d = sys.argv[1]
+torch.manual_seed(0)
+m = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3))
+x = torch.randn(5, 4); y = torch.tensor([0, 2, 1, 1, 0])
+torch.onnx.export(m, x, d + '/torch.onnx', input_names=['x'], output_names=['logits'], opset_version=17,
+                  dynamic_axes={'x': {0: 'N'}, 'logits': {0: 'N'}})
+np.save(d + '/tx.npy', x.numpy()); np.save(d + '/ty.npy', y.numpy())
+opt = torch.optim.SGD(m.parameters(), lr=0.5)
+loss = torch.nn.functional.cross_entropy(m(x), y); loss.backward(); opt.step()
+torch.save({k: v for k, v in m.state_dict().items()}, d + '/after.pt')
+print(float(loss))
+`;
+    const torchLoss = Number(execFileSync(python, ['-c', script, dir], { encoding: 'utf8' }).trim());
+    const r = await run(
+      stepCommand(),
+      'torch.onnx',
+      '--input',
+      'x=tx.npy',
+      '--target',
+      'y=ty.npy',
+      '--loss',
+      'cross-entropy',
+      '--lr',
+      '0.5',
+      '-o',
+      'torch-updated.onnx',
+    );
+    expect(r.code).toBe(0);
+    expect(Number(/^loss (\S+)/.exec(r.out[0]!)![1])).toBeCloseTo(torchLoss, 5);
+    const check = `
+import sys, onnx, torch, numpy as np
+from onnx import numpy_helper
+d = sys.argv[1]
+model = onnx.load(d + '/torch-updated.onnx'); onnx.checker.check_model(model, full_check=True)
+got = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+want = torch.load(d + '/after.pt')
+print(max(float(np.abs(got[k] - v.numpy()).max()) for k, v in want.items()))
+`;
+    expect(Number(execFileSync(python, ['-c', check, dir], { encoding: 'utf8' }).trim())).toBeLessThan(1e-6);
+  });
+});
+
+describe('netloom step refuses what it cannot differentiate', () => {
+  test('an op outside the IR is named with its node', async () => {
+    const script = `
+import sys, torch, numpy as np
+d = sys.argv[1]
+class M(torch.nn.Module):
+    def __init__(self): super().__init__(); self.l = torch.nn.Linear(4, 3)
+    def forward(self, x): return torch.round(self.l(x))
+x = torch.randn(2, 4)
+torch.onnx.export(M(), x, d + '/round.onnx', input_names=['x'], output_names=['y'], opset_version=17)
+np.save(d + '/rx.npy', x.numpy()); np.save(d + '/ry.npy', np.zeros((2, 3), np.float32))
+`;
+    execFileSync(python, ['-c', script, dir]);
+    await expect(
+      run(
+        stepCommand(),
+        'round.onnx',
+        '--input',
+        'x=rx.npy',
+        '--target',
+        'y=ry.npy',
+        '--loss',
+        'mse',
+        '-o',
+        'r2.onnx',
+      ),
+    ).rejects.toThrow("round.onnx: unsupported op 'Round' in node '/Round'");
+  });
+});
