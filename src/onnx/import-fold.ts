@@ -125,7 +125,11 @@ export function fold(a: FoldArgs): Folded[] | undefined {
         ? (v as ConstTensor)
         : { shape: [1], dtype: 'float32', data: new Float32Array(1) };
     if (fill.dtype === 'float32') {
-      return [{ tensor: { shape, dtype: 'float32', data: new Float32Array(numel(shape)).fill(ints(fill)[0] ?? 0) } }];
+      return [
+        {
+          tensor: { shape, dtype: 'float32', data: new Float32Array(numel(shape)).fill(ints(fill)[0] ?? 0) },
+        },
+      ];
     }
     return [{ tensor: like(fill, new Array<number>(numel(shape)).fill(ints(fill)[0] ?? 0), shape) }];
   }
@@ -160,7 +164,15 @@ export function fold(a: FoldArgs): Folded[] | undefined {
     case 'Identity':
       return [c0];
     case 'Neg':
-      return [{ tensor: like(x, xv.map((v) => -v), x.shape) }];
+      return [
+        {
+          tensor: like(
+            x,
+            xv.map((v) => -v),
+            x.shape,
+          ),
+        },
+      ];
     case 'Gather': {
       const idx = all[1];
       if (!idx) return undefined;
@@ -169,7 +181,16 @@ export function fold(a: FoldArgs): Folded[] | undefined {
       const n = x.shape[0]!;
       const iv = ints(idx).map((i) => (i < 0 ? i + n : i));
       const batch = c0.batch ? iv.map((i) => c0.batch?.[i] === true) : undefined;
-      return [{ tensor: like(x, iv.map((i) => xv[i] ?? 0), idx.shape), ...(batch ? { batch } : {}) }];
+      return [
+        {
+          tensor: like(
+            x,
+            iv.map((i) => xv[i] ?? 0),
+            idx.shape,
+          ),
+          ...(batch ? { batch } : {}),
+        },
+      ];
     }
     case 'Unsqueeze':
     case 'Squeeze': {
@@ -236,7 +257,11 @@ export function fold(a: FoldArgs): Folded[] | undefined {
                 ? (p: number, q: number): number => Math.trunc(p / q)
                 : (p: number, q: number): number => (p === q ? 1 : 0);
       const t = binary(x, y, f);
-      return [{ tensor: a.type === 'Equal' ? { shape: t.shape, dtype: 'bool', data: Uint8Array.from(ints(t)) } : t }];
+      return [
+        {
+          tensor: a.type === 'Equal' ? { shape: t.shape, dtype: 'bool', data: Uint8Array.from(ints(t)) } : t,
+        },
+      ];
     }
     case 'Where': {
       const [cond, p, q] = all;
@@ -245,7 +270,14 @@ export function fold(a: FoldArgs): Folded[] | undefined {
       const cv = ints(cond);
       const pv = ints(p);
       const qv = ints(q);
-      return [{ tensor: i64(cv.map((c, i) => (c ? pv[i]! : qv[i]!)), x.shape) }];
+      return [
+        {
+          tensor: i64(
+            cv.map((c, i) => (c ? pv[i]! : qv[i]!)),
+            x.shape,
+          ),
+        },
+      ];
     }
     default:
       return undefined;

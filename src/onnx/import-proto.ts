@@ -123,7 +123,8 @@ export function decodeTensor(t: OnnxTensor, what: string): ConstTensor {
     throw new NetloomError('invalid-onnx', `${what}: ${why}`);
   };
   // ONNX TensorProto.DataLocation EXTERNAL = 1: the bytes sit in a side file we were not given.
-  if (t.dataLocation === 1) bad('its data is stored in an external file; save the model with the weights inside');
+  if (t.dataLocation === 1)
+    bad('its data is stored in an external file; save the model with the weights inside');
   const dtype =
     irDType(t.dataType) ??
     bad(`data type ${dataTypeName(t.dataType)} is not supported (Netloom holds FLOAT, INT64 and BOOL)`);

@@ -143,14 +143,25 @@ class Importer {
       constants.set(id, c);
       this.values.set(id, { id, shape: c.shape, dtype: c.dtype });
     }
-    return { values: this.values, ops: this.ops, inputs: this.inputs, outputs, weights: this.weights, constants };
+    return {
+      values: this.values,
+      ops: this.ops,
+      inputs: this.inputs,
+      outputs,
+      weights: this.weights,
+      constants,
+    };
   }
 
   get weightMap(): Map<string, Float32Array> {
     return this.weightValues;
   }
 
-  private initializer(t: ConstTensor, name: string, uses: readonly { op: string; index: number; node: string }[]): void {
+  private initializer(
+    t: ConstTensor,
+    name: string,
+    uses: readonly { op: string; index: number; node: string }[],
+  ): void {
     const constUse = uses.some((u) => constantInputs[u.op]?.includes(u.index) || foldOnlyOps.has(u.op));
     if (t.dtype !== 'float32' || numel(t.shape) <= 1 || constUse || uses.length === 0) {
       this.consts.set(name, { tensor: t });
@@ -202,7 +213,8 @@ class Importer {
         `input '${i.name}' has a symbolic dimension '${param}' at axis ${axis}; Netloom needs static shapes — give its size`,
       );
     });
-    if (!tt.shape) throw this.err('unsupported-op', `input '${i.name}' has no shape; Netloom needs static shapes`);
+    if (!tt.shape)
+      throw this.err('unsupported-op', `input '${i.name}' has no shape; Netloom needs static shapes`);
     this.define(i.name, { shape, dtype }, `input '${i.name}'`);
     if (batched) this.batchAxis0.add(i.name);
     this.inputs.push({ value: i.name, name: i.name, node: i.name, batched });
@@ -217,9 +229,17 @@ class Importer {
       this.consts.delete(name);
       this.usedConsts.add(src);
       this.values.set(name, { id: name, shape: c.tensor.shape, dtype: c.tensor.dtype });
-      this.ops.push({ id: `${name}::identity`, type: 'Identity', inputs: [src], outputs: [name], attrs: {}, node: name });
+      this.ops.push({
+        id: `${name}::identity`,
+        type: 'Identity',
+        inputs: [src],
+        outputs: [name],
+        attrs: {},
+        node: name,
+      });
     }
-    if (!this.values.has(name)) throw this.err('invalid-onnx', `output '${name}' is not computed by any node`);
+    if (!this.values.has(name))
+      throw this.err('invalid-onnx', `output '${name}' is not computed by any node`);
     return { value: name, name, node: name, role: 'output' };
   }
 
@@ -247,7 +267,9 @@ class Importer {
       this.constant(n, attrs, what, id);
       return;
     }
-    const types = n.input.map((v) => (v === '' ? undefined : (this.values.get(v) ?? this.consts.get(v)?.tensor)));
+    const types = n.input.map((v) =>
+      v === '' ? undefined : (this.values.get(v) ?? this.consts.get(v)?.tensor),
+    );
     const folded = fold({
       type: n.opType,
       attrs,
@@ -259,7 +281,8 @@ class Importer {
       n.output.forEach((o, i) => {
         const f = folded[i];
         if (o === '' || !f) return;
-        if (this.values.has(o) || this.consts.has(o)) throw this.err('invalid-onnx', `${what} redefines '${o}'`, id);
+        if (this.values.has(o) || this.consts.has(o))
+          throw this.err('invalid-onnx', `${what} redefines '${o}'`, id);
         this.consts.set(o, f);
       });
       return;
@@ -278,7 +301,8 @@ class Importer {
     for (const [name, v] of Object.entries(attrs)) {
       const t = row.attrs[name];
       if (!t) throw this.err('unsupported-op', `${what}: attribute '${name}' is not supported`, id);
-      if (!fits(t, v)) throw this.err('invalid-onnx', `${what}: attribute '${name}' should be of type ${t}`, id);
+      if (!fits(t, v))
+        throw this.err('invalid-onnx', `${what}: attribute '${name}' should be of type ${t}`, id);
     }
     const inputs = n.input.map((v, i) => this.operand(n, v, i, what));
     const args = {
@@ -308,7 +332,8 @@ class Importer {
     outputs.forEach((o, i) => {
       const t = out[i]!;
       this.define(o, t, what);
-      if (batchDim !== undefined && !moves && t.shape.length > 0 && t.shape[0] === batchDim) this.batchAxis0.add(o);
+      if (batchDim !== undefined && !moves && t.shape.length > 0 && t.shape[0] === batchDim)
+        this.batchAxis0.add(o);
     });
     this.ops.push({ id, type: n.opType, inputs, outputs, attrs, node: id });
   }
@@ -325,7 +350,8 @@ class Importer {
       const data = BigInt64Array.from(c.tensor.data as BigInt64Array);
       data[0] = 0n;
       const id = `${v}::batch0`;
-      if (!this.consts.has(id)) this.consts.set(id, { tensor: { shape: c.tensor.shape, dtype: 'int64', data } });
+      if (!this.consts.has(id))
+        this.consts.set(id, { tensor: { shape: c.tensor.shape, dtype: 'int64', data } });
       if (c.batch.slice(1).some(Boolean)) this.warn(what, v);
       return id;
     }
@@ -361,7 +387,8 @@ class Importer {
       const names = Object.keys(attrs).join(', ') || 'none';
       throw this.err('unsupported-op', `${what}: a constant given as ${names} is not supported`, id);
     }
-    if (this.values.has(out) || this.consts.has(out)) throw this.err('invalid-onnx', `${what} redefines '${out}'`, id);
+    if (this.values.has(out) || this.consts.has(out))
+      throw this.err('invalid-onnx', `${what} redefines '${out}'`, id);
     this.consts.set(out, { tensor: t });
   }
 }
