@@ -24,11 +24,7 @@ export const indexingExamples: readonly OpExample[] = [
   {
     type: 'ScatterElements',
     label: 'add along axis 1',
-    inputs: [
-      { shape: [2, 3] },
-      { shape: [2, 2], dtype: 'int64', const: [0, 2, 1, 1] },
-      { shape: [2, 2] },
-    ],
+    inputs: [{ shape: [2, 3] }, { shape: [2, 2], dtype: 'int64', const: [0, 2, 1, 1] }, { shape: [2, 2] }],
     attrs: { axis: 1, reduction: 'add' },
   },
 ];
