@@ -2,6 +2,7 @@
 // from app://netloom/ in Electron and from http://localhost in the browser fallback.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { mnistAsset } from './scripts/mnist-asset.ts';
 
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -11,7 +12,7 @@ const isolation = {
 export default defineConfig({
   root: 'renderer',
   base: './',
-  plugins: [react()],
+  plugins: [react(), mnistAsset()],
   build: { outDir: '../dist/renderer', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4000 },
   worker: { format: 'es' },
   server: { headers: isolation },

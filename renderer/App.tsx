@@ -10,6 +10,7 @@ import { Inspector } from './components/Inspector.tsx';
 import { Palette } from './components/Palette.tsx';
 import { Problems } from './components/Problems.tsx';
 import { Summary } from './components/Summary.tsx';
+import { TrainPanel } from './train/TrainPanel.tsx';
 import { currentHost } from './host/browser-host.ts';
 import {
   confirmDiscard,
@@ -51,7 +52,7 @@ function Shell() {
   const lowered = useLowered();
   const [gallery, setGallery] = useState(false);
   const [help, setHelp] = useState(false);
-  const [tab, setTab] = useState<'inspector' | 'summary'>('inspector');
+  const [tab, setTab] = useState<'inspector' | 'summary' | 'train'>('inspector');
   const errorCount = lowered.diagnostics.filter((d) => d.severity === 'error').length;
 
   useEffect(() => {
@@ -275,8 +276,21 @@ function Shell() {
             >
               Summary
             </button>
+            <button
+              className={tab === 'train' ? 'on' : ''}
+              onClick={() => setTab('train')}
+              data-testid="train-tab"
+            >
+              Train
+            </button>
           </nav>
-          <div className="side-body">{tab === 'inspector' ? <Inspector /> : <Summary />}</div>
+          <div className="side-body">
+            {tab === 'inspector' ? <Inspector /> : tab === 'summary' ? <Summary /> : null}
+            {/* Kept mounted on other tabs so a run (its worker, charts) goes on while you look. */}
+            <div hidden={tab !== 'train'}>
+              <TrainPanel />
+            </div>
+          </div>
           <h4 className="problems-title">
             Problems {errorCount > 0 && <span className="badge">{errorCount}</span>}
           </h4>

@@ -84,6 +84,14 @@ export interface TrainOptions {
   readonly control?: TrainingControl;
   readonly onStep?: (r: StepReport) => void;
   readonly onEpoch?: (r: EpochReport) => void;
+  /**
+   * Awaited after each epoch with a reader of the current weights, so a caller can draw from the
+   * model mid-run (a decision boundary, samples) without restarting training and its optimizer state.
+   */
+  readonly afterEpoch?: (
+    r: EpochReport,
+    readWeights: () => Promise<Map<string, Float32Array>>,
+  ) => Promise<void> | void;
 }
 
 export interface TrainResult {
@@ -259,6 +267,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       };
       epochs.push(report);
       opts.onEpoch?.(report);
+      await opts.afterEpoch?.(report, () => store.read(opts.weights.map((w) => w.id)));
       if (stepsThisEpoch === 0) break;
     }
     const weights = await store.read(opts.weights.map((w) => w.id));

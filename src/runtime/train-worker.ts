@@ -2,6 +2,8 @@
 // `self.onmessage = trainingWorker((m) => self.postMessage(m))`) or any other message channel.
 // Nothing here is Node-only: data arrives in the messages, or by fetch (MNIST's JSON files).
 import type { NetloomDocument } from '../document/schema.ts';
+import { layerDef } from '../layers/registry.ts';
+import { NetloomError } from '../util/errors.ts';
 import { parseTrainingSetup } from '../autodiff/training-schema.ts';
 import { prepareDocumentTraining } from './document-training.ts';
 import type { Dataset } from './datasets/dataset.ts';
@@ -12,15 +14,23 @@ import { loadMnist } from './datasets/mnist.ts';
 import type { EpochReport, StepReport } from './train-loop.ts';
 import { TrainingControl, train } from './train-loop.ts';
 import type { Backend } from './ort-session.ts';
+import { unpackMnist } from './datasets/mnist.ts';
+import type { OptimizerName } from '../autodiff/optimizers.ts';
+import type { TrainingPicture } from './training-pictures.ts';
+import { trainingPicture } from './training-pictures.ts';
 
 export type DatasetSource =
   | { readonly kind: 'builtin'; readonly name: string }
   | { readonly kind: 'csv'; readonly text: string; readonly name?: string; readonly label?: string | number }
-  /** MNIST digits: the ten arrays themselves, or ten URLs of mnist/src/digits/<d>.json to fetch. */
+  /**
+   * MNIST digits: the ten arrays themselves, ten URLs of mnist/src/digits/<d>.json to fetch, or the
+   * URL of the app's packed copy (packMnist).
+   */
   | {
       readonly kind: 'mnist';
       readonly digits?: readonly ArrayLike<number>[];
       readonly urls?: readonly string[];
+      readonly packedUrl?: string;
     };
 
 export type WorkerRequest =
@@ -33,6 +43,14 @@ export type WorkerRequest =
       readonly batchSize?: number;
       readonly seed?: number;
       readonly backend?: Backend;
+      /** WASM threads (needs cross-origin isolation for more than 1). */
+      readonly threads?: number;
+      /** Replaces the first objective's optimizer and learning rate for this run. */
+      readonly optimizer?: { readonly name: OptimizerName; readonly lr: number };
+      /** Start from these weights (a continued run) instead of fresh initial values. */
+      readonly weights?: Readonly<Record<string, Float32Array>>;
+      /** Compute a picture (boundary, curve, digits) after every epoch. */
+      readonly pictures?: boolean;
       /** Report every n-th step (default 1). */
       readonly stepEvery?: number;
     }
@@ -43,6 +61,7 @@ export type WorkerRequest =
 export type WorkerEvent =
   | { readonly type: 'step'; readonly report: StepReport }
   | { readonly type: 'epoch'; readonly report: EpochReport }
+  | { readonly type: 'picture'; readonly picture: TrainingPicture }
   | {
       readonly type: 'done';
       readonly steps: number;
@@ -62,6 +81,13 @@ async function resolveDataset(src: DatasetSource, seed: number): Promise<Dataset
       });
     case 'mnist': {
       if (src.digits) return loadMnist(async (d) => src.digits![d]!, undefined, true);
+      if (src.packedUrl) {
+        const res = await fetch(src.packedUrl);
+        if (!res.ok)
+          throw new Error(`MNIST digits could not be loaded from ${src.packedUrl} (${res.status})`);
+        const digits = unpackMnist(new Uint8Array(await res.arrayBuffer()), src.packedUrl);
+        return loadMnist(async (d) => digits[d]!, undefined, true);
+      }
       const urls = src.urls;
       if (!urls || urls.length !== 10) throw new Error('MNIST needs ten digit arrays or ten URLs');
       return loadMnist(
@@ -71,6 +97,18 @@ async function resolveDataset(src: DatasetSource, seed: number): Promise<Dataset
       );
     }
   }
+}
+
+/** A document without a training setup trains its first loss layer's objective with the defaults. */
+export function defaultTraining(doc: NetloomDocument): { objectives: { loss: string }[] } {
+  const loss = doc.nodes.find((n) => layerDef(n.kind)?.family === 'loss');
+  if (!loss) {
+    throw new NetloomError(
+      'bad-argument',
+      'This graph has no loss layer to train: add one (e.g. CrossEntropy) fed by the prediction and a target Input',
+    );
+  }
+  return { objectives: [{ loss: loss.id }] };
 }
 
 /** Returns the message handler; `post` sends events back (postMessage in a worker). */
@@ -99,17 +137,20 @@ export function trainingWorker(
         control = ctl;
         void (async () => {
           try {
-            const setup = parseTrainingSetup(m.document.training ?? {});
+            const setup = parseTrainingSetup(m.document.training ?? defaultTraining(m.document));
             const seed = m.seed ?? setup.seed;
             const batchSize = m.batchSize ?? setup.batchSize;
-            const prepared = prepareDocumentTraining(m.document, setup, { batchSize, seed });
+            const prepared = prepareDocumentTraining(m.document, setup, {
+              batchSize,
+              seed,
+              ...(m.optimizer ? { optimizer: m.optimizer } : {}),
+              ...(m.weights ? { weights: new Map(Object.entries(m.weights)) } : {}),
+            });
             const model = prepared.objectives[0]!.model;
             const input = model.graph.values.get(model.features)!;
-            const data = fitFeatures(
-              await resolveDataset(m.dataset, seed),
-              input.shape.slice(1),
-              model.features,
-            );
+            const inputName =
+              model.graph.inputs.find((i) => i.value === model.features)?.name ?? model.features;
+            const data = fitFeatures(await resolveDataset(m.dataset, seed), input.shape.slice(1), inputName);
             const { train: tr, val } = trainValSplit(data, setup.validationSplit || 0.2, seed);
             const every = Math.max(1, m.stepEvery ?? 1);
             const r = await train({
@@ -121,11 +162,24 @@ export function trainingWorker(
               seed,
               ...(setup.schedule ? { schedule: setup.schedule } : {}),
               ...(m.backend ? { backend: m.backend } : {}),
+              ...(m.threads ? { threads: m.threads } : {}),
               control: ctl,
               onStep: (s) => {
                 if (s.step % every === 0) post({ type: 'step', report: s });
               },
               onEpoch: (e) => post({ type: 'epoch', report: e }),
+              afterEpoch: async (_e, readWeights) => {
+                if (!m.pictures) return;
+                const picture = await trainingPicture({
+                  doc: m.document,
+                  weights: await readWeights(),
+                  data: tr,
+                  val,
+                  inputName,
+                  ...(m.backend ? { backend: m.backend } : {}),
+                });
+                if (picture) post({ type: 'picture', picture });
+              },
             });
             post({
               type: 'done',

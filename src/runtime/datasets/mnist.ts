@@ -60,3 +60,39 @@ export async function loadMnist(
   const arrays = await Promise.all(Array.from({ length: 10 }, (_, d) => fetchDigit(d)));
   return mnistFromDigits(arrays, limitPerDigit, normalize);
 }
+
+/**
+ * A compact form for shipping with the app (the npm package's JSON is ~41 MB): ten uint32 image
+ * counts, then every digit's pixels as bytes (the package's values are k/255 to three decimals).
+ */
+export function packMnist(perDigit: readonly ArrayLike<number>[]): Uint8Array {
+  const px = mnistSide * mnistSide;
+  const counts = perDigit.map((a) => Math.floor(a.length / px));
+  const out = new Uint8Array(40 + counts.reduce((p, c) => p + c * px, 0));
+  const view = new DataView(out.buffer);
+  counts.forEach((c, d) => view.setUint32(d * 4, c, true));
+  let o = 40;
+  for (let d = 0; d < perDigit.length; d++) {
+    const a = perDigit[d]!;
+    for (let j = 0; j < counts[d]! * px; j++) out[o++] = Math.round(a[j]! * 255);
+  }
+  return out;
+}
+
+/** The ten per-digit arrays (values in [0, 1]) back from packMnist's bytes. */
+export function unpackMnist(bytes: Uint8Array, what = 'MNIST data'): Float32Array[] {
+  const px = mnistSide * mnistSide;
+  if (bytes.length < 40) throw new Error(`${what}: too short to hold the digit counts`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const counts = Array.from({ length: 10 }, (_, d) => view.getUint32(d * 4, true));
+  const need = 40 + counts.reduce((p, c) => p + c * px, 0);
+  if (bytes.length !== need) {
+    throw new Error(`${what}: expected ${need} bytes for ${counts.join('+')} digits, got ${bytes.length}`);
+  }
+  let o = 40;
+  return counts.map((c) => {
+    const a = new Float32Array(c * px);
+    for (let j = 0; j < a.length; j++) a[j] = bytes[o++]! / 255;
+    return a;
+  });
+}

@@ -1,0 +1,330 @@
+// The Train panel: dataset and optimizer settings, Start/Pause/Resume/Stop/Reset, the backend and
+// steps/s, live charts (uPlot), and the picture that explains the model best: a decision boundary
+// for 2-D sets, the fitted curve for 1-D regression, test digits and a confusion matrix for MNIST.
+import { useEffect, useRef, useState } from 'react';
+import { exportDocument } from '../../src/onnx/from-document.ts';
+import { optimizerNames } from '../../src/autodiff/optimizers.ts';
+import type { OptimizerName } from '../../src/autodiff/optimizers.ts';
+import type { NetloomDocument } from '../../src/document/schema.ts';
+import { isToyName } from '../../src/runtime/datasets/catalogue.ts';
+import { currentHost } from '../host/browser-host.ts';
+import { useEditor } from '../store/document-store.ts';
+import { EpochChart, StepChart } from './charts.tsx';
+import type { EpochRow } from './charts.tsx';
+import { drawConfusion, drawPicture } from './pictures.ts';
+import { fromWorkerSchema, trainDatasets } from './protocol.ts';
+import type { Picture, StartMessage, ToWorker } from './protocol.ts';
+import { TryIt } from './TryIt.tsx';
+
+type DatasetChoice = (typeof trainDatasets)[number];
+
+interface Settings {
+  dataset: DatasetChoice;
+  optimizer: OptimizerName;
+  lr: number;
+  batch: number;
+  epochs: number;
+  seed: number;
+}
+
+/** The document's own training setup where it has one (templates do), else sensible defaults. */
+function settingsFrom(doc: NetloomDocument): Settings {
+  const t = (doc.training ?? {}) as {
+    dataset?: string;
+    batchSize?: number;
+    epochs?: number;
+    seed?: number;
+    objectives?: { optimizer?: { name?: string; lr?: number } }[];
+  };
+  const opt = t.objectives?.[0]?.optimizer;
+  const ds = t.dataset;
+  return {
+    dataset: ds && (trainDatasets as readonly string[]).includes(ds) ? (ds as DatasetChoice) : 'spirals',
+    optimizer: (optimizerNames as readonly string[]).includes(opt?.name ?? '')
+      ? (opt!.name as OptimizerName)
+      : 'adam',
+    lr: opt?.lr ?? 0.01,
+    batch: t.batchSize ?? 32,
+    epochs: t.epochs ?? 30,
+    seed: t.seed ?? 0,
+  };
+}
+
+type Status = 'idle' | 'running' | 'paused' | 'done';
+
+export function TrainPanel() {
+  const doc = useEditor((s) => s.doc);
+  const [s, setS] = useState<Settings>(() => settingsFrom(doc));
+  const [csv, setCsv] = useState<string>();
+  const [status, setStatus] = useState<Status>('idle');
+  const [backend, setBackend] = useState<string>();
+  const [rows, setRows] = useState<EpochRow[]>([]);
+  const [speed, setSpeed] = useState<number>();
+  const [steps, setSteps] = useState<[number[], number[]]>([[], []]);
+  const [log, setLog] = useState(false);
+  const [error, setError] = useState<string>();
+  const [weights, setWeights] = useState<Record<string, Float32Array>>();
+  const [digits, setDigits] = useState<Extract<Picture, { kind: 'digits' }>>();
+  const worker = useRef<Worker>(undefined);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const confusion = useRef<HTMLCanvasElement>(null);
+  const startedAt = useRef(0);
+  const trainedDoc = useRef(doc);
+  const running = status === 'running' || status === 'paused';
+
+  // A new document (a template, an opened file) brings its own training setup and no weights.
+  const training = doc.training;
+  useEffect(() => {
+    if (running) return;
+    setS(settingsFrom(doc));
+    setWeights(undefined);
+    setDigits(undefined);
+  }, [training]);
+
+  // Editing the graph while training stops the run first (asks).
+  useEffect(() => {
+    if (running && doc !== trainedDoc.current) {
+      if (window.confirm('The graph changed while training. Stop training?')) send({ type: 'stop' });
+      trainedDoc.current = doc;
+    }
+  }, [doc, running]);
+
+  useEffect(() => () => worker.current?.terminate(), []);
+
+  useEffect(() => {
+    if (digits && confusion.current) drawConfusion(confusion.current, digits);
+  }, [digits]);
+
+  function send(m: ToWorker): void {
+    worker.current?.postMessage(m);
+  }
+
+  function set<K extends keyof Settings>(k: K, v: Settings[K]): void {
+    setS((old) => ({ ...old, [k]: v }));
+  }
+
+  function start(): void {
+    if (s.dataset === 'csv' && csv === undefined) {
+      setError('Choose a CSV file first (numeric columns, the label in the last column).');
+      return;
+    }
+    worker.current?.terminate();
+    const w = new Worker(new URL('../workers/train.worker.ts', import.meta.url), { type: 'module' });
+    worker.current = w;
+    trainedDoc.current = doc;
+    setSteps([[], []]);
+    setRows([]);
+    setSpeed(undefined);
+    setDigits(undefined);
+    setError(undefined);
+    setStatus('running');
+    startedAt.current = performance.now();
+    w.onmessage = (e: MessageEvent) => {
+      const parsed = fromWorkerSchema.safeParse(e.data);
+      if (!parsed.success) return setError('The training worker sent a malformed message.');
+      const m = parsed.data;
+      if (m.type === 'ready')
+        setBackend(
+          `${m.backend}${m.backend === 'wasm' ? ` · ${m.threads} thread${m.threads > 1 ? 's' : ''}` : ''}${m.note ? ` (${m.note})` : ''}`,
+        );
+      else if (m.type === 'step')
+        setSteps(([x, y]) => [
+          [...x, m.report.step],
+          [...y, m.report.loss],
+        ]);
+      else if (m.type === 'epoch') {
+        setRows((r) => [...r, m.report]);
+        setSpeed(m.report.stepsPerSecond);
+      } else if (m.type === 'picture') {
+        if (canvas.current) drawPicture(canvas.current, m.picture);
+        if (m.picture.kind === 'digits') setDigits(m.picture);
+      } else if (m.type === 'done') {
+        setWeights(m.weights);
+        setStatus('done');
+      } else {
+        setError(`Training stopped: ${m.message}`);
+        setStatus('done');
+      }
+    };
+    w.onerror = (e) => {
+      setError(`Training stopped: ${e.message || 'the worker failed'}`);
+      setStatus('done');
+    };
+    const dataset: StartMessage['dataset'] =
+      s.dataset === 'csv'
+        ? { kind: 'csv', text: csv ?? '', name: 'data.csv' }
+        : s.dataset === 'mnist'
+          ? { kind: 'mnist', packedUrl: new URL('mnist-digits.bin', document.baseURI).href }
+          : { kind: 'builtin', name: isToyName(s.dataset) ? s.dataset : 'spirals' };
+    const msg: StartMessage = {
+      type: 'start',
+      document: doc,
+      dataset,
+      epochs: s.epochs,
+      batchSize: s.batch,
+      seed: s.seed,
+      optimizer: { name: s.optimizer, lr: s.lr },
+      stepEvery: 5,
+      ...(weights ? { weights } : {}),
+    };
+    w.postMessage(msg);
+  }
+
+  async function exportTrained(): Promise<void> {
+    try {
+      const { bytes } = exportDocument(doc, { weights: new Map(Object.entries(weights ?? {})) });
+      await currentHost().saveFile(bytes, {
+        suggestedName: `${doc.name.replace(/[^\w.-]+/g, '-')}-trained.onnx`,
+        filters: [{ name: 'ONNX model', extensions: ['onnx'] }],
+      });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  const last = rows.at(-1);
+  const elapsed = (performance.now() - startedAt.current) / 1000;
+  const eta = last && last.epoch < s.epochs ? (elapsed / last.epoch) * (s.epochs - last.epoch) : 0;
+  const numbers = [
+    ['Learning rate', 'lr'],
+    ['Batch size', 'batch'],
+    ['Epochs', 'epochs'],
+    ['Seed', 'seed'],
+  ] as const;
+  return (
+    <div className="train-panel" data-testid="train-panel">
+      <label className="field">
+        <span className="field-label">Dataset</span>
+        <select
+          value={s.dataset}
+          onChange={(e) => set('dataset', e.target.value as DatasetChoice)}
+          disabled={running}
+          data-field="dataset"
+        >
+          {trainDatasets.map((d) => (
+            <option key={d}>{d}</option>
+          ))}
+        </select>
+      </label>
+      {s.dataset === 'csv' && (
+        <label className="field">
+          <span className="field-label">CSV file</span>
+          <input
+            type="file"
+            accept=".csv"
+            onChange={async (e) => setCsv(await e.target.files?.[0]?.text())}
+          />
+        </label>
+      )}
+      <label className="field">
+        <span className="field-label">Optimizer</span>
+        <select
+          value={s.optimizer}
+          onChange={(e) => set('optimizer', e.target.value as OptimizerName)}
+          disabled={running}
+          data-field="optimizer"
+        >
+          {optimizerNames.map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+        </select>
+      </label>
+      {numbers.map(([label, f]) => (
+        <label className="field" key={`${f}-${String(s[f])}`}>
+          <span className="field-label">{label}</span>
+          <input
+            type="text"
+            defaultValue={String(s[f])}
+            disabled={running}
+            data-field={f}
+            onChange={(e) => {
+              const v = Number(e.target.value);
+              if (e.target.value.trim() !== '' && Number.isFinite(v)) set(f, v);
+            }}
+          />
+        </label>
+      ))}
+      <div className="train-buttons">
+        {!running && (
+          <button onClick={start} data-testid="train-start" className="primary">
+            {weights ? 'Continue' : 'Start'}
+          </button>
+        )}
+        {status === 'running' && (
+          <button onClick={() => (send({ type: 'pause' }), setStatus('paused'))} data-testid="train-pause">
+            Pause
+          </button>
+        )}
+        {status === 'paused' && (
+          <button onClick={() => (send({ type: 'resume' }), setStatus('running'))} data-testid="train-resume">
+            Resume
+          </button>
+        )}
+        {running && (
+          <button onClick={() => send({ type: 'stop' })} data-testid="train-stop">
+            Stop
+          </button>
+        )}
+        <button
+          onClick={() => setWeights(undefined)}
+          disabled={running || !weights}
+          data-testid="train-reset"
+        >
+          Reset weights
+        </button>
+        <button onClick={exportTrained} disabled={running || !weights} data-testid="train-export">
+          Export trained ONNX
+        </button>
+      </div>
+      {error && (
+        <p className="diag error" data-testid="train-error">
+          {error}
+        </p>
+      )}
+      <div className="train-status" data-testid="train-status">
+        <span data-testid="train-backend">{backend ?? '–'}</span>
+        <span data-testid="train-speed">{speed !== undefined ? `${speed.toFixed(0)} steps/s` : ''}</span>
+      </div>
+      <progress max={s.epochs} value={last?.epoch ?? 0} />
+      <div className="train-status">
+        <span data-testid="train-epoch">{last ? `epoch ${last.epoch}/${s.epochs}` : status}</span>
+        <span>{running && eta > 0 ? `ETA ${eta.toFixed(0)} s` : status === 'done' ? 'done' : ''}</span>
+      </div>
+      <dl className="facts">
+        <div>
+          <dt>Loss</dt>
+          <dd data-testid="train-loss">{last ? last.loss.toFixed(4) : '–'}</dd>
+        </div>
+        <div>
+          <dt>Validation loss</dt>
+          <dd>{last?.valLoss !== undefined ? last.valLoss.toFixed(4) : '–'}</dd>
+        </div>
+        <div>
+          <dt>Validation accuracy</dt>
+          <dd data-testid="train-accuracy">
+            {last?.valAccuracy !== undefined ? `${(last.valAccuracy * 100).toFixed(1)}%` : '–'}
+          </dd>
+        </div>
+      </dl>
+      <canvas ref={canvas} width={288} height={288} className="picture" data-testid="train-picture" />
+      <label className="check">
+        <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log scale
+      </label>
+      <StepChart steps={steps} log={log} />
+      <EpochChart rows={rows} log={log} />
+      {digits && (
+        <>
+          <h4>Confusion matrix (validation, {(digits.accuracy * 100).toFixed(1)}% right)</h4>
+          <canvas
+            ref={confusion}
+            width={288}
+            height={288}
+            className="picture"
+            data-testid="train-confusion"
+          />
+        </>
+      )}
+      {weights && digits && !running && <TryIt doc={doc} weights={weights} />}
+    </div>
+  );
+}

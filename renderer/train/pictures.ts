@@ -1,0 +1,130 @@
+// Drawing the worker's pictures on a canvas: a TensorFlow-Playground-style decision boundary, the
+// fitted curve over the data, MNIST test digits with their predictions, a confusion matrix.
+import type { Picture } from './protocol.ts';
+
+type Boundary = Extract<Picture, { kind: 'boundary' | 'curve' }>;
+type Digits = Extract<Picture, { kind: 'digits' }>;
+
+export function drawPicture(canvas: HTMLCanvasElement, p: Picture): void {
+  if (p.kind === 'digits') drawDigits(canvas, p);
+  else if (p.kind === 'boundary') drawBoundary(canvas, p);
+  else drawCurve(canvas, p);
+}
+
+function drawBoundary(canvas: HTMLCanvasElement, p: Boundary): void {
+  const ctx = canvas.getContext('2d')!;
+  const W = canvas.width;
+  const H = canvas.height;
+  const toX = (v: number) => ((v + p.extent) / (2 * p.extent)) * W;
+  const toY = (v: number) => H - ((v + p.extent) / (2 * p.extent)) * H;
+  ctx.clearRect(0, 0, W, H);
+  const cell = W / p.grid;
+  for (let r = 0; r < p.grid; r++)
+    for (let c = 0; c < p.grid; c++) {
+      const v = p.values[r * p.grid + c]!;
+      // Orange for class 0, blue for class 1, as TensorFlow Playground.
+      const red = Math.round(245 * (1 - v) + 59 * v);
+      const green = Math.round(158 * (1 - v) + 130 * v);
+      const blue = Math.round(11 * (1 - v) + 246 * v);
+      ctx.fillStyle = `rgba(${red},${green},${blue},0.55)`;
+      ctx.fillRect(c * cell, r * cell, cell + 1, cell + 1);
+    }
+  for (let i = 0; i < p.labels.length; i++) {
+    ctx.beginPath();
+    ctx.arc(toX(p.points[i * 2]!), toY(p.points[i * 2 + 1]!), 2.5, 0, Math.PI * 2);
+    ctx.fillStyle = p.labels[i]! >= 1 ? '#1d4ed8' : '#c2410c';
+    ctx.fill();
+    ctx.strokeStyle = 'white';
+    ctx.lineWidth = 0.6;
+    ctx.stroke();
+  }
+}
+
+function drawCurve(canvas: HTMLCanvasElement, p: Boundary): void {
+  const ctx = canvas.getContext('2d')!;
+  const W = canvas.width;
+  const H = canvas.height;
+  const toX = (v: number) => ((v + p.extent) / (2 * p.extent)) * W;
+  ctx.clearRect(0, 0, W, H);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of [...p.labels, ...p.values]) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const ty = (v: number) => H - ((v - lo) / (hi - lo || 1)) * H * 0.9 - H * 0.05;
+  ctx.fillStyle = '#94a3b8';
+  for (let i = 0; i < p.labels.length; i++)
+    ctx.fillRect(toX(p.points[i]!) - 1.5, ty(p.labels[i]!) - 1.5, 3, 3);
+  ctx.strokeStyle = '#f59e0b';
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  p.values.forEach((v, i) => {
+    const x = (i / (p.grid - 1)) * W;
+    if (i === 0) ctx.moveTo(x, ty(v));
+    else ctx.lineTo(x, ty(v));
+  });
+  ctx.stroke();
+}
+
+/** The top 5 rows: test digits, each with its prediction (green right, red wrong); below: nothing. */
+function drawDigits(canvas: HTMLCanvasElement, p: Digits): void {
+  const ctx = canvas.getContext('2d')!;
+  const W = canvas.width;
+  ctx.clearRect(0, 0, W, canvas.height);
+  const cols = 8;
+  const cell = W / cols;
+  const px = p.side * p.side;
+  const img = ctx.createImageData(p.side, p.side);
+  const scratch = document.createElement('canvas');
+  scratch.width = p.side;
+  scratch.height = p.side;
+  const sctx = scratch.getContext('2d')!;
+  ctx.imageSmoothingEnabled = false;
+  p.labels.forEach((label, i) => {
+    for (let j = 0; j < px; j++) {
+      const g = p.images[i * px + j]!;
+      img.data.set([g, g, g, 255], j * 4);
+    }
+    sctx.putImageData(img, 0, 0);
+    const x = (i % cols) * cell;
+    const y = Math.floor(i / cols) * cell;
+    ctx.drawImage(scratch, x + 2, y + 2, cell - 4, cell - 4);
+    const pred = p.predictions[i]!;
+    ctx.fillStyle = pred === label ? '#22c55e' : '#ef4444';
+    ctx.font = `bold ${Math.round(cell / 3.2)}px system-ui, sans-serif`;
+    ctx.fillText(String(pred), x + 4, y + cell / 3);
+  });
+}
+
+/** classes×classes counts as a heat map, true class by row, with the counts written in. */
+export function drawConfusion(canvas: HTMLCanvasElement, p: Digits): void {
+  const ctx = canvas.getContext('2d')!;
+  const W = canvas.width;
+  const k = p.classes;
+  const pad = 18;
+  const cell = (W - pad) / k;
+  ctx.clearRect(0, 0, W, canvas.height);
+  let max = 1;
+  for (let t = 0; t < k; t++)
+    for (let c = 0; c < k; c++) if (t !== c) max = Math.max(max, p.confusion[t * k + c]!);
+  ctx.font = `${Math.round(cell / 2.6)}px system-ui, sans-serif`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  for (let t = 0; t < k; t++) {
+    ctx.fillStyle = '#94a3b8';
+    ctx.fillText(String(t), pad / 2, pad + t * cell + cell / 2);
+    ctx.fillText(String(t), pad + t * cell + cell / 2, pad / 2);
+    for (let c = 0; c < k; c++) {
+      const n = p.confusion[t * k + c]!;
+      // The diagonal in green; mistakes in red, scaled to the worst confusion so they stand out.
+      const a = t === c ? (n > 0 ? 0.55 : 0) : Math.min(1, n / max) * 0.8;
+      ctx.fillStyle = t === c ? `rgba(34,197,94,${a})` : `rgba(239,68,68,${a})`;
+      ctx.fillRect(pad + c * cell, pad + t * cell, cell - 1, cell - 1);
+      if (n > 0) {
+        ctx.fillStyle = '#e2e8f0';
+        ctx.fillText(String(n), pad + c * cell + cell / 2, pad + t * cell + cell / 2);
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+// The training worker: src/runtime's worker protocol in a Web Worker, so the editor never freezes.
+// WebGPU is tried first where navigator.gpu gives an adapter, else multi-threaded WASM (threads
+// need cross-origin isolation, which the static server and the Electron protocol provide).
+import * as ort from 'onnxruntime-web';
+import { parseDocumentValue } from '../../src/document/parse.ts';
+import { trainingWorker } from '../../src/runtime/train-worker.ts';
+import type { WorkerEvent } from '../../src/runtime/train-worker.ts';
+import type { Backend } from '../../src/runtime/ort-session.ts';
+import { toWorkerSchema } from '../train/protocol.ts';
+import type { FromWorker } from '../train/protocol.ts';
+
+const post = (m: FromWorker | WorkerEvent) => (self as unknown as Worker).postMessage(m);
+
+async function pickBackend(): Promise<{ backend: Backend; threads: number; note?: string }> {
+  const threads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+  ort.env.wasm.numThreads = threads;
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (gpu) {
+    try {
+      if (await gpu.requestAdapter()) return { backend: 'webgpu', threads };
+    } catch {
+      // fall through to WASM
+    }
+  }
+  return { backend: 'wasm', threads, ...(gpu ? { note: 'WebGPU offered no adapter; using WASM' } : {}) };
+}
+
+const handle = trainingWorker(post);
+
+async function onMessage(data: unknown): Promise<void> {
+  const parsed = toWorkerSchema.safeParse(data);
+  if (!parsed.success) {
+    post({
+      type: 'error',
+      message: `The training worker got a malformed message: ${parsed.error.issues[0]?.message}`,
+    });
+    return;
+  }
+  const m = parsed.data;
+  if (m.type !== 'start') return handle(m);
+  const document = parseDocumentValue(m.document, 'document');
+  const { backend, threads, note } = await pickBackend();
+  post({ type: 'ready', backend, threads, ...(note ? { note } : {}) });
+  handle({ ...m, document, backend, threads, pictures: true });
+}
+
+// onnxruntime-web starts its WASM threads as module workers on this same bundled script, named
+// "em-pthread…"; those must keep emscripten's message handler, not ours.
+if (!self.name.startsWith('em-pthread')) {
+  self.onmessage = (e: MessageEvent) => {
+    onMessage(e.data).catch((err: unknown) =>
+      post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+    );
+  };
+}

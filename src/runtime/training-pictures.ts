@@ -1,0 +1,179 @@
+// What a person would rather look at than a loss number, computed from the model as trained so
+// far: a decision boundary over a 2-D set (TensorFlow Playground style), the fitted curve of a 1-D
+// regression, test digits with predictions and a confusion matrix for MNIST. Pure data out; the
+// renderer draws it.
+import type { NetloomDocument } from '../document/schema.ts';
+import { exportDocument } from '../onnx/from-document.ts';
+import type { Dataset } from './datasets/dataset.ts';
+import { featureSize } from './datasets/dataset.ts';
+import type { Backend } from './ort-session.ts';
+import { createSession, runSession } from './ort-session.ts';
+import type { HostTensor } from './tensors.ts';
+import { floatTensor } from './tensors.ts';
+
+export type TrainingPicture =
+  | {
+      readonly kind: 'boundary';
+      /** grid×grid probabilities of class 1 over [-extent, extent]², row 0 at the top. */
+      readonly grid: number;
+      readonly extent: number;
+      readonly values: Float32Array;
+      readonly points: Float32Array;
+      readonly labels: Float32Array;
+    }
+  | {
+      readonly kind: 'curve';
+      /** The model's output at `grid` evenly spaced x in [-extent, extent], over the data points. */
+      readonly grid: number;
+      readonly extent: number;
+      readonly values: Float32Array;
+      readonly points: Float32Array;
+      readonly labels: Float32Array;
+    }
+  | {
+      readonly kind: 'digits';
+      readonly side: number;
+      /** `count` images, side² grey levels each (0 = black), for the grid of test digits. */
+      readonly images: Uint8Array;
+      readonly labels: readonly number[];
+      readonly predictions: readonly number[];
+      /** classes×classes counts, true class by row, predicted class by column, over the whole split. */
+      readonly confusion: readonly number[];
+      readonly classes: number;
+      readonly accuracy: number;
+    };
+
+export interface PictureInput {
+  readonly doc: NetloomDocument;
+  readonly weights: ReadonlyMap<string, Float32Array>;
+  /** Training data (for the points drawn under a boundary or curve). */
+  readonly data: Dataset;
+  /** Held-out data (for digits and the confusion matrix). */
+  readonly val: Dataset;
+  /** The graph input that takes the features. */
+  readonly inputName: string;
+  readonly backend?: Backend;
+}
+
+/** The class of each row of an [N, k] output (k = 1: a logit read as class 1 when positive). */
+export function argmaxRows(out: HostTensor, rows: number): number[] {
+  const k = out.data.length / rows;
+  const d = out.data as Float32Array;
+  return Array.from({ length: rows }, (_, i) => {
+    if (k === 1) return d[i]! > 0 ? 1 : 0;
+    let best = 0;
+    for (let j = 1; j < k; j++) if (d[i * k + j]! > d[i * k + best]!) best = j;
+    return best;
+  });
+}
+
+/** Probability of class 1 for each row (softmax over k > 1 columns, sigmoid for one). */
+export function classOneProbability(out: HostTensor, rows: number): Float32Array {
+  const k = out.data.length / rows;
+  const d = out.data as Float32Array;
+  const p = new Float32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    if (k === 1) {
+      p[i] = 1 / (1 + Math.exp(-d[i]!));
+      continue;
+    }
+    let mx = -Infinity;
+    for (let j = 0; j < k; j++) mx = Math.max(mx, d[i * k + j]!);
+    let s = 0;
+    for (let j = 0; j < k; j++) s += Math.exp(d[i * k + j]! - mx);
+    p[i] = Math.exp(d[i * k + 1]! - mx) / s;
+  }
+  return p;
+}
+
+function extentOf(x: Float32Array): number {
+  let m = 0;
+  for (const v of x) m = Math.max(m, Math.abs(v));
+  return Math.ceil(m * 1.1 * 10) / 10 || 1;
+}
+
+/** Grey levels for display: each image stretched to its own min..max (undoes any normalisation). */
+function toGrey(x: Float32Array, count: number, px: number): Uint8Array {
+  const out = new Uint8Array(count * px);
+  for (let i = 0; i < count; i++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let j = 0; j < px; j++) {
+      const v = x[i * px + j]!;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    for (let j = 0; j < px; j++) out[i * px + j] = Math.round(((x[i * px + j]! - lo) / (hi - lo || 1)) * 255);
+  }
+  return out;
+}
+
+/** The picture that suits the dataset, or undefined when none does (e.g. a CSV with 5 columns). */
+export async function trainingPicture(p: PictureInput): Promise<TrainingPicture | undefined> {
+  const fs = featureSize(p.data);
+  const isDigits = p.data.task === 'classification' && (fs === 784 || p.data.name === 'mnist');
+  if (!(fs === 2 && p.data.task === 'classification') && fs !== 1 && !isDigits) return undefined;
+  const { bytes, lowered } = exportDocument(p.doc, { weights: p.weights });
+  const out = lowered.graph.outputs.find((o) => o.role === 'output');
+  if (!out) return undefined;
+  const session = await createSession(bytes, { backends: [p.backend ?? 'wasm', 'wasm'] });
+  const run = async (x: Float32Array, n: number): Promise<HostTensor> => {
+    const shape = [n, ...p.data.featureShape];
+    const r = await runSession(session, { [p.inputName]: floatTensor(x, shape) });
+    return r[out.name]!;
+  };
+  try {
+    if (isDigits) return await digits(p, run);
+    const extent = extentOf(p.data.x);
+    if (fs === 2) {
+      const grid = 48;
+      const xs = new Float32Array(grid * grid * 2);
+      for (let r = 0; r < grid; r++)
+        for (let c = 0; c < grid; c++) {
+          xs[(r * grid + c) * 2] = -extent + ((c + 0.5) / grid) * 2 * extent;
+          xs[(r * grid + c) * 2 + 1] = extent - ((r + 0.5) / grid) * 2 * extent;
+        }
+      const values = classOneProbability(await run(xs, grid * grid), grid * grid);
+      return { kind: 'boundary', grid, extent, values, points: p.data.x.slice(), labels: p.data.y.slice() };
+    }
+    const grid = 128;
+    const xs = Float32Array.from({ length: grid }, (_, i) => -extent + (i / (grid - 1)) * 2 * extent);
+    const values = Float32Array.from((await run(xs, grid)).data as Float32Array);
+    return { kind: 'curve', grid, extent, values, points: p.data.x.slice(), labels: p.data.y.slice() };
+  } finally {
+    await session.release();
+  }
+}
+
+async function digits(
+  p: PictureInput,
+  run: (x: Float32Array, n: number) => Promise<HostTensor>,
+): Promise<TrainingPicture> {
+  const px = featureSize(p.val);
+  const classes = p.val.classes ?? 10;
+  const confusion = new Array<number>(classes * classes).fill(0);
+  const predictions: number[] = [];
+  const batch = 256;
+  for (let s = 0; s < p.val.size; s += batch) {
+    const n = Math.min(batch, p.val.size - s);
+    const pred = argmaxRows(await run(p.val.x.subarray(s * px, (s + n) * px), n), n);
+    pred.forEach((c, i) => {
+      const t = p.val.y[s + i]!;
+      const cell = t * classes + c;
+      if (c < classes) confusion[cell] = (confusion[cell] ?? 0) + 1;
+      predictions.push(c);
+    });
+  }
+  const correct = predictions.filter((c, i) => c === p.val.y[i]).length;
+  const shown = Math.min(40, p.val.size);
+  return {
+    kind: 'digits',
+    side: Math.round(Math.sqrt(px)),
+    images: toGrey(p.val.x, shown, px),
+    labels: Array.from(p.val.y.subarray(0, shown)),
+    predictions: predictions.slice(0, shown),
+    confusion,
+    classes,
+    accuracy: p.val.size ? correct / p.val.size : 0,
+  };
+}

