@@ -25,6 +25,10 @@ async function pickBackend(): Promise<{ backend: Backend; threads: number; note?
   return { backend: 'wasm', threads, ...(gpu ? { note: 'WebGPU offered no adapter; using WASM' } : {}) };
 }
 
+// ORT's warnings (e.g. "some nodes were not assigned to the preferred execution providers": shape
+// ops kept on the CPU by design) are not the user's business; errors still surface as messages.
+ort.env.logLevel = 'error';
+
 const handle = trainingWorker(post);
 
 async function onMessage(data: unknown): Promise<void> {
