@@ -3,13 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { NetloomDocument } from '../document/schema.ts';
-import type { TrainingSetup } from '../autodiff/training-schema.ts';
-import { parseTrainingSetup } from '../autodiff/training-schema.ts';
 import { optimizerNames } from '../autodiff/optimizers.ts';
 import type { OptimizerName } from '../autodiff/optimizers.ts';
 import { exportDocument } from '../onnx/from-document.ts';
-import { prepareDocumentTraining } from '../runtime/document-training.ts';
+import { documentTrainingSetup, prepareDocumentTraining } from '../runtime/document-training.ts';
 import type { Dataset } from '../runtime/datasets/dataset.ts';
 import { trainValSplit } from '../runtime/datasets/dataset.ts';
 import { fitFeatures, toyByName } from '../runtime/datasets/catalogue.ts';
@@ -17,26 +14,11 @@ import { parseCsv } from '../runtime/datasets/csv.ts';
 import { mnistFromDigits } from '../runtime/datasets/mnist.ts';
 import type { EpochReport } from '../runtime/train-loop.ts';
 import { train } from '../runtime/train-loop.ts';
-import { NetloomError } from '../util/errors.ts';
 import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 import { loadProject } from './project.ts';
-
-/** A training setup for a document that has none: its loss layer, or cross-entropy on its Output. */
-export function defaultSetup(doc: NetloomDocument): TrainingSetup {
-  if (doc.training) return parseTrainingSetup(doc.training);
-  const loss = doc.nodes.find((n) =>
-    ['CrossEntropy', 'MSE', 'L1', 'BCE', 'BCEWithLogits', 'NLL', 'Huber', 'KLDivergence'].includes(n.kind),
-  );
-  const out = doc.nodes.find((n) => n.kind === 'Output');
-  if (!loss && !out)
-    throw new NetloomError('bad-argument', 'The project has no loss layer and no Output to train');
-  return parseTrainingSetup({
-    objectives: [{ loss: loss ? loss.id : { kind: 'cross-entropy', output: out!.id } }],
-  });
-}
 
 function nodeMnist(): Dataset {
   const dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
@@ -98,7 +80,7 @@ export const trainCommand: Command = {
       json: { type: 'boolean' },
     });
     const doc = loadProject(io, oneFile(positionals, 'project file or template name'));
-    const setup = defaultSetup(doc);
+    const setup = documentTrainingSetup(doc);
     const seed = intOption(values.seed, 'seed') ?? setup.seed;
     const batchSize = intOption(values.batch, 'batch', 1) ?? setup.batchSize;
     const steps = intOption(values.steps, 'steps', 1);

@@ -2,10 +2,7 @@
 // `self.onmessage = trainingWorker((m) => self.postMessage(m))`) or any other message channel.
 // Nothing here is Node-only: data arrives in the messages, or by fetch (MNIST's JSON files).
 import type { NetloomDocument } from '../document/schema.ts';
-import { layerDef } from '../layers/registry.ts';
-import { NetloomError } from '../util/errors.ts';
-import { parseTrainingSetup } from '../autodiff/training-schema.ts';
-import { prepareDocumentTraining } from './document-training.ts';
+import { documentTrainingSetup, prepareDocumentTraining } from './document-training.ts';
 import type { Dataset } from './datasets/dataset.ts';
 import { trainValSplit } from './datasets/dataset.ts';
 import { fitFeatures, toyByName } from './datasets/catalogue.ts';
@@ -99,18 +96,6 @@ async function resolveDataset(src: DatasetSource, seed: number): Promise<Dataset
   }
 }
 
-/** A document without a training setup trains its first loss layer's objective with the defaults. */
-export function defaultTraining(doc: NetloomDocument): { objectives: { loss: string }[] } {
-  const loss = doc.nodes.find((n) => layerDef(n.kind)?.family === 'loss');
-  if (!loss) {
-    throw new NetloomError(
-      'bad-argument',
-      'This graph has no loss layer to train: add one (e.g. CrossEntropy) fed by the prediction and a target Input',
-    );
-  }
-  return { objectives: [{ loss: loss.id }] };
-}
-
 /** Returns the message handler; `post` sends events back (postMessage in a worker). */
 export function trainingWorker(
   post: (e: WorkerEvent) => void,
@@ -137,7 +122,7 @@ export function trainingWorker(
         control = ctl;
         void (async () => {
           try {
-            const setup = parseTrainingSetup(m.document.training ?? defaultTraining(m.document));
+            const setup = documentTrainingSetup(m.document);
             const seed = m.seed ?? setup.seed;
             const batchSize = m.batchSize ?? setup.batchSize;
             const prepared = prepareDocumentTraining(m.document, setup, {
