@@ -3,6 +3,8 @@
 // for 2-D sets, the fitted curve for 1-D regression, test digits and a confusion matrix for MNIST.
 import { useEffect, useRef, useState } from 'react';
 import { exportDocument } from '../../src/onnx/from-document.ts';
+import { lowerDocument } from '../../src/ir/lower.ts';
+import { decodeSafetensors, encodeSafetensors, weightsForModel } from '../../src/document/weights-file.ts';
 import { optimizerNames } from '../../src/autodiff/optimizers.ts';
 import type { OptimizerName } from '../../src/autodiff/optimizers.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
@@ -182,6 +184,48 @@ export function TrainPanel() {
     }
   }
 
+  /** The weights as a safetensors sidecar (torch's state_dict names) beside the project file. */
+  async function saveWeights(): Promise<void> {
+    if (!weights) return;
+    try {
+      const model = lowerDocument(doc).graph.weights;
+      const tensors = new Map(
+        model.flatMap((w) => {
+          const data = weights[w.id];
+          return data ? [[w.id, { shape: w.shape, data }] as const] : [];
+        }),
+      );
+      await currentHost().saveFile(
+        encodeSafetensors(tensors, { format: 'pt', producer: 'netloom', model: doc.name }),
+        {
+          suggestedName: `${doc.name.replace(/[^\w.-]+/g, '-')}.safetensors`,
+          filters: [{ name: 'Weights (safetensors)', extensions: ['safetensors'] }],
+        },
+      );
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  async function loadWeights(): Promise<void> {
+    try {
+      const file = await currentHost().openFile([
+        { name: 'Weights (safetensors)', extensions: ['safetensors'] },
+      ]);
+      if (!file) return;
+      const values = weightsForModel(
+        decodeSafetensors(file.bytes, file.name),
+        lowerDocument(doc).graph.weights,
+        file.name,
+      );
+      setWeights(Object.fromEntries(values));
+      setError(undefined);
+      setStatus('done');
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
   const last = rows.at(-1);
   const elapsed = (performance.now() - startedAt.current) / 1000;
   const eta = last && last.epoch < s.epochs ? (elapsed / last.epoch) * (s.epochs - last.epoch) : 0;
@@ -274,6 +318,12 @@ export function TrainPanel() {
         </button>
         <button onClick={exportTrained} disabled={running || !weights} data-testid="train-export">
           Export trained ONNX
+        </button>
+        <button onClick={saveWeights} disabled={running || !weights} data-testid="train-save-weights">
+          Save weights
+        </button>
+        <button onClick={loadWeights} disabled={running} data-testid="train-load-weights">
+          Load weights…
         </button>
       </div>
       {error && (

@@ -18,7 +18,8 @@ import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
-import { loadProject } from './project.ts';
+import { loadProject, loadWeightsFile, weightsFileBytes } from './project.ts';
+import { lowerDocument } from '../ir/lower.ts';
 
 function nodeMnist(): Dataset {
   const dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
@@ -66,7 +67,8 @@ export const trainCommand: Command = {
   summary: 'train a project or template on a dataset and write the trained model',
   usage:
     'netloom train <project.json|template-name> [--dataset NAME|file.csv] [--epochs N|--steps N] [--batch N]\n' +
-    `    [--optimizer ${optimizerNames.join('|')}] [--lr X] [--seed N] [--out trained.onnx] [--json]`,
+    `    [--optimizer ${optimizerNames.join('|')}] [--lr X] [--seed N] [--out trained.onnx] [--json]\n' +
+    '    [--weights start.safetensors] [--save-weights trained.safetensors]`,
   async run(args, io) {
     const { values, positionals } = parse(args, {
       dataset: { type: 'string' },
@@ -78,6 +80,8 @@ export const trainCommand: Command = {
       seed: { type: 'string' },
       out: { type: 'string', short: 'o' },
       json: { type: 'boolean' },
+      weights: { type: 'string' },
+      'save-weights': { type: 'string' },
     });
     const doc = loadProject(io, oneFile(positionals, 'project file or template name'));
     const setup = documentTrainingSetup(doc);
@@ -95,9 +99,13 @@ export const trainCommand: Command = {
     const datasetName = values.dataset ?? setup.dataset;
     if (!datasetName) throw new UsageError('the project names no dataset: give --dataset NAME or file.csv');
 
+    const start = values.weights
+      ? loadWeightsFile(io, values.weights, lowerDocument(doc).graph.weights)
+      : undefined;
     const prepared = prepareDocumentTraining(doc, setup, {
       batchSize,
       seed,
+      ...(start ? { weights: start } : {}),
       optimizer: { ...(opt ? { name: opt as OptimizerName } : {}), ...(lr !== undefined ? { lr } : {}) },
     });
     const model = prepared.objectives[0]!.model;
@@ -140,6 +148,11 @@ export const trainCommand: Command = {
       const { bytes } = exportDocument(doc, { weights: result.weights, seed });
       io.writeFile(values.out, bytes);
       if (!values.json) io.out(`${values.out}: trained model (${result.steps} steps), opset 17`);
+    }
+    if (values['save-weights']) {
+      const path = values['save-weights'];
+      io.writeFile(path, weightsFileBytes(lowerDocument(doc).graph.weights, result.weights, doc));
+      if (!values.json) io.out(`${path}: trained weights (safetensors, ${prepared.weights.length} tensors)`);
     }
     return 0;
   },

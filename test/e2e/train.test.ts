@@ -71,8 +71,31 @@ test('MLP on spirals: the loss falls, the boundary changes, stop, the export run
     image: floatTensor([0.5, -0.25, 1, 1], [2, 2]),
   });
   expect(out.logits!.shape).toEqual([2, 10]);
+
+  // The weights go to a safetensors sidecar and come back after Reset: the export is the same file.
+  const [saved] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('train-save-weights').click(),
+  ]);
+  const weightsFile = join(shots, 'mlp-spirals.safetensors');
+  await saved.saveAs(weightsFile);
+  await page.getByTestId('train-reset').click();
+  await expect.poll(() => page.getByTestId('train-export').isEnabled()).toBe(false);
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByTestId('train-load-weights').click(),
+  ]);
+  await chooser.setFiles(weightsFile);
+  await expect.poll(() => page.getByTestId('train-export').isEnabled()).toBe(true);
+  const [again] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('train-export').click(),
+  ]);
+  const againFile = join(shots, 'mlp-spirals-reloaded.onnx');
+  await again.saveAs(againFile);
+  expect(Buffer.compare(readFileSync(againFile), readFileSync(file))).toBe(0);
   console.log(
-    `in-browser training (MLP 2-256-128-10, spirals, batch 32): ${backend}; ${speed}; loss ${firstLoss} → ${laterLoss}`,
+    `in-browser training (MLP 2-256-128-10, spirals, batch 64): ${backend}; ${speed}; loss ${firstLoss} → ${laterLoss}`,
   );
 }, 300_000);
 

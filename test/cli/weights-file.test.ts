@@ -1,0 +1,102 @@
+// Trained weights in a safetensors sidecar: `train --save-weights` writes them, Python reads the
+// file by the format's spec and finds the trained ONNX model's initializers in it, `export
+// --weights` rebuilds the same model from it, and a damaged or mismatched file is named clearly.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { decodeSafetensors, encodeSafetensors } from '../../src/document/weights-file.ts';
+import { captureIO } from '../helpers/cli-io.ts';
+import { python } from '../helpers/onnx-checker.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'netloom-weights-'));
+
+async function cli(...argv: string[]) {
+  const io = captureIO(dir);
+  const code = await main(argv, io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+}
+
+describe('weights sidecar (safetensors)', () => {
+  test('train --save-weights: Python reads the file and finds the trained model in it', async () => {
+    const r = await cli(
+      'train',
+      'playground',
+      '--epochs',
+      '2',
+      '--out',
+      'trained.onnx',
+      '--save-weights',
+      'trained.safetensors',
+    );
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('trained.safetensors: trained weights');
+    const report = JSON.parse(
+      execFileSync(python, [
+        join(import.meta.dirname, '../tools/read_safetensors.py'),
+        join(dir, 'trained.safetensors'),
+        join(dir, 'trained.onnx'),
+      ]).toString(),
+    ) as {
+      names: string[];
+      metadata: Record<string, string>;
+      aligned: boolean;
+      maxAbsDiff: number;
+      missingInOnnx: string[];
+      torchParams: number;
+    };
+    expect(report.names).toContain('hidden1.weight');
+    expect(report.missingInOnnx).toEqual([]);
+    expect(report.maxAbsDiff).toBe(0);
+    expect(report.aligned).toBe(true);
+    expect(report.metadata['format']).toBe('pt');
+    const inspect = JSON.parse((await cli('inspect', 'playground', '--json')).out) as {
+      totals: { params: number };
+    };
+    expect(report.torchParams).toBe(inspect.totals.params);
+
+    // export --weights rebuilds the trained model byte for byte.
+    const e = await cli('export', 'playground', '--weights', 'trained.safetensors', '-o', 'again.onnx');
+    expect(e.code).toBe(0);
+    expect(
+      Buffer.compare(readFileSync(join(dir, 'again.onnx')), readFileSync(join(dir, 'trained.onnx'))),
+    ).toBe(0);
+  }, 120_000);
+
+  test('a file for another model lists what does not fit', async () => {
+    writeFileSync(
+      join(dir, 'other.safetensors'),
+      encodeSafetensors(
+        new Map([
+          ['hidden1.weight', { shape: [3, 2], data: new Float32Array(6) }],
+          ['stray', { shape: [1], data: new Float32Array(1) }],
+        ]),
+      ),
+    );
+    const r = await cli('export', 'playground', '--weights', 'other.safetensors', '-o', 'x.onnx');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(
+      /other\.safetensors does not fit this model: 'hidden1\.weight' is \[3, 2\] in the file; the model needs \[16, 2\]/,
+    );
+    expect(r.err).toContain("'stray' is not a weight of this model");
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  test('damaged files are named with the place', () => {
+    const good = encodeSafetensors(new Map([['w', { shape: [2, 2], data: Float32Array.of(1, 2, 3, 4) }]]));
+    expect(decodeSafetensors(good, 'ok.safetensors').get('w')?.data).toEqual(Float32Array.of(1, 2, 3, 4));
+    expect(() => decodeSafetensors(good.subarray(0, good.length - 4), 'cut.safetensors')).toThrow(
+      /^cut\.safetensors: tensor 'w' \[2, 2\] needs 16 bytes; its data_offsets \[0, 16\] run past the end of the file \(at byte \d+\)$/,
+    );
+    const garbled = good.slice();
+    garbled[9] = 0x7b; // '{' where the header's first key begins: no longer JSON
+    garbled[10] = 0x7b;
+    expect(() => decodeSafetensors(garbled, 'garbled.safetensors')).toThrow(
+      /^garbled\.safetensors: the header is not valid JSON/,
+    );
+    expect(() => decodeSafetensors(Uint8Array.of(1, 2, 3), 'tiny.safetensors')).toThrow(/too short/);
+  });
+});
