@@ -68,6 +68,10 @@ export function buildFlow(
     if (c) hiddenIn.set(n.id, c);
   }
 
+  // Lookups by id: per-wire searches of the node list made a 500-layer graph's rebuild quadratic.
+  const kindOf = new Map(doc.nodes.map((n) => [n.id, n.kind]));
+  const wireInto = new Map(doc.edges.map((e) => [e.target.node, e.id]));
+
   const nodes: Node[] = [];
   // Frames of expanded groups, behind the nodes, sized to their members.
   const parent = new Map(doc.groups.map((g) => [g.id, g.parent]));
@@ -151,7 +155,7 @@ export function buildFlow(
       outputs: ports(def ? portsOf(def.outputs, params) : [{ name: 'y' }]),
       shape:
         n.kind === 'Output'
-          ? shapeText(lowered.edgeTypes.get(doc.edges.find((e) => e.target.node === n.id)?.id ?? ''), n.kind)
+          ? shapeText(lowered.edgeTypes.get(wireInto.get(n.id) ?? ''), n.kind)
           : Object.keys(outs).length > 1
             ? Object.entries(outs)
                 .map(([p, t]) => `${p} ${shapeText(t, n.kind)}`)
@@ -176,7 +180,7 @@ export function buildFlow(
     if (seen.has(id)) continue;
     seen.add(id);
     const type = lowered.edgeTypes.get(e.id);
-    const srcKind = doc.nodes.find((n) => n.id === e.source.node)?.kind ?? '';
+    const srcKind = kindOf.get(e.source.node) ?? '';
     const bad = errors.get(e.target.node)?.find((x) => x.port === e.target.port);
     edges.push({
       id,
