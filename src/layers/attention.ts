@@ -33,12 +33,20 @@ function linear(ctx: LayerContext, x: string, w: string, b: string | undefined):
 
 /** Checks a sequence input is [N, L, F]; returns its shape. */
 function expectSequence(ctx: LayerContext, v: string, layer: string, port: string, what = 'F'): Shape {
+  const t = ctx.type(v);
+  if (t.dtype === 'int64') {
+    ctx.fail(
+      `${layer} expects '${port}' as float vectors [N, L, ${what}]; got int64 ${formatShape(t.shape, true)} — ` +
+        'token ids need an Embedding first',
+      { port },
+    );
+  }
   expectDType(ctx, v, 'float32', layer, port);
-  const s = ctx.shape(v);
+  const s = t.shape;
   if (s.length !== 3) {
     const hint =
       s.length === 2
-        ? ` — add Reshape to [N, L, ${what}] (a sequence of L vectors), or Embedding before it`
+        ? ` — add Reshape to [N, L, ${what}] (a sequence of L vectors)`
         : s.length === 4
           ? ' — flatten the spatial axes into one sequence axis with Reshape'
           : '';
@@ -61,10 +69,14 @@ function checkHeads(
   headField: string,
 ): void {
   if (dim % heads !== 0) {
-    const divisors = [1, 2, 4, 8, 16].filter((d) => dim % d === 0 && d !== heads);
+    // The divisors of dim either side of the asked-for head count.
+    const divisors = Array.from({ length: dim }, (_, i) => i + 1).filter((d) => dim % d === 0);
+    const below = divisors.filter((d) => d < heads).at(-1);
+    const above = divisors.find((d) => d > heads);
+    const near = [below, above].filter((d) => d !== undefined).join(' or ');
     ctx.fail(
       `${layer}: ${dimField} ${dim} is not divisible by ${headField} ${heads} — each head gets ${dimField} / ${headField} features; ` +
-        `pick a divisor of ${dim}${divisors.length ? ` (e.g. ${divisors.slice(-2).join(' or ')})` : ''}`,
+        `set ${headField} to a divisor of ${dim} (e.g. ${near})`,
       { field: headField },
     );
   }
