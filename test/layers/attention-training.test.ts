@@ -26,16 +26,15 @@ const fx = JSON.parse(readFileSync(join(fixtureDir, 'attention-training.json'), 
   decoder: StepFixture;
 };
 
-/** One SGD step at lr 1 from torch's weights: the change in each weight is minus its gradient. */
-async function sgdStep(d: NetloomDocument, f: StepFixture, features: string): Promise<void> {
+/** A step runner on `d` with MSE against the 'target' input, SGD at `lr`, from torch's weights. */
+async function sgdRunner(d: NetloomDocument, f: StepFixture, features: string, lr: number) {
   const setup = parseTrainingSetup({
-    objectives: [{ loss: { kind: 'mse', output: 'output' }, optimizer: { name: 'sgd', lr: 1 } }],
+    objectives: [{ loss: { kind: 'mse', output: 'output' }, optimizer: { name: 'sgd', lr } }],
     inputs: { features, targets: 'target' },
   });
   const batch = f.inputs[features]!.shape[0]!;
   const given = new Map(Object.entries(f.weights).map(([k, t]) => [k, Float32Array.from(t.data)]));
   const p = prepareDocumentTraining(d, setup, { batchSize: batch, weights: given });
-  expect(p.weights.map((w) => w.id).sort()).toEqual(Object.keys(f.grads).sort());
   const o = p.objectives[0]!;
   const step = buildStepGraph({
     forward: o.model.graph,
@@ -45,11 +44,18 @@ async function sgdStep(d: NetloomDocument, f: StepFixture, features: string): Pr
   });
   const store = TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
   const runner = await StepRunner.create(step, store);
+  const feeds = Object.fromEntries(Object.entries(f.inputs).map(([k, t]) => [k, toHost(t)]));
+  return { ids: p.weights.map((w) => w.id), given, store, runner, feeds };
+}
+
+/** One SGD step at lr 1 from torch's weights: the change in each weight is minus its gradient. */
+async function sgdStep(d: NetloomDocument, f: StepFixture, features: string): Promise<void> {
+  const { ids, given, store, runner, feeds } = await sgdRunner(d, f, features, 1);
   try {
-    const feeds = Object.fromEntries(Object.entries(f.inputs).map(([k, t]) => [k, toHost(t)]));
+    expect([...ids].sort()).toEqual(Object.keys(f.grads).sort());
     const { loss } = await runner.run(feeds, 1);
     expect(Math.abs(loss - f.loss)).toBeLessThan(1e-5 * Math.max(1, Math.abs(f.loss)));
-    const after = await store.read(p.weights.map((w) => w.id));
+    const after = await store.read(ids);
     for (const [id, want] of Object.entries(f.grads)) {
       const before = given.get(id)!;
       const now = after.get(id)!;
@@ -112,4 +118,29 @@ test('dropout appears only in the training graph: attention weights, both residu
   // torch.nn.TransformerEncoderLayer: self_attn's dropout, dropout1, dropout (inside _ff_block), dropout2.
   expect(count('training')).toBe(4);
   expect(count('inference')).toBe(0);
+});
+
+test('with dropout the training step loads in onnxruntime and masks: the loss moves off the dropout-free one', async () => {
+  const f = fx.encoder;
+  const d = chainDoc(
+    [5, 8],
+    [
+      { id: 'pe', kind: 'PositionalEncoding', params: { kind: 'learned', maxLen: 6 } },
+      {
+        id: 'enc',
+        kind: 'TransformerEncoderLayer',
+        params: { dModel: 8, nHead: 2, dimFeedforward: 16, activation: 'gelu', causal: true, dropout: 0.5 },
+      },
+    ],
+  );
+  const { store, runner, feeds } = await sgdRunner(d, f, 'input', 0.01);
+  try {
+    const { loss } = await runner.run(feeds, 0.01);
+    expect(Number.isFinite(loss)).toBe(true);
+    // Half the activations dropped (and the rest doubled) cannot leave torch's dropout-free loss.
+    expect(Math.abs(loss - f.loss)).toBeGreaterThan(1e-3);
+  } finally {
+    await runner.release();
+    store.dispose();
+  }
 });
