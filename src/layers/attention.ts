@@ -13,8 +13,8 @@ import { bool, choice, fanInUniform, float, int } from './params.ts';
 import type { Shape } from '../ir/types.ts';
 import { formatShape } from '../ir/types.ts';
 
-const dropoutParam = (label: string) =>
-  z.number().min(0).lt(1).default(0).describe(`${label} (0 ≤ p < 1; training only)`);
+const dropoutParam = (def: number, label: string) =>
+  z.number().min(0).lt(1).default(def).describe(`${label} (0 ≤ p < 1; training only)`);
 
 /** ONNX Dropout-13 in training mode only, as torch.nn.Dropout; the identity otherwise. */
 function dropout(ctx: LayerContext, x: string, p: number): string {
@@ -176,7 +176,7 @@ export const multiHeadAttentionLayer = defineLayer({
     numHeads: int(4, 'Heads (must divide E)'),
     bias: bool(true, 'Projection biases'),
     causal: bool(false, 'Causal mask (query i sees keys ≤ i)'),
-    dropout: dropoutParam('Dropout on attention weights'),
+    dropout: dropoutParam(0, 'Dropout on attention weights'),
     needWeights: bool(false, 'Output the attention weights (mean over heads)'),
   }),
   inputs: [{ name: 'q' }, { name: 'k', optional: true }, { name: 'v', optional: true }],
@@ -237,7 +237,8 @@ const transformerParams = {
   dModel: int(64, 'Model size d (last axis)'),
   nHead: int(4, 'Attention heads (must divide d)'),
   dimFeedforward: int(256, 'Feed-forward size'),
-  dropout: dropoutParam('Dropout'),
+  // torch's default for the Transformer layers (MultiheadAttention's own default is 0).
+  dropout: dropoutParam(0.1, 'Dropout'),
   activation: choice(['relu', 'gelu'], 'relu', 'Feed-forward activation'),
   normFirst: bool(false, 'Pre-norm (LayerNorm before each block)'),
   layerNormEps: float(1e-5, 'LayerNorm ε', 0),

@@ -83,7 +83,7 @@ describe('one training step matches torch autograd', () => {
         {
           id: 'enc',
           kind: 'TransformerEncoderLayer',
-          params: { dModel: 8, nHead: 2, dimFeedforward: 16, activation: 'gelu', causal: true },
+          params: { dModel: 8, nHead: 2, dimFeedforward: 16, activation: 'gelu', causal: true, dropout: 0 },
         },
       ],
     );
@@ -95,7 +95,13 @@ describe('one training step matches torch autograd', () => {
       [
         node('tgt', 'Input', { shape: [4, 8] }, 'tgt'),
         node('memory', 'Input', { shape: [6, 8] }, 'memory'),
-        node('dec', 'TransformerDecoderLayer', { dModel: 8, nHead: 2, dimFeedforward: 12, normFirst: true }),
+        node('dec', 'TransformerDecoderLayer', {
+          dModel: 8,
+          nHead: 2,
+          dimFeedforward: 12,
+          normFirst: true,
+          dropout: 0,
+        }),
         node('output', 'Output', {}, 'output'),
       ],
       [
