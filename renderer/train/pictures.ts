@@ -4,9 +4,11 @@ import type { Picture } from './protocol.ts';
 
 type Boundary = Extract<Picture, { kind: 'boundary' | 'curve' }>;
 type Digits = Extract<Picture, { kind: 'digits' }>;
+type Samples = Extract<Picture, { kind: 'samples' }>;
 
 export function drawPicture(canvas: HTMLCanvasElement, p: Picture): void {
   if (p.kind === 'digits') drawDigits(canvas, p);
+  else if (p.kind === 'samples') drawSamples(canvas, p);
   else if (p.kind === 'boundary') drawBoundary(canvas, p);
   else drawCurve(canvas, p);
 }
@@ -67,31 +69,48 @@ function drawCurve(canvas: HTMLCanvasElement, p: Boundary): void {
   ctx.stroke();
 }
 
-/** The top 5 rows: test digits, each with its prediction (green right, red wrong); below: nothing. */
-function drawDigits(canvas: HTMLCanvasElement, p: Digits): void {
+/** Grey images in a grid, 8 to a row. */
+function drawImages(
+  canvas: HTMLCanvasElement,
+  images: Uint8Array,
+  count: number,
+  side: number,
+  caption?: (i: number, x: number, y: number, cell: number, ctx: CanvasRenderingContext2D) => void,
+): void {
   const ctx = canvas.getContext('2d')!;
   const W = canvas.width;
   ctx.clearRect(0, 0, W, canvas.height);
   const cols = 8;
   const cell = W / cols;
-  const px = p.side * p.side;
-  const img = ctx.createImageData(p.side, p.side);
+  const px = side * side;
+  const img = ctx.createImageData(side, side);
   const scratch = document.createElement('canvas');
-  scratch.width = p.side;
-  scratch.height = p.side;
+  scratch.width = side;
+  scratch.height = side;
   const sctx = scratch.getContext('2d')!;
   ctx.imageSmoothingEnabled = false;
-  p.labels.forEach((label, i) => {
+  for (let i = 0; i < count; i++) {
     for (let j = 0; j < px; j++) {
-      const g = p.images[i * px + j]!;
+      const g = images[i * px + j]!;
       img.data.set([g, g, g, 255], j * 4);
     }
     sctx.putImageData(img, 0, 0);
     const x = (i % cols) * cell;
     const y = Math.floor(i / cols) * cell;
     ctx.drawImage(scratch, x + 2, y + 2, cell - 4, cell - 4);
+    caption?.(i, x, y, cell, ctx);
+  }
+}
+
+function drawSamples(canvas: HTMLCanvasElement, p: Samples): void {
+  drawImages(canvas, p.images, p.count, p.side);
+}
+
+/** The top 5 rows: test digits, each with its prediction (green right, red wrong); below: nothing. */
+function drawDigits(canvas: HTMLCanvasElement, p: Digits): void {
+  drawImages(canvas, p.images, p.labels.length, p.side, (i, x, y, cell, ctx) => {
     const pred = p.predictions[i]!;
-    ctx.fillStyle = pred === label ? '#22c55e' : '#ef4444';
+    ctx.fillStyle = pred === p.labels[i] ? '#22c55e' : '#ef4444';
     ctx.font = `bold ${Math.round(cell / 3.2)}px system-ui, sans-serif`;
     ctx.fillText(String(pred), x + 4, y + cell / 3);
   });

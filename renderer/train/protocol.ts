@@ -56,6 +56,12 @@ const pictureSchema = z.discriminatedUnion('kind', [
     classes: z.number(),
     accuracy: z.number(),
   }),
+  z.object({
+    kind: z.literal('samples'),
+    side: z.number(),
+    images: z.custom<Uint8Array>((v) => v instanceof Uint8Array),
+    count: z.number(),
+  }),
 ]);
 
 export const fromWorkerSchema = z.discriminatedUnion('type', [

@@ -53,7 +53,12 @@ function formatEpoch(e: EpochReport, total: number | undefined): string {
   const parts = [
     `epoch ${e.epoch}${total ? `/${total}` : ''}`,
     total ? bar(e.epoch, total) : '',
-    `loss ${e.loss.toFixed(4)}`,
+    // Alternating objectives (a GAN) each have their own loss.
+    Object.keys(e.losses).length > 1
+      ? Object.entries(e.losses)
+          .map(([name, v]) => `${name} loss ${v.toFixed(4)}`)
+          .join('  ')
+      : `loss ${e.loss.toFixed(4)}`,
     e.accuracy !== undefined ? `acc ${(100 * e.accuracy).toFixed(1)}%` : '',
     e.valLoss !== undefined ? `val_loss ${e.valLoss.toFixed(4)}` : '',
     e.valAccuracy !== undefined ? `val_acc ${(100 * e.valAccuracy).toFixed(1)}%` : '',

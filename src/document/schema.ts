@@ -19,6 +19,11 @@ export const nodeSchema = z.object({
   group: z.string().optional(),
   /** Frozen nodes keep their weights during training. */
   frozen: z.boolean().optional(),
+  /**
+   * Another node (of the same kind) whose weights this one uses, so one set of weights is applied
+   * in two places: a GAN's discriminator on real and on generated images, a siamese network.
+   */
+  sharesWeightsWith: z.string().optional(),
 });
 
 export const portRefSchema = z.object({ node: id, port: z.string().min(1) });

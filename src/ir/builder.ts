@@ -47,6 +47,11 @@ export class GraphBuilder {
   private counter = 0;
   /** The document node being lowered; every op and value created is tagged with it. */
   node = '';
+  /**
+   * Set while lowering a node that shares another node's weights (one discriminator applied to
+   * real and to generated images): its weights are that node's, created once, shapes checked.
+   */
+  weightOwner: string | undefined;
 
   type(id: string): TensorType {
     const v = this.values.get(id);
@@ -109,12 +114,23 @@ export class GraphBuilder {
   }
 
   weight(name: string, shape: Shape, init: InitSpec, role: WeightRole = 'param'): string {
-    const id = `${this.node}.${name}`;
+    const owner = this.weightOwner ?? this.node;
+    const id = `${owner}.${name}`;
     if (shape.some((d) => !Number.isInteger(d) || d <= 0)) {
       throw new LayerError(`weight ${name} would have shape [${shape.join(', ')}]`);
     }
+    const shared = this.weights.find((w) => w.id === id);
+    if (shared) {
+      if (shared.shape.length !== shape.length || shared.shape.some((d, i) => d !== shape[i])) {
+        throw new LayerError(
+          `shares weights with "${owner}", whose ${name} is [${shared.shape.join(', ')}]; this layer needs [${shape.join(', ')}] — give both the same settings and input size`,
+          { field: 'sharesWeightsWith' },
+        );
+      }
+      return id;
+    }
     this.define(id, { shape, dtype: 'float32' });
-    this.weights.push({ id, node: this.node, name, shape, dtype: 'float32', role, init });
+    this.weights.push({ id, node: owner, name, shape, dtype: 'float32', role, init });
     return id;
   }
 

@@ -259,6 +259,29 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
       continue;
     }
     b.node = nid;
+    b.weightOwner = undefined;
+    if (n.sharesWeightsWith !== undefined) {
+      const owner = nodesById.get(n.sharesWeightsWith);
+      const problem = !owner
+        ? `shares weights with "${n.sharesWeightsWith}", which is not a node of this graph`
+        : owner.kind !== n.kind
+          ? `shares weights with "${nodeName(owner)}", a ${owner.kind}; weights can be shared only between layers of the same kind (${n.kind})`
+          : owner.sharesWeightsWith !== undefined
+            ? `shares weights with "${nodeName(owner)}", which itself shares another node's; point to the owner "${owner.sharesWeightsWith}"`
+            : undefined;
+      if (problem) {
+        diagnostics.push({
+          severity: 'error',
+          code: 'bad-param',
+          node: nid,
+          field: 'sharesWeightsWith',
+          message: problem,
+        });
+        failReport();
+        continue;
+      }
+      b.weightOwner = owner!.id;
+    }
     const mark = b.mark();
     try {
       const ctx = makeContext(b, nid, nodeName(n), mode, batch);

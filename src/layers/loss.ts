@@ -16,6 +16,21 @@ const ports = {
   outputs: [{ name: 'loss' }],
 };
 
+/** Regression-style losses may compare with a constant instead of a wired target. */
+const elementwisePorts = {
+  inputs: [
+    { name: 'x', label: 'prediction' },
+    { name: 'target', optional: true },
+  ],
+  outputs: [{ name: 'loss' }],
+};
+
+const constantTarget = z
+  .number()
+  .finite()
+  .optional()
+  .describe('Constant target when the target port is not wired (e.g. 1 = "real" for a GAN)');
+
 function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
@@ -25,8 +40,21 @@ function elementwiseInputs(
   ctx: LayerContext,
   inputs: Readonly<Record<string, string | undefined>>,
   title: string,
+  constant?: number,
 ) {
   const x = req(inputs, 'x');
+  if (inputs['target'] === undefined) {
+    if (constant === undefined) {
+      ctx.fail(`${title} needs a target: wire one to the target port, or set a constant target`, {
+        port: 'target',
+      });
+    }
+    if (ctx.type(x).dtype !== 'float32') ctx.fail(`${title} expects a float prediction`, { port: 'x' });
+    // The constant shaped like the prediction, through ops with no gradient path to it (Equal),
+    // and with the batch left to run time so evaluation graphs take any batch size.
+    const c = ctx.constFloat([constant]);
+    return { x, t: ctx.op('Where', [ctx.op('Equal', [x, x]), c, c]) };
+  }
   const t = req(inputs, 'target');
   const xt = ctx.type(x);
   const tt = ctx.type(t);
@@ -74,11 +102,11 @@ export const mseLossLayer = defineLayer({
   family: 'loss',
   title: 'MSE loss',
   description: 'Mean squared error between prediction and target (torch.nn.MSELoss).',
-  params: z.object({ reduction }),
-  ...ports,
+  params: z.object({ reduction, constantTarget }),
+  ...elementwisePorts,
   summary: (p) => p.reduction,
   lower(ctx, inputs, p) {
-    const { x, t } = elementwiseInputs(ctx, inputs, 'MSE');
+    const { x, t } = elementwiseInputs(ctx, inputs, 'MSE', p.constantTarget);
     const d = ctx.op('Sub', [x, t]);
     return emit(ctx, reduce(ctx, ctx.op('Mul', [d, d]), p.reduction));
   },
@@ -89,11 +117,11 @@ export const l1LossLayer = defineLayer({
   family: 'loss',
   title: 'L1 loss',
   description: 'Mean absolute error between prediction and target (torch.nn.L1Loss).',
-  params: z.object({ reduction }),
-  ...ports,
+  params: z.object({ reduction, constantTarget }),
+  ...elementwisePorts,
   summary: (p) => p.reduction,
   lower(ctx, inputs, p) {
-    const { x, t } = elementwiseInputs(ctx, inputs, 'L1');
+    const { x, t } = elementwiseInputs(ctx, inputs, 'L1', p.constantTarget);
     return emit(ctx, reduce(ctx, ctx.op('Abs', [ctx.op('Sub', [x, t])]), p.reduction));
   },
 });
@@ -107,11 +135,12 @@ export const huberLossLayer = defineLayer({
   params: z.object({
     delta: z.number().gt(0).default(1).describe('Delta (where squared turns linear)'),
     reduction,
+    constantTarget,
   }),
-  ...ports,
+  ...elementwisePorts,
   summary: (p) => `δ=${p.delta}`,
   lower(ctx, inputs, p) {
-    const { x, t } = elementwiseInputs(ctx, inputs, 'Huber');
+    const { x, t } = elementwiseInputs(ctx, inputs, 'Huber', p.constantTarget);
     const a = ctx.op('Abs', [ctx.op('Sub', [x, t])]);
     const delta = ctx.constFloat([p.delta], []);
     const quadratic = ctx.op('Mul', [ctx.op('Mul', [a, a]), ctx.constFloat([0.5], [])]);
@@ -207,11 +236,11 @@ export const bceLossLayer = defineLayer({
   title: 'Binary cross-entropy',
   description:
     'Binary cross-entropy of probabilities in (0, 1) against targets in [0, 1] (torch.nn.BCELoss).',
-  params: z.object({ reduction }),
-  ...ports,
+  params: z.object({ reduction, constantTarget }),
+  ...elementwisePorts,
   summary: (p) => p.reduction,
   lower(ctx, inputs, p) {
-    const { x, t } = elementwiseInputs(ctx, inputs, 'BCE');
+    const { x, t } = elementwiseInputs(ctx, inputs, 'BCE', p.constantTarget);
     // torch clamps each log at −100 so a probability of exactly 0 or 1 gives a finite loss.
     const floor = ctx.constFloat([-100], []);
     const one = ctx.constFloat([1], []);
@@ -230,11 +259,11 @@ export const bceWithLogitsLossLayer = defineLayer({
   title: 'BCE with logits',
   description:
     'Sigmoid plus binary cross-entropy in one numerically stable step (torch.nn.BCEWithLogitsLoss).',
-  params: z.object({ reduction }),
-  ...ports,
+  params: z.object({ reduction, constantTarget }),
+  ...elementwisePorts,
   summary: (p) => p.reduction,
   lower(ctx, inputs, p) {
-    const { x, t } = elementwiseInputs(ctx, inputs, 'BCEWithLogits');
+    const { x, t } = elementwiseInputs(ctx, inputs, 'BCEWithLogits', p.constantTarget);
     // max(x, 0) − x·t + log(1 + e^−|x|): never exponentiates a large positive number.
     const l = ctx.op('Add', [
       ctx.op('Sub', [ctx.op('Relu', [x]), ctx.op('Mul', [x, t])]),

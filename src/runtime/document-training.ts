@@ -21,6 +21,8 @@ import type { ModelGraph, TrainerObjective } from './train-loop.ts';
 export interface PreparedTraining {
   readonly objectives: TrainerObjective[];
   readonly evalModel: ModelGraph;
+  /** Noise for the evaluation graph's other inputs (a RandomNormal is an input there). */
+  readonly evalFeeds?: (batch: number, rng: Rng) => Record<string, HostTensor>;
   readonly weights: readonly Weight[];
   readonly initial: Map<string, Float32Array>;
 }
@@ -81,13 +83,17 @@ function modelGraph(doc: NetloomDocument, l: Lowered, o: ObjectiveSetup, setup: 
   let targets = setup.inputs?.targets;
   if (typeof o.loss === 'string') {
     const n = nodeById(doc, o.loss, 'the loss');
+    // A loss layer's output, or any node giving a scalar (e.g. an Add of two losses for a GAN's
+    // discriminator: loss on real + loss on generated images).
+    const scalar = l.portValues.get(`${o.loss}:y`);
     const v =
       l.portValues.get(`${o.loss}:loss`) ??
-      l.graph.outputs.find((x) => x.node === o.loss && x.role === 'loss')?.value;
+      l.graph.outputs.find((x) => x.node === o.loss && x.role === 'loss')?.value ??
+      (scalar !== undefined && l.graph.values.get(scalar)?.shape.length === 0 ? scalar : undefined);
     if (!v) {
       throw new NetloomError(
         'bad-argument',
-        `Node "${nodeName(n)}" (${n.kind}) is not a loss layer: it has no 'loss' output`,
+        `Node "${nodeName(n)}" (${n.kind}) is not a loss: it has no 'loss' output and no scalar output`,
         {
           path: 'training.objectives',
         },
@@ -95,8 +101,9 @@ function modelGraph(doc: NetloomDocument, l: Lowered, o: ObjectiveSetup, setup: 
     }
     loss = v;
     const src = sourceOf(doc, o.loss, 'x');
-    if (src) prediction = l.portValues.get(`${src.node}:${src.port}`);
     const tsrc = sourceOf(doc, o.loss, 'target');
+    // Accuracy compares a prediction with the data's labels: only when the labels are its target.
+    if (src && tsrc) prediction = l.portValues.get(`${src.node}:${src.port}`);
     if (!targets && tsrc) targets = inputName(doc, tsrc.node);
   } else {
     const pred = valueOf(doc, l, o.loss.output);
@@ -111,7 +118,15 @@ function modelGraph(doc: NetloomDocument, l: Lowered, o: ObjectiveSetup, setup: 
   }
   if (o.prediction) prediction = valueOf(doc, l, o.prediction);
   const names = graph.inputs.map((i) => i.value);
-  const features = setup.inputs?.features ?? names.find((n) => n !== targets);
+  // The data goes to an Input node; other graph inputs (a RandomNormal's noise in an inference
+  // graph) are fed noise.
+  const fromInputNode = new Set(
+    graph.inputs.filter((i) => doc.nodes.find((n) => n.id === i.node)?.kind === 'Input').map((i) => i.value),
+  );
+  const features =
+    setup.inputs?.features ??
+    names.find((n) => n !== targets && fromInputNode.has(n)) ??
+    names.find((n) => n !== targets);
   if (!features) throw new NetloomError('bad-argument', 'The graph has no Input node to feed the data to');
   if (!names.includes(features)) {
     throw new NetloomError(
@@ -194,8 +209,9 @@ export function prepareDocumentTraining(
     };
   });
   const evalModel = modelGraph(doc, infer, setup.objectives[0]!, setup);
+  const evalFeeds = noiseFeeds(evalModel);
   const initial = materializeWeights(weights, opts.seed ?? setup.seed, opts.weights);
-  return { objectives, evalModel, weights, initial };
+  return { objectives, evalModel, ...(evalFeeds ? { evalFeeds } : {}), weights, initial };
 }
 
 /**

@@ -68,6 +68,8 @@ export interface TrainOptions {
   readonly objectives: readonly TrainerObjective[];
   /** Inference-mode model for validation (its graph must accept any batch size). */
   readonly evalModel?: ModelGraph;
+  /** Noise for evaluation-graph inputs that are neither data nor weights (RandomNormal). */
+  readonly evalFeeds?: (batch: number, rng: Rng) => Record<string, HostTensor>;
   readonly train: Dataset;
   readonly val?: Dataset;
   readonly batchSize: number;
@@ -148,17 +150,22 @@ export async function evaluate(
   model: ModelGraph,
   data: Dataset,
   batchSize: number,
+  extraFeeds?: (batch: number, rng: Rng) => Record<string, HostTensor>,
 ): Promise<{ loss: number; accuracy?: number }> {
   const loss = new Mean();
   let correct = 0;
+  // Fixed noise per run, so validation losses of a model with a noise input compare across epochs.
+  const rng = new Rng(0x5eed);
   for (const idx of epochBatches(data.size, batchSize, undefined, false)) {
     const b = batchOf(data, idx);
     const feeds: Record<string, ort.Tensor> = {};
+    const extra = extraFeeds?.(b.size, rng) ?? {};
     for (const name of session.inputNames) {
       const t = store.tensors.get(name);
       if (t) feeds[name] = t;
       else if (name === model.features) feeds[name] = toOrt(b.x);
       else if (name === model.targets) feeds[name] = toOrt(b.y);
+      else if (extra[name]) feeds[name] = toOrt(extra[name]);
       else
         throw new NetloomError(
           'runtime',
@@ -253,7 +260,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const seconds = (now() - t0) / 1000;
       let val: { loss: number; accuracy?: number } | undefined;
       if (evalSession && opts.evalModel && opts.val) {
-        val = await evaluate(evalSession, store, opts.evalModel, opts.val, opts.batchSize);
+        val = await evaluate(evalSession, store, opts.evalModel, opts.val, opts.batchSize, opts.evalFeeds);
       }
       const report: EpochReport = {
         epoch,

@@ -9,7 +9,9 @@ import { featureSize } from './datasets/dataset.ts';
 import type { Backend } from './ort-session.ts';
 import { createSession, runSession } from './ort-session.ts';
 import type { HostTensor } from './tensors.ts';
-import { floatTensor } from './tensors.ts';
+import { floatTensor, int64Tensor } from './tensors.ts';
+import { numel } from '../ir/types.ts';
+import { Rng } from '../util/random.ts';
 
 export type TrainingPicture =
   | {
@@ -41,6 +43,13 @@ export type TrainingPicture =
       readonly confusion: readonly number[];
       readonly classes: number;
       readonly accuracy: number;
+    }
+  | {
+      readonly kind: 'samples';
+      readonly side: number;
+      /** Generated images from the same fixed noise every time, side² grey levels each. */
+      readonly images: Uint8Array;
+      readonly count: number;
     };
 
 export interface PictureInput {
@@ -111,6 +120,8 @@ function toGrey(x: Float32Array, count: number, px: number): Uint8Array {
 /** The picture that suits the dataset, or undefined when none does (e.g. a CSV with 5 columns). */
 export async function trainingPicture(p: PictureInput): Promise<TrainingPicture | undefined> {
   const fs = featureSize(p.data);
+  const samples = await generatedSamples(p, fs);
+  if (samples) return samples;
   const isDigits = p.data.task === 'classification' && (fs === 784 || p.data.name === 'mnist');
   if (!(fs === 2 && p.data.task === 'classification') && fs !== 1 && !isDigits) return undefined;
   const { bytes, lowered } = exportDocument(p.doc, { weights: p.weights });
@@ -176,4 +187,50 @@ async function digits(
     classes,
     accuracy: p.val.size ? correct / p.val.size : 0,
   };
+}
+
+/**
+ * A generator's output from fixed noise (TensorFlow-Playground-like "watch it learn" for GANs and
+ * VAEs): when the model has a RandomNormal input and an output the size of one data example.
+ */
+async function generatedSamples(p: PictureInput, fs: number): Promise<TrainingPicture | undefined> {
+  const side = Math.round(Math.sqrt(fs));
+  if (side * side !== fs) return undefined;
+  const kinds = new Map(p.doc.nodes.map((n) => [n.id, n.kind]));
+  const { bytes, lowered } = exportDocument(p.doc, { weights: p.weights });
+  const g = lowered.graph;
+  const noise = g.inputs.filter((i) => kinds.get(i.node) === 'RandomNormal');
+  const out = g.outputs.find(
+    (o) => o.role === 'output' && numel(g.values.get(o.value)!.shape.slice(1)) === fs,
+  );
+  if (noise.length === 0 || !out) return undefined;
+  const count = 32;
+  const rng = new Rng(1234);
+  const feeds: Record<string, HostTensor> = {};
+  for (const i of g.inputs) {
+    const shape = [count, ...g.values.get(i.value)!.shape.slice(1)];
+    const data = new Float32Array(numel(shape));
+    if (noise.includes(i)) for (let k = 0; k < data.length; k++) data[k] = rng.normal();
+    else if (i.name === p.inputName) data.set(p.val.x.subarray(0, Math.min(data.length, p.val.x.length)));
+    // A class-index input (a conditional generator) gets class 0..k-1 in turn.
+    feeds[i.name] =
+      g.values.get(i.value)!.dtype === 'int64'
+        ? int64Tensor(
+            Array.from({ length: numel(shape) }, (_, k) => k % 10),
+            shape,
+          )
+        : floatTensor(data, shape);
+  }
+  const session = await createSession(bytes, { backends: [p.backend ?? 'wasm', 'wasm'] });
+  try {
+    // The export keeps only inputs its outputs need (a GAN's real images feed no output).
+    const used = new Set(session.inputNames);
+    const r = await runSession(
+      session,
+      Object.fromEntries(Object.entries(feeds).filter(([k]) => used.has(k))),
+    );
+    return { kind: 'samples', side, images: toGrey(r[out.name]!.data as Float32Array, count, fs), count };
+  } finally {
+    await session.release();
+  }
 }

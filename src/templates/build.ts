@@ -268,6 +268,71 @@ export function dcganTemplate(): NetloomDocument {
   );
 }
 
+/**
+ * A small GAN for MNIST digits, trainable in the app: one discriminator applied to real and to
+ * generated images (the second copy shares the first's weights), two objectives that alternate —
+ * the discriminator step on loss(real → 1) + loss(fake → 0), then the generator step on
+ * loss(fake → 1) through the discriminator, which that step leaves alone.
+ */
+export function ganMnistTemplate(): NetloomDocument {
+  const b = new TemplateBuilder();
+  const nz = 64;
+  b.addGroup('generator', 'Generator', `Noise z [${nz}] → a 28×28 digit (784 values).`);
+  b.group = 'generator';
+  let g = b.node('z', 'RandomNormal', { shape: [nz] }, { name: 'z' });
+  g = b.then(g, 'G.fc1', 'Dense', { units: 256 });
+  g = b.then(g, 'G.lrelu1', 'LeakyReLU', { negativeSlope: 0.2 });
+  g = b.then(g, 'G.fc2', 'Dense', { units: 512 });
+  g = b.then(g, 'G.lrelu2', 'LeakyReLU', { negativeSlope: 0.2 });
+  // Linear output: the real digits arrive standardised (mean 0.13, std 0.31), not in [0, 1].
+  const fake = b.then(g, 'G.fc3', 'Dense', { units: 784 });
+  b.then(fake, 'fake', 'Output', {}, { name: 'fake' });
+
+  b.addGroup('discriminator', 'Discriminator', 'A digit (784 values) → a logit: real or generated?');
+  b.group = 'discriminator';
+  const disc = (from: string, suffix: string, col: number, shared: boolean): string => {
+    const share = (id: string) => (shared ? { sharesWeightsWith: id } : {});
+    let d = b.then(from, `D.fc1${suffix}`, 'Dense', { units: 256 }, { col });
+    Object.assign(b.nodes.at(-1)!, share('D.fc1'));
+    d = b.then(d, `D.lrelu1${suffix}`, 'LeakyReLU', { negativeSlope: 0.2 }, { col });
+    d = b.then(d, `D.fc2${suffix}`, 'Dense', { units: 1 }, { col });
+    Object.assign(b.nodes.at(-1)!, share('D.fc2'));
+    return d;
+  };
+  const image = b.node('image', 'Input', { shape: [784], dtype: 'float32' }, { name: 'image', col: 1, y: 0 });
+  const onReal = disc(image, '', 1, false);
+  b.alignRow(2, b.rowOf(0) - 100);
+  const onFake = disc(fake, '.fake', 2, true);
+
+  b.addGroup('losses', 'Losses', 'Discriminator: real → 1, fake → 0. Generator: fake → 1.');
+  b.group = 'losses';
+  b.node('loss.real', 'BCEWithLogits', { constantTarget: 1 }, { col: 1 });
+  b.wire(onReal, 'loss.real:x');
+  b.node('loss.fake', 'BCEWithLogits', { constantTarget: 0 }, { col: 2 });
+  b.wire(onFake, 'loss.fake:x');
+  b.node('loss.D', 'Add', { inputs: 2 }, { col: 1 });
+  b.wire('loss.real:loss', 'loss.D:x0');
+  b.wire('loss.fake:loss', 'loss.D:x1');
+  b.node('loss.G', 'BCEWithLogits', { constantTarget: 1 }, { col: 3, y: b.rowOf(2) - 200 });
+  b.wire(onFake, 'loss.G:x');
+  const adam = { name: 'adam', lr: 2e-4, beta1: 0.5 };
+  return b.document(
+    'GAN for MNIST digits',
+    'A generator (64 → 256 → 512 → 784) and a discriminator (784 → 256 → 1) trained in turns; watch samples from fixed noise turn into digits.',
+    {
+      dataset: 'mnist',
+      batchSize: 64,
+      epochs: 10,
+      seed: 0,
+      validationSplit: 0.1,
+      objectives: [
+        { name: 'discriminator', loss: 'loss.D', params: ['discriminator'], optimizer: adam },
+        { name: 'generator', loss: 'loss.G', params: ['generator'], optimizer: adam },
+      ],
+    },
+  );
+}
+
 export function playgroundTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
   let x = b.node('point', 'Input', { shape: [2], dtype: 'float32' }, { name: 'point' });
@@ -296,4 +361,5 @@ export const templateSources: readonly TemplateSource[] = [
   { name: 'lenet5', build: lenet5Template },
   { name: 'resnet18', build: resnet18Template },
   { name: 'dcgan', build: dcganTemplate },
+  { name: 'gan-mnist', build: ganMnistTemplate },
 ];

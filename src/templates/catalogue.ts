@@ -7,6 +7,7 @@ import mlp from '../../templates/mlp.json' with { type: 'json' };
 import lenet5 from '../../templates/lenet5.json' with { type: 'json' };
 import resnet18 from '../../templates/resnet18.json' with { type: 'json' };
 import dcgan from '../../templates/dcgan.json' with { type: 'json' };
+import ganMnist from '../../templates/gan-mnist.json' with { type: 'json' };
 
 export interface TemplateInfo {
   /** What the CLI and URLs call it: `netloom inspect resnet18`. */
@@ -15,7 +16,14 @@ export interface TemplateInfo {
   readonly description: string;
 }
 
-const raw: Readonly<Record<string, unknown>> = { playground, mlp, lenet5, resnet18, dcgan };
+const raw: Readonly<Record<string, unknown>> = {
+  playground,
+  mlp,
+  lenet5,
+  resnet18,
+  dcgan,
+  'gan-mnist': ganMnist,
+};
 
 function info(name: string, value: unknown): TemplateInfo {
   const doc = parseDocumentValue(value, `templates/${name}.json`);

@@ -62,6 +62,8 @@ describe('objective parameters', () => {
     expect(bad({ loss: 'nope' })).toThrow(
       'The training setup names the loss "nope", which is not a node of the graph',
     );
-    expect(bad({ loss: 'd1' })).toThrow(`Node "d1" (Dense) is not a loss layer: it has no 'loss' output`);
+    expect(bad({ loss: 'd1' })).toThrow(
+      `Node "d1" (Dense) is not a loss: it has no 'loss' output and no scalar output`,
+    );
   });
 });
