@@ -104,6 +104,8 @@ export function buildFlow(
         id: `group:${g.id}`,
         type: 'block',
         position: { x: Math.min(...xs), y: Math.min(...ys) },
+        initialWidth: nodeSize.width,
+        initialHeight: nodeSize.height,
         data,
         selected: selected.has(`group:${g.id}`),
       });
@@ -161,11 +163,26 @@ export function buildFlow(
                 .map(([p, t]) => `${p} ${shapeText(t, n.kind)}`)
                 .join(' · ')
             : shapeText(first, n.kind),
-      params: report && report.params > 0 ? `${formatCount(report.params)} params` : '',
+      params:
+        report && report.params > 0
+          ? `${formatCount(report.params)} params`
+          : n.sharesWeightsWith
+            ? `shares ${n.sharesWeightsWith}'s weights`
+            : '',
       error: errors.get(n.id)?.[0]?.message,
       warning: warnings.get(n.id),
     };
-    nodes.push({ id: n.id, type: 'layer', position: n.position, data, selected: selected.has(n.id) });
+    nodes.push({
+      id: n.id,
+      type: 'layer',
+      position: n.position,
+      data,
+      selected: selected.has(n.id),
+      // Nodes are rebuilt on every edit, which drops React Flow's measured sizes; the minimap
+      // draws only nodes with a known size.
+      initialWidth: nodeSize.width,
+      initialHeight: nodeSize.height,
+    });
   }
 
   const edges: Edge[] = [];

@@ -306,14 +306,14 @@ export function ganMnistTemplate(): NetloomDocument {
 
   b.addGroup('losses', 'Losses', 'Discriminator: real → 1, fake → 0. Generator: fake → 1.');
   b.group = 'losses';
-  b.node('loss.real', 'BCEWithLogits', { constantTarget: 1 }, { col: 1 });
+  b.node('loss.real', 'BCEWithLogits', { constantTarget: 1 }, { col: 3, y: 300 });
   b.wire(onReal, 'loss.real:x');
-  b.node('loss.fake', 'BCEWithLogits', { constantTarget: 0 }, { col: 2 });
+  b.node('loss.fake', 'BCEWithLogits', { constantTarget: 0 }, { col: 3 });
   b.wire(onFake, 'loss.fake:x');
-  b.node('loss.D', 'Add', { inputs: 2 }, { col: 1 });
+  b.node('loss.D', 'Add', { inputs: 2 }, { col: 3 });
   b.wire('loss.real:loss', 'loss.D:x0');
   b.wire('loss.fake:loss', 'loss.D:x1');
-  b.node('loss.G', 'BCEWithLogits', { constantTarget: 1 }, { col: 3, y: b.rowOf(2) - 200 });
+  b.node('loss.G', 'BCEWithLogits', { constantTarget: 1 }, { col: 3 });
   b.wire(onFake, 'loss.G:x');
   const adam = { name: 'adam', lr: 2e-4, beta1: 0.5 };
   return b.document(

@@ -126,3 +126,25 @@ test('LeNet-5 on MNIST: digits with predictions, a confusion matrix, and Try it'
     `in-browser training (LeNet-5, MNIST, batch 64): ${speed}; validation accuracy ${accuracy}% after 1 epoch`,
   );
 }, 400_000);
+
+test('the GAN template: alternating steps, generated digits from fixed noise change as it learns', async () => {
+  await page.getByTestId('open-gallery').click();
+  await page.locator('.card[data-template="gan-mnist"]').click();
+  expect(await page.getByTestId('node-D.fc1.fake').textContent()).toContain("shares D.fc1's weights");
+  await page.getByTestId('train-tab').click();
+  await field('epochs').fill('2');
+  const blank = await picture();
+  await page.getByTestId('train-start').click();
+  await expect.poll(epochNumber, { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
+  await expect.poll(picture, { timeout: 30_000 }).not.toBe(blank);
+  const first = await picture();
+  await expect.poll(() => page.getByTestId('train-start').count(), { timeout: 120_000 }).toBe(1);
+  expect(await page.getByTestId('train-error').count()).toBe(0);
+  expect(await picture()).not.toBe(first);
+  const loss = Number(await page.getByTestId('train-loss').textContent());
+  // The discriminator's two-term loss: balanced near ln 4 ≈ 1.39; collapse or blow-up leaves (0.05, 3).
+  expect(loss).toBeGreaterThan(0.05);
+  expect(loss).toBeLessThan(3);
+  await page.getByTestId('train-picture').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(shots, 'train-gan.png') });
+}, 300_000);
