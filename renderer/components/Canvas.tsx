@@ -3,7 +3,7 @@
 // canvas opens the quick-add search there.
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
 import type { Connection, EdgeChange, NodeChange, NodeTypes } from '@xyflow/react';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent, MouseEvent } from 'react';
 import {
   addNode,
@@ -102,6 +102,24 @@ export function Canvas() {
     [flow],
   );
 
+  // "A" opens quick-add where the pointer last was over the canvas (its centre if never).
+  const pointer = useRef<{ x: number; y: number }>(undefined);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (e.key !== 'a' || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (t.closest('input, textarea, select, [contenteditable="true"]')) return;
+      const r = box.current?.getBoundingClientRect();
+      if (!r) return;
+      const at = pointer.current ?? { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      e.preventDefault();
+      setQuick({ screen: at, flow: flow.screenToFlowPosition(at) });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [flow]);
+
   const onDoubleClick = useCallback(
     (e: MouseEvent) => {
       if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
@@ -114,7 +132,14 @@ export function Canvas() {
   );
 
   return (
-    <div className="canvas" onDoubleClick={onDoubleClick} data-testid="canvas">
+    <div
+      className="canvas"
+      ref={box}
+      onDoubleClick={onDoubleClick}
+      onMouseMove={(e) => (pointer.current = { x: e.clientX, y: e.clientY })}
+      onMouseLeave={() => (pointer.current = undefined)}
+      data-testid="canvas"
+    >
       <ReactFlow
         nodes={nodes}
         edges={edges}

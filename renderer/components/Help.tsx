@@ -61,6 +61,12 @@ export function Help(props: { onClose: () => void }) {
             </tr>
             <tr>
               <td>
+                <kbd>A</kbd>
+              </td>
+              <td>Quick-add a layer under the pointer</td>
+            </tr>
+            <tr>
+              <td>
                 <kbd>Shift+drag</kbd>
               </td>
               <td>Box select</td>

@@ -30,6 +30,7 @@ export const LayerNode = memo(function LayerNode({ data, selected }: NodeProps<L
       className={`layer-node${selected ? ' selected' : ''}${data.error ? ' has-error' : ''}`}
       style={{ borderTopColor: data.color }}
       data-testid={`node-${data.label}`}
+      data-kind={data.kind}
       title={data.error ?? data.warning ?? ''}
     >
       {data.inputs.map((p, i) => (

@@ -71,6 +71,15 @@ test('build a classifier from the palette, see its shapes, break and fix it, und
   await dropLayer('Softmax', x + 260, 500);
   await dropLayer('Output', x + 260, 620);
   await expect.poll(() => page.locator('.layer-node').count()).toBe(6);
+  // Quick-add from the keyboard: "A" over empty canvas, type, Enter; then undo it.
+  await page.mouse.move(x + 520, 200);
+  await page.keyboard.press('a');
+  await expect.poll(() => page.getByTestId('quick-add').count()).toBe(1);
+  await page.keyboard.type('gelu');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.locator('.layer-node[data-kind="GELU"]').count()).toBe(1);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => page.locator('.layer-node').count()).toBe(6);
 
   await setField('input1', 'shape', '784');
   await setField('dense2', 'units', '10');
