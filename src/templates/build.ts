@@ -333,6 +333,49 @@ export function ganMnistTemplate(): NetloomDocument {
   );
 }
 
+/** MNIST read row by row: 28 steps of 28 pixels, the classic sequence-model exercise. */
+export function lstmTemplate(): NetloomDocument {
+  const b = new TemplateBuilder();
+  let x = b.node('rows', 'Input', { shape: [28, 28], dtype: 'float32' }, { name: 'rows' });
+  x = b.then(x, 'lstm', 'LSTM', { hiddenSize: 128, numLayers: 1, returnSequences: false });
+  x = b.then(x, 'fc', 'Dense', { units: 10 });
+  addClassifierHead(b, x, 1, b.rowOf(0) - 100);
+  return b.document(
+    'LSTM on MNIST rows',
+    'An LSTM reads each digit as 28 rows of 28 pixels and classifies it from its last state; exported as a compact ONNX LSTM op.',
+    classifierTraining('mnist', 2e-3, 2, 64),
+  );
+}
+
+/** A small Transformer encoder over MNIST rows (28 tokens of 28 pixels). */
+export function transformerTemplate(): NetloomDocument {
+  const b = new TemplateBuilder();
+  const d = 64;
+  let x = b.node('rows', 'Input', { shape: [28, 28], dtype: 'float32' }, { name: 'rows' });
+  x = b.then(x, 'embed', 'Dense', { units: d });
+  x = b.then(x, 'pos', 'PositionalEncoding', { kind: 'sinusoidal', maxLen: 28 });
+  b.addGroup('encoder', 'Encoder', 'Two Transformer encoder layers (4 heads, pre-norm).');
+  b.group = 'encoder';
+  for (let i = 0; i < 2; i++) {
+    x = b.then(x, `encoder.layers.${i}`, 'TransformerEncoderLayer', {
+      dModel: d,
+      nHead: 4,
+      dimFeedforward: 128,
+      dropout: 0,
+      normFirst: true,
+    });
+  }
+  b.group = undefined;
+  x = b.then(x, 'flatten', 'Flatten');
+  x = b.then(x, 'fc', 'Dense', { units: 10 });
+  addClassifierHead(b, x, 1, b.rowOf(0) - 100);
+  return b.document(
+    'Transformer on MNIST rows',
+    'Rows of a digit as 28 tokens: a linear embedding, sinusoidal positions, two encoder layers with multi-head self-attention, a linear classifier.',
+    classifierTraining('mnist', 1e-3, 2, 64),
+  );
+}
+
 export function playgroundTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
   let x = b.node('point', 'Input', { shape: [2], dtype: 'float32' }, { name: 'point' });
@@ -362,4 +405,6 @@ export const templateSources: readonly TemplateSource[] = [
   { name: 'resnet18', build: resnet18Template },
   { name: 'dcgan', build: dcganTemplate },
   { name: 'gan-mnist', build: ganMnistTemplate },
+  { name: 'lstm', build: lstmTemplate },
+  { name: 'transformer', build: transformerTemplate },
 ];

@@ -8,6 +8,8 @@ import lenet5 from '../../templates/lenet5.json' with { type: 'json' };
 import resnet18 from '../../templates/resnet18.json' with { type: 'json' };
 import dcgan from '../../templates/dcgan.json' with { type: 'json' };
 import ganMnist from '../../templates/gan-mnist.json' with { type: 'json' };
+import lstm from '../../templates/lstm.json' with { type: 'json' };
+import transformer from '../../templates/transformer.json' with { type: 'json' };
 
 export interface TemplateInfo {
   /** What the CLI and URLs call it: `netloom inspect resnet18`. */
@@ -23,6 +25,8 @@ const raw: Readonly<Record<string, unknown>> = {
   resnet18,
   dcgan,
   'gan-mnist': ganMnist,
+  lstm,
+  transformer,
 };
 
 function info(name: string, value: unknown): TemplateInfo {
