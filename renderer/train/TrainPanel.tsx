@@ -67,6 +67,7 @@ export function TrainPanel() {
   const [error, setError] = useState<string>();
   const [weights, setWeights] = useState<Record<string, Float32Array>>();
   const [digits, setDigits] = useState<Extract<Picture, { kind: 'digits' }>>();
+  const [caption, setCaption] = useState<string>();
   const worker = useRef<Worker>(undefined);
   const canvas = useRef<HTMLCanvasElement>(null);
   const confusion = useRef<HTMLCanvasElement>(null);
@@ -140,6 +141,11 @@ export function TrainPanel() {
       } else if (m.type === 'picture') {
         if (canvas.current) drawPicture(canvas.current, m.picture);
         if (m.picture.kind === 'digits') setDigits(m.picture);
+        setCaption(
+          m.picture.kind === 'samples'
+            ? (m.picture.caption ?? 'generated from the same fixed noise each time')
+            : undefined,
+        );
       } else if (m.type === 'done') {
         setWeights(m.weights);
         setStatus('done');
@@ -357,6 +363,7 @@ export function TrainPanel() {
         </div>
       </dl>
       <canvas ref={canvas} width={288} height={288} className="picture" data-testid="train-picture" />
+      {caption && <p className="caption">{caption}</p>}
       <label className="check">
         <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log scale
       </label>

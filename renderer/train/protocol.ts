@@ -61,6 +61,7 @@ const pictureSchema = z.discriminatedUnion('kind', [
     side: z.number(),
     images: z.custom<Uint8Array>((v) => v instanceof Uint8Array),
     count: z.number(),
+    caption: z.string().optional(),
   }),
 ]);
 

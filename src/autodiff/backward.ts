@@ -2,7 +2,7 @@
 // backwards, applying each op's gradient rule and summing gradients where a value fans out.
 import type { Op } from '../ir/types.ts';
 import type { GraphEditor } from './graph-editor.ts';
-import { gradRow, nonDifferentiableReason } from './grad-rules.ts';
+import { gradRow, independentOfInputValues, nonDifferentiableReason } from './grad-rules.ts';
 import { GradError, sameShape, sumTo } from './rule.ts';
 
 export interface BackwardOptions {
@@ -23,6 +23,7 @@ export function backward(
   const isFloat = (v: string): boolean => v !== '' && g.type(v).dtype === 'float32';
   const depends = new Set(wrt.filter(isFloat));
   for (const op of g.ops) {
+    if (independentOfInputValues.has(op.type)) continue;
     if (op.inputs.some((i) => depends.has(i))) for (const o of op.outputs) if (isFloat(o)) depends.add(o);
   }
   const needed = new Set([loss]);

@@ -46,6 +46,18 @@ export const nonDifferentiable: readonly NonDifferentiable[] = [
 ];
 
 const byType = new Map(gradRows.map((r) => [r.type, r]));
+/**
+ * Ops whose output values do not depend on their inputs' values (only on a shape, or fresh
+ * randomness): no gradient flows through them, and a value computed from them is a constant to
+ * the backward pass (a VAE's ε ~ N(0, 1) shaped like μ).
+ */
+export const independentOfInputValues: ReadonlySet<string> = new Set([
+  'RandomNormalLike',
+  'RandomUniformLike',
+  'Shape',
+  'ConstantOfShape',
+]);
+
 const noGrad = new Map(nonDifferentiable.map((r) => [r.type, r]));
 
 export function gradRow(type: string): GradRow | undefined {

@@ -39,6 +39,11 @@ export const trainingSchema = z.object({
   epochs: z.number().int().positive().default(10),
   seed: z.number().int().default(0),
   validationSplit: z.number().min(0).lt(1).default(0.2),
+  /**
+   * Standardise image pixels (MNIST: (v − 0.1307) / 0.3081, as torchvision's usual Normalize);
+   * false keeps them in [0, 1], which a reconstruction loss such as BCE needs.
+   */
+  normalizeInputs: z.boolean().default(true),
   schedule: scheduleSchema.optional(),
   /** Input node names: which is fed the features and which the targets (defaults: by wiring). */
   inputs: z.object({ features: z.string().optional(), targets: z.string().optional() }).optional(),

@@ -21,19 +21,19 @@ import { UsageError } from './io.ts';
 import { loadProject, loadWeightsFile, weightsFileBytes } from './project.ts';
 import { lowerDocument } from '../ir/lower.ts';
 
-function nodeMnist(): Dataset {
+function nodeMnist(normalize: boolean): Dataset {
   const dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
   const arrays = Array.from(
     { length: 10 },
     (_, d) => (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data,
   );
-  return mnistFromDigits(arrays, undefined, true);
+  return mnistFromDigits(arrays, undefined, normalize);
 }
 
-export function loadDataset(io: CliIO, name: string, seed: number): Dataset {
+export function loadDataset(io: CliIO, name: string, seed: number, normalize = true): Dataset {
   if (/\.csv$/i.test(name))
     return parseCsv(new TextDecoder().decode(io.readFile(name)), { path: name, name });
-  if (name === 'mnist') return nodeMnist();
+  if (name === 'mnist') return nodeMnist(normalize);
   return toyByName(name, seed + 1);
 }
 
@@ -115,7 +115,11 @@ export const trainCommand: Command = {
     });
     const model = prepared.objectives[0]!.model;
     const input = model.graph.values.get(model.features)!;
-    const data = fitFeatures(loadDataset(io, datasetName, seed), input.shape.slice(1), model.features);
+    const data = fitFeatures(
+      loadDataset(io, datasetName, seed, setup.normalizeInputs),
+      input.shape.slice(1),
+      model.features,
+    );
     const { train: tr, val } = trainValSplit(
       data,
       setup.validationSplit > 0 ? setup.validationSplit : 0.2,

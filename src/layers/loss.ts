@@ -241,11 +241,14 @@ export const bceLossLayer = defineLayer({
   summary: (p) => p.reduction,
   lower(ctx, inputs, p) {
     const { x, t } = elementwiseInputs(ctx, inputs, 'BCE', p.constantTarget);
-    // torch clamps each log at −100 so a probability of exactly 0 or 1 gives a finite loss.
-    const floor = ctx.constFloat([-100], []);
+    // A probability of exactly 0 or 1 (a saturated sigmoid in float32) must give a finite loss and
+    // a finite gradient. torch clamps each log at −100 and divides its gradient by
+    // max(x(1 − x), 1e-12); here the probability is clamped to ≥ 1e-12 inside the log, the same
+    // bound for the gradient, and the same loss wherever the log is above log(1e-12) ≈ −27.6.
+    const tiny = ctx.constFloat([1e-12], []);
     const one = ctx.constFloat([1], []);
-    const logP = ctx.op('Max', [ctx.op('Log', [x]), floor]);
-    const log1mP = ctx.op('Max', [ctx.op('Log', [ctx.op('Sub', [one, x])]), floor]);
+    const logP = ctx.op('Log', [ctx.op('Max', [x, tiny])]);
+    const log1mP = ctx.op('Log', [ctx.op('Max', [ctx.op('Sub', [one, x]), tiny])]);
     const l = ctx.op('Neg', [
       ctx.op('Add', [ctx.op('Mul', [t, logP]), ctx.op('Mul', [ctx.op('Sub', [one, t]), log1mP])]),
     ]);
@@ -298,6 +301,46 @@ export const klDivergenceLossLayer = defineLayer({
   },
 });
 
+export const gaussianKlLossLayer = defineLayer({
+  kind: 'GaussianKL',
+  family: 'loss',
+  title: 'KL to N(0, 1)',
+  description:
+    "A VAE's latent loss: KL(N(μ, σ²) ‖ N(0, 1)) = −½·Σ(1 + log σ² − μ² − σ²) per example, averaged over the batch.",
+  params: z.object({
+    scale: z
+      .number()
+      .min(0)
+      .default(1)
+      .describe('Weight (e.g. 1/784 beside a per-pixel mean reconstruction loss; β of a β-VAE)'),
+  }),
+  inputs: [
+    { name: 'mu', label: 'μ' },
+    { name: 'logvar', label: 'log σ²' },
+  ],
+  outputs: [{ name: 'loss' }],
+  summary: (p) => (p.scale === 1 ? '' : `× ${p.scale.toPrecision(3)}`),
+  lower(ctx, inputs, p) {
+    const mu = req(inputs, 'mu');
+    const logvar = req(inputs, 'logvar');
+    const a = ctx.shape(mu);
+    const b = ctx.shape(logvar);
+    if (a.length !== 2 || !sameShape(a, b)) {
+      ctx.fail(
+        `KL to N(0, 1) needs μ and log σ² both [N, latent]; got ${formatShape(a, true)} and ${formatShape(b, true)}`,
+        { port: a.length !== 2 ? 'mu' : 'logvar' },
+      );
+    }
+    const terms = ctx.op('Sub', [
+      ctx.op('Sub', [ctx.op('Add', [ctx.constFloat([1], []), logvar]), ctx.op('Mul', [mu, mu])]),
+      ctx.op('Exp', [logvar]),
+    ]);
+    const perExample = ctx.op('ReduceSum', [terms, ctx.constInt([1])], { keepdims: 0 });
+    const kl = ctx.op('ReduceMean', [perExample], { keepdims: 0 });
+    return emit(ctx, ctx.op('Mul', [kl, ctx.constFloat([-0.5 * p.scale], [])]));
+  },
+});
+
 export const lossLayers: readonly AnyLayerDef[] = [
   mseLossLayer,
   l1LossLayer,
@@ -307,4 +350,5 @@ export const lossLayers: readonly AnyLayerDef[] = [
   bceWithLogitsLossLayer,
   klDivergenceLossLayer,
   nllLossLayer,
+  gaussianKlLossLayer,
 ];

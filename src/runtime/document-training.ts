@@ -123,6 +123,12 @@ function modelGraph(doc: NetloomDocument, l: Lowered, o: ObjectiveSetup, setup: 
   const fromInputNode = new Set(
     graph.inputs.filter((i) => doc.nodes.find((n) => n.id === i.node)?.kind === 'Input').map((i) => i.value),
   );
+  // An autoencoder compares its output with its own input: the one data Input is the features,
+  // and the dataset's labels feed nothing (nor is there an accuracy).
+  if (targets && !setup.inputs?.targets && fromInputNode.size === 1 && fromInputNode.has(targets)) {
+    targets = undefined;
+    prediction = undefined;
+  }
   const features =
     setup.inputs?.features ??
     names.find((n) => n !== targets && fromInputNode.has(n)) ??

@@ -67,7 +67,7 @@ export type WorkerEvent =
     }
   | { readonly type: 'error'; readonly message: string };
 
-async function resolveDataset(src: DatasetSource, seed: number): Promise<Dataset> {
+async function resolveDataset(src: DatasetSource, seed: number, normalize: boolean): Promise<Dataset> {
   switch (src.kind) {
     case 'builtin':
       return toyByName(src.name, seed + 1);
@@ -77,20 +77,20 @@ async function resolveDataset(src: DatasetSource, seed: number): Promise<Dataset
         ...(src.label !== undefined ? { label: src.label } : {}),
       });
     case 'mnist': {
-      if (src.digits) return loadMnist(async (d) => src.digits![d]!, undefined, true);
+      if (src.digits) return loadMnist(async (d) => src.digits![d]!, undefined, normalize);
       if (src.packedUrl) {
         const res = await fetch(src.packedUrl);
         if (!res.ok)
           throw new Error(`MNIST digits could not be loaded from ${src.packedUrl} (${res.status})`);
         const digits = unpackMnist(new Uint8Array(await res.arrayBuffer()), src.packedUrl);
-        return loadMnist(async (d) => digits[d]!, undefined, true);
+        return loadMnist(async (d) => digits[d]!, undefined, normalize);
       }
       const urls = src.urls;
       if (!urls || urls.length !== 10) throw new Error('MNIST needs ten digit arrays or ten URLs');
       return loadMnist(
         async (d) => ((await (await fetch(urls[d]!)).json()) as { data: number[] }).data,
         undefined,
-        true,
+        normalize,
       );
     }
   }
@@ -135,7 +135,11 @@ export function trainingWorker(
             const input = model.graph.values.get(model.features)!;
             const inputName =
               model.graph.inputs.find((i) => i.value === model.features)?.name ?? model.features;
-            const data = fitFeatures(await resolveDataset(m.dataset, seed), input.shape.slice(1), inputName);
+            const data = fitFeatures(
+              await resolveDataset(m.dataset, seed, setup.normalizeInputs),
+              input.shape.slice(1),
+              inputName,
+            );
             const { train: tr, val } = trainValSplit(data, setup.validationSplit || 0.2, seed);
             const every = Math.max(1, m.stepEvery ?? 1);
             const r = await train({

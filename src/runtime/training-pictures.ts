@@ -50,6 +50,7 @@ export type TrainingPicture =
       /** Generated images from the same fixed noise every time, side² grey levels each. */
       readonly images: Uint8Array;
       readonly count: number;
+      readonly caption?: string;
     };
 
 export interface PictureInput {
@@ -203,8 +204,14 @@ async function generatedSamples(p: PictureInput, fs: number): Promise<TrainingPi
   const out = g.outputs.find(
     (o) => o.role === 'output' && numel(g.values.get(o.value)!.shape.slice(1)) === fs,
   );
-  if (noise.length === 0 || !out) return undefined;
-  const count = 32;
+  if (!out) return undefined;
+  // Without noise inputs the model maps an example to an example of the same size: an
+  // autoencoder; show each held-out example beside its reconstruction.
+  const reconstruct = noise.length === 0;
+  if (reconstruct && (p.data.task !== 'classification' || !g.inputs.some((i) => i.name === p.inputName))) {
+    return undefined;
+  }
+  const count = reconstruct ? Math.min(16, p.val.size) : 32;
   const rng = new Rng(1234);
   const feeds: Record<string, HostTensor> = {};
   for (const i of g.inputs) {
@@ -229,7 +236,21 @@ async function generatedSamples(p: PictureInput, fs: number): Promise<TrainingPi
       session,
       Object.fromEntries(Object.entries(feeds).filter(([k]) => used.has(k))),
     );
-    return { kind: 'samples', side, images: toGrey(r[out.name]!.data as Float32Array, count, fs), count };
+    const made = toGrey(r[out.name]!.data as Float32Array, count, fs);
+    if (!reconstruct) return { kind: 'samples', side, images: made, count };
+    const originals = toGrey(p.val.x, count, fs);
+    const pairs = new Uint8Array(2 * count * fs);
+    for (let i = 0; i < count; i++) {
+      pairs.set(originals.subarray(i * fs, (i + 1) * fs), 2 * i * fs);
+      pairs.set(made.subarray(i * fs, (i + 1) * fs), (2 * i + 1) * fs);
+    }
+    return {
+      kind: 'samples',
+      side,
+      images: pairs,
+      count: 2 * count,
+      caption: 'held-out digits (left) and their reconstructions (right)',
+    };
   } finally {
     await session.release();
   }

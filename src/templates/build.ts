@@ -333,6 +333,49 @@ export function ganMnistTemplate(): NetloomDocument {
   );
 }
 
+/**
+ * A variational autoencoder for MNIST as in the PyTorch example (784-400-20-400-784): encoder to
+ * μ and log σ², a reparameterized sample, decoder, and the loss BCE(reconstruction, input) + KL.
+ */
+export function vaeTemplate(): NetloomDocument {
+  const b = new TemplateBuilder();
+  const latent = 20;
+  b.addGroup('encoder', 'Encoder', `A digit → μ and log σ² of a ${latent}-dimensional Gaussian.`);
+  b.group = 'encoder';
+  let x = b.node('image', 'Input', { shape: [784], dtype: 'float32' }, { name: 'image' });
+  x = b.then(x, 'fc1', 'Dense', { units: 400 });
+  x = b.then(x, 'relu1', 'ReLU');
+  b.then(x, 'fc21', 'Dense', { units: latent }, { name: 'mu' });
+  b.node('fc22', 'Dense', { units: latent }, { name: 'logvar', col: 1, y: b.rowOf(0) - 100 });
+  b.wire(x, 'fc22');
+  b.group = 'decoder';
+  b.addGroup('decoder', 'Decoder', 'z → a digit, pixels in [0, 1].');
+  b.node('z', 'Reparameterize', {}, { col: 0 });
+  b.wire('fc21', 'z:mu');
+  b.wire('fc22', 'z:logvar');
+  let d = b.then('z:z', 'fc3', 'Dense', { units: 400 });
+  d = b.then(d, 'relu3', 'ReLU');
+  d = b.then(d, 'fc4', 'Dense', { units: 784 });
+  d = b.then(d, 'sigmoid', 'Sigmoid');
+  b.then(d, 'reconstruction', 'Output', {}, { name: 'reconstruction' });
+  b.group = 'loss';
+  b.addGroup('loss', 'Loss', 'Reconstruction (BCE per pixel) + KL to N(0, 1) per pixel: the ELBO / 784.');
+  b.node('loss.recon', 'BCE', {}, { col: 2, y: b.rowOf(0) - 200 });
+  b.wire(d, 'loss.recon:x');
+  b.wire('image', 'loss.recon:target');
+  b.node('loss.kl', 'GaussianKL', { scale: 1 / 784 }, { col: 2 });
+  b.wire('fc21', 'loss.kl:mu');
+  b.wire('fc22', 'loss.kl:logvar');
+  b.node('loss', 'Add', { inputs: 2 }, { col: 2 });
+  b.wire('loss.recon:loss', 'loss:x0');
+  b.wire('loss.kl:loss', 'loss:x1');
+  return b.document(
+    'VAE for MNIST digits',
+    'Kingma & Welling as in the PyTorch example: 784 → 400 → μ, log σ² (20) → z → 400 → 784. Watch reconstructions sharpen.',
+    { ...classifierTraining('mnist', 1e-3, 5, 64), normalizeInputs: false },
+  );
+}
+
 /** MNIST read row by row: 28 steps of 28 pixels, the classic sequence-model exercise. */
 export function lstmTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
@@ -405,6 +448,7 @@ export const templateSources: readonly TemplateSource[] = [
   { name: 'resnet18', build: resnet18Template },
   { name: 'dcgan', build: dcganTemplate },
   { name: 'gan-mnist', build: ganMnistTemplate },
+  { name: 'vae', build: vaeTemplate },
   { name: 'lstm', build: lstmTemplate },
   { name: 'transformer', build: transformerTemplate },
 ];

@@ -9,6 +9,7 @@ import resnet18 from '../../templates/resnet18.json' with { type: 'json' };
 import dcgan from '../../templates/dcgan.json' with { type: 'json' };
 import ganMnist from '../../templates/gan-mnist.json' with { type: 'json' };
 import lstm from '../../templates/lstm.json' with { type: 'json' };
+import vae from '../../templates/vae.json' with { type: 'json' };
 import transformer from '../../templates/transformer.json' with { type: 'json' };
 
 export interface TemplateInfo {
@@ -25,6 +26,7 @@ const raw: Readonly<Record<string, unknown>> = {
   resnet18,
   dcgan,
   'gan-mnist': ganMnist,
+  vae,
   lstm,
   transformer,
 };
