@@ -54,6 +54,31 @@ function settingsFrom(doc: NetloomDocument): Settings {
 
 type Status = 'idle' | 'running' | 'paused' | 'done';
 
+function SelectField<T extends string>(props: {
+  label: string;
+  field: string;
+  value: T;
+  options: readonly T[];
+  disabled: boolean;
+  onChange: (v: T) => void;
+}) {
+  return (
+    <label className="field">
+      <span className="field-label">{props.label}</span>
+      <select
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value as T)}
+        disabled={props.disabled}
+        data-field={props.field}
+      >
+        {props.options.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function TrainPanel() {
   const doc = useEditor((s) => s.doc);
   const [s, setS] = useState<Settings>(() => settingsFrom(doc));
@@ -243,19 +268,14 @@ export function TrainPanel() {
   ] as const;
   return (
     <div className="train-panel" data-testid="train-panel">
-      <label className="field">
-        <span className="field-label">Dataset</span>
-        <select
-          value={s.dataset}
-          onChange={(e) => set('dataset', e.target.value as DatasetChoice)}
-          disabled={running}
-          data-field="dataset"
-        >
-          {trainDatasets.map((d) => (
-            <option key={d}>{d}</option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Dataset"
+        field="dataset"
+        value={s.dataset}
+        options={trainDatasets}
+        disabled={running}
+        onChange={(v) => set('dataset', v)}
+      />
       {s.dataset === 'csv' && (
         <label className="field">
           <span className="field-label">CSV file</span>
@@ -266,19 +286,14 @@ export function TrainPanel() {
           />
         </label>
       )}
-      <label className="field">
-        <span className="field-label">Optimizer</span>
-        <select
-          value={s.optimizer}
-          onChange={(e) => set('optimizer', e.target.value as OptimizerName)}
-          disabled={running}
-          data-field="optimizer"
-        >
-          {optimizerNames.map((o) => (
-            <option key={o}>{o}</option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Optimizer"
+        field="optimizer"
+        value={s.optimizer}
+        options={optimizerNames}
+        disabled={running}
+        onChange={(v) => set('optimizer', v)}
+      />
       {numbers.map(([label, f]) => (
         <label className="field" key={`${f}-${String(s[f])}`}>
           <span className="field-label">{label}</span>

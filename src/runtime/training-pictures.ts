@@ -15,17 +15,11 @@ import { Rng } from '../util/random.ts';
 
 export type TrainingPicture =
   | {
-      readonly kind: 'boundary';
-      /** grid×grid probabilities of class 1 over [-extent, extent]², row 0 at the top. */
-      readonly grid: number;
-      readonly extent: number;
-      readonly values: Float32Array;
-      readonly points: Float32Array;
-      readonly labels: Float32Array;
-    }
-  | {
-      readonly kind: 'curve';
-      /** The model's output at `grid` evenly spaced x in [-extent, extent], over the data points. */
+      /**
+       * boundary: grid×grid probabilities of class 1 over [-extent, extent]², row 0 at the top;
+       * curve: the model's output at `grid` evenly spaced x in [-extent, extent]. Both over the data.
+       */
+      readonly kind: 'boundary' | 'curve';
       readonly grid: number;
       readonly extent: number;
       readonly values: Float32Array;

@@ -114,6 +114,18 @@ function addClassifierHead(b: TemplateBuilder, logits: string, labelCol: number,
   b.wire('label', 'loss:target');
 }
 
+/** The head and the document of a classifier template trained on `training`'s dataset. */
+function classifier(
+  b: TemplateBuilder,
+  logits: string,
+  title: string,
+  description: string,
+  training: ReturnType<typeof classifierTraining>,
+): NetloomDocument {
+  addClassifierHead(b, logits, 1, b.rowOf(0) - 100);
+  return b.document(title, description, training);
+}
+
 export function mlpTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
   let x = b.node('image', 'Input', { shape: [784], dtype: 'float32' }, { name: 'image' });
@@ -122,8 +134,9 @@ export function mlpTemplate(): NetloomDocument {
   x = b.then(x, 'fc2', 'Dense', { units: 128 });
   x = b.then(x, 'relu2', 'ReLU');
   x = b.then(x, 'fc3', 'Dense', { units: 10 });
-  addClassifierHead(b, x, 1, b.rowOf(0) - 100);
-  return b.document(
+  return classifier(
+    b,
+    x,
     'MLP 784-256-128-10',
     'A multilayer perceptron for MNIST digits: two hidden layers with ReLU, softmax cross-entropy.',
     classifierTraining('mnist', 1e-3, 2, 64),
@@ -145,8 +158,9 @@ export function lenet5Template(): NetloomDocument {
   x = b.then(x, 'fc2', 'Dense', { units: 84 });
   x = b.then(x, 'relu4', 'ReLU');
   x = b.then(x, 'fc3', 'Dense', { units: 10 });
-  addClassifierHead(b, x, 1, b.rowOf(0) - 100);
-  return b.document(
+  return classifier(
+    b,
+    x,
     'LeNet-5',
     'LeCun et al. 1998 for 28×28 digits (padded first convolution, ReLU and max pooling as usually trained today).',
     classifierTraining('mnist', 1e-3, 2, 64),
@@ -382,8 +396,9 @@ export function lstmTemplate(): NetloomDocument {
   let x = b.node('rows', 'Input', { shape: [28, 28], dtype: 'float32' }, { name: 'rows' });
   x = b.then(x, 'lstm', 'LSTM', { hiddenSize: 128, numLayers: 1, returnSequences: false });
   x = b.then(x, 'fc', 'Dense', { units: 10 });
-  addClassifierHead(b, x, 1, b.rowOf(0) - 100);
-  return b.document(
+  return classifier(
+    b,
+    x,
     'LSTM on MNIST rows',
     'An LSTM reads each digit as 28 rows of 28 pixels and classifies it from its last state; exported as a compact ONNX LSTM op.',
     classifierTraining('mnist', 2e-3, 2, 64),
@@ -411,8 +426,9 @@ export function transformerTemplate(): NetloomDocument {
   b.group = undefined;
   x = b.then(x, 'flatten', 'Flatten');
   x = b.then(x, 'fc', 'Dense', { units: 10 });
-  addClassifierHead(b, x, 1, b.rowOf(0) - 100);
-  return b.document(
+  return classifier(
+    b,
+    x,
     'Transformer on MNIST rows',
     'Rows of a digit as 28 tokens: a linear embedding, sinusoidal positions, two encoder layers with multi-head self-attention, a linear classifier.',
     classifierTraining('mnist', 1e-3, 2, 64),
@@ -427,8 +443,9 @@ export function playgroundTemplate(): NetloomDocument {
   x = b.then(x, 'hidden2', 'Dense', { units: 16 });
   x = b.then(x, 'tanh2', 'Tanh');
   x = b.then(x, 'out', 'Dense', { units: 2 });
-  addClassifierHead(b, x, 1, b.rowOf(0) - 100);
-  return b.document(
+  return classifier(
+    b,
+    x,
     'Playground',
     'Two inputs, two small hidden layers: classify 2-D points (spirals, moons, circles, XOR) as in TensorFlow Playground.',
     classifierTraining('spirals', 0.01, 60, 32),
