@@ -103,6 +103,8 @@ export interface TrainResult {
   readonly stopped: boolean;
 }
 
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
 /** Pause, resume and stop from outside the loop (a UI button, a worker message). */
 export class TrainingControl {
   private paused: { promise: Promise<void>; resolve: () => void } | undefined;
@@ -124,12 +126,33 @@ export class TrainingControl {
   get isPaused(): boolean {
     return this.paused !== undefined;
   }
+  private lastYield = 0;
+  /**
+   * Between steps: lets queued events run (a worker's "stop" message is a task, and a step that
+   * resolves through microtasks alone would never let it in), then waits while paused.
+   */
   async waitIfPaused(): Promise<void> {
+    const t = now();
+    if (t - this.lastYield > 25) {
+      this.lastYield = t;
+      await yieldToTasks();
+    }
     if (this.paused) await this.paused.promise;
   }
 }
 
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+/** A macrotask turn without setTimeout's 4 ms clamp, where MessageChannel exists (browsers, Node). */
+function yieldToTasks(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
 
 /** The evaluation graph: the inference-mode model with its weights as inputs, loss and prediction out. */
 export function buildEvalGraph(model: ModelGraph): Uint8Array {
