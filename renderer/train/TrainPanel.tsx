@@ -97,6 +97,15 @@ export function TrainPanel() {
   const canvas = useRef<HTMLCanvasElement>(null);
   const confusion = useRef<HTMLCanvasElement>(null);
   const startedAt = useRef(0);
+  const pendingSteps = useRef<[number, number][]>([]);
+  const flushTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+
+  function flushSteps(): void {
+    flushTimer.current = undefined;
+    const add = pendingSteps.current;
+    pendingSteps.current = [];
+    if (add.length) setSteps(([x, y]) => [x.concat(add.map((a) => a[0])), y.concat(add.map((a) => a[1]))]);
+  }
   const trainedDoc = useRef(doc);
   const running = status === 'running' || status === 'paused';
 
@@ -155,12 +164,12 @@ export function TrainPanel() {
         setBackend(
           `${m.backend}${m.backend === 'wasm' ? ` · ${m.threads} thread${m.threads > 1 ? 's' : ''}` : ''}${m.note ? ` (${m.note})` : ''}`,
         );
-      else if (m.type === 'step')
-        setSteps(([x, y]) => [
-          [...x, m.report.step],
-          [...y, m.report.loss],
-        ]);
-      else if (m.type === 'epoch') {
+      else if (m.type === 'step') {
+        // Steps are drawn a few times a second, not per message: on a small machine the chart's
+        // redraws would take the cores the worker trains on.
+        pendingSteps.current.push([m.report.step, m.report.loss]);
+        if (!flushTimer.current) flushTimer.current = setTimeout(flushSteps, 300);
+      } else if (m.type === 'epoch') {
         setRows((r) => [...r, m.report]);
         setSpeed(m.report.stepsPerSecond);
       } else if (m.type === 'picture') {
@@ -172,6 +181,7 @@ export function TrainPanel() {
             : undefined,
         );
       } else if (m.type === 'done') {
+        flushSteps();
         setWeights(m.weights);
         setStatus('done');
       } else {
