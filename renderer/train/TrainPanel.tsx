@@ -72,7 +72,9 @@ function SelectField<T extends string>(props: {
         data-field={props.field}
       >
         {props.options.map((o) => (
-          <option key={o}>{o}</option>
+          <option key={o} value={o}>
+            {o === '' ? '(as wired)' : o}
+          </option>
         ))}
       </select>
     </label>
@@ -93,6 +95,10 @@ export function TrainPanel() {
   const [weights, setWeights] = useState<Record<string, Float32Array>>();
   const [digits, setDigits] = useState<Extract<Picture, { kind: 'digits' }>>();
   const [caption, setCaption] = useState<string>();
+  // Which Input node takes the data and which the labels ('' = as wired / none).
+  const [bindFeatures, setBindFeatures] = useState('');
+  const [bindTargets, setBindTargets] = useState('');
+  const inputNames = doc.nodes.filter((n) => n.kind === 'Input').map((n) => n.name ?? n.id);
   const worker = useRef<Worker>(undefined);
   const canvas = useRef<HTMLCanvasElement>(null);
   const confusion = useRef<HTMLCanvasElement>(null);
@@ -114,6 +120,8 @@ export function TrainPanel() {
   useEffect(() => {
     if (running) return;
     setS(settingsFrom(doc));
+    setBindFeatures('');
+    setBindTargets('');
     setWeights(undefined);
     setDigits(undefined);
   }, [training]);
@@ -208,6 +216,14 @@ export function TrainPanel() {
       seed: s.seed,
       optimizer: { name: s.optimizer, lr: s.lr },
       stepEvery: 5,
+      ...(bindFeatures || bindTargets
+        ? {
+            inputs: {
+              ...(bindFeatures ? { features: bindFeatures } : {}),
+              ...(bindTargets ? { targets: bindTargets } : {}),
+            },
+          }
+        : {}),
       ...(weights ? { weights } : {}),
     };
     w.postMessage(msg);
@@ -304,6 +320,26 @@ export function TrainPanel() {
         disabled={running}
         onChange={(v) => set('optimizer', v)}
       />
+      {inputNames.length > 1 && (
+        <>
+          <SelectField
+            label="Data goes to"
+            field="bind-features"
+            value={bindFeatures}
+            options={['', ...inputNames]}
+            disabled={running}
+            onChange={setBindFeatures}
+          />
+          <SelectField
+            label="Labels go to"
+            field="bind-targets"
+            value={bindTargets}
+            options={['', ...inputNames]}
+            disabled={running}
+            onChange={setBindTargets}
+          />
+        </>
+      )}
       {numbers.map(([label, f]) => (
         <label className="field" key={`${f}-${String(s[f])}`}>
           <span className="field-label">{label}</span>

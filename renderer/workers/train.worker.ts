@@ -29,7 +29,20 @@ async function pickBackend(): Promise<{ backend: Backend; threads: number; note?
 // ops kept on the CPU by design) are not the user's business; errors still surface as messages.
 ort.env.logLevel = 'error';
 
-const handle = trainingWorker(post);
+/** Set while a WebGPU run has not finished an epoch: an error then restarts the run on WASM. */
+let fallback: ((why: string) => void) | undefined;
+
+const handle = trainingWorker((e) => {
+  if (e.type === 'epoch') fallback = undefined;
+  if (e.type === 'error' && fallback) {
+    const retry = fallback;
+    fallback = undefined;
+    // After the failed run has wound down (its handler still counts it as running this turn).
+    setTimeout(() => retry(e.message), 0);
+    return;
+  }
+  post(e);
+});
 
 async function onMessage(data: unknown): Promise<void> {
   const parsed = toWorkerSchema.safeParse(data);
@@ -45,7 +58,20 @@ async function onMessage(data: unknown): Promise<void> {
   const document = parseDocumentValue(m.document, 'document');
   const { backend, threads, note } = await pickBackend();
   post({ type: 'ready', backend, threads, ...(note ? { note } : {}) });
-  handle({ ...m, document, backend, threads, pictures: true });
+  const run = { ...m, document, threads, pictures: true };
+  fallback =
+    backend === 'webgpu'
+      ? (why) => {
+          post({
+            type: 'ready',
+            backend: 'wasm',
+            threads,
+            note: `WebGPU could not run this model (${why.split('\n')[0]}); training on WASM`,
+          });
+          handle({ ...run, backend: 'wasm' });
+        }
+      : undefined;
+  handle({ ...run, backend });
 }
 
 // onnxruntime-web starts its WASM threads as module workers on this same bundled script, named

@@ -48,6 +48,8 @@ export type WorkerRequest =
       readonly weights?: Readonly<Record<string, Float32Array>>;
       /** Compute a picture (boundary, curve, digits) after every epoch. */
       readonly pictures?: boolean;
+      /** Which Input (by name) takes the features and which the labels; default: by wiring. */
+      readonly inputs?: { readonly features?: string; readonly targets?: string };
       /** Report every n-th step (default 1). */
       readonly stepEvery?: number;
     }
@@ -122,7 +124,8 @@ export function trainingWorker(
         control = ctl;
         void (async () => {
           try {
-            const setup = documentTrainingSetup(m.document);
+            const base = documentTrainingSetup(m.document);
+            const setup = m.inputs ? { ...base, inputs: { ...base.inputs, ...m.inputs } } : base;
             const seed = m.seed ?? setup.seed;
             const batchSize = m.batchSize ?? setup.batchSize;
             const prepared = prepareDocumentTraining(m.document, setup, {

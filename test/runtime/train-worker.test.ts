@@ -73,4 +73,31 @@ describe('training worker protocol', () => {
       message: expect.stringContaining('Unknown dataset "imagenet"'),
     });
   });
+
+  test("the panel's input binding: the named Inputs take data and labels; a wrong name is named", async () => {
+    const ok: WorkerEvent[] = [];
+    trainingWorker((e) => ok.push(e))({
+      type: 'start',
+      document: loadTemplate('playground')!,
+      dataset: { kind: 'builtin', name: 'moons' },
+      epochs: 1,
+      inputs: { features: 'point', targets: 'label' },
+    });
+    await finished(ok);
+    expect(ok.at(-1)?.type).toBe('done');
+
+    const bad: WorkerEvent[] = [];
+    trainingWorker((e) => bad.push(e))({
+      type: 'start',
+      document: loadTemplate('playground')!,
+      dataset: { kind: 'builtin', name: 'moons' },
+      epochs: 1,
+      inputs: { features: 'pixels' },
+    });
+    await finished(bad);
+    expect(bad.at(-1)).toMatchObject({
+      type: 'error',
+      message: 'There is no Input named "pixels" (inputs: point, label)',
+    });
+  });
 });
