@@ -18,7 +18,8 @@ import {
   exportOnnxFile,
   newDocument,
   openProject,
-  openText,
+  openBytes,
+  importOnnxFile,
   recoverAutosave,
   saveProject,
   writeAutosave,
@@ -85,6 +86,10 @@ function Shell() {
     setTimeout(() => flow.fitView({ duration: 300 }), 50);
   };
 
+  const fitAfterOpen = (opened: boolean) => {
+    if (opened) setTimeout(() => flow.fitView(), 50);
+  };
+
   const openTemplate = (name: string) => {
     if (!confirmDiscard()) return;
     const t = loadTemplate(name);
@@ -119,7 +124,7 @@ function Shell() {
       case 'new':
         return newDocument();
       case 'open':
-        return void openProject(host);
+        return void openProject(host).then(fitAfterOpen);
       case 'save':
         return void saveProject(host);
       case 'save-as':
@@ -131,7 +136,7 @@ function Shell() {
       case 'export-diagram-png':
         return void exportDiagram(host, 'png');
       case 'import-onnx':
-        return st.say('info', 'ONNX import is not available in this build yet.');
+        return void importOnnxFile(host).then(fitAfterOpen);
       case 'undo':
         return st.undo();
       case 'redo':
@@ -185,7 +190,7 @@ function Shell() {
 
   useEffect(() => host.onMenuCommand((c) => run(c)));
   useEffect(() =>
-    host.onOpenFile((f) => openText(new TextDecoder().decode(f.bytes), f.path, f.recovered === true)),
+    host.onOpenFile((f) => void openBytes(f.bytes, f.path, f.recovered === true).then(fitAfterOpen)),
   );
 
   useEffect(() => {
@@ -208,7 +213,9 @@ function Shell() {
       <header className="toolbar">
         <span className="brand">Netloom</span>
         <button onClick={() => run('new')}>New</button>
-        <button onClick={() => run('open')}>Open…</button>
+        <button onClick={() => run('open')} data-testid="open-file">
+          Open…
+        </button>
         <button onClick={() => run('save')}>Save</button>
         <button onClick={() => run('gallery')} data-testid="open-gallery">
           Templates

@@ -3,11 +3,16 @@ import { parseDocument, serializeDocument } from '../../src/document/parse.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import type { Host } from '../../src/document/host.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
+import { importOnnx } from '../../src/onnx/import.ts';
+import { importedToDocument } from '../../src/onnx/to-document.ts';
+import { useWeights, weightsFit } from '../store/weights-store.ts';
+import { autoLayout } from './layout.ts';
 import { emptyDocument, useEditor } from '../store/document-store.ts';
 import { lowerCached } from '../store/useLowered.ts';
 import { diagramSvg, svgToPng } from './diagram.ts';
 
 const projectFilter = [{ name: 'Netloom project', extensions: ['json'] }];
+const onnxFilter = [{ name: 'ONNX model', extensions: ['onnx'] }];
 
 function fileStem(doc: NetloomDocument, filePath: string | undefined): string {
   const base = filePath
@@ -40,10 +45,43 @@ export function openText(text: string, name: string, dirty = false): boolean {
   }
 }
 
-export async function openProject(host: Host): Promise<void> {
-  if (!confirmDiscard()) return;
-  const f = await host.openFile(projectFilter);
-  if (f) openText(new TextDecoder().decode(f.bytes), f.path, f.recovered === true);
+/**
+ * An ONNX file as a document: known op patterns become layers, the file's weights become the
+ * model's weights; laid out automatically. Unsaved (it is not a project file yet).
+ */
+export async function openOnnxBytes(bytes: Uint8Array, name: string): Promise<boolean> {
+  try {
+    const { doc, weights } = importedToDocument(importOnnx(bytes, { path: name }), name);
+    const at = await autoLayout(doc);
+    const placed = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: at.get(n.id) ?? n.position })) };
+    useEditor.getState().load(placed, undefined, true);
+    useWeights.getState().setWeights(Object.fromEntries(weights));
+    useEditor.getState().say('info', `${name}: ${doc.nodes.length} nodes, weights from the file`);
+    return true;
+  } catch (e) {
+    // The current document stays as it was.
+    useEditor.getState().say('error', errorText(e));
+    return false;
+  }
+}
+
+/** A project (.json) or an ONNX model (.onnx), by the file's name. */
+export async function openBytes(bytes: Uint8Array, path: string, recovered = false): Promise<boolean> {
+  if (/\.onnx$/i.test(path)) return openOnnxBytes(bytes, path.replace(/^.*[\\/]/, ''));
+  return openText(new TextDecoder().decode(bytes), path, recovered);
+}
+
+/** Resolves true when a file was opened (the caller fits the view to it). */
+export async function openProject(host: Host): Promise<boolean> {
+  if (!confirmDiscard()) return false;
+  const f = await host.openFile([...projectFilter, ...onnxFilter]);
+  return f ? openBytes(f.bytes, f.path, f.recovered === true) : false;
+}
+
+export async function importOnnxFile(host: Host): Promise<boolean> {
+  if (!confirmDiscard()) return false;
+  const f = await host.openFile(onnxFilter);
+  return f ? openOnnxBytes(f.bytes, f.name) : false;
 }
 
 export async function saveProject(host: Host, as = false): Promise<void> {
@@ -64,7 +102,12 @@ export async function saveProject(host: Host, as = false): Promise<void> {
 export async function exportOnnxFile(host: Host): Promise<void> {
   const st = useEditor.getState();
   try {
-    const { bytes } = exportDocument(st.doc);
+    // Trained or imported weights when they belong to this graph; fresh initial values otherwise.
+    const w = useWeights.getState().weights;
+    const { bytes } = exportDocument(
+      st.doc,
+      weightsFit(st.doc, w) ? { weights: new Map(Object.entries(w!)) } : {},
+    );
     await host.saveFile(bytes, {
       suggestedName: `${fileStem(st.doc, st.filePath)}.onnx`,
       filters: [{ name: 'ONNX model', extensions: ['onnx'] }],

@@ -11,6 +11,7 @@ import type { NetloomDocument } from '../../src/document/schema.ts';
 import { isToyName } from '../../src/runtime/datasets/catalogue.ts';
 import { currentHost } from '../host/browser-host.ts';
 import { useEditor } from '../store/document-store.ts';
+import { useWeights, weightsFit } from '../store/weights-store.ts';
 import { EpochChart, StepChart } from './charts.tsx';
 import type { EpochRow } from './charts.tsx';
 import { drawConfusion, drawPicture } from './pictures.ts';
@@ -92,7 +93,8 @@ export function TrainPanel() {
   const [steps, setSteps] = useState<[number[], number[]]>([[], []]);
   const [log, setLog] = useState(false);
   const [error, setError] = useState<string>();
-  const [weights, setWeights] = useState<Record<string, Float32Array>>();
+  const weights = useWeights((st) => st.weights);
+  const setWeights = useWeights((st) => st.setWeights);
   const [digits, setDigits] = useState<Extract<Picture, { kind: 'digits' }>>();
   const [caption, setCaption] = useState<string>();
   // Which Input node takes the data and which the labels ('' = as wired / none).
@@ -122,7 +124,8 @@ export function TrainPanel() {
     setS(settingsFrom(doc));
     setBindFeatures('');
     setBindTargets('');
-    setWeights(undefined);
+    // Weights that came with the document (an opened ONNX file) stay; others belong to another model.
+    if (!weightsFit(doc, useWeights.getState().weights)) setWeights(undefined);
     setDigits(undefined);
   }, [training]);
 

@@ -148,3 +148,42 @@ test('open ResNet-18 from the gallery and export ONNX that onnxruntime runs', as
   });
   expect(out.logits!.shape).toEqual([1, 1000]);
 }, 240_000);
+
+test('open a torch-exported ONNX file: layers on the canvas, and its export computes what torch did', async () => {
+  page.once('dialog', (d) => void d.accept());
+  const fixtures = join(import.meta.dirname, '../fixtures/onnx');
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByTestId('open-file').click(),
+  ]);
+  await chooser.setFiles(join(fixtures, 'cnn.onnx'));
+  await expect
+    .poll(() => page.locator('.layer-node[data-kind="Conv2d"]').count(), { timeout: 30_000 })
+    .toBe(2);
+  expect(await page.locator('.layer-node[data-kind="BatchNorm2d"]').count()).toBe(1);
+  expect(await page.getByTestId('node-fc').getByTestId('shape').textContent()).toBe('[N, 3]');
+  expect(await page.getByTestId('problems').textContent()).toContain('No problems');
+  // Opening fits the view to the new graph.
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(shots, 'editor-onnx-import.png') });
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-onnx').click(),
+  ]);
+  const file = join(shots, 'cnn-reexport.onnx');
+  await download.saveAs(file);
+  const c = (
+    JSON.parse(readFileSync(join(fixtures, 'torch-models.json'), 'utf8')) as Record<
+      string,
+      {
+        inputs: Record<string, { shape: number[]; data: number[] }>;
+        outputs: Record<string, { data: number[] }>;
+      }
+    >
+  )['cnn']!;
+  const x = c.inputs['x']!;
+  const out = await runOnnx(new Uint8Array(readFileSync(file)), { x: floatTensor(x.data, x.shape) });
+  const want = c.outputs['y']!.data;
+  (out.y!.data as Float32Array).forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-4));
+}, 120_000);

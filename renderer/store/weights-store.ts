@@ -1,0 +1,23 @@
+// The model's weight values when they are not fresh initial values: trained in the Train panel,
+// loaded from a safetensors sidecar, or brought in by an opened ONNX file. Export and training
+// start from them; the document itself stays weight-free JSON.
+import { create } from 'zustand';
+import type { NetloomDocument } from '../../src/document/schema.ts';
+import { lowerCached } from './useLowered.ts';
+
+export interface WeightsState {
+  readonly weights: Record<string, Float32Array> | undefined;
+  setWeights(w: Record<string, Float32Array> | undefined): void;
+}
+
+export const useWeights = create<WeightsState>((set) => ({
+  weights: undefined,
+  setWeights: (weights) => set({ weights }),
+}));
+
+/** True when every weight of the document's model has a value of the right size. */
+export function weightsFit(doc: NetloomDocument, w: Record<string, Float32Array> | undefined): boolean {
+  if (!w) return false;
+  const model = lowerCached(doc).graph.weights;
+  return model.length > 0 && model.every((x) => w[x.id]?.length === x.shape.reduce((p, d) => p * d, 1));
+}
