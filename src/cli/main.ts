@@ -3,6 +3,7 @@
 import { NetloomError } from '../util/errors.ts';
 import type { Command } from './command.ts';
 import { exportCommand } from './export.ts';
+import { importCommand } from './import.ts';
 import { inspectCommand } from './inspect.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
@@ -15,6 +16,7 @@ export const commands: readonly Command[] = [
   templatesCommand,
   inspectCommand,
   exportCommand,
+  importCommand,
   runCommand,
   trainCommand,
   stepCommand(),

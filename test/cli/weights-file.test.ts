@@ -10,6 +10,8 @@ import { main } from '../../src/cli/main.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../src/document/weights-file.ts';
 import { captureIO } from '../helpers/cli-io.ts';
 import { python } from '../helpers/onnx-checker.ts';
+import { runOnnx } from '../../src/runtime/ort-session.ts';
+import { floatTensor } from '../../src/runtime/tensors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-weights-'));
 
@@ -98,5 +100,32 @@ describe('weights sidecar (safetensors)', () => {
       /^garbled\.safetensors: the header is not valid JSON/,
     );
     expect(() => decodeSafetensors(Uint8Array.of(1, 2, 3), 'tiny.safetensors')).toThrow(/too short/);
+  });
+});
+
+describe('netloom import', () => {
+  test('a torch-exported CNN becomes a project + sidecar whose export computes what torch did', async () => {
+    const fixtures = join(import.meta.dirname, '../fixtures/onnx');
+    const r = await cli('import', join(fixtures, 'cnn.onnx'), '-o', 'cnn.json');
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^cnn\.json: 10 nodes \(.*Conv2d.*\); cnn\.safetensors: 291 parameters$/);
+    const e = await cli('export', 'cnn.json', '--weights', 'cnn.safetensors', '-o', 'cnn-again.onnx');
+    expect(e.code).toBe(0);
+    const c = (
+      JSON.parse(readFileSync(join(fixtures, 'torch-models.json'), 'utf8')) as Record<
+        string,
+        {
+          inputs: Record<string, { shape: number[]; data: number[] }>;
+          outputs: Record<string, { data: number[] }>;
+        }
+      >
+    )['cnn']!;
+    const x = c.inputs['x']!;
+    const out = await runOnnx(new Uint8Array(readFileSync(join(dir, 'cnn-again.onnx'))), {
+      x: floatTensor(x.data, x.shape),
+    });
+    (out.y!.data as Float32Array).forEach((v, i) =>
+      expect(Math.abs(v - c.outputs['y']!.data[i]!)).toBeLessThan(1e-4),
+    );
   });
 });
