@@ -21,6 +21,7 @@ import { buildFlow } from '../lib/flow-graph.ts';
 import { LayerNode } from './LayerNode.tsx';
 import { BlockNode, FrameNode } from './GroupNodes.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
+import { confirmDiscard, openBytes } from '../lib/file-actions.ts';
 
 const nodeTypes: NodeTypes = { layer: LayerNode, frame: FrameNode, block: BlockNode };
 
@@ -93,6 +94,19 @@ export function Canvas() {
 
   const onDrop = useCallback(
     (e: DragEvent) => {
+      // A project or ONNX file dropped from the desktop (the browser build; Electron's preload
+      // takes file drops before the page sees them).
+      const file = e.dataTransfer.files[0];
+      if (file && /\.(json|onnx)$/i.test(file.name)) {
+        e.preventDefault();
+        if (confirmDiscard()) {
+          void file
+            .arrayBuffer()
+            .then((b) => openBytes(new Uint8Array(b), file.name))
+            .then((ok) => ok && setTimeout(() => flow.fitView(), 50));
+        }
+        return;
+      }
       const kind = e.dataTransfer.getData(dragKindType);
       if (!kind) return;
       e.preventDefault();

@@ -16,6 +16,8 @@ let page: Page;
 beforeAll(async () => {
   app = await openApp();
   page = app.page;
+  // "Discard unsaved changes?" before a template or file replaces the document: yes.
+  page.on('dialog', (d) => void d.accept());
 }, 180_000);
 
 afterAll(async () => {
@@ -126,7 +128,6 @@ test('build a classifier from the palette, see its shapes, break and fix it, und
 }, 240_000);
 
 test('open ResNet-18 from the gallery and export ONNX that onnxruntime runs', async () => {
-  page.once('dialog', (d) => void d.accept());
   await page.getByTestId('open-gallery').click();
   await page.locator('.card[data-template="resnet18"]').click();
   await expect.poll(() => page.getByTestId('totals').textContent()).toContain('11,689,512 params');
@@ -150,7 +151,6 @@ test('open ResNet-18 from the gallery and export ONNX that onnxruntime runs', as
 }, 240_000);
 
 test('open a torch-exported ONNX file: layers on the canvas, and its export computes what torch did', async () => {
-  page.once('dialog', (d) => void d.accept());
   const fixtures = join(import.meta.dirname, '../fixtures/onnx');
   const [chooser] = await Promise.all([
     page.waitForEvent('filechooser'),
@@ -187,3 +187,19 @@ test('open a torch-exported ONNX file: layers on the canvas, and its export comp
   const want = c.outputs['y']!.data;
   (out.y!.data as Float32Array).forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-4));
 }, 120_000);
+
+test('drop an ONNX file from the desktop onto the canvas', async () => {
+  const bytes = readFileSync(join(import.meta.dirname, '../fixtures/onnx/mlp.onnx')).toString('base64');
+  await page.evaluate((b64) => {
+    const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([data], 'mlp.onnx'));
+    const pane = document.querySelector('.react-flow')!;
+    pane.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, bytes);
+  await expect
+    .poll(() => page.getByTestId('banner-info').textContent(), { timeout: 30_000 })
+    .toContain('mlp.onnx');
+  expect(await page.locator('.layer-node[data-kind="Dense"]').count()).toBeGreaterThanOrEqual(2);
+  expect(await page.getByTestId('problems').textContent()).toContain('No problems');
+}, 60_000);
