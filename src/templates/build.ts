@@ -364,6 +364,8 @@ export function vaeTemplate(): NetloomDocument {
   b.wire(x, 'fc22');
   b.group = 'decoder';
   b.addGroup('decoder', 'Decoder', 'z → a digit, pixels in [0, 1].');
+  // Room between the encoder's frame and the decoder's.
+  b.alignRow(0, b.rowOf(0) + 80);
   b.node('z', 'Reparameterize', {}, { col: 0 });
   b.wire('fc21', 'z:mu');
   b.wire('fc22', 'z:logvar');
