@@ -9,7 +9,10 @@ import { prepareDocumentTraining } from '../src/runtime/document-training.ts';
 import { StepRunner, TensorStore } from '../src/runtime/step-runner.ts';
 import type { HostTensor } from '../src/runtime/tensors.ts';
 import type { Sequential } from '@tensorflow/tfjs';
-import { medianMs, table, torchPeer } from './stats.ts';
+import { median, medianMs, table, timesMs, torchPeer } from './stats.ts';
+import { exportDocument } from '../src/onnx/from-document.ts';
+import { createSession, runSession } from '../src/runtime/ort-session.ts';
+import { loadTemplate } from '../src/templates/catalogue.ts';
 
 const batch = 64;
 const steps = 200;
@@ -215,4 +218,48 @@ export async function run(): Promise<void> {
     ['Netloom / TensorFlow.js (target < 1×)', ratio(ourMlp, tfjs?.mlp), ratio(ourLenet, tfjs?.lenet)],
   ]);
   if (tfjs?.note) console.log(`TensorFlow.js LeNet-5 on wasm: ${tfjs.note}`);
+  await forwardOnly(threads);
+}
+
+/**
+ * Where LeNet-5's gap to PyTorch comes from: the forward pass alone (inference session, batch 64)
+ * against torch's, so the step's ratio can be read against the runtime's convolution kernels.
+ */
+async function forwardOnly(threads: number): Promise<void> {
+  const theirs = torchPeer(`
+import time, torch, torch.nn as nn
+torch.set_num_threads(${threads})
+m = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
+                  nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+                  nn.Linear(84, 10)).eval()
+x = torch.full((64, 1, 28, 28), 0.1)
+ts = []
+with torch.no_grad():
+    for i in range(61):
+        t0 = time.perf_counter(); m(x); ts.append((time.perf_counter() - t0) * 1000)
+ts = sorted(ts[10:]); print(ts[len(ts) // 2])
+`);
+  const { bytes } = exportDocument(loadTemplate('lenet5')!);
+  const session = await createSession(bytes, { threads });
+  try {
+    const x = {
+      dtype: 'float32' as const,
+      shape: [64, 1, 28, 28],
+      data: new Float32Array(64 * 784).fill(0.1),
+    };
+    const ours = median(await timesMs(() => runSession(session, { image: x }), 51, 10));
+    const peer = theirs ? Number(theirs.trim()) : undefined;
+    console.log('');
+    table([
+      ['LeNet-5 forward only, batch 64, median', 'ms', 'vs PyTorch'],
+      [
+        'onnxruntime-web WASM (inference session)',
+        ours.toFixed(2),
+        peer ? `${(ours / peer).toFixed(2)}×` : '–',
+      ],
+      ['PyTorch CPU (eval, no_grad)', peer ? peer.toFixed(2) : '–', peer ? '1.00×' : ''],
+    ]);
+  } finally {
+    await session.release();
+  }
 }
