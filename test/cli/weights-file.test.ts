@@ -12,6 +12,7 @@ import { captureIO } from '../helpers/cli-io.ts';
 import { python } from '../helpers/onnx-checker.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
 import { floatTensor } from '../../src/runtime/tensors.ts';
+import { onnxFixtureDir, torchModelCase } from '../helpers/fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-weights-'));
 
@@ -105,21 +106,13 @@ describe('weights sidecar (safetensors)', () => {
 
 describe('netloom import', () => {
   test('a torch-exported CNN becomes a project + sidecar whose export computes what torch did', async () => {
-    const fixtures = join(import.meta.dirname, '../fixtures/onnx');
+    const fixtures = onnxFixtureDir;
     const r = await cli('import', join(fixtures, 'cnn.onnx'), '-o', 'cnn.json');
     expect(r.err).toBe('');
     expect(r.out).toMatch(/^cnn\.json: 10 nodes \(.*Conv2d.*\); cnn\.safetensors: 291 parameters$/);
     const e = await cli('export', 'cnn.json', '--weights', 'cnn.safetensors', '-o', 'cnn-again.onnx');
     expect(e.code).toBe(0);
-    const c = (
-      JSON.parse(readFileSync(join(fixtures, 'torch-models.json'), 'utf8')) as Record<
-        string,
-        {
-          inputs: Record<string, { shape: number[]; data: number[] }>;
-          outputs: Record<string, { data: number[] }>;
-        }
-      >
-    )['cnn']!;
+    const c = torchModelCase('cnn');
     const x = c.inputs['x']!;
     const out = await runOnnx(new Uint8Array(readFileSync(join(dir, 'cnn-again.onnx'))), {
       x: floatTensor(x.data, x.shape),

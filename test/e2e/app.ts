@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { serveStatic } from '../../scripts/serve-static.mjs';
@@ -79,4 +80,26 @@ export async function openApp(extraArgs: string[] = []): Promise<OpenApp> {
       if (errors.length) throw new Error(`page errors: ${errors.join('\n')}`);
     },
   };
+}
+
+/**
+ * One browser for a test file, opened before its tests and closed after them; confirm dialogs
+ * ("Discard unsaved changes?" when a template or file replaces the document) are answered yes.
+ */
+export function appPerFile(extraArgs: string[] = []): { readonly page: Page } {
+  let app: OpenApp | undefined;
+  const holder = {
+    get page(): Page {
+      if (!app) throw new Error('the app is not open yet');
+      return app.page;
+    },
+  };
+  beforeAll(async () => {
+    app = await openApp(extraArgs);
+    app.page.on('dialog', (d) => void d.accept());
+  }, 180_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+  return holder;
 }

@@ -3,36 +3,27 @@
 // export ONNX that onnxruntime loads.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
 import { floatTensor } from '../../src/runtime/tensors.ts';
-import { openApp, shots } from './app.ts';
-import type { OpenApp } from './app.ts';
+import { onnxFixtureDir, torchModelCase } from '../helpers/fixtures.ts';
+import { appPerFile, shots } from './app.ts';
 
-let app: OpenApp;
-let page: Page;
+const app = appPerFile();
 
-beforeAll(async () => {
-  app = await openApp();
-  page = app.page;
-  // "Discard unsaved changes?" before a template or file replaces the document: yes.
-  page.on('dialog', (d) => void d.accept());
-}, 180_000);
-
-afterAll(async () => {
-  await app?.close();
-});
-
-const node = (label: string) => page.getByTestId(`node-${label}`);
+const node = (label: string) => app.page.getByTestId(`node-${label}`);
 
 async function dropLayer(kind: string, x: number, y: number): Promise<void> {
-  const before = await page.locator('.layer-node').count();
-  const canvas = await page.getByTestId('canvas').boundingBox();
-  await page.dragAndDrop(`.palette-item[data-kind="${kind}"]`, '[data-testid="canvas"] .react-flow__pane', {
-    targetPosition: { x: x - canvas!.x, y: y - canvas!.y },
-  });
-  await expect.poll(() => page.locator('.layer-node').count()).toBe(before + 1);
+  const before = await app.page.locator('.layer-node').count();
+  const canvas = await app.page.getByTestId('canvas').boundingBox();
+  await app.page.dragAndDrop(
+    `.palette-item[data-kind="${kind}"]`,
+    '[data-testid="canvas"] .react-flow__pane',
+    {
+      targetPosition: { x: x - canvas!.x, y: y - canvas!.y },
+    },
+  );
+  await expect.poll(() => app.page.locator('.layer-node').count()).toBe(before + 1);
 }
 
 /** Drags from one node's output port to another's input port, as a user wires them. */
@@ -41,29 +32,29 @@ async function wire(from: string, to: string, toPort = 'x'): Promise<void> {
   const dst = node(to).locator(`.react-flow__handle.target[data-port="${toPort}"]`);
   const a = (await src.boundingBox())!;
   const b = (await dst.boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
-  await page.mouse.up();
+  await app.page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await app.page.mouse.down();
+  await app.page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await app.page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await app.page.mouse.up();
 }
 
 async function setField(label: string, field: string, value: string): Promise<void> {
   await node(label).click();
-  const input = page.locator(`[data-testid="inspector"] [data-field="${field}"]`);
+  const input = app.page.locator(`[data-testid="inspector"] [data-field="${field}"]`);
   await input.fill(value);
   await input.blur();
 }
 
 test('build a classifier from the palette, see its shapes, break and fix it, undo and redo', async () => {
-  await expect.poll(() => page.getByTestId('palette').isVisible()).toBe(true);
-  expect(await page.getByTestId('browser-note').textContent()).toContain('Running in the browser');
+  await expect.poll(() => app.page.getByTestId('palette').isVisible()).toBe(true);
+  expect(await app.page.getByTestId('browser-note').textContent()).toContain('Running in the browser');
   // Search narrows the palette.
-  await page.fill('.palette .search', 'conv');
+  await app.page.fill('.palette .search', 'conv');
   expect(
-    await page.locator('.palette-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))),
+    await app.page.locator('.palette-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))),
   ).toEqual(expect.arrayContaining(['Conv1d', 'Conv2d', 'Conv3d']));
-  await page.fill('.palette .search', '');
+  await app.page.fill('.palette .search', '');
 
   const x = 620;
   await dropLayer('Input', x, 140);
@@ -72,16 +63,16 @@ test('build a classifier from the palette, see its shapes, break and fix it, und
   await dropLayer('Dense', x + 260, 380);
   await dropLayer('Softmax', x + 260, 500);
   await dropLayer('Output', x + 260, 620);
-  await expect.poll(() => page.locator('.layer-node').count()).toBe(6);
+  await expect.poll(() => app.page.locator('.layer-node').count()).toBe(6);
   // Quick-add from the keyboard: "A" over empty canvas, type, Enter; then undo it.
-  await page.mouse.move(x + 520, 200);
-  await page.keyboard.press('a');
-  await expect.poll(() => page.getByTestId('quick-add').count()).toBe(1);
-  await page.keyboard.type('gelu');
-  await page.keyboard.press('Enter');
-  await expect.poll(() => page.locator('.layer-node[data-kind="GELU"]').count()).toBe(1);
-  await page.keyboard.press('Control+z');
-  await expect.poll(() => page.locator('.layer-node').count()).toBe(6);
+  await app.page.mouse.move(x + 520, 200);
+  await app.page.keyboard.press('a');
+  await expect.poll(() => app.page.getByTestId('quick-add').count()).toBe(1);
+  await app.page.keyboard.type('gelu');
+  await app.page.keyboard.press('Enter');
+  await expect.poll(() => app.page.locator('.layer-node[data-kind="GELU"]').count()).toBe(1);
+  await app.page.keyboard.press('Control+z');
+  await expect.poll(() => app.page.locator('.layer-node').count()).toBe(6);
 
   await setField('input1', 'shape', '784');
   await setField('dense2', 'units', '10');
@@ -90,55 +81,55 @@ test('build a classifier from the palette, see its shapes, break and fix it, und
   await wire('relu1', 'dense2');
   await wire('dense2', 'softmax1');
   await wire('softmax1', 'output1');
-  await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(5);
+  await expect.poll(() => app.page.locator('.react-flow__edge').count()).toBe(5);
   expect(await node('dense1').getByTestId('shape').textContent()).toBe('[N, 64]');
   expect(await node('softmax1').getByTestId('shape').textContent()).toBe('[N, 10]');
-  expect(await page.getByTestId('totals').textContent()).toContain(
+  expect(await app.page.getByTestId('totals').textContent()).toContain(
     `${(784 * 64 + 64 + 64 * 10 + 10).toLocaleString('en-US')} params`,
   );
-  await page.screenshot({ path: join(shots, 'editor-mlp.png') });
+  await app.page.screenshot({ path: join(shots, 'editor-mlp.png') });
 
   // An image-shaped input does not fit Dense: the node, the wire and the problems list say why.
   await setField('input1', 'shape', '1, 28, 28');
   const message =
     'Dense expects rank 2 [N, F] (or [N, L, F] for sequences); got [N, 1, 28, 28] — add Flatten';
   await expect.poll(() => node('dense1').getByTestId('node-error').textContent()).toBe(message);
-  expect(await page.getByTestId('problems').textContent()).toContain(message);
-  expect(await page.locator('.react-flow__edge.bad').count()).toBe(1);
-  await page.screenshot({ path: join(shots, 'editor-shape-error.png') });
+  expect(await app.page.getByTestId('problems').textContent()).toContain(message);
+  expect(await app.page.locator('.react-flow__edge.bad').count()).toBe(1);
+  await app.page.screenshot({ path: join(shots, 'editor-shape-error.png') });
 
   // Clicking the problem selects the node.
-  await page.getByTestId('problems').locator('li', { hasText: 'Dense expects' }).click();
-  expect(await page.locator('[data-testid="inspector"] h3').textContent()).toBe('Dense (Linear)');
+  await app.page.getByTestId('problems').locator('li', { hasText: 'Dense expects' }).click();
+  expect(await app.page.locator('[data-testid="inspector"] h3').textContent()).toBe('Dense (Linear)');
 
   // Fix it, then undo brings the error back and redo removes it again.
   await setField('input1', 'shape', '784');
   await expect.poll(() => node('dense1').getByTestId('node-error').count()).toBe(0);
-  await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
-  await page.keyboard.press('Control+z');
+  await app.page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+  await app.page.keyboard.press('Control+z');
   await expect.poll(() => node('dense1').getByTestId('node-error').count()).toBe(1);
-  await page.keyboard.press('Control+Shift+z');
+  await app.page.keyboard.press('Control+Shift+z');
   await expect.poll(() => node('dense1').getByTestId('node-error').count()).toBe(0);
 
   // A parameter out of range is flagged beside the field.
   await setField('dense1', 'units', '0');
-  expect(await page.getByTestId('error-units').textContent()).toMatch(/units|>=|1/);
-  await page.getByTestId('undo').click();
-  await expect.poll(() => page.getByTestId('error-units').count()).toBe(0);
+  expect(await app.page.getByTestId('error-units').textContent()).toMatch(/units|>=|1/);
+  await app.page.getByTestId('undo').click();
+  await expect.poll(() => app.page.getByTestId('error-units').count()).toBe(0);
 }, 240_000);
 
 test('open ResNet-18 from the gallery and export ONNX that onnxruntime runs', async () => {
-  await page.getByTestId('open-gallery').click();
-  await page.locator('.card[data-template="resnet18"]').click();
-  await expect.poll(() => page.getByTestId('totals').textContent()).toContain('11,689,512 params');
-  await page.getByTestId('summary-tab').click();
-  expect(await page.getByTestId('total-params').textContent()).toBe('11,689,512');
-  await page.keyboard.press('f');
-  await page.screenshot({ path: join(shots, 'editor-resnet18.png') });
+  await app.page.getByTestId('open-gallery').click();
+  await app.page.locator('.card[data-template="resnet18"]').click();
+  await expect.poll(() => app.page.getByTestId('totals').textContent()).toContain('11,689,512 params');
+  await app.page.getByTestId('summary-tab').click();
+  expect(await app.page.getByTestId('total-params').textContent()).toBe('11,689,512');
+  await app.page.keyboard.press('f');
+  await app.page.screenshot({ path: join(shots, 'editor-resnet18.png') });
 
   const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('export-onnx').click(),
+    app.page.waitForEvent('download'),
+    app.page.getByTestId('export-onnx').click(),
   ]);
   const file = join(shots, 'resnet18-export.onnx');
   await download.saveAs(file);
@@ -151,37 +142,29 @@ test('open ResNet-18 from the gallery and export ONNX that onnxruntime runs', as
 }, 240_000);
 
 test('open a torch-exported ONNX file: layers on the canvas, and its export computes what torch did', async () => {
-  const fixtures = join(import.meta.dirname, '../fixtures/onnx');
+  const fixtures = onnxFixtureDir;
   const [chooser] = await Promise.all([
-    page.waitForEvent('filechooser'),
-    page.getByTestId('open-file').click(),
+    app.page.waitForEvent('filechooser'),
+    app.page.getByTestId('open-file').click(),
   ]);
   await chooser.setFiles(join(fixtures, 'cnn.onnx'));
   await expect
-    .poll(() => page.locator('.layer-node[data-kind="Conv2d"]').count(), { timeout: 30_000 })
+    .poll(() => app.page.locator('.layer-node[data-kind="Conv2d"]').count(), { timeout: 30_000 })
     .toBe(2);
-  expect(await page.locator('.layer-node[data-kind="BatchNorm2d"]').count()).toBe(1);
-  expect(await page.getByTestId('node-fc').getByTestId('shape').textContent()).toBe('[N, 3]');
-  expect(await page.getByTestId('problems').textContent()).toContain('No problems');
+  expect(await app.page.locator('.layer-node[data-kind="BatchNorm2d"]').count()).toBe(1);
+  expect(await app.page.getByTestId('node-fc').getByTestId('shape').textContent()).toBe('[N, 3]');
+  expect(await app.page.getByTestId('problems').textContent()).toContain('No problems');
   // Opening fits the view to the new graph.
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(shots, 'editor-onnx-import.png') });
+  await app.page.waitForTimeout(400);
+  await app.page.screenshot({ path: join(shots, 'editor-onnx-import.png') });
 
   const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('export-onnx').click(),
+    app.page.waitForEvent('download'),
+    app.page.getByTestId('export-onnx').click(),
   ]);
   const file = join(shots, 'cnn-reexport.onnx');
   await download.saveAs(file);
-  const c = (
-    JSON.parse(readFileSync(join(fixtures, 'torch-models.json'), 'utf8')) as Record<
-      string,
-      {
-        inputs: Record<string, { shape: number[]; data: number[] }>;
-        outputs: Record<string, { data: number[] }>;
-      }
-    >
-  )['cnn']!;
+  const c = torchModelCase('cnn');
   const x = c.inputs['x']!;
   const out = await runOnnx(new Uint8Array(readFileSync(file)), { x: floatTensor(x.data, x.shape) });
   const want = c.outputs['y']!.data;
@@ -190,7 +173,7 @@ test('open a torch-exported ONNX file: layers on the canvas, and its export comp
 
 test('drop an ONNX file from the desktop onto the canvas', async () => {
   const bytes = readFileSync(join(import.meta.dirname, '../fixtures/onnx/mlp.onnx')).toString('base64');
-  await page.evaluate((b64) => {
+  await app.page.evaluate((b64) => {
     const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const dt = new DataTransfer();
     dt.items.add(new File([data], 'mlp.onnx'));
@@ -198,8 +181,8 @@ test('drop an ONNX file from the desktop onto the canvas', async () => {
     pane.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   }, bytes);
   await expect
-    .poll(() => page.getByTestId('banner-info').textContent(), { timeout: 30_000 })
+    .poll(() => app.page.getByTestId('banner-info').textContent(), { timeout: 30_000 })
     .toContain('mlp.onnx');
-  expect(await page.locator('.layer-node[data-kind="Dense"]').count()).toBeGreaterThanOrEqual(2);
-  expect(await page.getByTestId('problems').textContent()).toContain('No problems');
+  expect(await app.page.locator('.layer-node[data-kind="Dense"]').count()).toBeGreaterThanOrEqual(2);
+  expect(await app.page.getByTestId('problems').textContent()).toContain('No problems');
 }, 60_000);

@@ -64,3 +64,22 @@ export function compareClose(
   }
   return { ok: worst === '', worst };
 }
+
+/** A model exported by torch.onnx.export with torch's outputs for its inputs (make_onnx_fixtures.py). */
+export interface TorchModelCase {
+  readonly file: string;
+  readonly inputs: Record<string, { shape: number[]; data: number[] }>;
+  readonly outputs: Record<string, { shape: number[]; data: number[] }>;
+}
+
+export const onnxFixtureDir = join(import.meta.dirname, '../fixtures/onnx');
+
+export function torchModelCase(name: string): TorchModelCase {
+  const all = JSON.parse(readFileSync(join(onnxFixtureDir, 'torch-models.json'), 'utf8')) as Record<
+    string,
+    TorchModelCase
+  >;
+  const c = all[name];
+  if (!c) throw new Error(`no torch model fixture named ${name}`);
+  return c;
+}
