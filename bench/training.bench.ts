@@ -4,9 +4,7 @@
 import { cpus } from 'node:os';
 import type { NetloomDocument } from '../src/document/schema.ts';
 import { parseTrainingSetup } from '../src/autodiff/training-schema.ts';
-import { buildStepGraph } from '../src/autodiff/step-graph.ts';
-import { prepareDocumentTraining } from '../src/runtime/document-training.ts';
-import { StepRunner, TensorStore } from '../src/runtime/step-runner.ts';
+import { preparedStepRunner, prepareDocumentTraining } from '../src/runtime/document-training.ts';
 import type { HostTensor } from '../src/runtime/tensors.ts';
 import type { Sequential } from '@tensorflow/tfjs';
 import { median, medianMs, table, timesMs, torchPeer } from './stats.ts';
@@ -64,15 +62,7 @@ async function oursMs(doc: NetloomDocument, shape: number[], threads: number): P
     objectives: [{ loss: { kind: 'cross-entropy', output: 'output' }, optimizer: { name: 'sgd', lr: 0.01 } }],
   });
   const p = prepareDocumentTraining(doc, setup, { batchSize: batch });
-  const o = p.objectives[0]!;
-  const step = buildStepGraph({
-    forward: o.model.graph,
-    loss: o.model.loss,
-    params: o.params,
-    optimizer: o.optimizer,
-  });
-  const store = TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
-  const runner = await StepRunner.create(step, store, { threads });
+  const { store, runner } = await preparedStepRunner(p, { threads });
   const n = shape.reduce((a, b) => a * b, batch);
   const feeds: Record<string, HostTensor> = {
     input: {

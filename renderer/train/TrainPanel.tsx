@@ -3,8 +3,7 @@
 // for 2-D sets, the fitted curve for 1-D regression, test digits and a confusion matrix for MNIST.
 import { useEffect, useRef, useState } from 'react';
 import { exportDocument } from '../../src/onnx/from-document.ts';
-import { lowerDocument } from '../../src/ir/lower.ts';
-import { decodeSafetensors, encodeSafetensors, weightsForModel } from '../../src/document/weights-file.ts';
+import { decodeSafetensors, weightsFileBytes, weightsForModel } from '../../src/document/weights-file.ts';
 import { optimizerNames } from '../../src/autodiff/optimizers.ts';
 import type { OptimizerName } from '../../src/autodiff/optimizers.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
@@ -12,6 +11,7 @@ import { isToyName } from '../../src/runtime/datasets/catalogue.ts';
 import { currentHost } from '../host/browser-host.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
+import { lowerCached } from '../store/useLowered.ts';
 import { EpochChart, StepChart } from './charts.tsx';
 import type { EpochRow } from './charts.tsx';
 import { drawConfusion, drawPicture } from './pictures.ts';
@@ -248,15 +248,8 @@ export function TrainPanel() {
   async function saveWeights(): Promise<void> {
     if (!weights) return;
     try {
-      const model = lowerDocument(doc).graph.weights;
-      const tensors = new Map(
-        model.flatMap((w) => {
-          const data = weights[w.id];
-          return data ? [[w.id, { shape: w.shape, data }] as const] : [];
-        }),
-      );
       await currentHost().saveFile(
-        encodeSafetensors(tensors, { format: 'pt', producer: 'netloom', model: doc.name }),
+        weightsFileBytes(lowerCached(doc).graph.weights, new Map(Object.entries(weights)), doc.name),
         {
           suggestedName: `${doc.name.replace(/[^\w.-]+/g, '-')}.safetensors`,
           filters: [{ name: 'Weights (safetensors)', extensions: ['safetensors'] }],
@@ -275,7 +268,7 @@ export function TrainPanel() {
       if (!file) return;
       const values = weightsForModel(
         decodeSafetensors(file.bytes, file.name),
-        lowerDocument(doc).graph.weights,
+        lowerCached(doc).graph.weights,
         file.name,
       );
       setWeights(Object.fromEntries(values));

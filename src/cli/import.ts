@@ -8,7 +8,7 @@ import { importedToDocument } from '../onnx/to-document.ts';
 import { oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './io.ts';
-import { weightsFileBytes } from './project.ts';
+import { weightsFileBytes } from '../document/weights-file.ts';
 
 export const importCommand: Command = {
   name: 'import',
@@ -25,7 +25,7 @@ export const importCommand: Command = {
     const sidecar = values.weights ?? weightsFileName(values.out);
     const lowered = lowerDocument(doc);
     io.writeFile(values.out, serializeDocument(doc));
-    io.writeFile(sidecar, weightsFileBytes(lowered.graph.weights, weights, doc));
+    io.writeFile(sidecar, weightsFileBytes(lowered.graph.weights, weights, doc.name));
     io.out(
       `${values.out}: ${doc.nodes.length} nodes (${[...new Set(doc.nodes.map((n) => n.kind))].join(', ')}); ` +
         `${sidecar}: ${lowered.totals.params.toLocaleString('en-US')} parameters`,

@@ -5,7 +5,7 @@ import { loadTemplate, templateNames } from '../templates/catalogue.ts';
 import { NetloomError } from '../util/errors.ts';
 import type { CliIO } from './io.ts';
 import type { Weight } from '../ir/types.ts';
-import { decodeSafetensors, encodeSafetensors, weightsForModel } from '../document/weights-file.ts';
+import { decodeSafetensors, weightsForModel } from '../document/weights-file.ts';
 
 export function loadProject(io: CliIO, arg: string): NetloomDocument {
   const template = loadTemplate(arg);
@@ -26,19 +26,4 @@ export function loadWeightsFile(
   weights: readonly Weight[],
 ): Map<string, Float32Array> {
   return weightsForModel(decodeSafetensors(io.readFile(path), path), weights, path);
-}
-
-/** The weights as a safetensors sidecar, in the model's weight order, torch's state_dict names. */
-export function weightsFileBytes(
-  weights: readonly Weight[],
-  values: ReadonlyMap<string, Float32Array>,
-  doc: NetloomDocument,
-): Uint8Array {
-  const tensors = new Map(
-    weights.flatMap((w) => {
-      const data = values.get(w.id);
-      return data ? [[w.id, { shape: w.shape, data }] as const] : [];
-    }),
-  );
-  return encodeSafetensors(tensors, { format: 'pt', producer: 'netloom', model: doc.name });
 }

@@ -18,7 +18,8 @@ import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
-import { loadProject, loadWeightsFile, weightsFileBytes } from './project.ts';
+import { loadProject, loadWeightsFile } from './project.ts';
+import { weightsFileBytes } from '../document/weights-file.ts';
 import { lowerDocument } from '../ir/lower.ts';
 
 function nodeMnist(normalize: boolean): Dataset {
@@ -160,7 +161,7 @@ export const trainCommand: Command = {
     }
     if (values['save-weights']) {
       const path = values['save-weights'];
-      io.writeFile(path, weightsFileBytes(lowerDocument(doc).graph.weights, result.weights, doc));
+      io.writeFile(path, weightsFileBytes(lowerDocument(doc).graph.weights, result.weights, doc.name));
       if (!values.json) io.out(`${path}: trained weights (safetensors, ${prepared.weights.length} tensors)`);
     }
     return 0;

@@ -133,3 +133,18 @@ export function weightsForModel(
   }
   return out;
 }
+
+/** The model's weights as a safetensors sidecar, in the model's weight order, torch's names. */
+export function weightsFileBytes(
+  weights: readonly Weight[],
+  values: ReadonlyMap<string, Float32Array>,
+  modelName: string,
+): Uint8Array {
+  const tensors = new Map(
+    weights.flatMap((w) => {
+      const data = values.get(w.id);
+      return data ? [[w.id, { shape: w.shape, data }] as const] : [];
+    }),
+  );
+  return encodeSafetensors(tensors, { format: 'pt', producer: 'netloom', model: modelName });
+}

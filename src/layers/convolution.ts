@@ -103,6 +103,29 @@ export function expectKernelFits(
 }
 
 /** ONNX spatial attributes: pads are [x1_begin, x2_begin, ..., x1_end, x2_end]. */
+
+/** Input and output channels must both split into `groups`; returns the input's channel count. */
+function checkGroups(
+  ctx: LayerContext,
+  kind: string,
+  s: readonly number[],
+  out: number,
+  groups: number,
+): number {
+  const c = s[1]!;
+  if (c % groups !== 0) {
+    ctx.fail(
+      `${kind}: the input's ${c} channels (axis 1 of ${formatShape(s, true)}) do not split into ` +
+        `${groups} groups — pick groups that divides ${c}`,
+      { field: 'groups' },
+    );
+  }
+  if (out % groups !== 0) {
+    ctx.fail(`${kind}: ${out} output channels do not split into ${groups} groups`, { field: 'groups' });
+  }
+  return c;
+}
+
 function onnxPads(begin: readonly number[], end: readonly number[]): number[] {
   return [...begin, ...end];
 }
@@ -181,19 +204,7 @@ function conv(n: 1 | 2 | 3) {
     lower(ctx, inputs, p) {
       const x = req(inputs, 'x');
       const s = expectSpatial(ctx, x, n, kind, convName);
-      const c = s[1]!;
-      if (c % p.groups !== 0) {
-        ctx.fail(
-          `${kind}: the input's ${c} channels (axis 1 of ${formatShape(s, true)}) do not split into ` +
-            `${p.groups} groups — pick groups that divides ${c}`,
-          { field: 'groups' },
-        );
-      }
-      if (p.outChannels % p.groups !== 0) {
-        ctx.fail(`${kind}: ${p.outChannels} output channels do not split into ${p.groups} groups`, {
-          field: 'groups',
-        });
-      }
+      const c = checkGroups(ctx, kind, s, p.outChannels, p.groups);
       const { begin, end } = convPads(
         ctx,
         kind,
@@ -363,19 +374,7 @@ function convTranspose(n: 1 | 2) {
     lower(ctx, inputs, p) {
       const x = req(inputs, 'x');
       const s = expectSpatial(ctx, x, n, kind, convTransposeName);
-      const c = s[1]!;
-      if (c % p.groups !== 0) {
-        ctx.fail(
-          `${kind}: the input's ${c} channels (axis 1 of ${formatShape(s, true)}) do not split into ` +
-            `${p.groups} groups — pick groups that divides ${c}`,
-          { field: 'groups' },
-        );
-      }
-      if (p.outChannels % p.groups !== 0) {
-        ctx.fail(`${kind}: ${p.outChannels} output channels do not split into ${p.groups} groups`, {
-          field: 'groups',
-        });
-      }
+      const c = checkGroups(ctx, kind, s, p.outChannels, p.groups);
       p.outputPadding.forEach((op, i) => {
         if (op >= p.stride[i]! && op >= p.dilation[i]!) {
           ctx.fail(

@@ -17,6 +17,10 @@ import { NetloomError } from '../util/errors.ts';
 import type { Rng } from '../util/random.ts';
 import type { HostTensor } from './tensors.ts';
 import type { ModelGraph, TrainerObjective } from './train-loop.ts';
+import { objectiveStepGraph } from './train-loop.ts';
+import type { StepGraph } from '../autodiff/step-graph.ts';
+import type { StepRunnerOptions } from './step-runner.ts';
+import { StepRunner, TensorStore } from './step-runner.ts';
 
 export interface PreparedTraining {
   readonly objectives: TrainerObjective[];
@@ -237,4 +241,18 @@ export function documentTrainingSetup(doc: NetloomDocument): TrainingSetup {
   return parseTrainingSetup({
     objectives: [{ loss: loss ? loss.id : { kind: 'cross-entropy', output: out!.id } }],
   });
+}
+
+/**
+ * One objective's step, ready to run by hand (a step at a time, outside train()): its graph, a
+ * store holding the prepared initial weights, and the runner.
+ */
+export async function preparedStepRunner(
+  p: PreparedTraining,
+  opts: StepRunnerOptions = {},
+  objective = 0,
+): Promise<{ step: StepGraph; store: TensorStore; runner: StepRunner }> {
+  const step = objectiveStepGraph(p.objectives[objective]!);
+  const store = TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
+  return { step, store, runner: await StepRunner.create(step, store, opts) };
 }

@@ -217,6 +217,17 @@ function feedsFor(o: TrainerObjective, b: Batch, rng: Rng): Record<string, HostT
   return { ...feeds, ...(o.extraFeeds?.(b.size, rng) ?? {}) };
 }
 
+/** One objective's step graph: forward, loss, backward and optimizer update (and its prediction). */
+export function objectiveStepGraph(o: TrainerObjective): StepGraph {
+  return buildStepGraph({
+    forward: o.model.graph,
+    loss: o.model.loss,
+    params: o.params,
+    optimizer: o.optimizer,
+    extraOutputs: o.model.prediction ? { prediction: o.model.prediction } : {},
+  });
+}
+
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const seed = opts.seed ?? 0;
   const rng = new Rng(seed);
@@ -229,15 +240,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
   const shapes = new Map(opts.weights.map((w) => [w.id, w.shape]));
   const store = TensorStore.fromWeights(opts.initial, shapes);
-  const steps: StepGraph[] = opts.objectives.map((o) =>
-    buildStepGraph({
-      forward: o.model.graph,
-      loss: o.model.loss,
-      params: o.params,
-      optimizer: o.optimizer,
-      extraOutputs: o.model.prediction ? { prediction: o.model.prediction } : {},
-    }),
-  );
+  const steps: StepGraph[] = opts.objectives.map(objectiveStepGraph);
   const runners: StepRunner[] = [];
   let evalSession: ort.InferenceSession | undefined;
   try {

@@ -115,11 +115,17 @@ function toGrey(x: Float32Array, count: number, px: number): Uint8Array {
 /** The picture that suits the dataset, or undefined when none does (e.g. a CSV with 5 columns). */
 export async function trainingPicture(p: PictureInput): Promise<TrainingPicture | undefined> {
   const fs = featureSize(p.data);
-  const samples = await generatedSamples(p, fs);
-  if (samples) return samples;
+  const side = Math.round(Math.sqrt(fs));
+  const isImage = side * side === fs && fs > 1;
   const isDigits = p.data.task === 'classification' && (fs === 784 || p.data.name === 'mnist');
-  if (!(fs === 2 && p.data.task === 'classification') && fs !== 1 && !isDigits) return undefined;
-  const { bytes, lowered } = exportDocument(p.doc, { weights: p.weights });
+  if (!(fs === 2 && p.data.task === 'classification') && fs !== 1 && !isDigits && !isImage) return undefined;
+  // One export per picture: the generator/autoencoder check and the classifier pictures share it.
+  const exported = exportDocument(p.doc, { weights: p.weights });
+  if (isImage) {
+    const samples = await generatedSamples(p, fs, side, exported);
+    if (samples || !isDigits) return samples;
+  }
+  const { bytes, lowered } = exported;
   const out = lowered.graph.outputs.find((o) => o.role === 'output');
   if (!out) return undefined;
   const session = await createSession(bytes, { backends: [p.backend ?? 'wasm', 'wasm'] });
@@ -188,11 +194,13 @@ async function digits(
  * A generator's output from fixed noise (TensorFlow-Playground-like "watch it learn" for GANs and
  * VAEs): when the model has a RandomNormal input and an output the size of one data example.
  */
-async function generatedSamples(p: PictureInput, fs: number): Promise<TrainingPicture | undefined> {
-  const side = Math.round(Math.sqrt(fs));
-  if (side * side !== fs) return undefined;
+async function generatedSamples(
+  p: PictureInput,
+  fs: number,
+  side: number,
+  { bytes, lowered }: ReturnType<typeof exportDocument>,
+): Promise<TrainingPicture | undefined> {
   const kinds = new Map(p.doc.nodes.map((n) => [n.id, n.kind]));
-  const { bytes, lowered } = exportDocument(p.doc, { weights: p.weights });
   const g = lowered.graph;
   const noise = g.inputs.filter((i) => kinds.get(i.node) === 'RandomNormal');
   const out = g.outputs.find(

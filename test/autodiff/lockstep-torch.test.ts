@@ -6,9 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { parseTrainingSetup } from '../../src/autodiff/training-schema.ts';
-import { buildStepGraph } from '../../src/autodiff/step-graph.ts';
-import { prepareDocumentTraining } from '../../src/runtime/document-training.ts';
-import { StepRunner, TensorStore } from '../../src/runtime/step-runner.ts';
+import { preparedStepRunner, prepareDocumentTraining } from '../../src/runtime/document-training.ts';
 import { batchOf } from '../../src/runtime/datasets/dataset.ts';
 import { spirals } from '../../src/runtime/datasets/toy.ts';
 import { chainDoc } from '../helpers/doc.ts';
@@ -31,15 +29,7 @@ test('300 Adam steps follow torch step for step', async () => {
     ],
   });
   const p = prepareDocumentTraining(doc, setup, { batchSize: 32, seed: 2 });
-  const o = p.objectives[0]!;
-  const step = buildStepGraph({
-    forward: o.model.graph,
-    loss: o.model.loss,
-    params: o.params,
-    optimizer: o.optimizer,
-  });
-  const store = TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
-  const runner = await StepRunner.create(step, store);
+  const { store, runner } = await preparedStepRunner(p);
   const d = spirals({ n: 320, seed: 3 });
   const losses: number[] = [];
   for (let k = 0; k < 300; k++) {

@@ -6,10 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { parseTrainingSetup } from '../../src/autodiff/training-schema.ts';
-import { buildStepGraph } from '../../src/autodiff/step-graph.ts';
 import { lowerDocument } from '../../src/ir/lower.ts';
-import { prepareDocumentTraining } from '../../src/runtime/document-training.ts';
-import { StepRunner, TensorStore } from '../../src/runtime/step-runner.ts';
+import { preparedStepRunner, prepareDocumentTraining } from '../../src/runtime/document-training.ts';
 import type { FixtureTensor } from '../helpers/fixtures.ts';
 import { compareClose, fixtureDir, toHost } from '../helpers/fixtures.ts';
 import { chainDoc, doc, node } from '../helpers/doc.ts';
@@ -35,15 +33,7 @@ async function sgdRunner(d: NetloomDocument, f: StepFixture, features: string, l
   const batch = f.inputs[features]!.shape[0]!;
   const given = new Map(Object.entries(f.weights).map(([k, t]) => [k, Float32Array.from(t.data)]));
   const p = prepareDocumentTraining(d, setup, { batchSize: batch, weights: given });
-  const o = p.objectives[0]!;
-  const step = buildStepGraph({
-    forward: o.model.graph,
-    loss: o.model.loss,
-    params: o.params,
-    optimizer: o.optimizer,
-  });
-  const store = TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
-  const runner = await StepRunner.create(step, store);
+  const { store, runner } = await preparedStepRunner(p);
   const feeds = Object.fromEntries(Object.entries(f.inputs).map(([k, t]) => [k, toHost(t)]));
   return { ids: p.weights.map((w) => w.id), given, store, runner, feeds };
 }

@@ -12,7 +12,7 @@ import { GraphEditor } from '../../src/autodiff/graph-editor.ts';
 import { backward } from '../../src/autodiff/backward.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
-import { prepareDocumentTraining } from '../../src/runtime/document-training.ts';
+import { preparedStepRunner, prepareDocumentTraining } from '../../src/runtime/document-training.ts';
 import { NonFiniteError, StepRunner, TensorStore } from '../../src/runtime/step-runner.ts';
 import { floatTensor, int64Tensor } from '../../src/runtime/tensors.ts';
 import { trainValSplit } from '../../src/runtime/datasets/dataset.ts';
@@ -121,15 +121,7 @@ print(json.dumps({'losses': losses, 'params': {k: v.reshape(-1).tolist() for k, 
   test('NaN in the data is named as such', async () => {
     const doc = chainDoc([2], [{ kind: 'Dense', params: { units: 3 } }]);
     const p = prepareDocumentTraining(doc, ce({ name: 'sgd', lr: 0.1 }), { batchSize: 4 });
-    const o = p.objectives[0]!;
-    const step = buildStepGraph({
-      forward: o.model.graph,
-      loss: o.model.loss,
-      params: o.params,
-      optimizer: o.optimizer,
-    });
-    const store = TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
-    const runner = await StepRunner.create(step, store);
+    const { store, runner } = await preparedStepRunner(p);
     const x = floatTensor([0, 1, 2, NaN, 4, 5, 6, 7], [4, 2]);
     await expect(runner.run({ input: x, target: int64Tensor([0, 1, 2, 0], [4]) }, 0.1)).rejects.toThrow(
       'Training stopped at step 1: input "input" (element 3) is not finite.',

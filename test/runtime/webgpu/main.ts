@@ -2,9 +2,7 @@
 // publishes both loss curves on window.__result for the Playwright test to compare.
 import * as ort from 'onnxruntime-web';
 import { parseTrainingSetup } from '../../../src/autodiff/training-schema.ts';
-import { buildStepGraph } from '../../../src/autodiff/step-graph.ts';
-import { prepareDocumentTraining } from '../../../src/runtime/document-training.ts';
-import { StepRunner, TensorStore } from '../../../src/runtime/step-runner.ts';
+import { preparedStepRunner, prepareDocumentTraining } from '../../../src/runtime/document-training.ts';
 import type { Backend } from '../../../src/runtime/ort-session.ts';
 import { batchOf } from '../../../src/runtime/datasets/dataset.ts';
 import { xor } from '../../../src/runtime/datasets/toy.ts';
@@ -27,15 +25,7 @@ async function curve(backend: Backend): Promise<{ losses: number[]; locations: s
     ],
   });
   const p = prepareDocumentTraining(doc, setup, { batchSize: 32, seed: 1 });
-  const o = p.objectives[0]!;
-  const step = buildStepGraph({
-    forward: o.model.graph,
-    loss: o.model.loss,
-    params: o.params,
-    optimizer: o.optimizer,
-  });
-  const store = TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
-  const runner = await StepRunner.create(step, store, { backend });
+  const { store, runner } = await preparedStepRunner(p, { backend });
   const d = xor({ n: 256, seed: 2 });
   const losses: number[] = [];
   for (let k = 0; k < 60; k++) {
