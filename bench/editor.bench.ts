@@ -2,7 +2,7 @@
 // inference and diagnostics (lowerDocument), rebuild the canvas's node and wire list. The budget
 // is one 60 Hz frame (16.7 ms). The peer is what a PyTorch user runs to see the same shapes:
 // a forward pass of the same network on meta tensors (no data, shapes only), in the same run.
-import { lowerDocument } from '../src/ir/lower.ts';
+import { lowerDocument } from '../src/compile/lower.ts';
 import { setParam } from '../renderer/store/document-store.ts';
 import { buildFlow } from '../renderer/lib/flow-graph.ts';
 import { autoLayout } from '../renderer/lib/layout.ts';

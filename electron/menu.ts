@@ -3,7 +3,7 @@
 // code path as its toolbar and keyboard shortcuts in the browser build.
 import type { MenuItemConstructorOptions } from 'electron';
 import * as nodePath from 'node:path';
-import type { MenuCommand } from '../src/document/host.ts';
+import type { MenuCommand } from '../src/host/commands.ts';
 
 export interface MenuDeps {
   readonly platform: NodeJS.Platform;

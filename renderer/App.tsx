@@ -36,7 +36,7 @@ import {
 } from './store/document-store.ts';
 import type { Clip } from './store/document-store.ts';
 import { useLowered } from './store/useLowered.ts';
-import type { MenuCommand } from '../src/document/host.ts';
+import type { MenuCommand } from '../src/host/commands.ts';
 
 let internalClip: Clip | undefined;
 

@@ -1,5 +1,5 @@
 // Keyboard shortcuts: one table drives both the key handler and this panel.
-import type { MenuCommand } from '../../src/document/host.ts';
+import type { MenuCommand } from '../../src/host/commands.ts';
 
 export interface Shortcut {
   readonly key: string;

@@ -1,7 +1,7 @@
 // File commands shared by the toolbar, the keyboard and the desktop menus, all through the Host.
 import { parseDocument, serializeDocument } from '../../src/document/parse.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
-import type { Host } from '../../src/document/host.ts';
+import type { Host } from '../../src/host/host.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { importedToDocument } from '../../src/onnx/to-document.ts';

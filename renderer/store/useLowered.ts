@@ -1,7 +1,7 @@
 // Shapes, parameter counts and diagnostics derived from the Document by the core, memoised on the
 // document object (every edit makes a new one).
-import { lowerDocument } from '../../src/ir/lower.ts';
-import type { Lowered } from '../../src/ir/lower.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
+import type { Lowered } from '../../src/compile/lower.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { useEditor } from './document-store.ts';
 

@@ -3,7 +3,7 @@
 // for 2-D sets, the fitted curve for 1-D regression, test digits and a confusion matrix for MNIST.
 import { useEffect, useRef, useState } from 'react';
 import { exportDocument } from '../../src/onnx/from-document.ts';
-import { decodeSafetensors, weightsFileBytes, weightsForModel } from '../../src/document/weights-file.ts';
+import { decodeSafetensors, weightsFileBytes, weightsForModel } from '../../src/ir/weights-file.ts';
 import { optimizerNames } from '../../src/autodiff/optimizers.ts';
 import type { OptimizerName } from '../../src/autodiff/optimizers.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';

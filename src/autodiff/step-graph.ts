@@ -1,9 +1,9 @@
-// The training step as ONE plain ONNX graph: weights, optimizer state, a batch and the learning
-// rate in; the loss, any metric outputs, new weights and new state out. onnxruntime-web runs it
-// with an ordinary InferenceSession, once per step.
+// The training step as ONE plain graph of ONNX ops (IR): weights, optimizer state, a batch and the
+// learning rate in; the loss, any metric outputs, new weights and new state out. The runtime
+// serialises it (serializeStepGraph) and onnxruntime-web runs it with an ordinary
+// InferenceSession, once per step.
 import type { Graph, Weight } from '../ir/types.ts';
 import type { StateUpdate } from '../ir/builder.ts';
-import { exportOnnx } from '../onnx/export.ts';
 import { NetloomError } from '../util/errors.ts';
 import { backward } from './backward.ts';
 import { GraphEditor } from './graph-editor.ts';
@@ -32,7 +32,6 @@ export interface CarriedValue {
 
 export interface StepGraph {
   readonly graph: Graph;
-  readonly bytes: Uint8Array;
   readonly optimizer: ResolvedOptimizer;
   /** All weights of the model, each fed under its id. */
   readonly weights: readonly Weight[];
@@ -104,10 +103,8 @@ export function buildStepGraph(opts: StepGraphOptions): StepGraph {
     }
   }
   const graph = g.build();
-  const bytes = exportOnnx(graph, new Map(), { includeLoss: true, name: 'netloom-train-step' });
   return {
     graph,
-    bytes,
     optimizer,
     weights,
     optimizerState: opt.state.map((s) => s.slot),

@@ -4,7 +4,7 @@ import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './io.ts';
 import { loadProject, loadWeightsFile } from './project.ts';
-import { lowerDocument } from '../ir/lower.ts';
+import { lowerDocument } from '../compile/lower.ts';
 
 export const exportCommand: Command = {
   name: 'export',

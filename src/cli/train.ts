@@ -19,8 +19,8 @@ import type { Command } from './command.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 import { loadProject, loadWeightsFile } from './project.ts';
-import { weightsFileBytes } from '../document/weights-file.ts';
-import { lowerDocument } from '../ir/lower.ts';
+import { weightsFileBytes } from '../ir/weights-file.ts';
+import { lowerDocument } from '../compile/lower.ts';
 
 function nodeMnist(normalize: boolean): Dataset {
   const dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');

@@ -76,6 +76,11 @@ export class NonFiniteError extends NetloomError {
   }
 }
 
+/** The step graph as ONNX bytes, as onnxruntime loads it. */
+export function serializeStepGraph(step: StepGraph): Uint8Array {
+  return exportOnnx(step.graph, new Map(), { includeLoss: true, name: 'netloom-train-step' });
+}
+
 function firstBad(data: ArrayLike<number>): number {
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
   return -1;
@@ -99,7 +104,7 @@ export class StepRunner {
     const backend = opts.backend ?? 'wasm';
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(step.bytes, {
+      session = await ort.InferenceSession.create(serializeStepGraph(step), {
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
         // On WebGPU the new weights stay in GPU buffers and are fed back from there.
