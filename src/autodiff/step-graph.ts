@@ -9,6 +9,7 @@ import { backward } from './backward.ts';
 import { GraphEditor } from './graph-editor.ts';
 import type { OptimizerConfig, ResolvedOptimizer, StateSlot } from './optimizers.ts';
 import { applyOptimizer, resolveOptimizer } from './optimizers.ts';
+import { numel } from '../ir/types.ts';
 
 export interface StepGraphOptions {
   /** The forward graph lowered in training mode (with the loss computed inside it). */
@@ -68,7 +69,7 @@ export function buildStepGraph(opts: StepGraphOptions): StepGraph {
   g.outputs = [];
 
   const ls = g.shape(opts.loss);
-  if (ls.reduce((p, d) => p * d, 1) !== 1) {
+  if (numel(ls) !== 1) {
     throw new NetloomError(
       'bad-argument',
       `The loss must be a single number; it has shape [${ls.join(', ')}]`,

@@ -21,6 +21,7 @@ import { objectiveStepGraph } from './train-loop.ts';
 import type { StepGraph } from '../autodiff/step-graph.ts';
 import type { StepRunnerOptions } from './step-runner.ts';
 import { StepRunner, TensorStore } from './step-runner.ts';
+import { numel } from '../ir/types.ts';
 
 export interface PreparedTraining {
   readonly objectives: TrainerObjective[];
@@ -177,7 +178,7 @@ function noiseFeeds(m: ModelGraph): ((b: number, rng: Rng) => Record<string, Hos
     for (const i of extra) {
       const v = m.graph.values.get(i.value)!;
       const shape = [b, ...v.shape.slice(1)];
-      const data = new Float32Array(shape.reduce((p, d) => p * d, 1));
+      const data = new Float32Array(numel(shape));
       for (let k = 0; k < data.length; k++) data[k] = rng.normal();
       out[i.value] = { dtype: 'float32', shape, data };
     }

@@ -10,6 +10,7 @@ import { NetloomError } from '../util/errors.ts';
 import type { Backend } from './ort-session.ts';
 import { configureWasm, fromOrt, toOrt } from './ort-session.ts';
 import type { HostTensor } from './tensors.ts';
+import { numel } from '../ir/types.ts';
 
 /** Weights and optimizer state by name, shared by every step graph of one model (a GAN has two). */
 export class TensorStore {
@@ -118,7 +119,7 @@ export class StepRunner {
     }
     for (const s of step.optimizerState) {
       if (!store.tensors.has(s.name)) {
-        const n = s.shape.reduce((p, d) => p * d, 1);
+        const n = numel(s.shape);
         store.set(s.name, new ort.Tensor('float32', new Float32Array(n).fill(s.init), [...s.shape]));
       }
     }

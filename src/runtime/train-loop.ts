@@ -20,6 +20,7 @@ import type { Schedule } from '../autodiff/schedules.ts';
 import { lrAt } from '../autodiff/schedules.ts';
 import { StepRunner, TensorStore } from './step-runner.ts';
 import type { HostTensor } from './tensors.ts';
+import { numel } from '../ir/types.ts';
 
 /** A model with its loss, as one graph (training-mode for steps, inference-mode for evaluation). */
 export interface ModelGraph {
@@ -202,7 +203,7 @@ export async function evaluate(
     }
     for (const v of Object.values(r)) v.dispose();
   }
-  const inner = data.targetShape.reduce((p, v) => p * v, 1);
+  const inner = numel(data.targetShape);
   return {
     loss: loss.value,
     ...(model.prediction && data.task === 'classification'
