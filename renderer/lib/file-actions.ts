@@ -7,7 +7,8 @@ import { importOnnx } from '../../src/onnx/import.ts';
 import { importedToDocument } from '../../src/onnx/to-document.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
 import { autoLayout } from './layout.ts';
-import { emptyDocument, useEditor } from '../store/document-store.ts';
+import { emptyDocument } from '../../src/document/edits.ts';
+import { useEditor } from '../store/document-store.ts';
 import { lowerCached } from '../store/useLowered.ts';
 import { diagramSvg, svgToPng } from './diagram.ts';
 

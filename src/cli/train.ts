@@ -12,7 +12,7 @@ import { trainValSplit } from '../runtime/datasets/dataset.ts';
 import { fitFeatures, toyByName } from '../runtime/datasets/catalogue.ts';
 import { parseCsv } from '../runtime/datasets/csv.ts';
 import { mnistFromDigits } from '../runtime/datasets/mnist.ts';
-import type { EpochReport } from '../runtime/train-loop.ts';
+import type { EpochReport } from '../runtime/worker-protocol.ts';
 import { train } from '../runtime/train-loop.ts';
 import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
