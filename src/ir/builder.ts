@@ -140,6 +140,16 @@ export abstract class IrBuilder {
 }
 
 /**
+ * What other document nodes defined before the one being lowered, for a builder that lowers one
+ * node on its own (the editor's incremental lowering): graph input names and weights, the values
+ * that nodes share by name. A builder that lowers the whole document has everything itself.
+ */
+export interface EarlierNodes {
+  /** The weight another node made under this id, or a graph input named so; undefined if none. */
+  find(id: string): { readonly weight?: Weight; readonly input?: true } | undefined;
+}
+
+/**
  * The builder the lowering uses: every op and value is tagged with the document node being
  * lowered, weights are created (or shared) by name, and a node that fails is rolled back.
  */
@@ -148,6 +158,8 @@ export class GraphBuilder extends IrBuilder {
   private readonly opFlops = new Map<string, number>();
   /** Value ids in creation order, so a rollback knows what came after a mark. */
   private readonly valueOrder: string[] = [];
+  /** Weights by id: a lookup per weight made over the list a quadratic lowering. */
+  private readonly weightIndex = new Map<string, Weight>();
   private counter = 0;
   /**
    * Set while lowering a node that shares another node's weights (one discriminator applied to
@@ -155,14 +167,40 @@ export class GraphBuilder extends IrBuilder {
    */
   weightOwner: string | undefined;
 
+  /**
+   * `reserved`: names generated ids must not take (the graph input names, so an Input named like a
+   * generated id still gets its name). `earlier`: what other nodes defined, when this builder
+   * lowers one node on its own.
+   */
+  constructor(
+    private readonly reserved: ReadonlySet<string> = new Set(),
+    private readonly earlier?: EarlierNodes,
+  ) {
+    super();
+  }
+
   protected fresh(hint: string): string {
-    this.counter += 1;
-    return `${this.node || 'graph'}/${hint}_${this.counter}`;
+    let id: string;
+    do {
+      this.counter += 1;
+      id = `${this.node || 'graph'}/${hint}_${this.counter}`;
+    } while (this.values.has(id) || this.reserved.has(id));
+    return id;
   }
 
   protected override define(id: string, t: TensorType): string {
     super.define(id, t);
     this.valueOrder.push(id);
+    return id;
+  }
+
+  /**
+   * A value another node produced (an input of the node this builder lowers on its own), with its
+   * contents when it is a constant. Not undone by a rollback.
+   */
+  external(id: string, t: TensorType, constant?: ConstTensor): string {
+    this.values.set(id, { id, shape: t.shape, dtype: t.dtype });
+    if (constant) this.constants.set(id, constant);
     return id;
   }
 
@@ -182,7 +220,8 @@ export class GraphBuilder extends IrBuilder {
     if (shape.some((d) => !Number.isInteger(d) || d <= 0)) {
       throw new LayerError(`weight ${name} would have shape [${shape.join(', ')}]`);
     }
-    const shared = this.weights.find((w) => w.id === id);
+    const before = this.earlier?.find(id);
+    const shared = this.weightIndex.get(id) ?? before?.weight;
     if (shared) {
       if (shared.shape.length !== shape.length || shared.shape.some((d, i) => d !== shape[i])) {
         throw new LayerError(
@@ -190,14 +229,31 @@ export class GraphBuilder extends IrBuilder {
           { field: 'sharesWeightsWith' },
         );
       }
+      // Another node's weight, seen here as a value of its own (not made, not counted again).
+      if (!this.values.has(id)) this.external(id, shared);
       return id;
     }
+    if (this.values.has(id) || before?.input) {
+      throw new LayerError(`an Input is named "${id}", the name of this layer's ${name}; rename the Input`);
+    }
     this.define(id, { shape, dtype: 'float32' });
-    this.weights.push({ id, node: owner, name, shape, dtype: 'float32', role, init });
+    const w: Weight = { id, node: owner, name, shape, dtype: 'float32', role, init };
+    this.weights.push(w);
+    this.weightIndex.set(id, w);
     return id;
   }
 
   graphInput(name: string, t: TensorType, batched: boolean): string {
+    const before = this.earlier?.find(name);
+    if (this.values.has(name) || before) {
+      const other = before?.weight ?? this.weightIndex.get(name);
+      throw new LayerError(
+        other
+          ? `the name "${name}" is taken by the ${other.name} of "${other.node}"; Input names name the model's inputs`
+          : `another Input is named "${name}"; Input names name the model's inputs, so each must be unique`,
+        { field: 'name' },
+      );
+    }
     const id = this.define(name, t);
     this.inputs.push({ value: id, name, node: this.node, batched });
     return id;
@@ -225,7 +281,7 @@ export class GraphBuilder extends IrBuilder {
 
   rollback(m: ReturnType<GraphBuilder['mark']>): void {
     for (const op of this.ops.splice(m.ops)) this.opFlops.delete(op.id);
-    this.weights.splice(m.weights);
+    for (const w of this.weights.splice(m.weights)) this.weightIndex.delete(w.id);
     this.inputs.splice(m.inputs);
     this.outputs.splice(m.outputs);
     this.stateUpdates.splice(m.updates);
@@ -233,6 +289,11 @@ export class GraphBuilder extends IrBuilder {
       this.values.delete(id);
       this.constants.delete(id);
     }
+  }
+
+  /** FLOPs of the op with this id (0 for an op this builder did not add). */
+  flopsOf(opId: string): number {
+    return this.opFlops.get(opId) ?? 0;
   }
 
   // Called after every node (the lowering counts its weights and FLOPs), so no object spread here.

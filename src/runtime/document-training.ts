@@ -3,7 +3,7 @@
 // graph for validation; the parameters each objective updates.
 import type { NetloomDocument, DocNode } from '../document/schema.ts';
 import type { Lowered } from '../compile/lower.ts';
-import { nodeName } from '../compile/lower.ts';
+import { nodeName } from '../compile/lower-node.ts';
 import { lowerOrThrow } from '../compile/diagnostics.ts';
 import type { Weight } from '../ir/types.ts';
 import type { WeightValues } from '../ir/weights.ts';
