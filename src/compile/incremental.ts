@@ -112,10 +112,21 @@ function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): bo
   return a === b || (a.length === b.length && a.every((d, i) => sameJson(d, b[i])));
 }
 
+function sameEdgeTypes(
+  a: readonly (readonly [string, TensorType])[],
+  b: readonly (readonly [string, TensorType])[],
+): boolean {
+  return a.length === b.length && a.every(([e, t], i) => e === b[i]![0] && sameType(t, b[i]![1]));
+}
+
 function sameClaim(a: Claim | undefined, b: Claim | undefined): boolean {
   if (!a || !b) return a === b;
   if (a.input || b.input) return a.input === b.input;
-  return a.weight!.role === b.weight!.role && sameType(a.weight!, b.weight!);
+  return (
+    a.weight!.role === b.weight!.role &&
+    sameType(a.weight!, b.weight!) &&
+    sameJson(a.weight!.init, b.weight!.init)
+  );
 }
 
 /** The fields of a node that the node's owner's lowering reads (`sharingProblem` in lower-node.ts). */
@@ -142,9 +153,19 @@ export class IncrementalLowering {
   private wireKeys = new Map<string, string>();
   private totals = { params: 0, trainableParams: 0, flops: 0 };
   private graphOutputs = 0;
-  private cyclicReports = new Map<string, NodeReport>();
-  private edgeTypeCache = new Map<string, TensorType>();
   private last: EditorLowering | undefined;
+  /** Nodes whose state changed since the facts were last put together. */
+  private settled = new Set<string>();
+  /** Whether the order or the wires changed since the facts were last put together. */
+  private reshaped = true;
+  /** The graph checks' diagnostics in the last facts. */
+  private checkDiagnostics: readonly Diagnostic[] = [];
+  /** Whether any node's claims (its weights, its input's name) changed since the last facts. */
+  private claimsChanged = true;
+  /** Wires that carried a type in the last facts and no longer do (their target now fails). */
+  private untyped = new Set<string>();
+  /** Nodes whose lowering found problems. */
+  private withDiagnostics = new Set<string>();
   /** How many node lowerings this instance has done: what a test of "an edit costs what it changes" counts. */
   loweredCount = 0;
 
@@ -161,7 +182,10 @@ export class IncrementalLowering {
       !this.checked || checked.order !== this.checked.order || checked.incoming !== this.checked.incoming;
     this.doc = doc;
     this.checked = checked;
-    if (structural) this.restructure(checked);
+    if (structural) {
+      this.restructure(checked);
+      this.reshaped = true;
+    }
     for (const n of doc.nodes) {
       const st = this.states.get(n.id);
       if (!st || st.node === n || this.dirty.has(n.id)) continue;
@@ -188,8 +212,18 @@ export class IncrementalLowering {
     const checked = this.checked;
     if (!checked) throw new Error('IncrementalLowering.resume before update');
     if (this.dirty.size) this.lowerDirty(checked, deadline);
-    this.last = this.facts(checked);
-    return this.last;
+    const last = this.last;
+    const unchanged =
+      last !== undefined &&
+      !this.reshaped &&
+      this.settled.size === 0 &&
+      !this.claimsChanged &&
+      last.pending === this.dirty.size &&
+      sameDiagnostics(this.checkDiagnostics, checked.diagnostics) &&
+      checked.cyclic.length === 0;
+    // A drag, or an edit that changed nothing lowering shows: the same facts, the same object.
+    if (!unchanged) this.last = this.facts(checked);
+    return this.last!;
   }
 
   /** After the wires or the set of nodes changed: indices, consumers, and what must lower again. */
@@ -223,7 +257,6 @@ export class IncrementalLowering {
     for (const id of this.dirty) if (!this.index.has(id)) this.dirty.delete(id);
     // Which claimant of a name comes first may have changed with the order.
     for (const askers of this.asked.values()) if (askers.size > 1) for (const a of askers) this.mark(a);
-    this.cyclicReports = new Map();
   }
 
   /** Marks a node to lower again; nodes not in the order (on a loop) are never lowered. */
@@ -233,7 +266,9 @@ export class IncrementalLowering {
 
   private forget(id: string, st: NodeState): void {
     this.states.delete(id);
+    this.withDiagnostics.delete(id);
     this.count(st, -1);
+    if (st.claims.size) this.claimsChanged = true;
     for (const name of st.claims.keys()) {
       this.claims.get(name)?.delete(id);
       for (const a of this.asked.get(name) ?? []) if (a !== id) this.mark(a);
@@ -333,10 +368,19 @@ export class IncrementalLowering {
             diagnostics: sameDiagnostics(old.diagnostics, fresh.diagnostics)
               ? old.diagnostics
               : fresh.diagnostics,
+            edgeTypes: sameEdgeTypes(old.edgeTypes, fresh.edgeTypes) ? old.edgeTypes : fresh.edgeTypes,
           };
     if (old) this.count(old, -1);
     this.count(st, 1);
     this.states.set(id, st);
+    if (st.report !== old?.report || st.diagnostics !== old.diagnostics || st.edgeTypes !== old.edgeTypes)
+      this.settled.add(id);
+    if (old && st.edgeTypes !== old.edgeTypes) {
+      const typed = new Set(st.edgeTypes.map(([e]) => e));
+      for (const [e] of old.edgeTypes) if (!typed.has(e)) this.untyped.add(e);
+    }
+    if (st.diagnostics.length) this.withDiagnostics.add(id);
+    else this.withDiagnostics.delete(id);
     if (!old || !sameOutputs(old.outputs, st.outputs))
       for (const c of this.consumers.get(id) ?? []) this.mark(c);
     const names = new Set([...(old?.claims.keys() ?? []), ...st.claims.keys()]);
@@ -344,6 +388,7 @@ export class IncrementalLowering {
       const before = old?.claims.get(name);
       const now = st.claims.get(name);
       if (sameClaim(before, now)) continue;
+      this.claimsChanged = true;
       let byNode = this.claims.get(name);
       if (now) {
         if (!byNode) this.claims.set(name, (byNode = new Map()));
@@ -360,43 +405,68 @@ export class IncrementalLowering {
     }
   }
 
+  /**
+   * The facts, put together again from the last ones: after a change of structure from every node
+   * in order; otherwise only the nodes that settled differently replace their entries.
+   */
   private facts(checked: CheckedGraph): EditorLowering {
-    const nodes = new Map<string, NodeReport>();
-    const diagnostics: Diagnostic[] = [...checked.diagnostics];
-    const edgeTypes = new Map<string, TensorType>();
-    const seenTypes = new Map<string, TensorType>();
-    for (const id of checked.order) {
-      const st = this.states.get(id);
-      if (!st) continue;
-      nodes.set(id, st.report);
-      for (const d of st.diagnostics) diagnostics.push(d);
-      for (const [edge, t] of st.edgeTypes) {
-        // The same type object as before for a wire whose type did not change.
-        const prev = this.edgeTypeCache.get(edge);
-        const kept = prev && sameType(prev, t) ? prev : t;
-        edgeTypes.set(edge, kept);
-        seenTypes.set(edge, kept);
+    const prev = this.last;
+    const whole = this.reshaped || !prev;
+    let nodes: Map<string, NodeReport>;
+    let edgeTypes: Map<string, TensorType>;
+    if (whole) {
+      nodes = new Map();
+      edgeTypes = new Map();
+      for (const id of checked.order) {
+        const st = this.states.get(id);
+        if (!st) continue;
+        nodes.set(id, st.report);
+        for (const [edge, t] of st.edgeTypes) edgeTypes.set(edge, t);
+      }
+    } else {
+      nodes = new Map(prev.nodes);
+      edgeTypes = new Map(prev.edgeTypes);
+      for (const e of this.untyped) edgeTypes.delete(e);
+      for (const id of this.settled) {
+        const st = this.states.get(id);
+        if (!st) continue;
+        // A node lowered for the first time (after a deadline) goes where the order puts it.
+        if (!nodes.has(id)) return this.wholeFacts(checked);
+        nodes.set(id, st.report);
+        for (const [edge, t] of st.edgeTypes) edgeTypes.set(edge, t);
       }
     }
-    this.edgeTypeCache = seenTypes;
-    const cyclicReports = new Map<string, NodeReport>();
     for (const id of checked.cyclic) {
       const n = checked.nodesById.get(id)!;
-      const prev = this.cyclicReports.get(id);
+      const old = prev?.nodes.get(id);
       const r = failedReport(n, checked.params.get(id));
-      const kept = prev && sameReport(prev, r) ? prev : r;
-      cyclicReports.set(id, kept);
-      nodes.set(id, kept);
+      nodes.set(id, old && sameReport(old, r) ? old : r);
     }
-    this.cyclicReports = cyclicReports;
+    const diagnostics: Diagnostic[] = [...checked.diagnostics];
+    const withDiagnostics = [...this.withDiagnostics].sort((a, b) => this.index.get(a)! - this.index.get(b)!);
+    for (const id of withDiagnostics) for (const d of this.states.get(id)!.diagnostics) diagnostics.push(d);
     const pending = this.dirty.size;
     if (pending === 0 && this.graphOutputs === 0 && this.doc!.nodes.length > 0)
       diagnostics.push(noOutputWarning);
     const totals: Totals = { ...this.totals };
-    const weights: Weight[] = [];
-    if (pending === 0)
+    let weights: readonly Weight[] = [];
+    if (pending === 0 && !whole && !this.claimsChanged && prev.pending === 0) weights = prev.weights;
+    else if (pending === 0) {
+      const list: Weight[] = [];
       for (const id of checked.order)
-        for (const c of this.states.get(id)?.claims.values() ?? []) if (c.weight) weights.push(c.weight);
+        for (const c of this.states.get(id)?.claims.values() ?? []) if (c.weight) list.push(c.weight);
+      weights = list;
+      this.claimsChanged = false;
+    }
+    this.settled.clear();
+    this.untyped.clear();
+    this.reshaped = false;
+    this.checkDiagnostics = checked.diagnostics;
     return { nodes, diagnostics, totals, edgeTypes, order: checked.order, pending, weights };
+  }
+
+  private wholeFacts(checked: CheckedGraph): EditorLowering {
+    this.reshaped = true;
+    return this.facts(checked);
   }
 }

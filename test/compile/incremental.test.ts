@@ -31,7 +31,7 @@ function expectSame(inc: EditorLowering, full: Lowered, at: string): void {
   expect([...inc.nodes], at).toEqual([...full.nodes]);
   expect(inc.diagnostics, at).toEqual(full.diagnostics);
   expect(inc.totals, at).toEqual(full.totals);
-  expect([...inc.edgeTypes], at).toEqual([...full.edgeTypes]);
+  expect(inc.edgeTypes, at).toEqual(full.edgeTypes);
   expect(inc.order, at).toEqual(full.order);
   const w = (list: readonly { id: string; shape: readonly number[]; role: string }[]) =>
     list.map((x) => [x.id, x.shape, x.role]);
@@ -144,8 +144,8 @@ describe('incremental lowering equals the whole-document lowering after every ed
     checkSequence(loadTemplate(name)!, 7, name === 'resnet18' ? 15 : 40);
   });
 
-  test.each([1, 2, 3])('a generated residual MLP, seed %i', (seed) => {
-    checkSequence(residualMlp(24), seed, 60);
+  test.each([1, 2, 3, 4, 5, 6])('a generated residual MLP, seed %i', (seed) => {
+    checkSequence(residualMlp(24), seed, 80);
   });
 
   test('a generated residual conv net', () => {
