@@ -9,7 +9,7 @@ import { useWeights, weightsFit } from '../store/weights-store.ts';
 import { autoLayout } from './layout.ts';
 import { emptyDocument } from '../../src/document/edits.ts';
 import { useEditor } from '../store/document-store.ts';
-import { lowerCached } from '../store/useLowered.ts';
+import { lowerCached, useLowering } from '../store/lowering-store.ts';
 import { diagramSvg, svgToPng } from './diagram.ts';
 
 const projectFilter = [{ name: 'Netloom project', extensions: ['json'] }];
@@ -107,7 +107,7 @@ export async function exportOnnxFile(host: Host): Promise<void> {
     const w = useWeights.getState().weights;
     const { bytes } = exportDocument(
       st.doc,
-      weightsFit(st.doc, w) ? { weights: new Map(Object.entries(w!)) } : {},
+      weightsFit(lowerCached(st.doc).graph.weights, w) ? { weights: new Map(Object.entries(w!)) } : {},
     );
     await host.saveFile(bytes, {
       suggestedName: `${fileStem(st.doc, st.filePath)}.onnx`,
@@ -120,7 +120,7 @@ export async function exportOnnxFile(host: Host): Promise<void> {
 
 export async function exportDiagram(host: Host, format: 'svg' | 'png'): Promise<void> {
   const st = useEditor.getState();
-  const svg = diagramSvg(st.doc, lowerCached(st.doc), st.theme);
+  const svg = diagramSvg(st.doc, useLowering.getState().facts, st.theme);
   try {
     const bytes = format === 'svg' ? new TextEncoder().encode(svg) : await svgToPng(svg);
     await host.saveFile(bytes, {

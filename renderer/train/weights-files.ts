@@ -4,7 +4,7 @@ import type { NetloomDocument } from '../../src/document/schema.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
 import { decodeSafetensors, weightsFileBytes, weightsForModel } from '../../src/ir/weights-file.ts';
 import { currentHost } from '../host/browser-host.ts';
-import { lowerCached } from '../store/useLowered.ts';
+import { lowerCached } from '../store/lowering-store.ts';
 
 type Weights = Readonly<Record<string, Float32Array>>;
 
