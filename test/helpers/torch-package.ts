@@ -29,6 +29,7 @@ export interface Difference {
   readonly maxAbs: number;
   readonly maxRel: number;
   readonly scale: number;
+  readonly excess: number;
   readonly shape?: number[];
   readonly expected?: number[];
 }

@@ -10,6 +10,7 @@ Every package is imported fresh (its model, train, data and safetensors_file mod
 import importlib
 import json
 import sys
+import warnings
 
 import numpy as np
 import torch
@@ -31,17 +32,23 @@ def tensor(path):
     return torch.from_numpy(np.load(path))
 
 
-def differences(got, want):
+def differences(got, want, atol=0.0, rtol=0.0):
     got = got.detach().double()
     want = want.double()
     if tuple(got.shape) != tuple(want.shape):
         return {"shape": list(got.shape), "expected": list(want.shape)}
+    if want.numel() == 0:
+        return {"maxAbs": 0.0, "maxRel": 0.0, "scale": 0.0, "excess": 0.0}
     diff = (got - want).abs()
+    nan = torch.isnan(got) != torch.isnan(want)
     return {
-        "maxAbs": float(diff.max()) if diff.numel() else 0.0,
-        "maxRel": float((diff / want.abs().clamp_min(1e-6)).max()) if diff.numel() else 0.0,
-        "scale": float(want.abs().max()) if want.numel() else 0.0,
+        "maxAbs": float(torch.nan_to_num(diff, nan=0.0).max()),
+        "maxRel": float(torch.nan_to_num(diff / want.abs().clamp_min(1e-6), nan=0.0).max()),
+        "scale": float(torch.nan_to_num(want.abs(), nan=0.0).max()),
+        # How far the worst element is past |got - want| <= atol + rtol * |want| (<= 0: within).
+        "excess": float("inf") if bool(nan.any()) else float(torch.nan_to_num(diff - (atol + rtol * want.abs()), nan=0.0).max()),
     }
+
 
 
 def forward_case(case):
@@ -63,7 +70,8 @@ def forward_case(case):
         else:
             out = model(*inputs)
             outputs = list(out) if isinstance(out, tuple) else [out]
-    report["outputs"] = [differences(o, tensor(p)) for o, p in zip(outputs, case["expected"])]
+    tol = (case.get("atol", 0.0), case.get("rtol", 0.0))
+    report["outputs"] = [differences(o, tensor(p), *tol) for o, p in zip(outputs, case["expected"])]
     report["count"] = len(outputs)
     return report
 
@@ -73,7 +81,7 @@ def step_case(case):
     torch.manual_seed(0)
     model = train.MODEL()
     model.load_state_dict(train.load_file(case["weights"]), strict=True)
-    steps = train.make_steps(model)
+    steps = train.make_steps(model, case.get("optimizer"), case.get("lr"))
     objectives = train.Objectives(model)
     objectives.train()
     draws = [tensor(p) for p in case.get("noise", [])]
@@ -99,6 +107,7 @@ def step_case(case):
 
 
 def main():
+    warnings.simplefilter("ignore")  # torch's advice (e.g. on padding='same') is not a result
     mode, path = sys.argv[1], sys.argv[2]
     with open(path) as f:
         cases = json.load(f)
