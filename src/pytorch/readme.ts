@@ -54,6 +54,10 @@ several on the CPU (gloo). Each process takes a share of every batch; gradients 
 torchrun --standalone --nproc_per_node=4 train.py
 \`\`\`
 
+With Debian's PyTorch 1.13 on Python 3.11 the launcher itself stops with \`AttributeError: 'NoneType'
+object has no attribute 'get'\` (its default \`--redirects 0\` trips over Python 3.11's enums; fixed in
+PyTorch 2.0). Add \`--redirects 1 --tee 1\`: the output is the same, each line prefixed with its rank.
+
 Several machines (here 2 with 8 GPUs each): run this on every machine, with the address and a
 free port of the first machine as the rendezvous endpoint:
 

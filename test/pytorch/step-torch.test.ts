@@ -45,13 +45,11 @@ function bnNet(): NetloomDocument {
       node('loss', 'CrossEntropy'),
     ],
     edges: [
-      ...chain
-        .slice(1)
-        .map((id, i) => ({
-          id: `e${i}`,
-          source: { node: chain[i]!, port: 'y' },
-          target: { node: id, port: 'x' },
-        })),
+      ...chain.slice(1).map((id, i) => ({
+        id: `e${i}`,
+        source: { node: chain[i]!, port: 'y' },
+        target: { node: id, port: 'x' },
+      })),
       { id: 'p', source: { node: 'fc', port: 'y' }, target: { node: 'loss', port: 'x' } },
       { id: 't', source: { node: 'label', port: 'y' }, target: { node: 'loss', port: 'target' } },
     ],
