@@ -2,7 +2,7 @@
 // Netloom's weights with load_state_dict(strict=True), and its forward() gives the ONNX export's
 // outputs (run in onnxruntime) within 1e-5, on Debian's torch.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -27,11 +27,13 @@ describe('templates as PyTorch packages', () => {
     for (const name of templateNames()) {
       const doc = loadTemplate(name)!;
       const folder = join(dir, name);
-      pyFiles.push(
-        ...writePackage(doc, folder)
-          .filter((f) => f.endsWith('.py'))
-          .map((f) => join(folder, f)),
-      );
+      const files = writePackage(doc, folder);
+      // Code people keep: the model's docstring names the paper (author and year), no exec or eval.
+      const model = readFileSync(join(folder, 'model.py'), 'utf8');
+      expect(model, `${name}: the paper`).toMatch(/[A-Z][a-z]+( et al\.| & [A-Z][a-z]+|, [A-Z][a-z]+ & [A-Z][a-z]+)? (19|20)\d\d/);
+      for (const f of files.filter((p) => p.endsWith('.py')))
+        expect(readFileSync(join(folder, f), 'utf8'), `${name}/${f}`).not.toMatch(/(^|[^.\w])(exec|eval)\(/m);
+      pyFiles.push(...files.filter((f) => f.endsWith('.py')).map((f) => join(folder, f)));
       const { bytes, lowered, weights } = exportDocument(doc, { seed: 0 });
       const weightsPath = join(folder, 'netloom.safetensors');
       writeFileSync(weightsPath, weightsFileBytes(lowered.graph.weights, weights, doc.name));
