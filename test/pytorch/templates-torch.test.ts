@@ -30,7 +30,9 @@ describe('templates as PyTorch packages', () => {
       const files = writePackage(doc, folder);
       // Code people keep: the model's docstring names the paper (author and year), no exec or eval.
       const model = readFileSync(join(folder, 'model.py'), 'utf8');
-      expect(model, `${name}: the paper`).toMatch(/[A-Z][a-z]+( et al\.| & [A-Z][a-z]+|, [A-Z][a-z]+ & [A-Z][a-z]+)? (19|20)\d\d/);
+      expect(model, `${name}: the paper`).toMatch(
+        /[A-Z][a-z]+( et al\.| & [A-Z][a-z]+|, [A-Z][a-z]+ & [A-Z][a-z]+)? (19|20)\d\d/,
+      );
       for (const f of files.filter((p) => p.endsWith('.py')))
         expect(readFileSync(join(folder, f), 'utf8'), `${name}/${f}`).not.toMatch(/(^|[^.\w])(exec|eval)\(/m);
       pyFiles.push(...files.filter((f) => f.endsWith('.py')).map((f) => join(folder, f)));
