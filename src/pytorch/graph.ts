@@ -34,6 +34,8 @@ export interface ModuleLeaf {
   /** The module's constructor, e.g. "nn.Conv2d(1, 6, 5, padding=2)". */
   readonly constructor: string;
   readonly segments: readonly string[];
+  /** The name of the node's group (block), for a comment where a block's modules begin. */
+  readonly group: string | undefined;
 }
 
 export interface TorchGraph {
@@ -141,12 +143,18 @@ export function readTorchGraph(doc: NetloomDocument): TorchGraph {
   };
   const modules: ModuleLeaf[] = [];
   const moduleOf = new Map<string, string>();
-  for (const id of lowered.order) {
+  const groupName = new Map(doc.groups.map((x) => [x.id, x.name]));
+  // Declared in reading order (each output's chain, then the losses'), so blocks stay together.
+  const firstOutputs = lowered.order.filter((id) => docNodes.get(id)!.kind === 'Output');
+  const losses = lowered.order.filter((id) => layerDef(docNodes.get(id)!.kind)?.family === 'loss');
+  const declared = readingOrder({ nodes }, [...firstOutputs, ...losses, ...lowered.order]);
+  for (const id of declared) {
     const n = nodes.get(id)!;
     if (n.doc.sharesWeightsWith !== undefined) continue;
     const ctor = n.form.module?.(n.params, n.types, use);
     if (ctor === undefined) continue;
-    modules.push({ node: id, constructor: ctor, segments: id.split('.') });
+    const group = n.doc.group !== undefined ? (groupName.get(n.doc.group) ?? n.doc.group) : undefined;
+    modules.push({ node: id, constructor: ctor, segments: id.split('.'), group });
     moduleOf.set(id, id);
   }
   for (const id of lowered.order) {
@@ -176,6 +184,42 @@ export function readTorchGraph(doc: NetloomDocument): TorchGraph {
     consumers,
     moduleHelpers: helpers,
   };
+}
+
+/** The nodes `refs` depend on (themselves included), by following wires upstream. */
+export function ancestors(
+  g: { readonly nodes: ReadonlyMap<string, Pick<TorchNode, 'sources'>> },
+  refs: readonly PortRef[],
+): Set<string> {
+  const seen = new Set<string>();
+  const stack = refs.map((r) => splitRef(r)[0]);
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const ref of Object.values(g.nodes.get(id)!.sources)) stack.push(splitRef(ref)[0]);
+  }
+  return seen;
+}
+
+/**
+ * The nodes `refs` depend on, each after its inputs, following each input chain to its end before
+ * the next (depth first): code reads as one branch after another, not layer by layer across branches.
+ */
+export function readingOrder(
+  g: { readonly nodes: ReadonlyMap<string, Pick<TorchNode, 'sources'>> },
+  nodeIds: readonly string[],
+): string[] {
+  const done = new Set<string>();
+  const out: string[] = [];
+  const visit = (id: string): void => {
+    if (done.has(id)) return;
+    done.add(id);
+    for (const ref of Object.values(g.nodes.get(id)!.sources)) visit(splitRef(ref)[0]);
+    out.push(id);
+  };
+  for (const id of nodeIds) visit(id);
+  return out;
 }
 
 export function splitRef(ref: PortRef): [string, string] {

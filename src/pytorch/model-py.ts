@@ -4,7 +4,7 @@
 import { formatShape } from '../ir/types.ts';
 import { emitStatements } from './emit.ts';
 import type { PortRef, TorchGraph } from './graph.ts';
-import { splitRef } from './graph.ts';
+import { ancestors, readingOrder, splitRef } from './graph.ts';
 import type { HelperName } from './helpers.ts';
 import { helpers } from './helpers.ts';
 import type { ModuleTree } from './module-tree.ts';
@@ -15,36 +15,6 @@ export interface ForwardSignature {
   readonly args: readonly { readonly node: string; readonly name: string }[];
   /** Returned values, in the export's output order, with the Output nodes' names. */
   readonly outputs: readonly { readonly node: string; readonly value: PortRef; readonly name: string }[];
-}
-
-/** The nodes `refs` depend on (themselves included), by following wires upstream. */
-export function ancestors(g: TorchGraph, refs: readonly PortRef[]): Set<string> {
-  const seen = new Set<string>();
-  const stack = refs.map((r) => splitRef(r)[0]);
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const ref of Object.values(g.nodes.get(id)!.sources)) stack.push(splitRef(ref)[0]);
-  }
-  return seen;
-}
-
-/**
- * The nodes `refs` depend on, each after its inputs, following each input chain to its end before
- * the next (depth first): code reads as one branch after another, not layer by layer across branches.
- */
-export function readingOrder(g: TorchGraph, refs: readonly PortRef[]): string[] {
-  const done = new Set<string>();
-  const out: string[] = [];
-  const visit = (id: string): void => {
-    if (done.has(id)) return;
-    done.add(id);
-    for (const ref of Object.values(g.nodes.get(id)!.sources)) visit(splitRef(ref)[0]);
-    out.push(id);
-  };
-  for (const r of refs) visit(splitRef(r)[0]);
-  return out;
 }
 
 export function forwardSignature(g: TorchGraph): ForwardSignature {
@@ -107,7 +77,7 @@ export function modelPy(
     tree,
     nodes: readingOrder(
       g,
-      sig.outputs.map((o) => o.value),
+      sig.outputs.map((o) => splitRef(o.value)[0]),
     ),
     given,
     root: 'self',

@@ -88,7 +88,8 @@ export function buildModuleTree(modules: readonly ModuleLeaf[]): ModuleTree {
     const items = entries.map(([, c]) => `${inner}${expression(c, inner)},`);
     return `nn.ModuleList([\n${items.join('\n')}\n${indent}])`;
   };
-  // Walk modules in document order so __init__ reads like the graph.
+  // Walk the modules in their order so __init__ reads like the graph, each block's under its name.
+  let group: string | undefined;
   for (const m of modules) {
     let t = root;
     let path = '';
@@ -96,7 +97,11 @@ export function buildModuleTree(modules: readonly ModuleLeaf[]): ModuleTree {
     for (const s of m.segments) {
       const c = t.children.get(s)!;
       path += kind === 'root' ? `.${s}` : childAccess(kind, s);
-      if (!built.has(c)) lines.push(`self${path} = ${expression(c, '')}`);
+      if (!built.has(c)) {
+        if (m.group !== group && m.group !== undefined) lines.push(`# ${m.group}`);
+        group = m.group;
+        lines.push(`self${path} = ${expression(c, '')}`);
+      }
       kind = c.leaf ? 'module' : containerOf(c);
       t = c;
     }

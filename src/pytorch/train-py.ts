@@ -5,11 +5,11 @@ import type { TrainingSetup } from '../autodiff/training-schema.ts';
 import { scheduleSchema } from '../autodiff/schedules.ts';
 import { emitStatements } from './emit.ts';
 import type { PortRef, TorchGraph } from './graph.ts';
-import { moduleAttributeNames, portRef, splitRef } from './graph.ts';
+import { ancestors, moduleAttributeNames, portRef, readingOrder, splitRef } from './graph.ts';
 import type { HelperName } from './helpers.ts';
 import { helpers } from './helpers.ts';
 import type { ForwardSignature } from './model-py.ts';
-import { ancestors, helperDefinitions, readingOrder } from './model-py.ts';
+import { helperDefinitions } from './model-py.ts';
 import type { ModuleTree } from './module-tree.ts';
 import type { ObjectivePlan } from './objectives.ts';
 import { paramOwners } from './objectives.ts';
@@ -90,7 +90,10 @@ function objectiveMethod(
   const device = `${fname}.device`;
   const lossRefs: PortRef[] = 'builtin' in plan.loss ? [plan.loss.on] : [plan.loss.value];
   const wanted = plan.prediction ? [...lossRefs, plan.prediction] : lossRefs;
-  const order = readingOrder(g, wanted);
+  const order = readingOrder(
+    g,
+    wanted.map((r) => splitRef(r)[0]),
+  );
 
   const given = new Map<PortRef, string>([[portRef(plan.features, 'y'), fname]]);
   if (plan.targets && 'node' in plan.targets) given.set(portRef(plan.targets.node, 'y'), tname);
