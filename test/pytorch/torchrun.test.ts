@@ -88,11 +88,46 @@ describe('train.py under torchrun', () => {
     // shuffle): the runs differ only by the order of float sums.
     expect(Math.abs(d.valAccuracy! - s.valAccuracy!)).toBeLessThanOrEqual(0.005);
     expect(Math.abs(d.valLoss! - s.valLoss!)).toBeLessThanOrEqual(0.01);
+    // What train.py writes goes back into Netloom.
+    const back = await main(
+      ['export', 'lenet5', '--weights', join(dir, 'single', 'model.safetensors'), '-o', 'back.onnx'],
+      captureIO(dir),
+    );
+    expect(back).toBe(0);
     const rank0 = readFileSync(join(dir, 'ddp', 'rank0.safetensors'));
     const rank1 = readFileSync(join(dir, 'ddp', 'rank1.safetensors'));
     expect(rank0.length).toBeGreaterThan(100_000);
     expect(Buffer.compare(rank0, rank1), 'both ranks end with the same weights').toBe(0);
   }, 600_000);
+
+  test.each(['gan-mnist', 'vae'])(
+    '%s trains through the loop (two objectives, or no labels)',
+    async (template) => {
+      const pkg = await exportPackage(template);
+      // A slice of the shipped digits keeps this quick.
+      execFileSync(
+        python,
+        [
+          '-c',
+          'import numpy as np, os; os.makedirs("slice"); [np.save(f"slice/{f}.npy", np.load(f"data/{f}.npy")[:320]) for f in ("features", "labels")]',
+        ],
+        { cwd: pkg },
+      );
+      const out = join(dir, `${template}-runs`);
+      const run = epochs(['train.py', '--epochs', '2', '--data', 'slice', '--out', out], pkg);
+      expect(run.map((e) => e.epoch)).toEqual([1, 2]);
+      for (const e of run) {
+        expect(Number.isFinite(e.loss) && Number.isFinite(e.valLoss!)).toBe(true);
+        expect(e.valAccuracy).toBeNull();
+      }
+      const back = await main(
+        ['export', template, '--weights', join(out, 'model.safetensors'), '-o', `${template}.onnx`],
+        captureIO(dir),
+      );
+      expect(back).toBe(0);
+    },
+    300_000,
+  );
 
   test('a second run with more epochs resumes from the checkpoint', async () => {
     const pkg = await exportPackage('playground');
