@@ -67,3 +67,33 @@ test('CSV files read as Netloom reads them', () => {
     expect(got[f]!.classes ?? undefined, f).toBe(d.classes);
   }
 });
+
+test('a folder of images per class: classes in name order, pixels as the Input takes them', () => {
+  const got = py(
+    [
+      'import json, os, numpy as np',
+      'from PIL import Image',
+      'from data import load_dataset',
+      'for k, c in enumerate(["cat", "ant"]):',
+      '    os.makedirs(f"images/{c}", exist_ok=True)',
+      '    for i in range(3):',
+      '        Image.fromarray(np.full((4, 4), 10 * k + i, dtype=np.uint8)).save(f"images/{c}/{i}.png")',
+      'Image.fromarray(np.zeros((8, 6, 3), dtype=np.uint8)).save("images/ant/big.png")',
+      'gray = load_dataset("images", (1, 4, 4))',
+      'rgb = load_dataset("images", (3, 2, 2))',
+      'x, y = gray.batch(range(len(gray)))',
+      'print(json.dumps({"n": len(gray), "classes": gray.classes, "shape": list(x.shape), "dtype": str(x.dtype),',
+      '  "labels": y.tolist(), "firsts": x[:, 0, 0, 0].tolist(), "rgb": list(rgb[0][0].shape)}))',
+    ].join('\n'),
+  ) as Record<string, unknown>;
+  // "ant" sorts before "cat": ant is class 0 (0.png … 2.png hold 10, 11, 12; big.png is resized), cat 1.
+  expect(got).toEqual({
+    n: 7,
+    classes: 2,
+    shape: [7, 1, 4, 4],
+    dtype: 'torch.uint8',
+    labels: [0, 0, 0, 0, 1, 1, 1],
+    firsts: [10, 11, 12, 0, 0, 1, 2],
+    rgb: [3, 2, 2],
+  });
+});
