@@ -109,7 +109,7 @@ describe('train.py under torchrun', () => {
         python,
         [
           '-c',
-          'import numpy as np, os; os.makedirs("slice"); [np.save(f"slice/{f}.npy", np.load(f"data/{f}.npy")[:320]) for f in ("features", "labels")]',
+          'import numpy as np, os; os.makedirs("slice"); [np.save(f"slice/{f}.npy", np.load(f"data/{f}.npy")[:192]) for f in ("features", "labels")]',
         ],
         { cwd: pkg },
       );
