@@ -114,8 +114,8 @@ describe('train.py under torchrun', () => {
         { cwd: pkg },
       );
       const out = join(dir, `${template}-runs`);
-      const run = epochs(['train.py', '--epochs', '2', '--data', 'slice', '--out', out], pkg);
-      expect(run.map((e) => e.epoch)).toEqual([1, 2]);
+      const run = epochs(['train.py', '--epochs', '1', '--data', 'slice', '--out', out], pkg);
+      expect(run.map((e) => e.epoch)).toEqual([1]);
       for (const e of run) {
         expect(Number.isFinite(e.loss) && Number.isFinite(e.valLoss!)).toBe(true);
         expect(e.valAccuracy).toBeNull();
