@@ -105,11 +105,15 @@ def correct_count(prediction: Tensor, target: Tensor) -> int:
 
 
 def to_device(x: Tensor, y: Tensor, device: torch.device, task: str) -> Tuple[Tensor, Tensor]:
-    """A batch on the device: pixels stored as bytes become [0, 1], then NORMALIZE applies."""
+    """A batch on the device: pixels stored as bytes become [0, 1], then NORMALIZE applies (token
+    ids for an int64 Input stay integers)."""
     x = x.to(device, non_blocking=True)
-    x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
-    if NORMALIZE is not None:
-        x = (x - NORMALIZE[0]) / NORMALIZE[1]
+    if INPUT_DTYPE == "int64":
+        x = x.long()
+    else:
+        x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
+        if NORMALIZE is not None:
+            x = (x - NORMALIZE[0]) / NORMALIZE[1]
     y = y.to(device, non_blocking=True)
     return x, (y.long() if task == "classification" else y.float())
 

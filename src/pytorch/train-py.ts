@@ -266,6 +266,7 @@ export function trainPy(input: TrainPyInput): string {
     `MODEL = ${className}  # the network (model.py)`,
     `DATASET = ${dataset ? pyString(dataset) : 'None'}  # what Netloom trains on; data/ holds a copy, --data reads another`,
     `INPUT_SHAPE = ${pyTuple(inputShape)}  # one example, as Input "${nodeName(features.doc)}" takes it`,
+    `INPUT_DTYPE = ${pyString(String(features.params['dtype'] ?? 'float32'))}`,
     `BATCH_SIZE = ${setup.batchSize}  # the global batch, split evenly across processes`,
     `EPOCHS = ${setup.epochs}`,
     `SEED = ${setup.seed}`,

@@ -3,7 +3,7 @@
 // and reaches the accuracy one process reaches with the same global batch, both ranks ending with
 // the same weights; and a run stopped after an epoch resumes from its checkpoint.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -128,6 +128,53 @@ describe('train.py under torchrun', () => {
     },
     300_000,
   );
+
+  test('token ids from a CSV file reach an Embedding as integers', async () => {
+    // Eight token ids per row; the label says whether token 3 occurs.
+    const rows = Array.from({ length: 200 }, (_, i) => {
+      const ids = Array.from({ length: 8 }, (_, k) => (i * 7 + k * 5 + (i >> 3)) % 10);
+      return [...ids, ids.includes(3) ? 1 : 0].join(',');
+    });
+    writeFileSync(join(dir, 'tokens.csv'), ['t0,t1,t2,t3,t4,t5,t6,t7,label', ...rows].join('\n'));
+    const node = (id: string, kind: string, params: Record<string, unknown> = {}) => ({ id, kind, params });
+    const wire = (from: string, to: string, port = 'x') => ({
+      id: `${from}-${to}`,
+      source: { node: from, port: 'y' },
+      target: { node: to, port },
+    });
+    const doc = {
+      format: 'netloom',
+      version: 1,
+      name: 'Tokens',
+      nodes: [
+        node('tokens', 'Input', { shape: [8], dtype: 'int64' }),
+        node('embed', 'Embedding', { numEmbeddings: 10, dim: 4 }),
+        node('flatten', 'Flatten'),
+        node('fc', 'Dense', { units: 2 }),
+        node('label', 'Input', { shape: [], dtype: 'int64' }),
+        node('loss', 'CrossEntropy'),
+      ],
+      edges: [
+        wire('tokens', 'embed'),
+        wire('embed', 'flatten'),
+        wire('flatten', 'fc'),
+        wire('fc', 'loss'),
+        wire('label', 'loss', 'target'),
+      ],
+      training: {
+        dataset: 'tokens.csv',
+        batchSize: 16,
+        objectives: [{ loss: 'loss', optimizer: { name: 'adam', lr: 0.05 } }],
+      },
+    };
+    writeFileSync(join(dir, 'tokens.json'), JSON.stringify(doc));
+    const io = captureIO(dir);
+    expect(await main(['export', 'tokens.json', '--format', 'pytorch', '-o', 'tokens'], io)).toBe(0);
+    const run = epochs(['train.py', '--epochs', '3', '--out', join(dir, 'tokens-runs')], join(dir, 'tokens'));
+    expect(run).toHaveLength(3);
+    expect(run[2]!.valAccuracy).not.toBeNull();
+    expect(run[2]!.loss).toBeLessThan(run[0]!.loss);
+  }, 300_000);
 
   test('a second run with more epochs resumes from the checkpoint', async () => {
     const pkg = await exportPackage('playground');
