@@ -59,10 +59,12 @@ function isExecutableFile(p) {
   }
 }
 
-/** Executables with these names on env's PATH, in PATH order (PATHEXT on Windows), each file once. */
+/**
+ * Executables with these names on env's PATH, in PATH order, each file once. On Windows only `.exe`:
+ * Node will not spawn a `.cmd` or `.bat` shim (pyenv-win's) without a shell.
+ */
 export function onPath(names, env = process.env) {
-  const exts =
-    process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';').filter(Boolean) : [''];
+  const exts = process.platform === 'win32' ? ['.exe'] : [''];
   const found = [];
   const seen = new Set();
   for (const dir of envPath(env).split(delimiter).filter(Boolean)) {
