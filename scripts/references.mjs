@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const referenceList = JSON.parse(readFileSync(new URL('./references.json', import.meta.url), 'utf8'));
@@ -260,13 +260,14 @@ function aptInstall(env) {
 }
 
 function playwrightInstall(env) {
-  let cli;
+  let packageJson;
   try {
-    cli = createRequire(import.meta.url).resolve('playwright-core/cli.js');
+    packageJson = createRequire(import.meta.url).resolve('playwright-core/package.json');
   } catch {
-    return; // before npm ci: the pretest will try again
+    return; // playwright-core is not installed yet
   }
-  run(process.execPath, [cli, 'install', 'chromium'], env);
+  // npx playwright-core install chromium, without npx (whose PATH look-up may find another copy).
+  run(process.execPath, [join(dirname(packageJson), 'cli.js'), 'install', 'chromium'], env);
 }
 
 /** Brings what it can: the Debian packages as root, else Playwright's Chromium when none is found. */
