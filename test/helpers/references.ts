@@ -5,7 +5,6 @@
 // Ask inside a test: where the reference is missing, that test ends as skipped with the note
 // "<check>: not run, <why and what to do>", which the run's summary lists by check
 // (references-reporter.ts); under NETLOOM_REQUIRE_REFERENCES=1 (CI) it fails instead.
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { inject, TestRunner } from 'vitest';
 import {
@@ -81,9 +80,12 @@ export function requireChromium(check = 'Chromium'): string {
 }
 
 /** Launches the reference Chromium headless with chromiumFlags and `extraArgs`. */
-export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  const executablePath = requireChromium();
+  // Loaded here, not above: playwright-core takes about a second to load, and most files never launch.
+  const { chromium } = await import('playwright-core');
   return chromium.launch({
-    executablePath: requireChromium(),
+    executablePath,
     headless: true,
     args: [...chromiumFlags, ...extraArgs],
   });
