@@ -8,7 +8,7 @@ import { expect, test } from 'vitest';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
 import { floatTensor } from '../../src/runtime/tensors.ts';
 import { onnxFixtureDir, torchModelCase } from '../helpers/fixtures.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 import { appPerFile, shots } from './app.ts';
 
 const app = appPerFile();
@@ -215,7 +215,9 @@ test('export LeNet-5 as a PyTorch package: one zip with the model, the loop and 
     'x = np.load(f"{d}/data/features.npy")',
     'print(json.dumps([bad, sorted(z.namelist()), list(y.shape), list(x.shape), str(x.dtype)]))',
   ].join('\n');
-  const out = JSON.parse(execFileSync(python, ['-c', script, file], { encoding: 'utf8' })) as unknown[];
+  const out = JSON.parse(
+    execFileSync(requirePython(['torch', 'numpy']), ['-c', script, file], { encoding: 'utf8' }),
+  ) as unknown[];
   expect(out).toEqual([
     null,
     [

@@ -8,7 +8,7 @@ import type { PackageOptions } from '../../src/pytorch/package.ts';
 import { pytorchPackage } from '../../src/pytorch/package.ts';
 import { writeNpy } from '../../src/runtime/npy.ts';
 import type { HostTensor } from '../../src/runtime/tensors.ts';
-import { python } from './onnx-checker.ts';
+import { requirePython } from './references.ts';
 
 export function writePackage(doc: NetloomDocument, dir: string, opts: PackageOptions = {}): string[] {
   const pkg = pytorchPackage(doc, opts);
@@ -54,6 +54,7 @@ export function runTorchPackages<R>(
 ): Record<string, R> {
   const manifest = join(dir, `${mode}-cases.json`);
   writeFileSync(manifest, JSON.stringify(cases));
+  const python = requirePython(['torch', 'numpy']);
   const out = execFileSync(python, [join(import.meta.dirname, '../tools/torch_package.py'), mode, manifest], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

@@ -8,12 +8,14 @@ import { expect, test } from 'vitest';
 import { parseCsv } from '../../src/runtime/datasets/csv.ts';
 import { trainValSplit } from '../../src/runtime/datasets/dataset.ts';
 import { dataPy } from '../../src/pytorch/support-py.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-data-py-'));
 writeFileSync(join(dir, 'data.py'), dataPy);
 
-function py(script: string): unknown {
+// data.py needs torch and NumPy; image folders need Pillow, which torchvision brings.
+function py(script: string, images = false): unknown {
+  const python = requirePython(images ? ['torch', 'numpy', 'torchvision'] : ['torch', 'numpy']);
   return JSON.parse(execFileSync(python, ['-c', script], { cwd: dir, encoding: 'utf8' }));
 }
 
@@ -85,6 +87,7 @@ test('a folder of images per class: classes in name order, pixels as the Input t
       'print(json.dumps({"n": len(gray), "classes": gray.classes, "shape": list(x.shape), "dtype": str(x.dtype),',
       '  "labels": y.tolist(), "firsts": x[:, 0, 0, 0].tolist(), "rgb": list(rgb[0][0].shape)}))',
     ].join('\n'),
+    true,
   ) as Record<string, unknown>;
   // "ant" sorts before "cat": ant is class 0 (0.png … 2.png hold 10, 11, 12; big.png is resized), cat 1.
   expect(got).toEqual({

@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { encodeSafetensors } from '../../src/document/weights-file.ts';
 import { captureIO } from '../helpers/cli-io.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-export-pt-'));
 
@@ -43,7 +43,7 @@ describe('netloom export --format pytorch', () => {
       expect(readme).toContain(c);
     // The arrays are NumPy's own format: 600 spiral points, their labels, the set's description.
     const info = execFileSync(
-      python,
+      requirePython(['numpy']),
       [
         '-c',
         'import numpy as np, json; x = np.load("data/features.npy"); y = np.load("data/labels.npy"); print(json.dumps([list(x.shape), str(x.dtype), list(y.shape), str(y.dtype), json.load(open("data/dataset.json"))]))',
@@ -65,7 +65,7 @@ describe('netloom export --format pytorch', () => {
     const r = await cli('export', 'lstm', '--format', 'pytorch', '-o', 'lstm.zip');
     expect(r.code).toBe(0);
     const check = execFileSync(
-      python,
+      requirePython(['numpy']),
       [
         '-c',
         'import zipfile, json; z = zipfile.ZipFile("lstm.zip"); print(json.dumps([z.testzip(), sorted(z.namelist()), len(z.read("data/features.npy"))]))',

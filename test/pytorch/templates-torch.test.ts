@@ -13,7 +13,7 @@ import { readTorchGraph } from '../../src/pytorch/graph.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
 import type { HostTensor } from '../../src/runtime/tensors.ts';
 import { loadTemplate, templateNames } from '../../src/templates/catalogue.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 import type { ForwardReport } from '../helpers/torch-package.ts';
 import { runTorchPackages, saveNpy, seeded, writePackage } from '../helpers/torch-package.ts';
 
@@ -62,7 +62,7 @@ describe('templates as PyTorch packages', () => {
       cases[name] = { dir: folder, weights: weightsPath, inputs, expected };
     }
     // Compiles as Python 3 (a syntax error anywhere fails here, before anything runs).
-    execFileSync(python, ['-m', 'py_compile', ...pyFiles]);
+    execFileSync(requirePython(['torch', 'numpy']), ['-m', 'py_compile', ...pyFiles]);
 
     const reports = runTorchPackages<ForwardReport>('forward', cases, dir);
     const table: string[] = [];

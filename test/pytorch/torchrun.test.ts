@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { captureIO } from '../helpers/cli-io.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-torchrun-'));
 
@@ -31,7 +31,7 @@ async function exportPackage(template: string): Promise<string> {
 
 /** Runs a command; returns the JSON lines it printed (one per epoch). */
 function epochs(args: readonly string[], cwd: string): Epoch[] {
-  const out = execFileSync(python, args, {
+  const out = execFileSync(requirePython(['torch', 'numpy']), args, {
     cwd,
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
@@ -106,7 +106,7 @@ describe('train.py under torchrun', () => {
       const pkg = await exportPackage(template);
       // A slice of the shipped digits keeps this quick.
       execFileSync(
-        python,
+        requirePython(['torch', 'numpy']),
         [
           '-c',
           'import numpy as np, os; os.makedirs("slice"); [np.save(f"slice/{f}.npy", np.load(f"data/{f}.npy")[:192]) for f in ("features", "labels")]',

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { crc32, zipStore } from '../../src/util/zip.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 
 test('CRC-32 check value', () => {
   // ISO 3309 / ITU-T V.42: CRC-32 of "123456789" is 0xCBF43926.
@@ -15,6 +15,7 @@ test('CRC-32 check value', () => {
 });
 
 test('Python reads the archive back, byte for byte', () => {
+  const python = requirePython([], 'Python zipfile');
   const big = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31) & 0xff);
   const zip = zipStore([
     { path: 'a.txt', bytes: new TextEncoder().encode('hello\n') },
