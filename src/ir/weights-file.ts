@@ -2,8 +2,8 @@
 // little-endian header length, a JSON header naming each tensor's dtype, shape and byte range, then
 // the raw little-endian data). The project JSON stays small and diffable; the sidecar loads in
 // PyTorch with `safetensors.torch.load_file`, and its names are torch's state_dict names.
-import type { Weight } from '../ir/types.ts';
-import { formatShape, numel } from '../ir/types.ts';
+import type { Weight } from './types.ts';
+import { formatShape, numel } from './types.ts';
 import { NetloomError } from '../util/errors.ts';
 
 export interface NamedTensor {
