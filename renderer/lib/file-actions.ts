@@ -149,8 +149,9 @@ export async function exportPytorchFile(host: Host): Promise<void> {
   try {
     const doc = st.doc;
     const w = useWeights.getState().weights;
-    const trained = weightsFit(doc, w)
-      ? weightsFileBytes(lowerCached(doc).graph.weights, new Map(Object.entries(w!)), doc.name)
+    const model = lowerCached(doc).graph.weights;
+    const trained = weightsFit(model, w)
+      ? weightsFileBytes(model, new Map(Object.entries(w!)), doc.name)
       : undefined;
     const setup = trainingSetupOf(doc);
     const data = await projectData(setup.dataset, setup.seed);

@@ -12,6 +12,9 @@ import { checkGraph } from './graph-checks.ts';
 import type { NodeReport } from './lower-node.ts';
 import { failedReport, lowerNode, nodeName } from './lower-node.ts';
 
+// A node's name in the graph; the PyTorch export names its modules the same way.
+export { nodeName };
+
 export type { NodeReport } from './lower-node.ts';
 
 export interface LowerOptions {
