@@ -169,10 +169,14 @@ export const Canvas = memo(function Canvas() {
     [flow, overview],
   );
 
+  /** Set when a drag of a box ends: the click that follows the release is not a selection. */
+  const dragged = useRef(false);
+
   // Below the level of detail a press on a box drags it (its selection, if it is selected), as
   // React Flow does with its nodes above it; the pane pans everywhere else.
   const onMouseDownCapture = useCallback(
     (e: MouseEvent) => {
+      dragged.current = false;
       if (!lod || e.button !== 0 || !(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
       const hit = boxOnScreen(e.clientX, e.clientY);
       if (!hit) return;
@@ -203,6 +207,7 @@ export const Canvas = memo(function Canvas() {
       const onUp = (ev: globalThis.MouseEvent) => {
         window.removeEventListener('mousemove', onMove);
         if (moved) moveTo(ev.clientX, ev.clientY, true);
+        dragged.current = moved;
       };
       window.addEventListener('mousemove', onMove);
       window.addEventListener('mouseup', onUp, { once: true });
@@ -212,6 +217,10 @@ export const Canvas = memo(function Canvas() {
 
   const onPaneClick = useCallback(
     (e: MouseEvent) => {
+      if (dragged.current) {
+        dragged.current = false;
+        return;
+      }
       const st = useEditor.getState();
       const hit = lod ? boxOnScreen(e.clientX, e.clientY) : undefined;
       if (!hit) st.select([]);
