@@ -307,14 +307,21 @@ export async function run(): Promise<void> {
   const peerRows: Row[] = [];
   try {
     for (const s of chosen) {
-      const r = await measure(browser, server.url, dir, s, 5);
-      rows.push(r);
-      console.log(`  measured ${s.label} (load average ${r.load})`);
-      if (peerServer) {
-        // The peer's edits can take a minute each at 5,000 layers: two of them.
-        const p = await measure(browser, peerServer.url, dir, s, 2);
-        peerRows.push(p);
-        console.log(`  measured ${s.label} on ${peer} (load average ${p.load})`);
+      // A graph that fails (a probe timed out) is reported and the others still run.
+      try {
+        const r = await measure(browser, server.url, dir, s, 5);
+        console.log(`  measured ${s.label} (load average ${r.load})`);
+        rowsTable([r]);
+        if (peerServer) {
+          // The peer's edits can take a minute each at 5,000 layers: two of them.
+          const p = await measure(browser, peerServer.url, dir, s, 2);
+          console.log(`  measured ${s.label} on ${peer} (load average ${p.load})`);
+          rowsTable([p]);
+          peerRows.push(p);
+        }
+        rows.push(r);
+      } catch (e) {
+        console.log(`  ${s.label} FAILED: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
       }
     }
   } finally {
