@@ -221,7 +221,8 @@ describe('saving through links, as editors do', () => {
     });
     expect(reply).toEqual({
       ok: false,
-      message: 'Could not save "x.json": it is a link to "notes.txt", a file of another kind. Nothing was written.',
+      message:
+        'Could not save "x.json": it is a link to "notes.txt", a file of another kind. Nothing was written.',
     });
     expect(nodeFs.readFileSync(notes, 'utf8')).toBe('my notes');
     expect(nodeFs.lstatSync(link).isSymbolicLink()).toBe(true);

@@ -29,7 +29,8 @@ function injecting(at: number, mode: Mode): { fs: AutosaveFs; state: { calls: nu
     if (mode === 'crash') dead = true;
     throw errno(mode === 'crash' ? 'ESRCH' : 'ENOSPC');
   };
-  const wrap = <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+  const wrap =
+    <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
     async (...a: A): Promise<R> => {
       await step();
       return f(...a);

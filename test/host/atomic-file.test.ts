@@ -5,7 +5,12 @@ import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AtomicFs } from '../../src/host/atomic-file.ts';
-import { AtomicWriteError, nodeAtomicFs, sweepStaleTemps, writeFileAtomic } from '../../src/host/atomic-file.ts';
+import {
+  AtomicWriteError,
+  nodeAtomicFs,
+  sweepStaleTemps,
+  writeFileAtomic,
+} from '../../src/host/atomic-file.ts';
 
 function dir(): string {
   return nodeFs.realpathSync(nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'netloom-atomic-')));
@@ -86,14 +91,17 @@ describe('writeFileAtomic', () => {
     expect(nodeFs.readdirSync(d).sort()).toEqual(['a.json', 'b.json']);
   });
 
-  it.each([0o600, 0o640, 0o666, 0o755])('keeps permission bits %s (not filtered by the umask)', async (mode) => {
-    const d = dir();
-    const f = nodePath.join(d, 'm.onnx');
-    nodeFs.writeFileSync(f, 'old');
-    nodeFs.chmodSync(f, mode);
-    await writeFileAtomic(f, bytes('new'));
-    expect(nodeFs.statSync(f).mode & 0o777).toBe(mode);
-  });
+  it.each([0o600, 0o640, 0o666, 0o755])(
+    'keeps permission bits %s (not filtered by the umask)',
+    async (mode) => {
+      const d = dir();
+      const f = nodePath.join(d, 'm.onnx');
+      nodeFs.writeFileSync(f, 'old');
+      nodeFs.chmodSync(f, mode);
+      await writeFileAtomic(f, bytes('new'));
+      expect(nodeFs.statSync(f).mode & 0o777).toBe(mode);
+    },
+  );
 
   it('creates a new file with the usual permissions', async () => {
     const d = dir();
