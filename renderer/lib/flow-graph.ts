@@ -5,6 +5,7 @@ import type { Edge, Node } from '@xyflow/react';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import type { Lowered } from '../../src/ir/lower.ts';
 import { formatShape } from '../../src/ir/types.ts';
+import { groupChain, groupParents } from '../../src/document/groups.ts';
 import type { TensorType } from '../../src/ir/types.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { portsOf } from '../../src/layers/layer-def.ts';
@@ -23,7 +24,7 @@ export function shapeText(t: TensorType | undefined, kind: string): string {
 function collapsedAncestor(doc: NetloomDocument, group: string | undefined): string | undefined {
   const byId = new Map(doc.groups.map((g) => [g.id, g]));
   let found: string | undefined;
-  for (let at = group; at; at = byId.get(at)?.parent) if (byId.get(at)?.collapsed) found = at;
+  for (const at of groupChain(groupParents(doc.groups), group)) if (byId.get(at)?.collapsed) found = at;
   return found;
 }
 
@@ -32,16 +33,13 @@ export function groupParams(
   lowered: Lowered,
   gid: string,
 ): { params: number; count: number } {
-  const parent = new Map(doc.groups.map((g) => [g.id, g.parent]));
+  const parents = groupParents(doc.groups);
   let params = 0;
   let count = 0;
   for (const n of doc.nodes) {
-    for (let at = n.group; at; at = parent.get(at)) {
-      if (at === gid) {
-        params += lowered.nodes.get(n.id)?.params ?? 0;
-        count++;
-        break;
-      }
+    if (groupChain(parents, n.group).includes(gid)) {
+      params += lowered.nodes.get(n.id)?.params ?? 0;
+      count++;
     }
   }
   return { params, count };
@@ -74,21 +72,14 @@ export function buildFlow(
 
   const nodes: Node[] = [];
   // Frames of expanded groups, behind the nodes, sized to their members.
-  const parent = new Map(doc.groups.map((g) => [g.id, g.parent]));
+  const parents = groupParents(doc.groups);
   for (const g of doc.groups) {
-    const members = doc.nodes.filter((n) => {
-      for (let at = n.group; at; at = parent.get(at)) if (at === g.id) return true;
-      return false;
-    });
+    const members = doc.nodes.filter((n) => groupChain(parents, n.group).includes(g.id));
     if (members.length === 0) continue;
     const hiddenBy = collapsedAncestor(doc, g.id);
     const xs = members.map((m) => m.position.x);
     const ys = members.map((m) => m.position.y);
-    const depth = (() => {
-      let d = 0;
-      for (let at = g.parent; at; at = parent.get(at)) d++;
-      return d;
-    })();
+    const depth = groupChain(parents, g.parent).length;
     const pad = 24 - depth * 8;
     const stats = groupParams(doc, lowered, g.id);
     const data: GroupNodeData = {

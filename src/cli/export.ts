@@ -26,7 +26,7 @@ export const exportCommand: Command = {
       seed: intOption(values.seed, 'seed') ?? 0,
       ...(weights ? { weights } : {}),
     });
-    io.writeFile(values.out, bytes);
+    await io.writeFile(values.out, bytes);
     io.out(
       `${values.out}: ${lowered.totals.params.toLocaleString('en-US')} parameters, ` +
         `${(bytes.length / 2 ** 20).toFixed(2)} MB, opset 17`,

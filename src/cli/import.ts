@@ -24,8 +24,8 @@ export const importCommand: Command = {
     const { doc, weights } = importedToDocument(importOnnx(io.readFile(file), { path: file }), file);
     const sidecar = values.weights ?? weightsFileName(values.out);
     const lowered = lowerDocument(doc);
-    io.writeFile(values.out, serializeDocument(doc));
-    io.writeFile(sidecar, weightsFileBytes(lowered.graph.weights, weights, doc.name));
+    await io.writeFile(values.out, serializeDocument(doc));
+    await io.writeFile(sidecar, weightsFileBytes(lowered.graph.weights, weights, doc.name));
     io.out(
       `${values.out}: ${doc.nodes.length} nodes (${[...new Set(doc.nodes.map((n) => n.kind))].join(', ')}); ` +
         `${sidecar}: ${lowered.totals.params.toLocaleString('en-US')} parameters`,

@@ -1,6 +1,7 @@
 // What a command may touch, passed in so tests run commands in-process with captured output.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { AtomicWriteError, writeFileAtomic } from '../host/atomic-file.ts';
 import { NetloomError } from '../util/errors.ts';
 
 export interface CliIO {
@@ -8,8 +9,11 @@ export interface CliIO {
   err(line: string): void;
   /** Throws NetloomError naming the file when it cannot be read. */
   readFile(path: string): Uint8Array;
-  /** Throws NetloomError naming the file when it cannot be written. */
-  writeFile(path: string, data: Uint8Array | string): void;
+  /**
+   * Writes the whole file atomically (src/host/atomic-file.ts): an interrupted or failed write
+   * leaves the old file as it was. Rejects with NetloomError naming the file.
+   */
+  writeFile(path: string, data: Uint8Array | string): Promise<void>;
   mkdir(path: string): void;
   readonly cwd: string;
   /** True when stdout is a terminal (progress bars redraw in place only then). */
@@ -28,6 +32,8 @@ const reasons: Readonly<Record<string, string>> = {
   EPERM: 'permission denied',
   EROFS: 'read-only file system',
   ENOSPC: 'the disk is full',
+  EDANGLING: 'it is a link to a file that does not exist',
+  ENOTFILE: 'it is not a regular file',
 };
 
 /** A file system failure as one line for the user: "out/m.onnx: cannot write (no such file or folder)". */
@@ -47,11 +53,17 @@ export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 
         throw fileError(p, 'read', e);
       }
     },
-    writeFile(p, d) {
+    async writeFile(p, d) {
       try {
-        writeFileSync(resolve(cwd, p), d);
+        await writeFileAtomic(resolve(cwd, p), typeof d === 'string' ? new TextEncoder().encode(d) : d);
       } catch (e) {
-        throw fileError(p, 'write', e);
+        const err = fileError(p, 'write', e instanceof AtomicWriteError ? (e.cause ?? e) : e);
+        if (e instanceof AtomicWriteError && e.keptAt !== undefined) {
+          throw new NetloomError('invalid-file', `${err.message}; the complete new file is ${e.keptAt}`, {
+            path: p,
+          });
+        }
+        throw err;
       }
     },
     mkdir(p) {

@@ -149,7 +149,7 @@ export function stepCommand(importer: OnnxImporter | undefined = importForStep):
       try {
         const r = await runner.run(batch, lr);
         const updated = await store.read(model.graph.weights.map((w) => w.id));
-        io.writeFile(values.out, model.save(updated));
+        await io.writeFile(values.out, model.save(updated));
         const updatedCount = params.length - step.unreached.length;
         io.out(
           `loss ${r.loss.toPrecision(6)} before the step; ${updatedCount} parameters updated (${opt}, lr ${lr}) → ${values.out}`,

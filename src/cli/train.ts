@@ -156,12 +156,12 @@ export const trainCommand: Command = {
     });
     if (values.out) {
       const { bytes } = exportDocument(doc, { weights: result.weights, seed });
-      io.writeFile(values.out, bytes);
+      await io.writeFile(values.out, bytes);
       if (!values.json) io.out(`${values.out}: trained model (${result.steps} steps), opset 17`);
     }
     if (values['save-weights']) {
       const path = values['save-weights'];
-      io.writeFile(path, weightsFileBytes(lowerDocument(doc).graph.weights, result.weights, doc.name));
+      await io.writeFile(path, weightsFileBytes(lowerDocument(doc).graph.weights, result.weights, doc.name));
       if (!values.json) io.out(`${path}: trained weights (safetensors, ${prepared.weights.length} tensors)`);
     }
     return 0;

@@ -33,12 +33,34 @@ export interface BuiltGraph extends Graph {
   readonly opFlops: ReadonlyMap<string, number>;
 }
 
+/**
+ * The largest weight a model may hold: 2 GiB as float32, which is also the most one ONNX file can
+ * hold (protobuf's limit). A bigger one is a diagnostic before anything is allocated.
+ */
+export const maxWeightBytes = 2 ** 31;
+
+/** Raised for a weight over maxWeightBytes; the lowering puts it on the parameter that sized it. */
+export class WeightTooLargeError extends LayerError {
+  readonly shape: readonly number[];
+  constructor(name: string, shape: readonly number[]) {
+    const gib = (numel(shape) * 4) / 2 ** 30;
+    super(
+      `the weight "${name}" [${shape.join(', ')}] would take ${gib.toFixed(1)} GiB; a weight may take at most ${maxWeightBytes / 2 ** 30} GiB`,
+      { code: 'too-large' },
+    );
+    this.name = 'WeightTooLargeError';
+    this.shape = shape;
+  }
+}
+
 export class GraphBuilder {
   private readonly values = new Map<string, Value>();
   private readonly ops: Op[] = [];
   private readonly inputs: GraphInput[] = [];
   private readonly outputs: GraphOutput[] = [];
   private readonly weights: Weight[] = [];
+  /** Weights by id: a shared weight is looked up per use, so a search of the list was quadratic. */
+  private readonly weightById = new Map<string, Weight>();
   private readonly constants = new Map<string, ConstTensor>();
   private readonly stateUpdates: StateUpdate[] = [];
   private readonly opFlops = new Map<string, number>();
@@ -119,7 +141,11 @@ export class GraphBuilder {
     if (shape.some((d) => !Number.isInteger(d) || d <= 0)) {
       throw new LayerError(`weight ${name} would have shape [${shape.join(', ')}]`);
     }
-    const shared = this.weights.find((w) => w.id === id);
+    if (numel(shape) * 4 > maxWeightBytes) {
+      // Said before anything is allocated: export and training would make the values.
+      throw new WeightTooLargeError(name, shape);
+    }
+    const shared = this.weightById.get(id);
     if (shared) {
       if (shared.shape.length !== shape.length || shared.shape.some((d, i) => d !== shape[i])) {
         throw new LayerError(
@@ -130,7 +156,9 @@ export class GraphBuilder {
       return id;
     }
     this.define(id, { shape, dtype: 'float32' });
-    this.weights.push({ id, node: owner, name, shape, dtype: 'float32', role, init });
+    const w: Weight = { id, node: owner, name, shape, dtype: 'float32', role, init };
+    this.weights.push(w);
+    this.weightById.set(id, w);
     return id;
   }
 
@@ -162,7 +190,7 @@ export class GraphBuilder {
 
   rollback(m: ReturnType<GraphBuilder['mark']>): void {
     for (const op of this.ops.splice(m.ops)) this.opFlops.delete(op.id);
-    this.weights.splice(m.weights);
+    for (const w of this.weights.splice(m.weights)) this.weightById.delete(w.id);
     this.inputs.splice(m.inputs);
     this.outputs.splice(m.outputs);
     this.stateUpdates.splice(m.updates);

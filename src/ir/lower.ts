@@ -4,8 +4,10 @@
 import type { NetloomDocument, DocNode } from '../document/schema.ts';
 import type { Diagnostic } from '../util/errors.ts';
 import { LayerError } from '../util/errors.ts';
+import { echo } from '../util/text.ts';
+import { groupCycles } from '../document/groups.ts';
 import type { BuiltGraph } from './builder.ts';
-import { GraphBuilder } from './builder.ts';
+import { GraphBuilder, maxWeightBytes, WeightTooLargeError } from './builder.ts';
 import type { TensorType } from './types.ts';
 import { numel } from './types.ts';
 import type { AnyLayerDef, LowerMode } from '../layers/layer-def.ts';
@@ -62,8 +64,21 @@ function describeZodIssue(issue: { path: readonly PropertyKey[]; message: string
   field: string;
   message: string;
 } {
-  const field = issue.path.map(String).join('.');
+  const field = echo(issue.path.map(String).join('.'));
   return { field, message: `${field || 'parameters'}: ${issue.message}` };
+}
+
+/**
+ * The parameter that sized a weight too large to make: the one whose value is the weight's largest
+ * dimension it matches (Dense's units for [units, in]), so the editor marks that field.
+ */
+function sizingParam(params: Record<string, unknown>, shape: readonly number[]): string | undefined {
+  for (const d of [...shape].sort((x, y) => y - x)) {
+    for (const [k, v] of Object.entries(params)) {
+      if (v === d || (Array.isArray(v) && v.includes(d))) return k;
+    }
+  }
+  return undefined;
 }
 
 /** Orders nodes so every wire goes forward; nodes on a cycle are returned separately. */
@@ -111,7 +126,7 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
         severity: 'error',
         code: 'duplicate-id',
         node: n.id,
-        message: `Two nodes share the id "${n.id}"`,
+        message: `Two nodes share the id "${echo(n.id)}"`,
       });
       continue;
     }
@@ -125,7 +140,7 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
         severity: 'error',
         code: 'unknown-kind',
         node: n.id,
-        message: `Unknown layer kind "${n.kind}"`,
+        message: `Unknown layer kind "${echo(n.kind)}"`,
       });
     } else defs.set(n.id, def);
   }
@@ -155,7 +170,7 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
         severity: 'error',
         code: 'dangling-edge',
         node: src ? src.id : dst?.id,
-        message: `A wire (${e.id}) points at a node that does not exist: "${missing}"`,
+        message: `A wire (${echo(e.id)}) points at a node that does not exist: "${echo(missing)}"`,
       });
       continue;
     }
@@ -169,7 +184,7 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
         code: 'unknown-port',
         node: src.id,
         port: e.source.port,
-        message: `${srcDef.title} has no output "${e.source.port}"`,
+        message: `${srcDef.title} has no output "${echo(e.source.port)}"`,
       });
       continue;
     }
@@ -179,7 +194,7 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
         code: 'unknown-port',
         node: dst.id,
         port: e.target.port,
-        message: `${dstDef.title} has no input "${e.target.port}"`,
+        message: `${dstDef.title} has no input "${echo(e.target.port)}"`,
       });
       continue;
     }
@@ -190,7 +205,7 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
         code: 'multiple-wires',
         node: dst.id,
         port: e.target.port,
-        message: `Input "${e.target.port}" has more than one wire; use Concat or Add to merge`,
+        message: `Input "${echo(e.target.port)}" has more than one wire; use Concat or Add to merge`,
       });
       continue;
     }
@@ -263,11 +278,11 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
     if (n.sharesWeightsWith !== undefined) {
       const owner = nodesById.get(n.sharesWeightsWith);
       const problem = !owner
-        ? `shares weights with "${n.sharesWeightsWith}", which is not a node of this graph`
+        ? `shares weights with "${echo(n.sharesWeightsWith)}", which is not a node of this graph`
         : owner.kind !== n.kind
-          ? `shares weights with "${nodeName(owner)}", a ${owner.kind}; weights can be shared only between layers of the same kind (${n.kind})`
+          ? `shares weights with "${echo(nodeName(owner))}", a ${echo(owner.kind)}; weights can be shared only between layers of the same kind (${echo(n.kind)})`
           : owner.sharesWeightsWith !== undefined
-            ? `shares weights with "${nodeName(owner)}", which itself shares another node's; point to the owner "${owner.sharesWeightsWith}"`
+            ? `shares weights with "${echo(nodeName(owner))}", which itself shares another node's; point to the owner "${echo(owner.sharesWeightsWith)}"`
             : undefined;
       if (problem) {
         diagnostics.push({
@@ -315,11 +330,12 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
     } catch (e) {
       b.rollback(mark);
       if (!(e instanceof LayerError)) throw e;
+      const field = e.field ?? (e instanceof WeightTooLargeError ? sizingParam(p, e.shape) : undefined);
       diagnostics.push({
         severity: 'error',
         code: e.code,
         node: nid,
-        ...(e.field ? { field: e.field } : {}),
+        ...(field ? { field } : {}),
         ...(e.port ? { port: e.port } : {}),
         message: e.message,
       });
@@ -341,7 +357,27 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
     });
   }
 
+  // Groups only arrange the canvas, so a loop of parents leaves the network well defined; it is
+  // shown, and every walk up the groups stops at it.
+  for (const cycle of groupCycles(doc.groups)) {
+    const names = new Map(doc.groups.map((g) => [g.id, g.name]));
+    const path = [...cycle, cycle[0]!].map((id) => `"${echo(names.get(id) ?? id, 40)}"`).join(' → ');
+    diagnostics.push({
+      severity: 'warning',
+      code: 'group-cycle',
+      message: `Groups contain each other in a loop (${path}); move one of them out of the other`,
+    });
+  }
+
   const graph = b.build();
+  const weightBytes = graph.weights.reduce((sum, w) => sum + numel(w.shape) * 4, 0);
+  if (weightBytes > maxWeightBytes) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'too-large',
+      message: `The weights take ${(weightBytes / 2 ** 30).toFixed(1)} GiB together; a model (and an ONNX file) holds at most ${maxWeightBytes / 2 ** 30} GiB`,
+    });
+  }
   if (graph.outputs.length === 0 && doc.nodes.length > 0) {
     diagnostics.push({
       severity: 'warning',

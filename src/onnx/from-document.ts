@@ -5,6 +5,7 @@ import type { Lowered } from '../ir/lower.ts';
 import type { WeightValues } from '../ir/weights.ts';
 import { materializeWeights } from '../ir/weights.ts';
 import { NetloomError } from '../util/errors.ts';
+import { echo, firstFew } from '../util/text.ts';
 import { exportOnnx } from './export.ts';
 
 export interface DocumentExport {
@@ -13,14 +14,15 @@ export interface DocumentExport {
   readonly weights: Map<string, Float32Array>;
 }
 
-export function formatDiagnostics(lowered: Lowered): string {
-  return lowered.diagnostics
+/** The graph's errors, the first few one per line and a count of the rest. */
+export function formatDiagnostics(lowered: Lowered, max = 5): string {
+  const lines = lowered.diagnostics
     .filter((d) => d.severity === 'error')
     .map((d) => {
       const n = d.node ? (lowered.nodes.get(d.node)?.name ?? d.node) : undefined;
-      return `${n ? `node "${n}"` : 'graph'}${d.field ? ` field ${d.field}` : ''}: ${d.message}`;
-    })
-    .join('\n');
+      return `${n ? `node "${echo(n)}"` : 'graph'}${d.field ? ` field ${echo(d.field)}` : ''}: ${d.message}`;
+    });
+  return firstFew(lines, max, lines.length - max === 1 ? 'more error' : 'more errors').join('\n');
 }
 
 export function exportDocument(
