@@ -5,6 +5,7 @@ import type { Edge, Node } from '@xyflow/react';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import type { Lowered } from '../../src/ir/lower.ts';
 import { formatShape } from '../../src/ir/types.ts';
+import { echo } from '../../src/util/text.ts';
 import { groupChain, groupParents } from '../../src/document/groups.ts';
 import type { TensorType } from '../../src/ir/types.ts';
 import { layerDef } from '../../src/layers/registry.ts';
@@ -84,7 +85,7 @@ export function buildFlow(
     const stats = groupParams(doc, lowered, g.id);
     const data: GroupNodeData = {
       groupId: g.id,
-      name: g.name,
+      name: echo(g.name, 60),
       params: formatCount(stats.params),
       count: stats.count,
       error: members.some((m) => errors.has(m.id)),
@@ -140,8 +141,9 @@ export function buildFlow(
     }
     const data: LayerNodeData = {
       kind: n.kind,
-      title: def?.title ?? n.kind,
-      label: n.name ?? n.id,
+      // Names and kinds from a file are shown printable and cut: a name may hold anything.
+      title: def?.title ?? echo(n.kind, 40),
+      label: echo(n.name ?? n.id, 60),
       summary,
       color: def ? familyColors[def.family] : '#ef4444',
       inputs: ports(def ? portsOf(def.inputs, params) : [{ name: 'x' }]),

@@ -3,7 +3,12 @@
 // for 2-D sets, the fitted curve for 1-D regression, test digits and a confusion matrix for MNIST.
 import { useEffect, useRef, useState } from 'react';
 import { exportDocument } from '../../src/onnx/from-document.ts';
-import { decodeSafetensors, weightsFileBytes, weightsForModel } from '../../src/document/weights-file.ts';
+import {
+  decodeSafetensors,
+  nonFiniteWarning,
+  weightsFileBytes,
+  weightsForModel,
+} from '../../src/document/weights-file.ts';
 import { optimizerNames } from '../../src/autodiff/optimizers.ts';
 import type { OptimizerName } from '../../src/autodiff/optimizers.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
@@ -266,13 +271,11 @@ export function TrainPanel() {
         { name: 'Weights (safetensors)', extensions: ['safetensors'] },
       ]);
       if (!file) return;
-      const values = weightsForModel(
-        decodeSafetensors(file.bytes, file.name),
-        lowerCached(doc).graph.weights,
-        file.name,
-      );
+      const tensors = decodeSafetensors(file.bytes, file.name);
+      const values = weightsForModel(tensors, lowerCached(doc).graph.weights, file.name);
       setWeights(Object.fromEntries(values));
-      setError(undefined);
+      // Loaded (the file is what it says), but a diverged model should not pass unnoticed.
+      setError(nonFiniteWarning(tensors, file.name));
       setStatus('done');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

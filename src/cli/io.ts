@@ -78,6 +78,14 @@ export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 
 
 export function nodeIO(): CliIO {
   const cwd = process.cwd();
+  // `netloom inspect big.json | head`: once the reader is gone, stop quietly (as cat does) rather
+  // than die with a stack trace on EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   return {
     out: (l) => process.stdout.write(l + '\n'),
     err: (l) => process.stderr.write(l + '\n'),

@@ -13,7 +13,7 @@ import { fitFeatures, toyByName } from '../runtime/datasets/catalogue.ts';
 import { parseCsv } from '../runtime/datasets/csv.ts';
 import { mnistFromDigits } from '../runtime/datasets/mnist.ts';
 import type { EpochReport } from '../runtime/train-loop.ts';
-import { train } from '../runtime/train-loop.ts';
+import { checkLabels, train } from '../runtime/train-loop.ts';
 import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import type { CliIO } from './io.ts';
@@ -121,6 +121,8 @@ export const trainCommand: Command = {
       input.shape.slice(1),
       model.features,
     );
+    // Before anything runs, and in file order: the first label the model cannot take.
+    checkLabels(data, model);
     const { train: tr, val } = trainValSplit(
       data,
       setup.validationSplit > 0 ? setup.validationSplit : 0.2,

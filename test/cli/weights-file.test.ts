@@ -92,7 +92,7 @@ describe('weights sidecar (safetensors)', () => {
     const good = encodeSafetensors(new Map([['w', { shape: [2, 2], data: Float32Array.of(1, 2, 3, 4) }]]));
     expect(decodeSafetensors(good, 'ok.safetensors').get('w')?.data).toEqual(Float32Array.of(1, 2, 3, 4));
     expect(() => decodeSafetensors(good.subarray(0, good.length - 4), 'cut.safetensors')).toThrow(
-      /^cut\.safetensors: tensor 'w' \[2, 2\] needs 16 bytes; its data_offsets \[0, 16\] run past the end of the file \(at byte \d+\)$/,
+      /^cut\.safetensors: tensor 'w' \[2, 2\]: its data_offsets \[0, 16\] run past the end of the file \(12 bytes of data after the header\) \(at byte \d+\)$/,
     );
     const garbled = good.slice();
     garbled[9] = 0x7b; // '{' where the header's first key begins: no longer JSON
