@@ -102,7 +102,7 @@ export class GraphBuilder {
     const row = opRow(type);
     if (!row) throw new Error(`op ${type} has no row in the IR op registry`);
     for (const name of Object.keys(attrs)) {
-      if (!(name in row.attrs)) throw new Error(`op ${type} has no attribute ${name}`);
+      if (!Object.hasOwn(row.attrs, name)) throw new Error(`op ${type} has no attribute ${name}`);
     }
     const args: OpInferArgs = {
       inputs: inputs.map((id) => (id === '' ? undefined : this.type(id))),
