@@ -249,9 +249,8 @@ export class Desktop {
         );
         continue;
       }
-      this.#deps.grants.grant(f.path);
-      await this.#deps.recent.add(f.path);
-      this.#deps.onRecentChanged?.(f.path);
+      // Read only, and not in the recent list yet: saving over it asks the user first (saveFile).
+      this.#deps.grants.grant(f.path, 'read');
       this.#send(eventChannels.openFile, file);
       return;
     }
@@ -319,9 +318,29 @@ export class Desktop {
   async saveFile(req: SaveFileRequest): Promise<Reply<string | undefined>> {
     let target = req.path;
     // Written where the grant was checked: the real file, through any link (the link stays a link).
-    let real = target !== undefined ? this.#deps.grants.allowedReal(target) : undefined;
+    let real = target !== undefined ? this.#deps.grants.allowedReal(target, 'write') : undefined;
     if (target !== undefined && real === undefined) {
-      throw new IpcPayloadError(invokeChannels.saveFile, 'path was not chosen by the user');
+      if (!this.#deps.grants.isAllowed(target)) {
+        throw new IpcPayloadError(invokeChannels.saveFile, 'path was not chosen by the user');
+      }
+      // A dropped file: only the user, in a dialog the page cannot answer, lets it be overwritten.
+      const { response } = await this.#deps.dialog.showMessageBox({
+        type: 'question',
+        message: `Save over "${nodePath.basename(target)}"?`,
+        detail: `${target}\n\nThe file was dropped on the window; ${this.#deps.appName} asks once before changing it.`,
+        buttons: ['Save', 'Cancel'],
+        defaultId: 0,
+        cancelId: 1,
+        noLink: true,
+      });
+      if (response !== 0) {
+        this.guard.onSaveAbandoned();
+        return { ok: true, value: undefined };
+      }
+      const granted = this.#deps.grants.grant(target, 'write');
+      if (!granted.ok)
+        return { ok: false, message: `Could not save "${nodePath.basename(target)}": ${granted.why}.` };
+      real = granted.real;
     }
     if (target === undefined) {
       const result = await this.#deps.dialog.showSaveDialog({
@@ -379,7 +398,7 @@ export class Desktop {
     if (!this.guard.dirty) return;
     // The path is kept only if the renderer may name it anyway: recovery grants it next start.
     const path =
-      req.meta.path !== undefined && this.#deps.grants.isAllowed(req.meta.path) ? req.meta.path : undefined;
+      req.meta.path !== undefined && this.#deps.grants.canWrite(req.meta.path) ? req.meta.path : undefined;
     await this.#deps.autosave.write(req.bytes, { path, name: req.meta.name }).catch((err: unknown) => {
       this.#log(`autosave failed: ${messageOf(err)}`);
     });

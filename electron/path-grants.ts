@@ -8,6 +8,11 @@
 // file of the same kind (extension) as its own name — `model.json -> ~/.bashrc` is refused, so
 // saving "model.json" can never overwrite something else. A link re-pointed after the grant leads
 // to a file that was never granted, and is refused too.
+//
+// A grant is 'write' (the user chose the file: a dialog, the command line, the recent list) or
+// 'read' (a drop, proven by the bytes the renderer read from the dropped File — which a renderer
+// that already knows a file's bytes could forge, so it does not let that renderer change the file:
+// the first save over a dropped file asks the user in a native dialog).
 import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 
@@ -37,8 +42,10 @@ const nodeEnv: GrantsEnv = {
 /** Where a path leads, or why it may not be granted. */
 export type Resolved = { ok: true; real: string; key: string } | { ok: false; why: string };
 
+export type GrantLevel = 'read' | 'write';
+
 export class PathGrants {
-  readonly #granted = new Set<string>();
+  readonly #granted = new Map<string, GrantLevel>();
   readonly #env: GrantsEnv;
 
   constructor(env: GrantsEnv = nodeEnv) {
@@ -89,10 +96,10 @@ export class PathGrants {
     return r.ok ? r.key : undefined;
   }
 
-  /** Grants the file p leads to; returns why not when it may not be granted. */
-  grant(p: string): Resolved {
+  /** Grants the file p leads to (never lowering a grant); returns why not when it may not be. */
+  grant(p: string, level: GrantLevel = 'write'): Resolved {
     const r = this.resolve(p);
-    if (r.ok) this.#granted.add(r.key);
+    if (r.ok && this.#granted.get(r.key) !== 'write') this.#granted.set(r.key, level);
     return r;
   }
 
@@ -101,13 +108,24 @@ export class PathGrants {
     if (c !== undefined) this.#granted.delete(c);
   }
 
+  /** Whether the renderer may read p. */
   isAllowed(p: string): boolean {
-    return this.allowedReal(p) !== undefined;
+    return this.allowedReal(p, 'read') !== undefined;
   }
 
-  /** The real file to read or write for p, when p is granted (so a write lands on what was checked). */
-  allowedReal(p: string): string | undefined {
+  /** Whether the renderer may overwrite p without asking the user. */
+  canWrite(p: string): boolean {
+    return this.allowedReal(p, 'write') !== undefined;
+  }
+
+  /**
+   * The real file to read or write for p, when p is granted at `level` (so a write lands on what
+   * was checked).
+   */
+  allowedReal(p: string, level: GrantLevel = 'read'): string | undefined {
     const r = this.resolve(p);
-    return r.ok && this.#granted.has(r.key) ? r.real : undefined;
+    if (!r.ok) return undefined;
+    const g = this.#granted.get(r.key);
+    return g === 'write' || (g === 'read' && level === 'read') ? r.real : undefined;
   }
 }

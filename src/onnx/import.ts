@@ -52,12 +52,12 @@ export interface ImportedModel {
 }
 
 /** Inputs that must be known when the graph is built: a float initializer there is a constant. */
-const constantInputs: Readonly<Record<string, readonly number[]>> = {
-  Resize: [1, 2, 3],
-  Clip: [1, 2],
-  Pad: [1, 2, 3],
-  ConstantOfShape: [0],
-};
+const constantInputs: ReadonlyMap<string, readonly number[]> = new Map([
+  ['Resize', [1, 2, 3]],
+  ['Clip', [1, 2]],
+  ['Pad', [1, 2, 3]],
+  ['ConstantOfShape', [0]],
+]);
 
 /** The most elements all folded constants of one import may hold together. */
 const maxFoldedTotal = 4 * maxFoldElements;
@@ -168,7 +168,7 @@ class Importer {
     name: string,
     uses: readonly { op: string; index: number; node: string }[],
   ): void {
-    const constUse = uses.some((u) => constantInputs[u.op]?.includes(u.index) || foldOnlyOps.has(u.op));
+    const constUse = uses.some((u) => constantInputs.get(u.op)?.includes(u.index) || foldOnlyOps.has(u.op));
     if (t.dtype !== 'float32' || numel(t.shape) <= 1 || constUse || uses.length === 0) {
       this.consts.set(name, { tensor: t });
       return;
@@ -208,7 +208,8 @@ class Importer {
     const shape = dims.map((d, axis) => {
       if (d.dimValue !== undefined && d.dimParam === undefined) return d.dimValue;
       const param = d.dimParam ?? '?';
-      const given = this.opts.dims?.[param];
+      const given =
+        this.opts.dims && Object.hasOwn(this.opts.dims, param) ? this.opts.dims[param] : undefined;
       if (given !== undefined) return given;
       if (axis === 0) {
         batched = true;

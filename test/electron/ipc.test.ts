@@ -145,6 +145,35 @@ describe('IPC attacks from a compromised renderer fail', () => {
     expect(r.logs.join('\n')).toMatch(/refused .*victim\.json.*do not match the file/);
   });
 
+  it('a drop forged with a file’s known bytes reads only what was known, and cannot change it', async () => {
+    const rig = makeRig();
+    const victim = nodePath.join(rig.dir, 'settings.json');
+    nodeFs.writeFileSync(victim, '{"default": true}');
+    rig.ipc.send(sendChannels.droppedFiles, { files: [dropProof(victim)] });
+    await vi.waitFor(() => expect(rig.win.sent).toHaveLength(1));
+    expect(rig.grants.canWrite(victim)).toBe(false);
+    expect(rig.recent.list()).toEqual([]);
+    // Saving over it asks the user in a native dialog, which the page cannot answer: Cancel.
+    rig.dialog.boxAnswers.push(1);
+    const save = {
+      bytes: new TextEncoder().encode('{"evil": true}'),
+      path: victim,
+      suggestedName: 'settings.json',
+      filters: [],
+    };
+    expect(await rig.ipc.invoke(invokeChannels.saveFile, save)).toEqual({ ok: true, value: undefined });
+    expect(rig.dialog.boxes.at(-1)?.message).toBe('Save over "settings.json"?');
+    expect(nodeFs.readFileSync(victim, 'utf8')).toBe('{"default": true}');
+    // The user's own drop: they confirm once; then it saves like any chosen file.
+    rig.dialog.boxAnswers.push(0);
+    expect(await rig.ipc.invoke(invokeChannels.saveFile, save)).toEqual({ ok: true, value: victim });
+    expect(nodeFs.readFileSync(victim, 'utf8')).toBe('{"evil": true}');
+    expect(rig.recent.list()).toEqual([victim]);
+    const boxes = rig.dialog.boxes.length;
+    await rig.ipc.invoke(invokeChannels.saveFile, save);
+    expect(rig.dialog.boxes).toHaveLength(boxes);
+  });
+
   it('a drop naming the right size but a made-up hash grants nothing', async () => {
     await attack((victim) => ({ files: [{ path: victim, size: 7, sha256: 'ab'.repeat(32) }] }));
   });
