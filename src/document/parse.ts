@@ -2,7 +2,7 @@
 // names the place: line and column for syntax, a JSON path for structure.
 import type { z } from 'zod';
 import { NetloomError } from '../util/errors.ts';
-import { echo } from '../util/text.ts';
+import { clip, echo } from '../util/text.ts';
 import { jsonErrorOffset, jsonNestingTooDeep } from './json-error-offset.ts';
 import { migrate } from './migrate.ts';
 import type { NetloomDocument } from './schema.ts';
@@ -80,9 +80,9 @@ function describeIssue(issue: z.core.$ZodIssue, doc: unknown): string {
     const item = (doc as Record<string, unknown[]>)[list]?.[index];
     const itemId =
       typeof item === 'object' && item && 'id' in item ? (item as { id: unknown }).id : undefined;
-    if (typeof itemId === 'string') where += ` (${list === 'nodes' ? 'node' : 'edge'} "${itemId}")`;
+    if (typeof itemId === 'string') where += ` (${list === 'nodes' ? 'node' : 'edge'} "${echo(itemId)}")`;
   }
-  return `${where}: ${issue.message}`;
+  return `${where}: ${clip(issue.message, 200)}`;
 }
 
 /** Validates an already-parsed JSON value as a project document. */

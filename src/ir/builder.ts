@@ -19,6 +19,7 @@ import { numel } from './types.ts';
 import { opRow } from './ops/registry.ts';
 import type { OpInferArgs } from './ops/op-row.ts';
 import { LayerError } from '../util/errors.ts';
+import { echo } from '../util/text.ts';
 
 export interface StateUpdate {
   /** The state weight (e.g. BatchNorm running mean) and the value holding its next contents. */
@@ -155,6 +156,11 @@ export class GraphBuilder {
       }
       return id;
     }
+    if (this.values.has(id)) {
+      throw new LayerError(
+        `its weight "${echo(id)}" has the name of another value of the model (an Input named so?)`,
+      );
+    }
     this.define(id, { shape, dtype: 'float32' });
     const w: Weight = { id, node: owner, name, shape, dtype: 'float32', role, init };
     this.weights.push(w);
@@ -163,12 +169,29 @@ export class GraphBuilder {
   }
 
   graphInput(name: string, t: TensorType, batched: boolean): string {
+    // The name is the user's (an Input node's): another Input, or a weight, may already have it.
+    if (this.values.has(name)) {
+      throw new LayerError(
+        `another input or weight of the model is already named "${echo(name)}"; give this one another name`,
+        {
+          field: 'name',
+        },
+      );
+    }
     const id = this.define(name, t);
     this.inputs.push({ value: id, name, node: this.node, batched });
     return id;
   }
 
   graphOutput(name: string, value: string, role: GraphOutput['role']): void {
+    if (this.outputs.some((o) => o.name === name)) {
+      throw new LayerError(
+        `another output of the model is already named "${echo(name)}"; give this one another name`,
+        {
+          field: 'name',
+        },
+      );
+    }
     this.outputs.push({ value, name, node: this.node, role });
   }
 

@@ -4,7 +4,7 @@
 import type { NetloomDocument, DocNode } from '../document/schema.ts';
 import type { Diagnostic } from '../util/errors.ts';
 import { LayerError } from '../util/errors.ts';
-import { echo } from '../util/text.ts';
+import { clip, echo } from '../util/text.ts';
 import { groupCycles } from '../document/groups.ts';
 import type { BuiltGraph } from './builder.ts';
 import { GraphBuilder, maxWeightBytes, WeightTooLargeError } from './builder.ts';
@@ -65,7 +65,7 @@ function describeZodIssue(issue: { path: readonly PropertyKey[]; message: string
   message: string;
 } {
   const field = echo(issue.path.map(String).join('.'));
-  return { field, message: `${field || 'parameters'}: ${issue.message}` };
+  return { field, message: `${field || 'parameters'}: ${clip(issue.message, 200)}` };
 }
 
 /**

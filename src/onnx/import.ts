@@ -206,7 +206,15 @@ class Importer {
     const dims = tt.shape?.dim ?? [];
     let batched = false;
     const shape = dims.map((d, axis) => {
-      if (d.dimValue !== undefined && d.dimParam === undefined) return d.dimValue;
+      if (d.dimValue !== undefined && d.dimParam === undefined) {
+        if (!Number.isSafeInteger(d.dimValue) || d.dimValue < 0) {
+          throw this.err(
+            'invalid-onnx',
+            `input '${echo(i.name)}' has dimension ${d.dimValue} at axis ${axis}`,
+          );
+        }
+        return d.dimValue;
+      }
       const param = d.dimParam ?? '?';
       const given =
         this.opts.dims && Object.hasOwn(this.opts.dims, param) ? this.opts.dims[param] : undefined;

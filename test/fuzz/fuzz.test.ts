@@ -1,7 +1,7 @@
 // The fuzz suite (issue 10): every parser and the IPC handlers, seeded, each input bounded in time
 // and memory. Small in `npm test`; long with NETLOOM_FUZZ_ITERS (inputs per format), e.g.
 //   NETLOOM_FUZZ_ITERS=20000 npx vitest run test/fuzz
-// NETLOOM_FUZZ_SEED picks another sequence. Each format prints one line: inputs tried, accepted,
+// NETLOOM_FUZZ_SEED picks another sequence; NETLOOM_FUZZ_FORMATS=onnx,npy fuzzes only those. Each format prints one line: inputs tried, accepted,
 // rejected, and the failures — crashes, hangs, memory, silent acceptances, uncaught exceptions
 // (see targets.ts for what each means) — which must all be 0.
 import { afterAll, describe, expect, test } from 'vitest';
@@ -18,6 +18,9 @@ const timeoutMs = Number(process.env['NETLOOM_FUZZ_TIMEOUT_MS'] ?? 20_000);
 /** How much the process may grow while one input runs. */
 const rssGrowthBytes = 1.5 * 2 ** 30;
 
+const only = process.env['NETLOOM_FUZZ_FORMATS']?.split(',');
+const chosen = formats.filter((f) => !only || only.includes(f));
+
 const pool = new FuzzPool({ timeoutMs, rssGrowthBytes });
 afterAll(() => pool.close());
 
@@ -25,7 +28,7 @@ type Kind = Result['kind'];
 const failures: Kind[] = ['crash', 'hang', 'memory', 'silent', 'uncaught'];
 
 describe.sequential('fuzz', () => {
-  test.each(formats.map((f) => [f]))(
+  test.each(chosen.map((f) => [f]))(
     '%s: no crash, hang, memory blow-up, silent acceptance or uncaught exception',
     async (format: Format) => {
       const counts = new Map<Kind, number>();

@@ -47,6 +47,7 @@ import { importedToDocument } from '../../src/onnx/to-document.ts';
 import { parseCsv } from '../../src/runtime/datasets/csv.ts';
 import { readNpy } from '../../src/runtime/npy.ts';
 import { checkLabels } from '../../src/runtime/train-loop.ts';
+import { documentTrainingSetup } from '../../src/runtime/document-training.ts';
 import { NetloomError } from '../../src/util/errors.ts';
 import { Rng } from '../../src/util/random.ts';
 import { makeRig } from '../electron/fakes.ts';
@@ -112,6 +113,12 @@ const targets: Record<Format, (input: Uint8Array) => void | Promise<void>> = {
     expectThat(isDeepStrictEqual(again, doc), 'what is saved differs from what was read');
     const lowered = lowerDocument(doc);
     formatInspectTable(inspectDocument(doc, lowered));
+    // The training setup is read when training starts: refused by NetloomError or read.
+    try {
+      documentTrainingSetup(doc);
+    } catch (e) {
+      if (!(e instanceof NetloomError)) throw e;
+    }
   },
 
   onnx(input) {
