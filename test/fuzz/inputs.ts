@@ -447,9 +447,17 @@ function mutateJson(seed: string, rng: Rng): string {
   const stack: Json[] = [root];
   while (stack.length) {
     const v = stack.pop()!;
-    if (Array.isArray(v)) v.forEach((c, i) => (spots.push({ parent: v, key: i }), stack.push(c)));
-    else if (v && typeof v === 'object')
-      for (const k of Object.keys(v)) (spots.push({ parent: v, key: k }), stack.push(v[k]!));
+    if (Array.isArray(v)) {
+      v.forEach((c, i) => {
+        spots.push({ parent: v, key: i });
+        stack.push(c);
+      });
+    } else if (v && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        spots.push({ parent: v, key: k });
+        stack.push(v[k]!);
+      }
+    }
   }
   for (let k = 1 + rng.int(3); k > 0 && spots.length; k--) {
     const s = spots[rng.int(spots.length)]!;
