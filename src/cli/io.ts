@@ -1,7 +1,8 @@
 // What a command may touch, passed in so tests run commands in-process with captured output.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AtomicWriteError, writeFileAtomic } from '../host/atomic-file.ts';
+import type { AtomicFs } from '../host/atomic-file.ts';
+import { AtomicWriteError, nodeAtomicFs, writeFileAtomic } from '../host/atomic-file.ts';
 import { NetloomError } from '../util/errors.ts';
 
 export interface CliIO {
@@ -44,7 +45,10 @@ export function fileError(path: string, verb: 'read' | 'write' | 'create folder'
 }
 
 /** The file operations of CliIO on the real file system, paths relative to `cwd`. */
-export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 'mkdir'> {
+export function fileSystem(
+  cwd: string,
+  fs: AtomicFs = nodeAtomicFs,
+): Pick<CliIO, 'readFile' | 'writeFile' | 'mkdir'> {
   return {
     readFile(p) {
       try {
@@ -55,7 +59,7 @@ export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 
     },
     async writeFile(p, d) {
       try {
-        await writeFileAtomic(resolve(cwd, p), typeof d === 'string' ? new TextEncoder().encode(d) : d);
+        await writeFileAtomic(resolve(cwd, p), typeof d === 'string' ? new TextEncoder().encode(d) : d, fs);
       } catch (e) {
         const err = fileError(p, 'write', e instanceof AtomicWriteError ? (e.cause ?? e) : e);
         if (e instanceof AtomicWriteError && e.keptAt !== undefined) {

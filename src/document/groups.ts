@@ -10,16 +10,15 @@ export function groupParents(groups: readonly DocGroup[]): GroupParents {
 }
 
 /**
- * `start` and the groups enclosing it, innermost first. Stops before a group already seen (a loop)
- * and after a parent that is not a group of the document.
+ * `start` and the groups enclosing it, innermost first: only groups of the document, and each once
+ * (the walk stops where the parents loop back).
  */
 export function groupChain(parents: GroupParents, start: string | undefined): string[] {
   const chain: string[] = [];
   const seen = new Set<string>();
-  for (let at = start; at !== undefined && !seen.has(at); at = parents.get(at)) {
+  for (let at = start; at !== undefined && parents.has(at) && !seen.has(at); at = parents.get(at)) {
     seen.add(at);
     chain.push(at);
-    if (!parents.has(at)) break;
   }
   return chain;
 }

@@ -14,11 +14,13 @@ export function printable(s: string): string {
 /** The length at which an echoed value is cut. */
 export const echoLength = 80;
 
-/** `s` cut to `max` characters (whole code points) with "…" when longer. */
+/** `s` cut to `max` characters (code points, never half a pair) with "…" when longer. */
 export function clip(s: string, max = echoLength): string {
   if (s.length <= max) return s;
-  const cut = [...s.slice(0, max + 1)].slice(0, max - 1).join('');
-  return `${cut}…`;
+  // max code points take at most 2·max code units.
+  const head = Array.from(s.slice(0, 2 * max));
+  if (head.length <= max && s.length <= 2 * max) return s;
+  return `${head.slice(0, max - 1).join('')}…`;
 }
 
 /**
