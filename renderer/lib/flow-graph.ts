@@ -2,7 +2,7 @@
 // labelled with the shape they carry (red with the reason when it does not fit), group frames, and
 // collapsed blocks standing in for their members.
 import type { Edge, Node } from '@xyflow/react';
-import type { NetloomDocument } from '../../src/document/schema.ts';
+import type { DocGroup, DocNode, NetloomDocument } from '../../src/document/schema.ts';
 import type { Lowered } from '../../src/ir/lower.ts';
 import { formatShape } from '../../src/ir/types.ts';
 import { echo } from '../../src/util/text.ts';
@@ -21,12 +21,44 @@ export function shapeText(t: TensorType | undefined, kind: string): string {
   return t.dtype === 'float32' ? s : `${s} ${t.dtype}`;
 }
 
-/** The outermost collapsed group containing a node (its members are drawn as that block). */
-function collapsedAncestor(doc: NetloomDocument, group: string | undefined): string | undefined {
-  const byId = new Map(doc.groups.map((g) => [g.id, g]));
+/** The outermost collapsed group of a chain (innermost first): its members are drawn as that block. */
+function outermostCollapsed(
+  chain: readonly string[],
+  byId: ReadonlyMap<string, DocGroup>,
+): string | undefined {
   let found: string | undefined;
-  for (const at of groupChain(groupParents(doc.groups), group)) if (byId.get(at)?.collapsed) found = at;
+  for (const at of chain) if (byId.get(at)?.collapsed) found = at;
   return found;
+}
+
+interface GroupIndex {
+  /** Every node inside each group, directly or through nested groups. */
+  readonly members: ReadonlyMap<string, DocNode[]>;
+  readonly params: ReadonlyMap<string, number>;
+  /** The collapsed block each hidden node is drawn as. */
+  readonly hiddenIn: ReadonlyMap<string, string>;
+}
+
+/** One pass over the nodes (each walks up its own groups): a search per group was quadratic. */
+function indexGroups(doc: NetloomDocument, lowered: Lowered): GroupIndex {
+  const parents = groupParents(doc.groups);
+  const byId = new Map(doc.groups.map((g) => [g.id, g]));
+  const members = new Map<string, DocNode[]>();
+  const params = new Map<string, number>();
+  const hiddenIn = new Map<string, string>();
+  for (const n of doc.nodes) {
+    const chain = groupChain(parents, n.group);
+    const c = outermostCollapsed(chain, byId);
+    if (c) hiddenIn.set(n.id, c);
+    const p = lowered.nodes.get(n.id)?.params ?? 0;
+    for (const g of chain) {
+      const list = members.get(g);
+      if (list) list.push(n);
+      else members.set(g, [n]);
+      params.set(g, (params.get(g) ?? 0) + p);
+    }
+  }
+  return { members, params, hiddenIn };
 }
 
 export function groupParams(
@@ -34,16 +66,18 @@ export function groupParams(
   lowered: Lowered,
   gid: string,
 ): { params: number; count: number } {
-  const parents = groupParents(doc.groups);
-  let params = 0;
-  let count = 0;
-  for (const n of doc.nodes) {
-    if (groupChain(parents, n.group).includes(gid)) {
-      params += lowered.nodes.get(n.id)?.params ?? 0;
-      count++;
-    }
+  const index = indexGroups(doc, lowered);
+  return { params: index.params.get(gid) ?? 0, count: index.members.get(gid)?.length ?? 0 };
+}
+
+function extent(values: readonly number[]): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
-  return { params, count };
+  return { min, max };
 }
 
 export function buildFlow(
@@ -61,11 +95,9 @@ export function buildFlow(
       errors.set(d.node, [...(errors.get(d.node) ?? []), { message: d.message, port: d.port }]);
     else warnings.set(d.node, d.message);
   }
-  const hiddenIn = new Map<string, string>();
-  for (const n of doc.nodes) {
-    const c = collapsedAncestor(doc, n.group);
-    if (c) hiddenIn.set(n.id, c);
-  }
+  const groupIndex = indexGroups(doc, lowered);
+  const hiddenIn = groupIndex.hiddenIn;
+  const groupById = new Map(doc.groups.map((g) => [g.id, g]));
 
   // Lookups by id: per-wire searches of the node list made a 500-layer graph's rebuild quadratic.
   const kindOf = new Map(doc.nodes.map((n) => [n.id, n.kind]));
@@ -75,14 +107,14 @@ export function buildFlow(
   // Frames of expanded groups, behind the nodes, sized to their members.
   const parents = groupParents(doc.groups);
   for (const g of doc.groups) {
-    const members = doc.nodes.filter((n) => groupChain(parents, n.group).includes(g.id));
+    const members = groupIndex.members.get(g.id) ?? [];
     if (members.length === 0) continue;
-    const hiddenBy = collapsedAncestor(doc, g.id);
-    const xs = members.map((m) => m.position.x);
-    const ys = members.map((m) => m.position.y);
+    const hiddenBy = outermostCollapsed(groupChain(parents, g.id), groupById);
+    const xs = extent(members.map((m) => m.position.x));
+    const ys = extent(members.map((m) => m.position.y));
     const depth = groupChain(parents, g.parent).length;
     const pad = 24 - depth * 8;
-    const stats = groupParams(doc, lowered, g.id);
+    const stats = { params: groupIndex.params.get(g.id) ?? 0, count: members.length };
     const data: GroupNodeData = {
       groupId: g.id,
       name: echo(g.name, 60),
@@ -95,15 +127,15 @@ export function buildFlow(
       nodes.push({
         id: `group:${g.id}`,
         type: 'block',
-        position: { x: Math.min(...xs), y: Math.min(...ys) },
+        position: { x: xs.min, y: ys.min },
         initialWidth: nodeSize.width,
         initialHeight: nodeSize.height,
         data,
         selected: selected.has(`group:${g.id}`),
       });
     } else if (!g.collapsed && !hiddenBy) {
-      const x0 = Math.min(...xs) - pad;
-      const y0 = Math.min(...ys) - pad - 22;
+      const x0 = xs.min - pad;
+      const y0 = ys.min - pad - 22;
       nodes.push({
         id: `frame:${g.id}`,
         type: 'frame',
@@ -113,8 +145,8 @@ export function buildFlow(
         selectable: false,
         zIndex: -1 - (4 - depth),
         style: {
-          width: Math.max(...xs) + nodeSize.width + pad - x0,
-          height: Math.max(...ys) + nodeSize.height + pad - y0,
+          width: xs.max + nodeSize.width + pad - x0,
+          height: ys.max + nodeSize.height + pad - y0,
         },
       });
     }
