@@ -259,8 +259,12 @@ export class Desktop {
   async #open(path: string): Promise<Reply<OpenedFile>> {
     try {
       const file = await readUserFile(path, this.#readFs);
-      await this.#deps.recent.add(path);
-      this.#deps.onRecentChanged?.(path);
+      // The recent list grants writing at the next start: only files the user chose go on it (a
+      // dropped file joins once the user lets it be saved over).
+      if (this.#deps.grants.canWrite(path)) {
+        await this.#deps.recent.add(path);
+        this.#deps.onRecentChanged?.(path);
+      }
       return { ok: true, value: file };
     } catch (err) {
       // A recent entry that no longer opens leaves the list.
@@ -273,8 +277,7 @@ export class Desktop {
   }
 
   /**
-   * Files from outside the page: command line, file association, second launch, drop on the
-   * window. Opens the first one that can be opened (the window holds one document).
+   * Files from outside the page: command line, file association, second launch. Opens the first one that can be opened (the window holds one document).
    */
   async openFromOutside(paths: readonly string[]): Promise<void> {
     for (const p of paths) {

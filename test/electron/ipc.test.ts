@@ -152,6 +152,9 @@ describe('IPC attacks from a compromised renderer fail', () => {
     rig.ipc.send(sendChannels.droppedFiles, { files: [dropProof(victim)] });
     await vi.waitFor(() => expect(rig.win.sent).toHaveLength(1));
     expect(rig.grants.canWrite(victim)).toBe(false);
+    // Re-opening it by path reads it again, but does not put it on the recent list (which would
+    // grant writing at the next start).
+    expect(await rig.ipc.invoke(invokeChannels.openPath, { path: victim })).toMatchObject({ ok: true });
     expect(rig.recent.list()).toEqual([]);
     // Saving over it asks the user in a native dialog, which the page cannot answer: Cancel.
     rig.dialog.boxAnswers.push(1);
