@@ -26,8 +26,10 @@
 //   holds exactly its shape's values, every shape is whole and non-negative), it exports again,
 //   and turning it into a document either works (the document then lowers without throwing) or
 //   is refused by NetloomError;
-// - IPC: after any message, the victim files are byte for byte unchanged, none of them is granted,
-//   no file event carries their bytes, and a refusal is IpcPayloadError or a Reply value.
+// - IPC: after any message, the victim files are byte for byte unchanged, none may be written and
+//   none is on the recent list; none is readable and no file event carries their bytes unless the
+//   message proved it already held those bytes (a drop proof); a refusal is IpcPayloadError or a
+//   Reply value.
 import { createHash } from 'node:crypto';
 import * as nodeFs from 'node:fs';
 import * as os from 'node:os';
@@ -397,6 +399,11 @@ async function attackRig(
     );
   });
   expectThat(nodeFs.lstatSync(f.link).isSymbolicLink(), 'the link was replaced');
+  // The recent list grants writing at the next start.
+  expectThat(
+    !rig.recent.list().some((p) => f.victims.includes(p) || p === f.link),
+    'a victim is on the recent list',
+  );
   for (const s of rig.win.sent) {
     const bytes = (s.payload as { bytes?: Uint8Array } | undefined)?.bytes;
     if (!bytes) continue;
