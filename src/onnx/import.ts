@@ -387,7 +387,13 @@ class Importer {
   private operand(n: OnnxNode, v: string, i: number, what: string): string {
     const c = this.consts.get(v);
     if (!c?.batch?.some(Boolean)) return v;
-    if (n.opType === 'Reshape' && i === 1 && c.batch[0] && this.batchAxis0.has(n.input[0] ?? '')) {
+    if (
+      n.opType === 'Reshape' &&
+      i === 1 &&
+      c.batch[0] &&
+      c.tensor.dtype === 'int64' &&
+      this.batchAxis0.has(n.input[0] ?? '')
+    ) {
       const data = BigInt64Array.from(c.tensor.data as BigInt64Array);
       data[0] = 0n;
       const id = `${v}::batch0`;

@@ -155,7 +155,9 @@ describe('what the CLI prints about a file is harmless and bounded', () => {
     const i = await cli(['inspect', 'escapes.json']);
     // No control character but newline reaches the terminal.
     for (const text of [r.out, r.err, i.out, i.err])
-      expect([...text].filter((c) => c !== '\n' && (c < ' ' || (c >= '\u007f' && c <= '\u009f')))).toEqual([]);
+      expect([...text].filter((c) => c !== '\n' && (c < ' ' || (c >= '\u007f' && c <= '\u009f')))).toEqual(
+        [],
+      );
     expect(i.out).toContain('out\\u001b]0;pwned\\u0007');
   });
 

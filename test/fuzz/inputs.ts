@@ -148,6 +148,19 @@ export function onnxReproducers(): FuzzInput[] {
       ),
     },
     {
+      // Found by the fuzzer (seed 1, input 19,981): the batch size, cast to float, as a Reshape target.
+      label: 'fixed: a float Reshape target computed from the batch size',
+      bytes: model(
+        [
+          node('Shape', ['x'], ['s']),
+          node('Cast', ['s'], ['f'], [{ name: 'to', type: 2, i: 1 }]),
+          node('Reshape', ['x', 'f'], ['y']),
+        ],
+        [vi('x', ['N', 6])],
+        [vi('y', ['N', 6])],
+      ),
+    },
+    {
       label: 'fixed: Gather out of range in shape folding',
       bytes: model(
         [node('Shape', ['x'], ['s']), node('Gather', ['s', 'i'], ['g']), node('Reshape', ['x', 'g'], ['y'])],

@@ -55,14 +55,24 @@ export function stringAttr(attrs: Attrs, name: string, fallback: string): string
   return typeof v === 'string' ? v : fallback;
 }
 
-/** Reads a constant int64 input (shape, axes, pads) as numbers. */
-export function constInts(args: OpInferArgs, i: number, op: string): number[] | undefined {
+/**
+ * Reads a constant int64 input (shape, axes, pads) as numbers. ONNX types these inputs int64; a
+ * float tensor there (an imported file can hold one) is refused, not rounded into a shape.
+ * `anyNumeric` is for the inputs ONNX lets be float (Resize's scales, OneHot's depth).
+ */
+export function constInts(
+  args: OpInferArgs,
+  i: number,
+  op: string,
+  anyNumeric = false,
+): number[] | undefined {
   const c = args.consts[i];
   if (!c) {
     if (args.inputs[i]) fail(`${op}: input ${i} must be a constant known when the graph is built`);
     return undefined;
   }
   if (c.data instanceof BigInt64Array) return Array.from(c.data, (x) => Number(x));
+  if (!anyNumeric) fail(`${op}: input ${i} must hold int64 values; it holds ${c.dtype}`);
   return Array.from(c.data as Float32Array);
 }
 
