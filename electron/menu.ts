@@ -62,6 +62,7 @@ export function buildMenuTemplate(deps: MenuDeps): Item[] {
       { type: 'separator' },
       cmd('Import ONNX…', 'import-onnx', 'CmdOrCtrl+I'),
       cmd('Export ONNX…', 'export-onnx', 'CmdOrCtrl+E'),
+      cmd('Export PyTorch…', 'export-pytorch', 'CmdOrCtrl+Shift+E'),
       {
         label: 'Export Diagram…',
         id: 'export-diagram',

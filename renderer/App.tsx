@@ -17,6 +17,7 @@ import {
   confirmDiscard,
   exportDiagram,
   exportOnnxFile,
+  exportPytorchFile,
   newDocument,
   openProject,
   openBytes,
@@ -132,6 +133,8 @@ function Shell() {
         return void saveProject(host, true);
       case 'export-onnx':
         return void exportOnnxFile(host);
+      case 'export-pytorch':
+        return void exportPytorchFile(host);
       case 'export-diagram-svg':
         return void exportDiagram(host, 'svg');
       case 'export-diagram-png':
@@ -242,6 +245,13 @@ function Shell() {
         <span className="sep" />
         <button onClick={() => run('export-onnx')} data-testid="export-onnx">
           Export ONNX
+        </button>
+        <button
+          onClick={() => run('export-pytorch')}
+          title="A PyTorch training package, for torchrun (Ctrl+Shift+E)"
+          data-testid="export-pytorch"
+        >
+          PyTorch
         </button>
         <button onClick={() => run('export-diagram-svg')}>SVG</button>
         <button onClick={() => run('export-diagram-png')}>PNG</button>

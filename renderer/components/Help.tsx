@@ -23,6 +23,7 @@ export const shortcuts: readonly Shortcut[] = [
   { key: 's', mod: true, shift: true, command: 'save-as', label: 'Save as…' },
   { key: 'o', mod: true, command: 'open', label: 'Open…' },
   { key: 'e', mod: true, command: 'export-onnx', label: 'Export ONNX' },
+  { key: 'e', mod: true, shift: true, command: 'export-pytorch', label: 'Export a PyTorch training package' },
   { key: 'l', command: 'layout', label: 'Automatic layout' },
   { key: 'f', command: 'zoom-fit', label: 'Zoom to fit' },
   { key: 't', command: 'gallery', label: 'Templates' },

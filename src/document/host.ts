@@ -33,6 +33,7 @@ export type MenuCommand =
   | 'save-as'
   | 'import-onnx'
   | 'export-onnx'
+  | 'export-pytorch'
   | 'export-diagram-svg'
   | 'export-diagram-png'
   | 'undo'
