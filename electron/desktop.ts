@@ -277,7 +277,8 @@ export class Desktop {
   }
 
   /**
-   * Files from outside the page: command line, file association, second launch. Opens the first one that can be opened (the window holds one document).
+   * Files from outside the page: command line, file association, second launch. Opens the first
+   * one that can be opened (the window holds one document). Drops go through openDropped.
    */
   async openFromOutside(paths: readonly string[]): Promise<void> {
     for (const p of paths) {
