@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { serializeDocument } from '../../src/document/parse.ts';
 import { encodeSafetensors } from '../../src/document/weights-file.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
-import { ModelProto, decodeModel, encodeModel } from '../../src/onnx/proto.ts';
+import { decodeModel, encodeModel } from '../../src/onnx/proto.ts';
 import { writeNpy } from '../../src/runtime/npy.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';
 import { Rng } from '../../src/util/random.ts';
@@ -332,7 +332,7 @@ function mutateOnnx(seed: Uint8Array, rng: Rng): Uint8Array | undefined {
     }
   }
   try {
-    return ModelProto.encode(ModelProto.fromObject(m)).finish();
+    return encodeModel(m);
   } catch {
     return undefined;
   }
