@@ -106,7 +106,8 @@ function decodeMessage(type: protobuf.Type, r: protobuf.Reader, end: number, dep
     }
     if (f.repeated && wire === 2 && packable[t] !== undefined) {
       // Packed: a length, then values back to back (accepted whether or not the field says packed).
-      const stop = r.pos + r.uint32();
+      const len = r.uint32();
+      const stop = r.pos + len;
       if (stop > end) throw new Error(`field ${type.name}.${f.name} runs past its message`);
       const list = (out[f.name] ??= []) as unknown[];
       while (r.pos < stop) list.push(readScalar(r, t));

@@ -62,6 +62,26 @@ describe('ONNX codec without run-time code generation', () => {
     }
   });
 
+  test('packed and unpacked repeated numbers both read (protobuf readers must accept both)', () => {
+    const obj = {
+      irVersion: 8,
+      graph: { initializer: [{ name: 'w', dims: [2, 3], dataType: 1, floatData: [1, 2, 3, 4, 5, 6.5] }] },
+    };
+    // floatData is [packed = true] in onnx.proto, dims is not: both ways round the trip.
+    const bytes = encodeModel(obj);
+    expect(Buffer.compare(bytes, referenceEncode(obj))).toBe(0);
+    expect(decodeModel(bytes)).toEqual(obj);
+    // The same floats unpacked (one tag per value), as some writers emit them.
+    const unpacked = Uint8Array.of(
+      ...[1, 2].flatMap((v) => [0x25, ...new Uint8Array(Float32Array.of(v).buffer)]), // TensorProto.float_data = 4, wire 5
+    );
+    const tensor = Uint8Array.of(0x0a, 0x01, 0x01, ...unpacked); // dims: [1]
+    const graph = Uint8Array.of(0x2a, tensor.length, ...tensor); // GraphProto.initializer = 5
+    const model = Uint8Array.of(0x3a, graph.length, ...graph);
+    expect(decodeModel(model)).toEqual({ graph: { initializer: [{ dims: [1], floatData: [1, 2] }] } });
+    expect(decodeModel(model)).toEqual(referenceDecode(model));
+  });
+
   test('malformed input is an Error, never a hang or a wrong object', () => {
     // Field 1 of ModelProto (ir_version, a varint) sent as a length-delimited field.
     expect(() => decodeModel(Uint8Array.of(0x0a, 0x01, 0x00))).toThrow(/wire type 2 for a int64/);
