@@ -3,7 +3,7 @@
 // and the editor's canvas rebuild. The peer is the same pass at a tenth of the size, in the same run.
 import { formatInspectTable, inspectDocument } from '../src/cli/inspect.ts';
 import { parseDocument } from '../src/document/parse.ts';
-import { lowerDocument } from '../src/ir/lower.ts';
+import { lowerDocument } from '../src/compile/lower.ts';
 import { buildFlow } from '../renderer/lib/flow-graph.ts';
 import { median, table, timesMs } from './stats.ts';
 

@@ -3,7 +3,7 @@
 import * as nodePath from 'node:path';
 import type { AtomicFs } from '../src/host/atomic-file.ts';
 import { AtomicWriteError, errnoCode, nodeAtomicFs, writeFileAtomic } from '../src/host/atomic-file.ts';
-import { NetloomError } from '../src/util/errors.ts';
+import { HostIoError } from '../src/host/host-error.ts';
 
 export type { AtomicFs, WritableHandle } from '../src/host/atomic-file.ts';
 export { nodeAtomicFs } from '../src/host/atomic-file.ts';
@@ -36,7 +36,7 @@ export function describeFsError(err: unknown): string {
 }
 
 /**
- * Writes bytes to target atomically. Throws NetloomError('io') naming the file and the reason;
+ * Writes bytes to target atomically. Throws HostIoError (a NetloomError 'io') naming the file and the reason;
  * the old file (if any) is then unchanged and no temp file is left behind.
  */
 export async function atomicWriteFile(
@@ -52,8 +52,7 @@ export async function atomicWriteFile(
       err instanceof AtomicWriteError && err.keptAt !== undefined
         ? ` The file may be damaged; the complete new content is in "${err.keptAt}".`
         : ' The file on disk is unchanged.';
-    throw new NetloomError(
-      'io',
+    throw new HostIoError(
       `Could not save "${nodePath.basename(target)}": ${describeFsError(cause)}.${kept}`,
       { path: target },
     );

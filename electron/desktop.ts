@@ -6,8 +6,9 @@ import type { MessageBoxOptions, OpenDialogOptions, SaveDialogOptions } from 'el
 import { createHash } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import type { FileFilter, MenuCommand, OpenedFile } from '../src/document/host.ts';
-import { NetloomError } from '../src/util/errors.ts';
+import type { FileFilter, OpenedFile } from '../src/host/host.ts';
+import type { MenuCommand } from '../src/host/commands.ts';
+import { HostIoError } from '../src/host/host-error.ts';
 import { appOrigin } from './app-protocol.ts';
 import type { AtomicFs } from './atomic-write.ts';
 import { atomicWriteFile, describeFsError, nodeAtomicFs } from './atomic-write.ts';
@@ -107,22 +108,18 @@ export async function readUserFile(path: string, fs: ReadFs = nodeReadFs): Promi
   const name = nodePath.basename(path);
   try {
     const st = await fs.stat(path);
-    if (!st.isFile()) throw new NetloomError('io', `Could not open "${name}": it is not a file.`, { path });
+    if (!st.isFile()) throw new HostIoError(`Could not open "${name}": it is not a file.`, { path });
     if (st.size > maxFileBytes) {
-      throw new NetloomError(
-        'io',
-        `Could not open "${name}": it is larger than ${maxFileBytes / 2 ** 30} GiB.`,
-        {
-          path,
-        },
-      );
+      throw new HostIoError(`Could not open "${name}": it is larger than ${maxFileBytes / 2 ** 30} GiB.`, {
+        path,
+      });
     }
     return { path, name, bytes: await fs.readFile(path) };
   } catch (err) {
-    if (err instanceof NetloomError) throw err;
+    if (err instanceof HostIoError) throw err;
     const missing = typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT';
     const why = missing ? 'the file is not there any more (moved or deleted?)' : describeFsError(err);
-    throw new NetloomError('io', `Could not open "${name}": ${why}.`, { path });
+    throw new HostIoError(`Could not open "${name}": ${why}.`, { path });
   }
 }
 

@@ -2,7 +2,8 @@
 // runs sandboxed and context-isolated: it can reach only ipcRenderer, contextBridge and webUtils,
 // and the page sees only the Host methods below — never ipcRenderer itself.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import type { FileFilter, Host, MenuCommand, OpenedFile, SaveResult } from '../src/document/host.ts';
+import type { FileFilter, Host, OpenedFile, SaveResult } from '../src/host/host.ts';
+import type { MenuCommand } from '../src/host/commands.ts';
 import type { Reply } from './channels.ts';
 import { eventChannels, invokeChannels, sendChannels } from './channels.ts';
 import { routeMenuCommand } from './edit-routing.ts';

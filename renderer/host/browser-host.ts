@@ -1,6 +1,7 @@
 // The Host for the browser build: a file picker for open, downloads for save, no native menus.
 // The desktop app's preload exposes window.netloomHost instead (same interface, over IPC).
-import type { FileFilter, Host, MenuCommand, OpenedFile } from '../../src/document/host.ts';
+import type { FileFilter, Host, OpenedFile } from '../../src/host/host.ts';
+import type { MenuCommand } from '../../src/host/commands.ts';
 
 export function browserHost(): Host {
   const menuHandlers = new Set<(c: MenuCommand) => void>();

@@ -1,9 +1,9 @@
 // File commands shared by the toolbar, the keyboard and the desktop menus, all through the Host.
 import { parseDocument, serializeDocument } from '../../src/document/parse.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
-import type { Host } from '../../src/document/host.ts';
+import type { Host } from '../../src/host/host.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
-import { weightsFileBytes } from '../../src/document/weights-file.ts';
+import { weightsFileBytes } from '../../src/ir/weights-file.ts';
 import { pytorchPackage } from '../../src/pytorch/package.ts';
 import type { DatasetArrays } from '../../src/pytorch/dataset-files.ts';
 import { trainingSetupOf } from '../../src/pytorch/objectives.ts';
@@ -14,7 +14,8 @@ import { importOnnx } from '../../src/onnx/import.ts';
 import { importedToDocument } from '../../src/onnx/to-document.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
 import { autoLayout } from './layout.ts';
-import { emptyDocument, useEditor } from '../store/document-store.ts';
+import { emptyDocument } from '../../src/document/edits.ts';
+import { useEditor } from '../store/document-store.ts';
 import { lowerCached } from '../store/useLowered.ts';
 import { diagramSvg, svgToPng } from './diagram.ts';
 

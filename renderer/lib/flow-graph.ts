@@ -3,7 +3,7 @@
 // collapsed blocks standing in for their members.
 import type { Edge, Node } from '@xyflow/react';
 import type { DocGroup, DocNode, NetloomDocument } from '../../src/document/schema.ts';
-import type { Lowered } from '../../src/ir/lower.ts';
+import type { Lowered } from '../../src/compile/lower.ts';
 import { formatShape } from '../../src/ir/types.ts';
 import { echo } from '../../src/util/text.ts';
 import { groupChain, groupParents } from '../../src/document/groups.ts';

@@ -1,156 +1,57 @@
 // The Train panel: dataset and optimizer settings, Start/Pause/Resume/Stop/Reset, the backend and
 // steps/s, live charts (uPlot), and the picture that explains the model best: a decision boundary
 // for 2-D sets, the fitted curve for 1-D regression, test digits and a confusion matrix for MNIST.
+// The run itself (its worker and messages) is useTrainingRun's; this file lays out the views.
 import { useEffect, useRef, useState } from 'react';
-import { exportDocument } from '../../src/onnx/from-document.ts';
-import {
-  decodeSafetensors,
-  nonFiniteWarning,
-  weightsFileBytes,
-  weightsForModel,
-} from '../../src/document/weights-file.ts';
-import { optimizerNames } from '../../src/autodiff/optimizers.ts';
-import type { OptimizerName } from '../../src/autodiff/optimizers.ts';
-import type { NetloomDocument } from '../../src/document/schema.ts';
+import type { StartMessage } from '../../src/runtime/worker-protocol.ts';
 import { isToyName } from '../../src/runtime/datasets/catalogue.ts';
-import { currentHost } from '../host/browser-host.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
-import { lowerCached } from '../store/useLowered.ts';
 import { EpochChart, StepChart } from './charts.tsx';
-import type { EpochRow } from './charts.tsx';
 import { drawConfusion, drawPicture } from './pictures.ts';
-import { fromWorkerSchema, trainDatasets } from './protocol.ts';
-import type { Picture, StartMessage, ToWorker } from './protocol.ts';
+import type { Settings } from './settings.ts';
+import { settingsFrom } from './settings.ts';
+import type { Bindings } from './TrainSettings.tsx';
+import { TrainSettings } from './TrainSettings.tsx';
+import { TrainProgress } from './TrainProgress.tsx';
 import { TryIt } from './TryIt.tsx';
+import { useTrainingRun } from './useTrainingRun.ts';
+import { exportTrainedOnnx, loadWeightsFile, saveWeightsFile } from './weights-files.ts';
 
-type DatasetChoice = (typeof trainDatasets)[number];
-
-interface Settings {
-  dataset: DatasetChoice;
-  optimizer: OptimizerName;
-  lr: number;
-  batch: number;
-  epochs: number;
-  seed: number;
-}
-
-/** The document's own training setup where it has one (templates do), else sensible defaults. */
-function settingsFrom(doc: NetloomDocument): Settings {
-  const t = (doc.training ?? {}) as {
-    dataset?: string;
-    batchSize?: number;
-    epochs?: number;
-    seed?: number;
-    objectives?: { optimizer?: { name?: string; lr?: number } }[];
-  };
-  const opt = t.objectives?.[0]?.optimizer;
-  const ds = t.dataset;
-  return {
-    dataset: ds && (trainDatasets as readonly string[]).includes(ds) ? (ds as DatasetChoice) : 'spirals',
-    optimizer: (optimizerNames as readonly string[]).includes(opt?.name ?? '')
-      ? (opt!.name as OptimizerName)
-      : 'adam',
-    lr: opt?.lr ?? 0.01,
-    batch: t.batchSize ?? 32,
-    epochs: t.epochs ?? 30,
-    seed: t.seed ?? 0,
-  };
-}
-
-type Status = 'idle' | 'running' | 'paused' | 'done';
-
-function SelectField<T extends string>(props: {
-  label: string;
-  field: string;
-  value: T;
-  options: readonly T[];
-  disabled: boolean;
-  onChange: (v: T) => void;
-}) {
-  return (
-    <label className="field">
-      <span className="field-label">{props.label}</span>
-      <select
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value as T)}
-        disabled={props.disabled}
-        data-field={props.field}
-      >
-        {props.options.map((o) => (
-          <option key={o} value={o}>
-            {o === '' ? '(as wired)' : o}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
+const noBindings: Bindings = { features: '', targets: '' };
 
 export function TrainPanel() {
   const doc = useEditor((s) => s.doc);
   const [s, setS] = useState<Settings>(() => settingsFrom(doc));
   const [csv, setCsv] = useState<string>();
-  const [status, setStatus] = useState<Status>('idle');
-  const [backend, setBackend] = useState<string>();
-  const [rows, setRows] = useState<EpochRow[]>([]);
-  const [speed, setSpeed] = useState<number>();
-  const [steps, setSteps] = useState<[number[], number[]]>([[], []]);
   const [log, setLog] = useState(false);
-  const [error, setError] = useState<string>();
+  const [bindings, setBindings] = useState<Bindings>(noBindings);
   const weights = useWeights((st) => st.weights);
   const setWeights = useWeights((st) => st.setWeights);
-  const [digits, setDigits] = useState<Extract<Picture, { kind: 'digits' }>>();
-  const [caption, setCaption] = useState<string>();
-  // Which Input node takes the data and which the labels ('' = as wired / none).
-  const [bindFeatures, setBindFeatures] = useState('');
-  const [bindTargets, setBindTargets] = useState('');
+  const run = useTrainingRun(doc);
+  const { status, running, digits, picture } = run;
   const inputNames = doc.nodes.filter((n) => n.kind === 'Input').map((n) => n.name ?? n.id);
-  const worker = useRef<Worker>(undefined);
   const canvas = useRef<HTMLCanvasElement>(null);
   const confusion = useRef<HTMLCanvasElement>(null);
-  const startedAt = useRef(0);
-  const pendingSteps = useRef<[number, number][]>([]);
-  const flushTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
-
-  function flushSteps(): void {
-    flushTimer.current = undefined;
-    const add = pendingSteps.current;
-    pendingSteps.current = [];
-    if (add.length) setSteps(([x, y]) => [x.concat(add.map((a) => a[0])), y.concat(add.map((a) => a[1]))]);
-  }
-  const trainedDoc = useRef(doc);
-  const running = status === 'running' || status === 'paused';
 
   // A new document (a template, an opened file) brings its own training setup and no weights.
   const training = doc.training;
   useEffect(() => {
     if (running) return;
     setS(settingsFrom(doc));
-    setBindFeatures('');
-    setBindTargets('');
+    setBindings(noBindings);
     // Weights that came with the document (an opened ONNX file) stay; others belong to another model.
     if (!weightsFit(doc, useWeights.getState().weights)) setWeights(undefined);
-    setDigits(undefined);
+    run.forgetDigits();
   }, [training]);
 
-  // Editing the graph while training stops the run first (asks).
   useEffect(() => {
-    if (running && doc !== trainedDoc.current) {
-      if (window.confirm('The graph changed while training. Stop training?')) send({ type: 'stop' });
-      trainedDoc.current = doc;
-    }
-  }, [doc, running]);
-
-  useEffect(() => () => worker.current?.terminate(), []);
+    if (picture && canvas.current) drawPicture(canvas.current, picture);
+  }, [picture]);
 
   useEffect(() => {
     if (digits && confusion.current) drawConfusion(confusion.current, digits);
   }, [digits]);
-
-  function send(m: ToWorker): void {
-    worker.current?.postMessage(m);
-  }
 
   function set<K extends keyof Settings>(k: K, v: Settings[K]): void {
     setS((old) => ({ ...old, [k]: v }));
@@ -158,64 +59,16 @@ export function TrainPanel() {
 
   function start(): void {
     if (s.dataset === 'csv' && csv === undefined) {
-      setError('Choose a CSV file first (numeric columns, the label in the last column).');
+      run.setError('Choose a CSV file first (numeric columns, the label in the last column).');
       return;
     }
-    worker.current?.terminate();
-    const w = new Worker(new URL('../workers/train.worker.ts', import.meta.url), { type: 'module' });
-    worker.current = w;
-    trainedDoc.current = doc;
-    setSteps([[], []]);
-    setRows([]);
-    setSpeed(undefined);
-    setDigits(undefined);
-    setError(undefined);
-    setStatus('running');
-    startedAt.current = performance.now();
-    w.onmessage = (e: MessageEvent) => {
-      const parsed = fromWorkerSchema.safeParse(e.data);
-      if (!parsed.success) return setError('The training worker sent a malformed message.');
-      const m = parsed.data;
-      if (m.type === 'ready')
-        setBackend(
-          `${m.backend}${m.backend === 'wasm' ? ` · ${m.threads} thread${m.threads > 1 ? 's' : ''}` : ''}${m.note ? ` (${m.note})` : ''}`,
-        );
-      else if (m.type === 'step') {
-        // Steps are drawn a few times a second, not per message: on a small machine the chart's
-        // redraws would take the cores the worker trains on.
-        pendingSteps.current.push([m.report.step, m.report.loss]);
-        if (!flushTimer.current) flushTimer.current = setTimeout(flushSteps, 300);
-      } else if (m.type === 'epoch') {
-        setRows((r) => [...r, m.report]);
-        setSpeed(m.report.stepsPerSecond);
-      } else if (m.type === 'picture') {
-        if (canvas.current) drawPicture(canvas.current, m.picture);
-        if (m.picture.kind === 'digits') setDigits(m.picture);
-        setCaption(
-          m.picture.kind === 'samples'
-            ? (m.picture.caption ?? 'generated from the same fixed noise each time')
-            : undefined,
-        );
-      } else if (m.type === 'done') {
-        flushSteps();
-        setWeights(m.weights);
-        setStatus('done');
-      } else {
-        setError(`Training stopped: ${m.message}`);
-        setStatus('done');
-      }
-    };
-    w.onerror = (e) => {
-      setError(`Training stopped: ${e.message || 'the worker failed'}`);
-      setStatus('done');
-    };
     const dataset: StartMessage['dataset'] =
       s.dataset === 'csv'
         ? { kind: 'csv', text: csv ?? '', name: 'data.csv' }
         : s.dataset === 'mnist'
           ? { kind: 'mnist', packedUrl: new URL('mnist-digits.bin', document.baseURI).href }
           : { kind: 'builtin', name: isToyName(s.dataset) ? s.dataset : 'spirals' };
-    const msg: StartMessage = {
+    run.start({
       type: 'start',
       document: doc,
       dataset,
@@ -224,136 +77,51 @@ export function TrainPanel() {
       seed: s.seed,
       optimizer: { name: s.optimizer, lr: s.lr },
       stepEvery: 5,
-      ...(bindFeatures || bindTargets
+      ...(bindings.features || bindings.targets
         ? {
             inputs: {
-              ...(bindFeatures ? { features: bindFeatures } : {}),
-              ...(bindTargets ? { targets: bindTargets } : {}),
+              ...(bindings.features ? { features: bindings.features } : {}),
+              ...(bindings.targets ? { targets: bindings.targets } : {}),
             },
           }
         : {}),
       ...(weights ? { weights } : {}),
-    };
-    w.postMessage(msg);
+    });
   }
 
-  async function exportTrained(): Promise<void> {
-    try {
-      const { bytes } = exportDocument(doc, { weights: new Map(Object.entries(weights ?? {})) });
-      await currentHost().saveFile(bytes, {
-        suggestedName: `${doc.name.replace(/[^\w.-]+/g, '-')}-trained.onnx`,
-        filters: [{ name: 'ONNX model', extensions: ['onnx'] }],
-      });
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
+  /** Runs a file action; its error (a full disk, a file that does not fit) shows in the panel. */
+  function fileAction(action: () => Promise<void>): () => void {
+    return () =>
+      void action().catch((e: unknown) => run.setError(e instanceof Error ? e.message : String(e)));
   }
 
-  /** The weights as a safetensors sidecar (torch's state_dict names) beside the project file. */
-  async function saveWeights(): Promise<void> {
-    if (!weights) return;
-    try {
-      await currentHost().saveFile(
-        weightsFileBytes(lowerCached(doc).graph.weights, new Map(Object.entries(weights)), doc.name),
-        {
-          suggestedName: `${doc.name.replace(/[^\w.-]+/g, '-')}.safetensors`,
-          filters: [{ name: 'Weights (safetensors)', extensions: ['safetensors'] }],
-        },
-      );
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  }
+  const saveWeights = fileAction(async () => {
+    if (weights) await saveWeightsFile(doc, weights);
+  });
 
-  async function loadWeights(): Promise<void> {
-    try {
-      const file = await currentHost().openFile([
-        { name: 'Weights (safetensors)', extensions: ['safetensors'] },
-      ]);
-      if (!file) return;
-      const tensors = decodeSafetensors(file.bytes, file.name);
-      const values = weightsForModel(tensors, lowerCached(doc).graph.weights, file.name);
-      setWeights(Object.fromEntries(values));
-      // Loaded (the file is what it says), but a diverged model should not pass unnoticed.
-      setError(nonFiniteWarning(tensors, file.name));
-      setStatus('done');
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  }
+  const loadWeights = fileAction(async () => {
+    const loaded = await loadWeightsFile(doc);
+    if (!loaded) return;
+    setWeights(loaded.values);
+    run.setError(loaded.warning);
+    run.markDone();
+  });
 
-  const last = rows.at(-1);
-  const elapsed = (performance.now() - startedAt.current) / 1000;
-  const eta = last && last.epoch < s.epochs ? (elapsed / last.epoch) * (s.epochs - last.epoch) : 0;
-  const numbers = [
-    ['Learning rate', 'lr'],
-    ['Batch size', 'batch'],
-    ['Epochs', 'epochs'],
-    ['Seed', 'seed'],
-  ] as const;
+  const caption =
+    picture?.kind === 'samples'
+      ? (picture.caption ?? 'generated from the same fixed noise each time')
+      : undefined;
   return (
     <div className="train-panel" data-testid="train-panel">
-      <SelectField
-        label="Dataset"
-        field="dataset"
-        value={s.dataset}
-        options={trainDatasets}
+      <TrainSettings
+        settings={s}
+        onChange={set}
+        onCsv={setCsv}
+        inputNames={inputNames}
+        bindings={bindings}
+        onBindings={setBindings}
         disabled={running}
-        onChange={(v) => set('dataset', v)}
       />
-      {s.dataset === 'csv' && (
-        <label className="field">
-          <span className="field-label">CSV file</span>
-          <input
-            type="file"
-            accept=".csv"
-            onChange={async (e) => setCsv(await e.target.files?.[0]?.text())}
-          />
-        </label>
-      )}
-      <SelectField
-        label="Optimizer"
-        field="optimizer"
-        value={s.optimizer}
-        options={optimizerNames}
-        disabled={running}
-        onChange={(v) => set('optimizer', v)}
-      />
-      {inputNames.length > 1 && (
-        <>
-          <SelectField
-            label="Data goes to"
-            field="bind-features"
-            value={bindFeatures}
-            options={['', ...inputNames]}
-            disabled={running}
-            onChange={setBindFeatures}
-          />
-          <SelectField
-            label="Labels go to"
-            field="bind-targets"
-            value={bindTargets}
-            options={['', ...inputNames]}
-            disabled={running}
-            onChange={setBindTargets}
-          />
-        </>
-      )}
-      {numbers.map(([label, f]) => (
-        <label className="field" key={`${f}-${String(s[f])}`}>
-          <span className="field-label">{label}</span>
-          <input
-            type="text"
-            defaultValue={String(s[f])}
-            disabled={running}
-            data-field={f}
-            onChange={(e) => {
-              const v = Number(e.target.value);
-              if (e.target.value.trim() !== '' && Number.isFinite(v)) set(f, v);
-            }}
-          />
-        </label>
-      ))}
       <div className="train-buttons">
         {!running && (
           <button onClick={start} data-testid="train-start" className="primary">
@@ -361,17 +129,17 @@ export function TrainPanel() {
           </button>
         )}
         {status === 'running' && (
-          <button onClick={() => (send({ type: 'pause' }), setStatus('paused'))} data-testid="train-pause">
+          <button onClick={run.pause} data-testid="train-pause">
             Pause
           </button>
         )}
         {status === 'paused' && (
-          <button onClick={() => (send({ type: 'resume' }), setStatus('running'))} data-testid="train-resume">
+          <button onClick={run.resume} data-testid="train-resume">
             Resume
           </button>
         )}
         {running && (
-          <button onClick={() => send({ type: 'stop' })} data-testid="train-stop">
+          <button onClick={run.stop} data-testid="train-stop">
             Stop
           </button>
         )}
@@ -382,7 +150,11 @@ export function TrainPanel() {
         >
           Reset weights
         </button>
-        <button onClick={exportTrained} disabled={running || !weights} data-testid="train-export">
+        <button
+          onClick={fileAction(() => exportTrainedOnnx(doc, weights))}
+          disabled={running || !weights}
+          data-testid="train-export"
+        >
           Export trained ONNX
         </button>
         <button onClick={saveWeights} disabled={running || !weights} data-testid="train-save-weights">
@@ -392,43 +164,19 @@ export function TrainPanel() {
           Load weights…
         </button>
       </div>
-      {error && (
+      {run.error && (
         <p className="diag error" data-testid="train-error">
-          {error}
+          {run.error}
         </p>
       )}
-      <div className="train-status" data-testid="train-status">
-        <span data-testid="train-backend">{backend ?? '–'}</span>
-        <span data-testid="train-speed">{speed !== undefined ? `${speed.toFixed(0)} steps/s` : ''}</span>
-      </div>
-      <progress max={s.epochs} value={last?.epoch ?? 0} />
-      <div className="train-status">
-        <span data-testid="train-epoch">{last ? `epoch ${last.epoch}/${s.epochs}` : status}</span>
-        <span>{running && eta > 0 ? `ETA ${eta.toFixed(0)} s` : status === 'done' ? 'done' : ''}</span>
-      </div>
-      <dl className="facts">
-        <div>
-          <dt>Loss</dt>
-          <dd data-testid="train-loss">{last ? last.loss.toFixed(4) : '–'}</dd>
-        </div>
-        <div>
-          <dt>Validation loss</dt>
-          <dd>{last?.valLoss !== undefined ? last.valLoss.toFixed(4) : '–'}</dd>
-        </div>
-        <div>
-          <dt>Validation accuracy</dt>
-          <dd data-testid="train-accuracy">
-            {last?.valAccuracy !== undefined ? `${(last.valAccuracy * 100).toFixed(1)}%` : '–'}
-          </dd>
-        </div>
-      </dl>
+      <TrainProgress run={run} epochs={s.epochs} />
       <canvas ref={canvas} width={288} height={288} className="picture" data-testid="train-picture" />
       {caption && <p className="caption">{caption}</p>}
       <label className="check">
         <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log scale
       </label>
-      <StepChart steps={steps} log={log} />
-      <EpochChart rows={rows} log={log} />
+      <StepChart steps={run.steps} log={log} />
+      <EpochChart rows={run.rows} log={log} />
       {digits && (
         <>
           <h4>Confusion matrix (validation, {(digits.accuracy * 100).toFixed(1)}% right)</h4>

@@ -1,6 +1,6 @@
 // Drawing the worker's pictures on a canvas: a TensorFlow-Playground-style decision boundary, the
 // fitted curve over the data, MNIST test digits with their predictions, a confusion matrix.
-import type { Picture } from './protocol.ts';
+import type { TrainingPicture as Picture } from '../../src/runtime/worker-protocol.ts';
 
 type Boundary = Extract<Picture, { kind: 'boundary' | 'curve' }>;
 type Digits = Extract<Picture, { kind: 'digits' }>;

@@ -10,7 +10,7 @@ import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 import { loadProject, loadWeightsFile } from './project.ts';
 import { loadDataset } from './train.ts';
-import { lowerDocument } from '../ir/lower.ts';
+import { lowerDocument } from '../compile/lower.ts';
 import type { NetloomDocument } from '../document/schema.ts';
 
 const formats = ['onnx', 'pytorch'] as const;

@@ -2,16 +2,16 @@
 // weights in a safetensors sidecar beside it. A project that would open with errors is not written
 // unless asked for (--allow-errors): the exit status says whether the import worked.
 import { serializeDocument } from '../document/parse.ts';
-import { weightsFileName } from '../document/weights-file.ts';
-import { hasErrors, lowerDocument } from '../ir/lower.ts';
+import { weightsFileName } from '../ir/weights-file.ts';
+import { formatDiagnostics, hasErrors } from '../compile/diagnostics.ts';
+import { lowerDocument } from '../compile/lower.ts';
 import { importOnnx } from '../onnx/import.ts';
-import { formatDiagnostics } from '../onnx/from-document.ts';
 import { importedToDocument } from '../onnx/to-document.ts';
 import { NetloomError } from '../util/errors.ts';
 import { oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './io.ts';
-import { weightsFileBytes } from '../document/weights-file.ts';
+import { weightsFileBytes } from '../ir/weights-file.ts';
 
 export const importCommand: Command = {
   name: 'import',

@@ -12,15 +12,15 @@ import { trainValSplit } from '../runtime/datasets/dataset.ts';
 import { fitFeatures, toyByName } from '../runtime/datasets/catalogue.ts';
 import { parseCsv } from '../runtime/datasets/csv.ts';
 import { mnistFromDigits } from '../runtime/datasets/mnist.ts';
-import type { EpochReport } from '../runtime/train-loop.ts';
+import type { EpochReport } from '../runtime/worker-protocol.ts';
 import { checkLabels, train } from '../runtime/train-loop.ts';
 import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 import { loadProject, loadWeightsFile } from './project.ts';
-import { weightsFileBytes } from '../document/weights-file.ts';
-import { lowerDocument } from '../ir/lower.ts';
+import { weightsFileBytes } from '../ir/weights-file.ts';
+import { lowerDocument } from '../compile/lower.ts';
 
 // The digits' JSON (41 MB) is parsed once per process: a test runs several commands in one.
 let mnistDigits: number[][] | undefined;

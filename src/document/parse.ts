@@ -3,7 +3,8 @@
 import type { z } from 'zod';
 import { NetloomError } from '../util/errors.ts';
 import { clip, echo } from '../util/text.ts';
-import { jsonErrorOffset, jsonNestingTooDeep } from './json-error-offset.ts';
+import { jsonErrorOffset } from './json-error-offset.ts';
+import { jsonNestingTooDeep } from '../util/json-nesting.ts';
 import { migrate } from './migrate.ts';
 import type { NetloomDocument } from './schema.ts';
 import { documentSchema } from './schema.ts';

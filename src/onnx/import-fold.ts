@@ -9,7 +9,7 @@
 // (a broadcast Add), and is refused with a message where it has none (Range, ConstantOfShape);
 // a negative size, an index out of range or a division by zero is refused too, never a crash.
 import type { Attrs, ConstTensor, TensorType } from '../ir/types.ts';
-import { numel } from '../ir/types.ts';
+import { constInts, numel } from '../ir/types.ts';
 import { intAttr, intsAttr } from '../ir/ops/op-row.ts';
 import { LayerError } from '../util/errors.ts';
 
@@ -48,11 +48,6 @@ export interface FoldArgs {
   readonly types: readonly (TensorType | undefined)[];
   /** Whether input i has the batch on axis 0. */
   readonly batchAxis0: readonly boolean[];
-}
-
-function ints(t: ConstTensor): number[] {
-  if (t.data instanceof BigInt64Array) return Array.from(t.data, Number);
-  return Array.from(t.data);
 }
 
 function i64(values: readonly number[], shape: readonly number[]): ConstTensor {
@@ -102,8 +97,8 @@ function binary(
   const n = numel(shape);
   // Shape arithmetic is tiny; a big broadcast is the model's computation, left to run as an op.
   if (n > maxFoldElements) return undefined;
-  const av = ints(a);
-  const bv = ints(b);
+  const av = constInts(a);
+  const bv = constInts(b);
   const st = strides(shape);
   const out = new Array<number>(n);
   const idx = new Array<number>(rank).fill(0);
@@ -164,7 +159,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
   const all = a.consts.map((c) => c?.tensor);
   if (a.type === 'ConstantOfShape') {
     if (c0.tensor.shape.length > 1) throw new LayerError('its shape input must be 1-D');
-    const shape = ints(c0.tensor);
+    const shape = constInts(c0.tensor);
     const n = sizeOf(shape, 'ConstantOfShape');
     if (n > maxFoldElements) throw tooLarge(`ConstantOfShape [${shape.join(', ')}]`, n);
     const v = a.attrs['value'];
@@ -173,7 +168,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
       v && typeof v === 'object' && !Array.isArray(v)
         ? (v as ConstTensor)
         : { shape: [1], dtype: 'float32', data: new Float32Array(1) };
-    const value = ints(fill)[0] ?? 0;
+    const value = constInts(fill)[0] ?? 0;
     const data =
       fill.dtype === 'float32'
         ? new Float32Array(n).fill(value)
@@ -183,7 +178,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
     return [{ tensor: { shape, dtype: fill.dtype, data } }];
   }
   if (a.type === 'Range') {
-    const [s, l, d] = all.map((t) => (t ? (ints(t)[0] ?? 0) : 0));
+    const [s, l, d] = all.map((t) => (t ? (constInts(t)[0] ?? 0) : 0));
     if (d === undefined || s === undefined || l === undefined) return undefined;
     if (d === 0) throw new LayerError('Range with a step (delta) of 0 never ends');
     // ONNX Range-11: max(ceil((limit - start) / delta), 0) elements.
@@ -199,7 +194,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
   if (a.type === 'Cast') {
     const to = intAttr(a.attrs, 'to', 1);
     if (c0.tensor.dtype !== 'int64' && to !== 7) return undefined;
-    const v = ints(c0.tensor);
+    const v = constInts(c0.tensor);
     const t: ConstTensor =
       to === 7
         ? i64(v, c0.tensor.shape)
@@ -213,7 +208,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
   }
   if (all.some((t) => t && t.dtype === 'float32') && a.type !== 'Where') return undefined;
   const x = c0.tensor;
-  const xv = ints(x);
+  const xv = constInts(x);
   switch (a.type) {
     case 'Identity':
       return [c0];
@@ -233,7 +228,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
       const axis = intAttr(a.attrs, 'axis', 0);
       if (axis !== 0 || x.shape.length !== 1) return undefined;
       const n = x.shape[0]!;
-      const iv = ints(idx).map((i) => (i < 0 ? i + n : i));
+      const iv = constInts(idx).map((i) => (i < 0 ? i + n : i));
       const out = iv.find((i) => !(i >= 0 && i < n));
       if (out !== undefined)
         throw new LayerError(`index ${out} is outside the ${n} elements it gathers from`);
@@ -251,7 +246,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
     }
     case 'Unsqueeze':
     case 'Squeeze': {
-      const axes = all[1] ? ints(all[1]) : (intsAttr(a.attrs, 'axes') ?? []);
+      const axes = all[1] ? constInts(all[1]) : (intsAttr(a.attrs, 'axes') ?? []);
       let shape = [...x.shape];
       if (a.type === 'Unsqueeze') {
         const r = shape.length + axes.length;
@@ -269,11 +264,11 @@ export function fold(a: FoldArgs): Folded[] | undefined {
       return [{ tensor: like(x, xv, shape), ...(c0.batch ? { batch: c0.batch } : {}) }];
     }
     case 'Reshape': {
-      const target = all[1] ? ints(all[1]) : undefined;
+      const target = all[1] ? constInts(all[1]) : undefined;
       if (!target) return undefined;
       const n = xv.length;
       const out = target.map((d, i) => (d === 0 ? (x.shape[i] ?? 1) : d));
-      const known = out.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+      const known = numel(out.filter((d) => d !== -1));
       const shape = out.map((d) => (d === -1 ? n / known : d));
       // A target that does not fit is left to the Reshape op, whose row says why.
       if (shape.some((d) => !Number.isSafeInteger(d) || d < 0) || numel(shape) !== n) return undefined;
@@ -288,7 +283,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
         if (!c || c.tensor.shape.length !== 1) return undefined;
         total += c.tensor.data.length;
         if (total > maxFoldElements) return undefined;
-        const v = ints(c.tensor);
+        const v = constInts(c.tensor);
         for (let i = 0; i < v.length; i++) {
           vals.push(v[i]!);
           batch.push(c.batch?.[i] === true);
@@ -299,9 +294,9 @@ export function fold(a: FoldArgs): Folded[] | undefined {
     case 'Slice': {
       if (x.shape.length !== 1 || !all[1] || !all[2]) return undefined;
       const n = xv.length;
-      const st = ints(all[1])[0] ?? 0;
-      const en = ints(all[2])[0] ?? n;
-      const step = all[4] ? (ints(all[4])[0] ?? 1) : 1;
+      const st = constInts(all[1])[0] ?? 0;
+      const en = constInts(all[2])[0] ?? n;
+      const step = all[4] ? (constInts(all[4])[0] ?? 1) : 1;
       if (step !== 1) return undefined;
       const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
       const s = clamp(st);
@@ -333,7 +328,8 @@ export function fold(a: FoldArgs): Folded[] | undefined {
       if (!t) return undefined;
       return [
         {
-          tensor: a.type === 'Equal' ? { shape: t.shape, dtype: 'bool', data: Uint8Array.from(ints(t)) } : t,
+          tensor:
+            a.type === 'Equal' ? { shape: t.shape, dtype: 'bool', data: Uint8Array.from(constInts(t)) } : t,
         },
       ];
     }
@@ -341,9 +337,9 @@ export function fold(a: FoldArgs): Folded[] | undefined {
       const [cond, p, q] = all;
       const same = (u: ConstTensor): boolean => u.shape.join() === x.shape.join();
       if (!cond || !p || !q || p.dtype !== 'int64' || !same(p) || !same(q)) return undefined;
-      const cv = ints(cond);
-      const pv = ints(p);
-      const qv = ints(q);
+      const cv = constInts(cond);
+      const pv = constInts(p);
+      const qv = constInts(q);
       return [
         {
           tensor: i64(

@@ -2,8 +2,9 @@
 // PyTorch form, and the torch module tree that carries Netloom's weight names. Anything torch
 // cannot hold under those names is refused here, naming the node and why.
 import type { DocNode, NetloomDocument } from '../document/schema.ts';
-import type { Lowered } from '../ir/lower.ts';
-import { hasErrors, lowerDocument, nodeName } from '../ir/lower.ts';
+import type { Lowered } from '../compile/lower.ts';
+import { hasErrors } from '../compile/diagnostics.ts';
+import { lowerDocument, nodeName } from '../compile/lower.ts';
 import { portsOf } from '../layers/layer-def.ts';
 import { layerDef } from '../layers/registry.ts';
 import { NetloomError } from '../util/errors.ts';

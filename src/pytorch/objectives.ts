@@ -3,7 +3,7 @@
 // objective's loss and prediction, which Input takes the data and which the labels, which weights
 // each objective trains. A test holds the two readings together on every template.
 import type { DocNode, NetloomDocument } from '../document/schema.ts';
-import { nodeName } from '../ir/lower.ts';
+import { nodeName } from '../compile/lower.ts';
 import type { LossKind } from '../autodiff/losses.ts';
 import type { ObjectiveSetup, TrainingSetup } from '../autodiff/training-schema.ts';
 import { parseTrainingSetup } from '../autodiff/training-schema.ts';

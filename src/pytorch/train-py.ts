@@ -1,6 +1,6 @@
 // train.py: the project's training setup (objectives and their losses, optimizers, schedule,
 // batch, epochs, seed, data) written out, followed by the loop every export shares.
-import { nodeName } from '../ir/lower.ts';
+import { nodeName } from '../compile/lower.ts';
 import type { TrainingSetup } from '../autodiff/training-schema.ts';
 import { scheduleSchema } from '../autodiff/schedules.ts';
 import { emitStatements } from './emit.ts';

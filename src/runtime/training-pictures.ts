@@ -12,40 +12,7 @@ import type { HostTensor } from './tensors.ts';
 import { floatTensor, int64Tensor } from './tensors.ts';
 import { numel } from '../ir/types.ts';
 import { Rng } from '../util/random.ts';
-
-export type TrainingPicture =
-  | {
-      /**
-       * boundary: grid×grid probabilities of class 1 over [-extent, extent]², row 0 at the top;
-       * curve: the model's output at `grid` evenly spaced x in [-extent, extent]. Both over the data.
-       */
-      readonly kind: 'boundary' | 'curve';
-      readonly grid: number;
-      readonly extent: number;
-      readonly values: Float32Array;
-      readonly points: Float32Array;
-      readonly labels: Float32Array;
-    }
-  | {
-      readonly kind: 'digits';
-      readonly side: number;
-      /** `count` images, side² grey levels each (0 = black), for the grid of test digits. */
-      readonly images: Uint8Array;
-      readonly labels: readonly number[];
-      readonly predictions: readonly number[];
-      /** classes×classes counts, true class by row, predicted class by column, over the whole split. */
-      readonly confusion: readonly number[];
-      readonly classes: number;
-      readonly accuracy: number;
-    }
-  | {
-      readonly kind: 'samples';
-      readonly side: number;
-      /** Generated images from the same fixed noise every time, side² grey levels each. */
-      readonly images: Uint8Array;
-      readonly count: number;
-      readonly caption?: string;
-    };
+import type { TrainingPicture } from './worker-protocol.ts';
 
 export interface PictureInput {
   readonly doc: NetloomDocument;

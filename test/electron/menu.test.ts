@@ -1,7 +1,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { buildMenuTemplate } from '../../electron/menu.ts';
-import type { MenuCommand } from '../../src/document/host.ts';
+import type { MenuCommand } from '../../src/host/commands.ts';
 
 const allCommands = [
   'new',

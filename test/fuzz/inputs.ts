@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serializeDocument } from '../../src/document/parse.ts';
-import { encodeSafetensors } from '../../src/document/weights-file.ts';
+import { encodeSafetensors } from '../../src/ir/weights-file.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
 import { decodeModel, encodeModel } from '../../src/onnx/proto.ts';
 import { writeNpy } from '../../src/runtime/npy.ts';

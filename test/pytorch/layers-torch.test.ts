@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { DocEdge, DocNode, NetloomDocument } from '../../src/document/schema.ts';
-import { encodeSafetensors } from '../../src/document/weights-file.ts';
+import { encodeSafetensors } from '../../src/ir/weights-file.ts';
 import { portsOf } from '../../src/layers/layer-def.ts';
 import { layerCatalogue, layerDef } from '../../src/layers/registry.ts';
 import { readTorchGraph } from '../../src/pytorch/graph.ts';

@@ -2,7 +2,7 @@
 // Input takes the data and the same the labels, each objective trains the same weights and has a
 // prediction (for accuracy) exactly when Netloom's does.
 import { describe, expect, test } from 'vitest';
-import { nodeName } from '../../src/ir/lower.ts';
+import { nodeName } from '../../src/compile/lower.ts';
 import { readTorchGraph } from '../../src/pytorch/graph.ts';
 import { planObjectives, trainingSetupOf } from '../../src/pytorch/objectives.ts';
 import { documentTrainingSetup, prepareDocumentTraining } from '../../src/runtime/document-training.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { NetloomDocument } from '../../src/document/schema.ts';
-import { decodeSafetensors, weightsFileBytes } from '../../src/document/weights-file.ts';
+import { decodeSafetensors, weightsFileBytes } from '../../src/ir/weights-file.ts';
 import type { Graph } from '../../src/ir/types.ts';
 import { documentTrainingSetup, prepareDocumentTraining } from '../../src/runtime/document-training.ts';
 import { StepRunner, TensorStore } from '../../src/runtime/step-runner.ts';

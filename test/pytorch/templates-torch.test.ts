@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { weightsFileBytes } from '../../src/document/weights-file.ts';
+import { weightsFileBytes } from '../../src/ir/weights-file.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
 import { forwardSignature } from '../../src/pytorch/model-py.ts';
 import { readTorchGraph } from '../../src/pytorch/graph.ts';

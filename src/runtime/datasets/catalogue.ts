@@ -3,6 +3,7 @@ import { NetloomError } from '../../util/errors.ts';
 import type { Dataset } from './dataset.ts';
 import { toyDataset, toyNames } from './toy.ts';
 import type { ToyName } from './toy.ts';
+import { numel } from '../../ir/types.ts';
 
 export const builtinDatasetNames = [...toyNames, 'mnist'] as const;
 
@@ -25,8 +26,8 @@ export function toyByName(name: string, seed = 1): Dataset {
  * [784]); only the element count has to agree.
  */
 export function fitFeatures(d: Dataset, shape: readonly number[], inputName: string): Dataset {
-  const want = shape.reduce((p, v) => p * v, 1);
-  const have = d.featureShape.reduce((p, v) => p * v, 1);
+  const want = numel(shape);
+  const have = numel(d.featureShape);
   if (want !== have) {
     throw new NetloomError(
       'bad-argument',

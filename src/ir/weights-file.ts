@@ -2,12 +2,12 @@
 // little-endian header length, a JSON header naming each tensor's dtype, shape and byte range, then
 // the raw little-endian data). The project JSON stays small and diffable; the sidecar loads in
 // PyTorch with `safetensors.torch.load_file`, and its names are torch's state_dict names.
-import type { Weight } from '../ir/types.ts';
-import { formatShape } from '../ir/types.ts';
+import type { Weight } from './types.ts';
+import { formatShape } from './types.ts';
 import { z } from 'zod';
 import { NetloomError } from '../util/errors.ts';
 import { clip, echo, firstFew } from '../util/text.ts';
-import { jsonNestingTooDeep } from './json-error-offset.ts';
+import { jsonNestingTooDeep } from '../util/json-nesting.ts';
 
 export interface NamedTensor {
   readonly shape: readonly number[];

@@ -1,8 +1,8 @@
-// Gradients of the normalization ops, Dropout and Resize.
-import { floatAttr, intAttr, stringAttr } from '../../ir/ops/op-row.ts';
+// Gradients of the normalization ops and Dropout (src/ir/ops/normalization.ts).
+import { floatAttr, intAttr } from '../../ir/ops/op-row.ts';
 import type { GraphEditor } from '../graph-editor.ts';
 import type { GradRow } from '../rule.ts';
-import { GradError, constInts, mul, reshape, scale, sumTo, toFloat } from '../rule.ts';
+import { GradError, mul, reshape, scale, sumTo, toFloat } from '../rule.ts';
 
 /**
  * Normalization over `axes` with statistics recomputed from x (cheap next to the product ops).
@@ -47,7 +47,7 @@ function channelSum(g: GraphEditor, t: string): string {
   });
 }
 
-export const normGrads: readonly GradRow[] = [
+export const normalizationGrads: readonly GradRow[] = [
   {
     // ONNX LayerNormalization-17: y = x̂·Scale + B over axes [axis, rank).
     type: 'LayerNormalization',
@@ -123,43 +123,10 @@ export const normGrads: readonly GradRow[] = [
         throw new GradError(op, 'training-mode Dropout needs its mask output for the gradient');
       }
       const ratioId = op.inputs[1];
-      const ratio = ratioId ? constInts(g, ratioId)?.[0] : 0.5;
+      const ratio = ratioId ? g.constInts(ratioId)?.[0] : 0.5;
       const kept = mul(g, d, toFloat(g, mask));
       if (ratio !== undefined) return [scale(g, kept, 1 / (1 - ratio))];
       return [g.op1('Div', [kept, g.op1('Sub', [g.scalar(1), ratioId!])])];
-    },
-  },
-  {
-    // Nearest-neighbour upsampling by whole factors (the Upsample layer): each input element was
-    // copied into a block of the output, so its gradient is the sum over that block.
-    type: 'Resize',
-    grad: (g, op, dy) => {
-      const d = dy[0];
-      if (d === undefined) return [];
-      const x = op.inputs[0]!;
-      const xs = g.shape(x);
-      const ys = g.shape(d);
-      const factors = ys.map((v, i) => v / xs[i]!);
-      const ctm = stringAttr(op.attrs, 'coordinate_transformation_mode', 'half_pixel');
-      const nm = stringAttr(op.attrs, 'nearest_mode', 'round_prefer_floor');
-      // Nearest with whole factors copies blocks when the source index is floor(out/f): asymmetric
-      // with floor, or half_pixel with rounding (its offsets ±(f−1)/2f never reach a tie).
-      const blocks =
-        ctm === 'asymmetric'
-          ? nm === 'floor'
-          : (ctm === 'half_pixel' || ctm === 'pytorch_half_pixel') && nm.startsWith('round');
-      if (
-        stringAttr(op.attrs, 'mode', 'nearest') !== 'nearest' ||
-        !blocks ||
-        factors.some((f) => !Number.isInteger(f))
-      ) {
-        throw new GradError(op, 'only nearest upsampling by whole factors has a gradient here');
-      }
-      const split = xs.flatMap((v, i) => [v, factors[i]!]);
-      const sum = g.op1('ReduceSum', [reshape(g, d, split), g.ints(xs.map((_, i) => 2 * i + 1))], {
-        keepdims: 0,
-      });
-      return [reshape(g, sum, xs)];
     },
   },
 ];

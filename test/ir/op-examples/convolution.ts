@@ -1,10 +1,10 @@
-// Examples for the op rows in src/ir/ops/conv.ts (run against onnxruntime by op-shapes.test.ts).
+// Examples for the op rows in src/ir/ops/convolution.ts (run against onnxruntime by op-shapes.test.ts).
 import type { OpExample } from '../op-examples.ts';
 
 // Local helpers: op-examples.ts imports this file, so importing its helpers back would be circular.
 const f = (...shape: number[]) => ({ shape });
 
-export const convExamples: readonly OpExample[] = [
+export const convolutionExamples: readonly OpExample[] = [
   { type: 'Conv', label: '2-D, bias', inputs: [f(2, 3, 7, 6), f(4, 3, 3, 3), f(4)] },
   {
     type: 'Conv',

@@ -1,7 +1,8 @@
 // Convolution layers: the diagnostics a user sees when a shape or parameter does not fit, the
 // node-face summaries, and parameter/FLOP counts (against torch's numel and 2·MACs).
 import { describe, expect, test } from 'vitest';
-import { hasErrors, lowerDocument } from '../../src/ir/lower.ts';
+import { hasErrors } from '../../src/compile/diagnostics.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { chainDoc } from '../helpers/doc.ts';
 

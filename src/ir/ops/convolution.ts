@@ -172,7 +172,7 @@ const convAttrs = {
   strides: 'ints',
 } as const;
 
-export const convOps: readonly OpRow[] = [
+export const convolutionOps: readonly OpRow[] = [
   {
     type: 'Conv',
     attrs: convAttrs,

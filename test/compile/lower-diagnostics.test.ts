@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { hasErrors, lowerDocument } from '../../src/ir/lower.ts';
+import { hasErrors } from '../../src/compile/diagnostics.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
 import { chainDoc, doc, node } from '../helpers/doc.ts';
 
 describe('diagnostics point at the node, field or port', () => {

@@ -1,4 +1,4 @@
-// Examples for the op rows in src/ir/ops/norm.ts (run against onnxruntime by op-shapes.test.ts).
+// Examples for the op rows in src/ir/ops/normalization.ts (run against onnxruntime by op-shapes.test.ts).
 import type { OpExample } from '../op-examples.ts';
 
 // Local helpers: op-examples.ts imports this file, so importing its helpers back would be circular.
@@ -7,7 +7,7 @@ const bool = (...shape: number[]) => ({ shape, dtype: 'bool' as const });
 
 const scalar = (v: number) => ({ shape: [], const: [v] });
 
-export const normExamples: readonly OpExample[] = [
+export const normalizationExamples: readonly OpExample[] = [
   {
     type: 'BatchNormalization',
     label: '2-D',

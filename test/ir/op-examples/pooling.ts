@@ -1,10 +1,10 @@
-// Examples for the op rows in src/ir/ops/pool.ts (run against onnxruntime by op-shapes.test.ts).
+// Examples for the op rows in src/ir/ops/pooling.ts (run against onnxruntime by op-shapes.test.ts).
 import type { OpExample } from '../op-examples.ts';
 
 // Local helpers: op-examples.ts imports this file, so importing its helpers back would be circular.
 const f = (...shape: number[]) => ({ shape });
 
-export const poolExamples: readonly OpExample[] = [
+export const poolingExamples: readonly OpExample[] = [
   {
     type: 'MaxPool',
     label: '2-D',

@@ -2,7 +2,8 @@
 // every path are checked against PyTorch in test/fixtures/cases_pooling.py).
 import { describe, expect, test } from 'vitest';
 import { GraphBuilder } from '../../src/ir/builder.ts';
-import { hasErrors, lowerDocument } from '../../src/ir/lower.ts';
+import { hasErrors } from '../../src/compile/diagnostics.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { chainDoc } from '../helpers/doc.ts';
 

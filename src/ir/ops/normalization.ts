@@ -17,7 +17,7 @@ function perChannel(
   }
 }
 
-export const normOps: readonly OpRow[] = [
+export const normalizationOps: readonly OpRow[] = [
   {
     // ONNX LayerNormalization-17: normalizes over axes [axis, rank); Scale and B span those axes.
     type: 'LayerNormalization',
@@ -49,6 +49,8 @@ export const normOps: readonly OpRow[] = [
     // primitives by the layer so the autodiff can differentiate them.
     type: 'BatchNormalization',
     attrs: { epsilon: 'float', momentum: 'float', training_mode: 'int' },
+    // input_mean and input_var: running statistics, not trained.
+    stateInputs: [3, 4],
     infer: (a) => {
       const x = input(a, 0, 'BatchNormalization');
       if (x.shape.length < 2) fail(`BatchNormalization: input ${formatShape(x.shape)} has no channel axis`);

@@ -4,7 +4,7 @@ import type { OpInferArgs, OpRow } from './op-row.ts';
 import { fail, input, intAttr, intsAttr } from './op-row.ts';
 import type { TensorType } from '../types.ts';
 import { formatShape, numel } from '../types.ts';
-import { autoPad, positive, spatialInput, spatialInts, spatialPads } from './conv.ts';
+import { autoPad, positive, spatialInput, spatialInts, spatialPads } from './convolution.ts';
 
 /** Output spatial size of a pooling window sliding over one axis. */
 export function poolOutSize(
@@ -93,7 +93,7 @@ function globalPool(type: string): OpRow {
   };
 }
 
-export const poolOps: readonly OpRow[] = [
+export const poolingOps: readonly OpRow[] = [
   {
     // ONNX MaxPool-12: outputs Y and the optional Indices (int64, same shape), the flat index of
     // each maximum in the input tensor (row-major with storage_order 0).

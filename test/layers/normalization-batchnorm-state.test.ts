@@ -4,10 +4,11 @@
 import { describe, expect, test } from 'vitest';
 import type { BuiltGraph } from '../../src/ir/builder.ts';
 import type { Graph } from '../../src/ir/types.ts';
-import { lowerDocument, hasErrors } from '../../src/ir/lower.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
+import { hasErrors } from '../../src/compile/diagnostics.ts';
 import { materializeWeights } from '../../src/ir/weights.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
-import { formatDiagnostics } from '../../src/onnx/from-document.ts';
+import { formatDiagnostics } from '../../src/compile/diagnostics.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
 import type { FixtureTensor, LayerCase } from '../helpers/fixtures.ts';
 import { compareClose, loadLayerCases, toHost } from '../helpers/fixtures.ts';

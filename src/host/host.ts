@@ -1,6 +1,7 @@
 // The host seam (as Netron's desktop/browser hosts): everything the renderer asks of the
 // platform. The desktop app implements it in its preload over IPC; the browser build implements
 // it with file pickers, downloads and localStorage. Types only: no platform code here.
+import type { MenuCommand } from './commands.ts';
 
 export interface OpenedFile {
   /** Full path in the desktop app; the file name in a browser. */
@@ -24,32 +25,6 @@ export interface FileFilter {
   readonly name: string;
   readonly extensions: readonly string[];
 }
-
-/** Commands the host's native menus send to the renderer. */
-export type MenuCommand =
-  | 'new'
-  | 'open'
-  | 'save'
-  | 'save-as'
-  | 'import-onnx'
-  | 'export-onnx'
-  | 'export-pytorch'
-  | 'export-diagram-svg'
-  | 'export-diagram-png'
-  | 'undo'
-  | 'redo'
-  | 'cut'
-  | 'copy'
-  | 'paste'
-  | 'select-all'
-  | 'zoom-in'
-  | 'zoom-out'
-  | 'zoom-fit'
-  | 'toggle-theme'
-  | 'toggle-palette'
-  | 'toggle-inspector'
-  | 'show-shortcuts'
-  | 'about';
 
 export interface Host {
   readonly kind: 'desktop' | 'browser';

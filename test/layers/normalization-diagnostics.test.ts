@@ -1,7 +1,7 @@
 // Normalization layers: rank and parameter misfits as diagnostics, parameter counts as torch
 // counts them, and training graphs built only from differentiable primitives.
 import { describe, expect, test } from 'vitest';
-import { lowerDocument } from '../../src/ir/lower.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
 import type { Diagnostic } from '../../src/util/errors.ts';
 import { chainDoc } from '../helpers/doc.ts';
 
