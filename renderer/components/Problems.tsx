@@ -4,6 +4,7 @@ import { memo } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { useEditor } from '../store/document-store.ts';
 import { useLowered } from '../store/lowering-store.ts';
+import { echo } from '../../src/util/text.ts';
 
 const shown = 200;
 
@@ -32,7 +33,7 @@ export const Problems = memo(function Problems() {
             if (n) void flow.setCenter(n.position.x + 100, n.position.y + 40, { zoom: 1, duration: 300 });
           }}
         >
-          <b>{d.node ? (lowered.nodes.get(d.node)?.name ?? d.node) : 'graph'}</b>
+          <b>{d.node ? echo(lowered.nodes.get(d.node)?.name ?? d.node, 60) : 'graph'}</b>
           {d.field ? ` · ${d.field}` : d.port ? ` · ${d.port}` : ''}: {d.message}
         </li>
       ))}

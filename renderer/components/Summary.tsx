@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { useEditor } from '../store/document-store.ts';
 import { useLowered } from '../store/lowering-store.ts';
 import { shapeText } from '../lib/flow-model.ts';
+import { echo } from '../../src/util/text.ts';
 
 // Memoised: it reads the stores itself, so the window's re-renders need not reach it.
 export const Summary = memo(function Summary() {
@@ -45,7 +46,7 @@ export const Summary = memo(function Summary() {
             if (!r) return null;
             return (
               <tr key={id} onClick={() => useEditor.getState().select([id])}>
-                <td>{r.name}</td>
+                <td>{echo(r.name, 60)}</td>
                 <td>{r.kind}</td>
                 <td>{shapeText(Object.values(r.outputs)[0], kinds.get(id) ?? '')}</td>
                 <td className="num">{r.params ? r.params.toLocaleString('en-US') : ''}</td>

@@ -13,6 +13,8 @@ import type { Edge, Node } from '@xyflow/react';
 import type { DocEdge, DocGroup, DocNode, NetloomDocument } from '../../src/document/schema.ts';
 import type { LoweringFacts, NodeReport } from '../../src/compile/lower.ts';
 import { formatShape } from '../../src/ir/types.ts';
+import { echo } from '../../src/util/text.ts';
+import { groupChain, groupParents } from '../../src/document/groups.ts';
 import type { TensorType } from '../../src/ir/types.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { portsOf } from '../../src/layers/layer-def.ts';
@@ -92,8 +94,9 @@ function layerData(
   }
   return {
     kind: n.kind,
-    title: def?.title ?? n.kind,
-    label: n.name ?? n.id,
+    // Names and kinds from a file are shown printable and cut: a name may hold anything.
+    title: def?.title ?? echo(n.kind, 40),
+    label: echo(n.name ?? n.id, 60),
     summary,
     color: def ? familyColors[def.family] : '#ef4444',
     inputs: ports(def ? portsOf(def.inputs, params) : [{ name: 'x' }]),
@@ -170,26 +173,27 @@ interface GroupFacts {
   readonly collapsedIn: string | undefined;
 }
 
-/** Members (at any depth), nesting depth and collapsed ancestor of every group: one pass over the nodes. */
+/**
+ * Members (at any depth), nesting depth and collapsed ancestor of every group: one pass over the
+ * nodes. Walks go through groupChain, which stops where a file's parents loop back.
+ */
 function groupFacts(doc: NetloomDocument): Map<string, GroupFacts> {
+  const parents = groupParents(doc.groups);
   const byId = new Map(doc.groups.map((g) => [g.id, g]));
   const out = new Map<string, GroupFacts>();
   const facts = (g: DocGroup): GroupFacts => {
     let f = out.get(g.id);
     if (f) return f;
-    let depth = 0;
+    const chain = groupChain(parents, g.id);
     let collapsedIn: string | undefined;
-    for (let at: string | undefined = g.id; at; at = byId.get(at)?.parent) {
-      if (at !== g.id) depth++;
-      if (byId.get(at)?.collapsed) collapsedIn = at;
-    }
-    f = { members: [], depth, collapsedIn };
+    for (const at of chain) if (byId.get(at)?.collapsed) collapsedIn = at;
+    f = { members: [], depth: chain.length - 1, collapsedIn };
     out.set(g.id, f);
     return f;
   };
   for (const g of doc.groups) facts(g);
   for (const n of doc.nodes)
-    for (let at = n.group; at; at = byId.get(at)?.parent) {
+    for (const at of groupChain(parents, n.group)) {
       const g = byId.get(at);
       if (g) facts(g).members.push(n);
     }
@@ -399,7 +403,7 @@ export class FlowModel {
       }
       const data: GroupNodeData = {
         groupId: g.id,
-        name: g.name,
+        name: echo(g.name, 60),
         params: formatCount(params),
         count: f.members.length,
         error,

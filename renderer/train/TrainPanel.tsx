@@ -104,10 +104,10 @@ export const TrainPanel = memo(function TrainPanel() {
   });
 
   const loadWeights = fileAction(async () => {
-    const values = await loadWeightsFile(doc);
-    if (!values) return;
-    setWeights(values);
-    run.setError(undefined);
+    const loaded = await loadWeightsFile(doc);
+    if (!loaded) return;
+    setWeights(loaded.values);
+    run.setError(loaded.warning);
     run.markDone();
   });
 

@@ -25,7 +25,7 @@ import { checkCache, checkGraph } from './graph-checks.ts';
 import type { NodeReport } from './lower-node.ts';
 import { failedReport, lowerNode } from './lower-node.ts';
 import type { LowerOptions, LoweringFacts, Totals } from './lower.ts';
-import { noOutputWarning } from './lower.ts';
+import { noOutputWarning, wholeGraphDiagnostics } from './lower.ts';
 
 /** The editor's view of the document's lowering; `pending` nodes are still to be lowered again. */
 export interface EditorLowering extends LoweringFacts {
@@ -164,6 +164,8 @@ export class IncrementalLowering {
   private claimsChanged = true;
   /** Wires that carried a type in the last facts and no longer do (their target now fails). */
   private untyped = new Set<string>();
+  /** The groups the last facts were put together with (a loop of groups is a warning). */
+  private factsGroups: NetloomDocument['groups'] | undefined;
   /** Nodes whose lowering found problems. */
   private withDiagnostics = new Set<string>();
   /** How many node lowerings this instance has done: what a test of "an edit costs what it changes" counts. */
@@ -220,6 +222,7 @@ export class IncrementalLowering {
       !this.claimsChanged &&
       last.pending === this.dirty.size &&
       sameDiagnostics(this.checkDiagnostics, checked.diagnostics) &&
+      this.doc!.groups === this.factsGroups &&
       checked.cyclic.length === 0;
     // A drag, or an edit that changed nothing lowering shows: the same facts, the same object.
     if (!unchanged) this.last = this.facts(checked);
@@ -446,8 +449,6 @@ export class IncrementalLowering {
     const withDiagnostics = [...this.withDiagnostics].sort((a, b) => this.index.get(a)! - this.index.get(b)!);
     for (const id of withDiagnostics) for (const d of this.states.get(id)!.diagnostics) diagnostics.push(d);
     const pending = this.dirty.size;
-    if (pending === 0 && this.graphOutputs === 0 && this.doc!.nodes.length > 0)
-      diagnostics.push(noOutputWarning);
     const totals: Totals = { ...this.totals };
     let weights: readonly Weight[] = [];
     if (pending === 0 && !whole && !this.claimsChanged && prev.pending === 0) weights = prev.weights;
@@ -458,6 +459,10 @@ export class IncrementalLowering {
       weights = list;
       this.claimsChanged = false;
     }
+    diagnostics.push(...wholeGraphDiagnostics(this.doc!, weights));
+    if (pending === 0 && this.graphOutputs === 0 && this.doc!.nodes.length > 0)
+      diagnostics.push(noOutputWarning);
+    this.factsGroups = this.doc!.groups;
     this.settled.clear();
     this.untyped.clear();
     this.reshaped = false;

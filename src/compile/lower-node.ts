@@ -7,6 +7,8 @@ import type { DocNode } from '../document/schema.ts';
 import type { Diagnostic } from '../util/errors.ts';
 import { LayerError } from '../util/errors.ts';
 import type { GraphBuilder } from '../ir/builder.ts';
+import { WeightTooLargeError } from '../ir/builder.ts';
+import { echo } from '../util/text.ts';
 import type { TensorType } from '../ir/types.ts';
 import { numel } from '../ir/types.ts';
 import type { AnyLayerDef, LowerMode } from '../layers/layer-def.ts';
@@ -74,11 +76,11 @@ export interface NodeOutcome {
 }
 
 function sharingProblem(n: DocNode, owner: DocNode | undefined): string | undefined {
-  if (!owner) return `shares weights with "${n.sharesWeightsWith}", which is not a node of this graph`;
+  if (!owner) return `shares weights with "${echo(n.sharesWeightsWith)}", which is not a node of this graph`;
   if (owner.kind !== n.kind)
-    return `shares weights with "${nodeName(owner)}", a ${owner.kind}; weights can be shared only between layers of the same kind (${n.kind})`;
+    return `shares weights with "${echo(nodeName(owner))}", a ${echo(owner.kind)}; weights can be shared only between layers of the same kind (${echo(n.kind)})`;
   if (owner.sharesWeightsWith !== undefined)
-    return `shares weights with "${nodeName(owner)}", which itself shares another node's; point to the owner "${owner.sharesWeightsWith}"`;
+    return `shares weights with "${echo(nodeName(owner))}", which itself shares another node's; point to the owner "${echo(owner.sharesWeightsWith)}"`;
   return undefined;
 }
 
@@ -86,6 +88,19 @@ function sharingProblem(n: DocNode, owner: DocNode | undefined): string | undefi
 function typeOf(b: GraphBuilder, v: string): TensorType {
   const { shape, dtype } = b.type(v);
   return { shape, dtype };
+}
+
+/**
+ * The parameter that sized a weight too large to make: the one whose value is the weight's largest
+ * dimension it matches (Dense's units for [units, in]), so the editor marks that field.
+ */
+function sizingParam(params: Record<string, unknown>, shape: readonly number[]): string | undefined {
+  for (const d of [...shape].sort((x, y) => y - x)) {
+    for (const [k, v] of Object.entries(params)) {
+      if (v === d || (Array.isArray(v) && v.includes(d))) return k;
+    }
+  }
+  return undefined;
 }
 
 /** Lowers one node onto `b` (rolled back to where it was if the layer fails). */
@@ -184,11 +199,12 @@ export function lowerNode(b: GraphBuilder, s: NodeStep): NodeOutcome {
   } catch (e) {
     b.rollback(mark);
     if (!(e instanceof LayerError)) throw e;
+    const field = e.field ?? (e instanceof WeightTooLargeError ? sizingParam(p, e.shape) : undefined);
     diagnostics.push({
       severity: 'error',
       code: e.code,
       node: nid,
-      ...(e.field ? { field: e.field } : {}),
+      ...(field ? { field } : {}),
       ...(e.port ? { port: e.port } : {}),
       message: e.message,
     });

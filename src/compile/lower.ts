@@ -3,9 +3,12 @@
 // carries on past them so the editor can show every problem at once.
 import type { NetloomDocument } from '../document/schema.ts';
 import type { Diagnostic } from '../util/errors.ts';
+import { echo } from '../util/text.ts';
+import { groupCycles } from '../document/groups.ts';
 import type { BuiltGraph } from '../ir/builder.ts';
-import { GraphBuilder } from '../ir/builder.ts';
-import type { TensorType } from '../ir/types.ts';
+import { GraphBuilder, maxWeightBytes } from '../ir/builder.ts';
+import type { TensorType, Weight } from '../ir/types.ts';
+import { numel } from '../ir/types.ts';
 import type { LowerMode } from '../layers/layer-def.ts';
 import type { WireSource } from './graph-checks.ts';
 import { checkGraph } from './graph-checks.ts';
@@ -51,6 +54,33 @@ export const noOutputWarning: Diagnostic = {
   message: 'The graph has no Output node, so an export would have no outputs',
 };
 
+/**
+ * What is said of the whole graph once every node is lowered: a loop of groups (groups only arrange
+ * the canvas, so the network stays well defined; every walk up the groups stops at it), and weights
+ * too large together for a model to hold.
+ */
+export function wholeGraphDiagnostics(doc: NetloomDocument, weights: readonly Weight[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const cycle of groupCycles(doc.groups)) {
+    const names = new Map(doc.groups.map((g) => [g.id, g.name]));
+    const path = [...cycle, cycle[0]!].map((id) => `"${echo(names.get(id) ?? id, 40)}"`).join(' → ');
+    out.push({
+      severity: 'warning',
+      code: 'group-cycle',
+      message: `Groups contain each other in a loop (${path}); move one of them out of the other`,
+    });
+  }
+  const weightBytes = weights.reduce((sum, w) => sum + numel(w.shape) * 4, 0);
+  if (weightBytes > maxWeightBytes) {
+    out.push({
+      severity: 'error',
+      code: 'too-large',
+      message: `The weights take ${(weightBytes / 2 ** 30).toFixed(1)} GiB together; a model (and an ONNX file) holds at most ${maxWeightBytes / 2 ** 30} GiB`,
+    });
+  }
+  return out;
+}
+
 /** Names every node may take as a graph input's name, which generated value ids must leave free. */
 export function reservedNames(doc: NetloomDocument): Set<string> {
   return new Set(doc.nodes.map(nodeName));
@@ -88,6 +118,7 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
   for (const nid of cyclic) reports.set(nid, failedReport(nodesById.get(nid)!, params.get(nid)));
 
   const graph = b.build();
+  diagnostics.push(...wholeGraphDiagnostics(doc, graph.weights));
   if (graph.outputs.length === 0 && doc.nodes.length > 0) diagnostics.push(noOutputWarning);
   let params_ = 0;
   let trainable = 0;

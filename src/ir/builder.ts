@@ -21,6 +21,7 @@ import { constInts, numel } from './types.ts';
 import { opRow } from './ops/registry.ts';
 import type { OpInferArgs, OpRow } from './ops/op-row.ts';
 import { LayerError } from '../util/errors.ts';
+import { echo } from '../util/text.ts';
 
 export interface StateUpdate {
   /** The state weight (e.g. BatchNorm running mean) and the value holding its next contents. */
@@ -33,6 +34,26 @@ export interface BuiltGraph extends Graph {
   readonly stateUpdates: readonly StateUpdate[];
   /** FLOPs of each op, by op id. */
   readonly opFlops: ReadonlyMap<string, number>;
+}
+
+/**
+ * The largest weight a model may hold: 2 GiB as float32, which is also the most one ONNX file can
+ * hold (protobuf's limit). A bigger one is a diagnostic before anything is allocated.
+ */
+export const maxWeightBytes = 2 ** 31;
+
+/** Raised for a weight over maxWeightBytes; the lowering puts it on the parameter that sized it. */
+export class WeightTooLargeError extends LayerError {
+  readonly shape: readonly number[];
+  constructor(name: string, shape: readonly number[]) {
+    const gib = (numel(shape) * 4) / 2 ** 30;
+    super(
+      `the weight "${name}" [${shape.join(', ')}] would take ${gib.toFixed(1)} GiB; a weight may take at most ${maxWeightBytes / 2 ** 30} GiB`,
+      { code: 'too-large' },
+    );
+    this.name = 'WeightTooLargeError';
+    this.shape = shape;
+  }
 }
 
 /** The graph being built and the checked way to add ops and constants to it. */
@@ -94,7 +115,7 @@ export abstract class IrBuilder {
     const row = opRow(type);
     if (!row) throw new Error(`op ${type} has no row in the IR op registry`);
     for (const name of Object.keys(attrs)) {
-      if (!(name in row.attrs)) throw new Error(`op ${type} has no attribute ${name}`);
+      if (!Object.hasOwn(row.attrs, name)) throw new Error(`op ${type} has no attribute ${name}`);
     }
     const args: OpInferArgs = {
       inputs: inputs.map((id) => (id === '' ? undefined : this.type(id))),
@@ -220,6 +241,10 @@ export class GraphBuilder extends IrBuilder {
     if (shape.some((d) => !Number.isInteger(d) || d <= 0)) {
       throw new LayerError(`weight ${name} would have shape [${shape.join(', ')}]`);
     }
+    if (numel(shape) * 4 > maxWeightBytes) {
+      // Said before anything is allocated: export and training would make the values.
+      throw new WeightTooLargeError(name, shape);
+    }
     const before = this.earlier?.find(id);
     const shared = this.weightIndex.get(id) ?? before?.weight;
     if (shared) {
@@ -234,7 +259,9 @@ export class GraphBuilder extends IrBuilder {
       return id;
     }
     if (this.values.has(id) || before?.input) {
-      throw new LayerError(`an Input is named "${id}", the name of this layer's ${name}; rename the Input`);
+      throw new LayerError(
+        `an Input is named "${echo(id)}", the name of this layer's ${name}; rename the Input`,
+      );
     }
     this.define(id, { shape, dtype: 'float32' });
     const w: Weight = { id, node: owner, name, shape, dtype: 'float32', role, init };
@@ -247,10 +274,11 @@ export class GraphBuilder extends IrBuilder {
     const before = this.earlier?.find(name);
     if (this.values.has(name) || before) {
       const other = before?.weight ?? this.weightIndex.get(name);
+      // The name is the user's (an Input node's): another Input, or a weight, may already have it.
       throw new LayerError(
         other
-          ? `the name "${name}" is taken by the ${other.name} of "${other.node}"; Input names name the model's inputs`
-          : `another Input is named "${name}"; Input names name the model's inputs, so each must be unique`,
+          ? `the name "${echo(name)}" is taken by the ${other.name} of "${echo(other.node)}"; Input names name the model's inputs`
+          : `another Input is already named "${echo(name)}"; Input names name the model's inputs, so each must be unique`,
         { field: 'name' },
       );
     }
@@ -260,6 +288,12 @@ export class GraphBuilder extends IrBuilder {
   }
 
   graphOutput(name: string, value: string, role: GraphOutput['role']): void {
+    if (this.outputs.some((o) => o.name === name)) {
+      throw new LayerError(
+        `another output of the model is already named "${echo(name)}"; give this one another name`,
+        { field: 'name' },
+      );
+    }
     this.outputs.push({ value, name, node: this.node, role });
   }
 

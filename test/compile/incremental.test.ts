@@ -223,9 +223,25 @@ test('two Inputs with one name: the second is told, not a crash', () => {
     expect.objectContaining({
       node: 'b',
       field: 'name',
-      message: expect.stringContaining('another Input is named "x"'),
+      message: expect.stringContaining('another Input is already named "x"'),
     }),
     expect.objectContaining({ node: 'd', message: expect.stringContaining('an Input is named "d.weight"') }),
   ]);
   expectSame(new IncrementalLowering().update(d), full, 'names');
+});
+
+test('a loop of groups is the same warning in both, and a change of groups alone reaches the facts', () => {
+  const inc = new IncrementalLowering();
+  const plain = residualMlp(8);
+  expectSame(inc.update(plain), lowerDocument(plain), 'no groups');
+  const looped: NetloomDocument = {
+    ...plain,
+    groups: [
+      { id: 'a', name: 'A', parent: 'b' },
+      { id: 'b', name: 'B', parent: 'a' },
+    ],
+  };
+  const full = lowerDocument(looped);
+  expect(full.diagnostics.map((d) => d.code)).toContain('group-cycle');
+  expectSame(inc.update(looped), full, 'looped groups');
 });
