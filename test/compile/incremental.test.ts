@@ -237,8 +237,8 @@ test('a loop of groups is the same warning in both, and a change of groups alone
   const looped: NetloomDocument = {
     ...plain,
     groups: [
-      { id: 'a', name: 'A', parent: 'b' },
-      { id: 'b', name: 'B', parent: 'a' },
+      { id: 'a', name: 'A', parent: 'b', collapsed: false },
+      { id: 'b', name: 'B', parent: 'a', collapsed: false },
     ],
   };
   const full = lowerDocument(looped);
