@@ -54,8 +54,9 @@ export const gaussianNoiseLayer = defineLayer({
   lower(ctx, inputs, p) {
     const x = req(inputs, 'x');
     if (ctx.mode !== 'training' || p.std === 0) return { y: ctx.op('Identity', [x]) };
-    const eps = ctx.op('RandomNormalLike', [x], { dtype: 1, mean: 0, scale: p.std });
-    return { y: ctx.op('Add', [x, eps]) };
+    // σ·ε with ε ~ N(0, 1), as torch's x + σ·randn_like(x): one standard draw, scaled after.
+    const eps = ctx.op('RandomNormalLike', [x], { dtype: 1, mean: 0, scale: 1 });
+    return { y: ctx.op('Add', [x, ctx.op('Mul', [eps, ctx.constFloat([p.std], [])])]) };
   },
 });
 
