@@ -6,7 +6,7 @@ import json
 import torch.nn as nn
 
 
-def dcgan_mnist(nz=64, ngf=64, ndf=64):
+def dcgan_mnist(nz=64, ngf=32, ndf=32):
     """Radford et al. 2015 at 28x28, 1 channel: 1 -> 7 -> 14 -> 28 up; no batch norm in D."""
     g = nn.Sequential(
         nn.ConvTranspose2d(nz, ngf * 2, 7, 1, 0, bias=False), nn.BatchNorm2d(ngf * 2), nn.ReLU(True),
