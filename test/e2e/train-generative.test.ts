@@ -1,6 +1,7 @@
 // The generative templates trained in the app as a person does it, in Debian's Chromium: the
 // conditional GAN's samples after an epoch on the MNIST digits that ship with the app, each
-// labelled with the digit it was asked for; the 28×28 DCGAN training, stopped, exported.
+// labelled with the digit it was asked for, and "Try it" asking it for a 7; the 28×28 DCGAN
+// training, stopped, exported.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -40,9 +41,18 @@ test('the conditional GAN: after an epoch, samples labelled with the digit each 
   // The discriminator's two-term loss: balanced near ln 4 ≈ 1.39; collapse or blow-up leaves (0.05, 3).
   expect(loss).toBeGreaterThan(0.05);
   expect(loss).toBeLessThan(3);
-  expect(await app.page.locator('[data-testid="train-panel"] .caption').textContent()).toContain(
+  expect(await app.page.locator('[data-testid="train-panel"] > .caption').textContent()).toContain(
     'asked for the digit',
   );
+  // Try it: ask for a 7; eight draws appear and the caption says which digit was asked for.
+  const drawn = () =>
+    app.page.getByTestId('drawn-digits').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  const before = await drawn();
+  await app.page.getByTestId('draw-digit-7').click();
+  await expect.poll(drawn, { timeout: 30_000 }).not.toBe(before);
+  expect(await app.page.getByTestId('drawn-caption').textContent()).toContain('of 7');
+  await app.page.getByTestId('draw-digit').scrollIntoViewIfNeeded();
+  await app.page.screenshot({ path: join(shots, 'train-cgan-try-it.png') });
   console.log(`cGAN, one epoch of MNIST in the app: ${seconds.toFixed(0)} s, D loss ${loss}`);
 }, 500_000);
 

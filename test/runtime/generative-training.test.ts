@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect, test } from 'vitest';
+import { conditionalSamples } from '../../src/runtime/conditional-samples.ts';
 import { trainingWorker } from '../../src/runtime/train-worker.ts';
 import type { WorkerEvent } from '../../src/runtime/worker-protocol.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';
@@ -26,6 +27,7 @@ type Picture = Extract<WorkerEvent, { type: 'picture' }>['picture'];
 
 async function run(name: string, epochs: number) {
   const events: WorkerEvent[] = [];
+  const doc = loadTemplate(name)!;
   const t0 = performance.now();
   await new Promise<void>((resolve) =>
     trainingWorker((e) => {
@@ -44,7 +46,9 @@ async function run(name: string, epochs: number) {
   const losses = events.flatMap((e) => (e.type === 'epoch' ? [e.report.losses] : []));
   const pictures = events.flatMap((e) => (e.type === 'picture' ? [e.picture] : [])) as Picture[];
   console.log(name, ((performance.now() - t0) / 1000).toFixed(1), 's', JSON.stringify(losses));
-  return { losses, pictures };
+  const done = events.find((e) => e.type === 'done');
+  const weights = new Map(Object.entries(done?.type === 'done' ? done.weights : {}));
+  return { doc, losses, pictures, weights };
 }
 
 const samples = (p: Picture | undefined) => {
@@ -61,7 +65,7 @@ test('convolutional autoencoder: the loss falls; held-out digits beside their re
 }, 120_000);
 
 test('conditional GAN: D and G alternate, D loss stays bounded, samples asked for digits 0–9', async () => {
-  const { losses, pictures } = await run('cgan-mnist', 2);
+  const { doc, losses, pictures, weights } = await run('cgan-mnist', 2);
   for (const l of losses) {
     // ln 4 ≈ 1.39 is the balance of the two-term D loss; collapse or explosion leaves (0.05, 3).
     expect(l['discriminator']).toBeGreaterThan(0.05);
@@ -71,6 +75,18 @@ test('conditional GAN: D and G alternate, D loss stays bounded, samples asked fo
   const [first, second] = pictures.map(samples);
   expect(first!.labels).toEqual(Array.from({ length: 32 }, (_, k) => k % 10));
   expect(first!.images.some((v, i) => v !== second!.images[i])).toBe(true);
+
+  // "Try it": the trained generator asked for one digit, eight draws, from the same noise per seed.
+  const three = await conditionalSamples(doc, weights, 3, { seed: 5 });
+  const seven = await conditionalSamples(doc, weights, 7, { seed: 5 });
+  expect([three.count, three.side, three.images.length]).toEqual([8, 28, 8 * 784]);
+  expect(Array.from(three.images).every((v) => v > 0 && v < 1)).toBe(true);
+  // The same noise with another label gives other images: the label reaches the generator.
+  let differ = 0;
+  for (let i = 0; i < three.images.length; i++) differ += Math.abs(three.images[i]! - seven.images[i]!);
+  expect(differ / three.images.length).toBeGreaterThan(1e-3);
+  const again = await conditionalSamples(doc, weights, 3, { seed: 5 });
+  expect(Array.from(again.images)).toEqual(Array.from(three.images));
 }, 120_000);
 
 test('DCGAN at 28×28: an epoch of alternating steps, D loss bounded, 32 samples from fixed noise', async () => {
