@@ -132,11 +132,12 @@ export function cganMnistTemplate(): NetloomDocument {
     "A digit (784 values) and the label's vector → a logit: a real digit of this class?",
   );
   b.group = 'discriminator';
+  // Below the label Input (nodes stand about 90 units tall), so the group's frame clears it.
   b.node(
     'D.embed',
     'Embedding',
     { numEmbeddings: classes, dim: classes },
-    { name: 'D.label', col: 1, y: 100 },
+    { name: 'D.label', col: 1, y: 220 },
   );
   b.wire('label', 'D.embed');
   const image = b.node('image', 'Input', { shape: [784], dtype: 'float32' }, { name: 'image', col: 1 });
