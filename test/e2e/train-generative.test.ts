@@ -25,7 +25,7 @@ async function trainOneEpoch(template: string, shot: string): Promise<{ loss: nu
   const blank = await picture();
   const t0 = Date.now();
   await app.page.getByTestId('train-start').click();
-  await expect.poll(epochNumber, { timeout: 400_000, intervals: [1000] }).toBeGreaterThanOrEqual(1);
+  await expect.poll(epochNumber, { timeout: 400_000, interval: 1000 }).toBeGreaterThanOrEqual(1);
   await expect.poll(picture, { timeout: 60_000 }).not.toBe(blank);
   await expect.poll(() => app.page.getByTestId('train-start').count(), { timeout: 60_000 }).toBe(1);
   const seconds = (Date.now() - t0) / 1000;
@@ -70,7 +70,7 @@ test('the 28×28 DCGAN trains in the app: steps run without error, stop, the tra
       .evaluate((c) => (c as HTMLCanvasElement).toDataURL());
   const empty = await chart();
   await app.page.getByTestId('train-start').click();
-  await expect.poll(chart, { timeout: 120_000, intervals: [1000] }).not.toBe(empty);
+  await expect.poll(chart, { timeout: 120_000, interval: 1000 }).not.toBe(empty);
   await new Promise((r) => setTimeout(r, 10_000));
   expect(await app.page.getByTestId('train-error').count()).toBe(0);
   await app.page.screenshot({ path: join(shots, 'train-dcgan-mnist.png') });
