@@ -246,6 +246,6 @@ export async function preparedStepRunner(
   objective = 0,
 ): Promise<{ step: StepGraph; store: TensorStore; runner: StepRunner }> {
   const step = objectiveStepGraph(p.objectives[objective]!);
-  const store = TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
+  const store = await TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
   return { step, store, runner: await StepRunner.create(step, store, opts) };
 }
