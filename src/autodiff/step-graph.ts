@@ -23,6 +23,11 @@ export interface StepGraphOptions {
   readonly extraOutputs?: Readonly<Record<string, string>>;
   /** Whether this graph also advances state weights (BatchNorm running stats); default true. */
   readonly updateState?: boolean;
+  /**
+   * Names this graph's optimizer state (`${name}::exp_avg`, …); step graphs that share one weight
+   * store (a GAN's two objectives) need different names. Default 'opt'.
+   */
+  readonly stateName?: string;
 }
 
 /** A feed that carries over between steps: the output `next` replaces the input `input`. */
@@ -80,7 +85,7 @@ export function buildStepGraph(opts: StepGraphOptions): StepGraph {
   const pairs = opts.params.filter((p) => grads.has(p)).map((p) => ({ param: p, grad: grads.get(p)! }));
   const unreached = opts.params.filter((p) => !grads.has(p));
   g.node = 'optimizer';
-  const opt = applyOptimizer(g, pairs, optimizer);
+  const opt = applyOptimizer(g, pairs, optimizer, opts.stateName ?? 'opt');
 
   g.expose(opts.loss, lossOutputName);
   const extraOutputs: string[] = [];

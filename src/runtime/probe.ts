@@ -61,8 +61,8 @@ export async function probeTraining(opts: ProbeOptions): Promise<ProbeResult> {
   const runners: StepRunner[] = [];
   const { backend, threads } = opts.candidate;
   try {
-    for (const o of opts.objectives) {
-      runners.push(await StepRunner.create(objectiveStepGraph(o), store, { backend, threads }));
+    for (const [k, o] of opts.objectives.entries()) {
+      runners.push(await StepRunner.create(objectiveStepGraph(o, k), store, { backend, threads }));
     }
     const warmupMs = opts.warmupMs ?? 1000;
     const measureMs = opts.measureMs ?? 1000;

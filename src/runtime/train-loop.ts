@@ -198,13 +198,15 @@ export function feedsFor(o: TrainerObjective, b: Batch, rng: Rng): Record<string
 }
 
 /** One objective's step graph: forward, loss, backward and optimizer update (and its prediction). */
-export function objectiveStepGraph(o: TrainerObjective): StepGraph {
+export function objectiveStepGraph(o: TrainerObjective, index = 0): StepGraph {
   return buildStepGraph({
     forward: o.model.graph,
     loss: o.model.loss,
     params: o.params,
     optimizer: o.optimizer,
     extraOutputs: o.model.prediction ? { prediction: o.model.prediction } : {},
+    // Objectives share one weight store; each keeps its own optimizer state.
+    stateName: `opt${index}`,
   });
 }
 
@@ -220,7 +222,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
   const shapes = new Map(opts.weights.map((w) => [w.id, w.shape]));
   const store = await TensorStore.fromWeights(opts.initial, shapes);
-  const steps: StepGraph[] = opts.objectives.map(objectiveStepGraph);
+  const steps: StepGraph[] = opts.objectives.map((o, k) => objectiveStepGraph(o, k));
   const runners: StepRunner[] = [];
   let evalSession: OrtSession | undefined;
   try {
