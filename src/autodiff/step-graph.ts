@@ -10,6 +10,7 @@ import { GraphEditor } from './graph-editor.ts';
 import type { OptimizerConfig, ResolvedOptimizer, StateSlot } from './optimizers.ts';
 import { applyOptimizer, resolveOptimizer } from './optimizers.ts';
 import { numel } from '../ir/types.ts';
+import { simplifyGraph } from '../ir/simplify.ts';
 
 export interface StepGraphOptions {
   /** The forward graph lowered in training mode (with the loss computed inside it). */
@@ -108,7 +109,8 @@ export function buildStepGraph(opts: StepGraphOptions): StepGraph {
       carried.push({ input: u.weight, next: nextName(u.weight) });
     }
   }
-  const graph = g.build();
+  // What a runtime would fold or skip is done here, so the session loads a smaller file.
+  const { graph } = simplifyGraph(g.build());
   return {
     graph,
     optimizer,
