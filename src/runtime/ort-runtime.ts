@@ -26,7 +26,14 @@ export interface OrtRuntime {
   readonly ort: OrtModule;
   /** Backends this runtime can run here, best default first. */
   readonly backends: readonly Backend[];
+  /**
+   * CPU threads a session gets when the caller names none: onnxruntime-web's own default,
+   * min(4, ⌈cores / 2⌉), on both runtimes (onnxruntime-node's, one per core, spins every core).
+   */
+  readonly defaultThreads: number;
 }
+
+const threadsFor = (cores: number): number => Math.max(1, Math.min(4, Math.ceil(cores / 2)));
 
 /** Options of one session; threads are per session on onnxruntime-node, per WASM instance on the web. */
 export interface SessionOptions {
@@ -59,7 +66,14 @@ export function ortRuntime(): OrtRuntime {
 export function webRuntime(ort: OrtModule, opts: { webgpu?: boolean } = {}): OrtRuntime {
   // ORT's warnings (nodes kept on the CPU by design, unused initializers) are not the user's business.
   ort.env.logLevel = 'error';
-  return { name: 'onnxruntime-web', ort, backends: opts.webgpu ? ['webgpu', 'wasm'] : ['wasm'] };
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  return {
+    name: 'onnxruntime-web',
+    ort,
+    backends: opts.webgpu ? ['webgpu', 'wasm'] : ['wasm'],
+    defaultThreads: threadsFor(cores ?? 1),
+  };
 }
 
 interface NodeBackendInfo {
@@ -77,7 +91,10 @@ export async function nodeRuntime(
   if (listed.some((b) => b.name === 'cuda') && (await cudaLibraryPresent()) && (await cudaLoads(ort))) {
     backends.unshift('cuda');
   }
-  return { name: 'onnxruntime-node', ort, backends };
+  const { availableParallelism } = (await import(/* @vite-ignore */ nodeBuiltin('os'))) as {
+    availableParallelism(): number;
+  };
+  return { name: 'onnxruntime-node', ort, backends, defaultThreads: threadsFor(availableParallelism()) };
 }
 
 // The smallest valid model (Identity on a float [1]), to see whether the CUDA provider loads.
@@ -196,18 +213,16 @@ export function sessionOptions(
   extra: OrtWeb.InferenceSession.SessionOptions = {},
 ): OrtWeb.InferenceSession.SessionOptions {
   const backend = checkBackend(r, opts.backend ?? defaultBackend(r));
-  const threads = opts.threads;
-  if (r.name === 'onnxruntime-web' && threads !== undefined) {
+  const threads = opts.threads ?? r.defaultThreads;
+  if (r.name === 'onnxruntime-web') {
     // Read once, when the WASM instance starts (the first session); later values do nothing.
-    r.ort.env.wasm.numThreads = threads;
+    if (opts.threads !== undefined || r.ort.env.wasm.numThreads === undefined)
+      r.ort.env.wasm.numThreads = threads;
   }
   return {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
-    ...(r.name === 'onnxruntime-node' && threads !== undefined
-      ? { intraOpNumThreads: threads, interOpNumThreads: 1 }
-      : {}),
-    // On WebGPU the new weights stay in GPU buffers and are fed back from there.
+    ...(r.name === 'onnxruntime-node' ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
     ...extra,
   };
 }
