@@ -60,6 +60,11 @@ export function TrainProgress(props: { run: TrainingRun; epochs: number }) {
         <span data-testid="train-backend">{run.backend ?? (run.measuring ? 'measuring…' : '–')}</span>
         <span data-testid="train-speed">{formatRate(speed)}</span>
       </div>
+      {run.why ? (
+        <div className="train-why" data-testid="train-backend-why">
+          {run.why}
+        </div>
+      ) : null}
       <progress max={live?.totalSteps ?? epochs} value={live?.step ?? last?.epoch ?? 0} />
       <div className="train-status">
         <span data-testid="train-epoch">{status}</span>

@@ -29,6 +29,8 @@ export interface Offer {
   /** Every candidate the user may pick, probe candidates first. */
   readonly all: readonly Candidate[];
   readonly adapter: AdapterInfo | undefined;
+  /** Why candidates are missing here, for the user: "not cross-origin isolated: WASM runs 1 thread". */
+  readonly limits: readonly string[];
 }
 
 export const candidateId = (c: Candidate): string => `${c.backend}:${c.threads}`;
@@ -43,11 +45,46 @@ export function offerFor(cores: number, isolated: boolean, adapter: AdapterInfo 
   const many = isolated ? Math.min(4, Math.max(1, Math.floor(cores))) : 1;
   if (many > 1) wasm.push({ backend: 'wasm', threads: many });
   const gpu: Candidate[] = adapter ? [{ backend: 'webgpu', threads: 1 }] : [];
+  const limits: string[] = [];
+  if (!isolated) limits.push('the page is not cross-origin isolated, so WASM runs 1 thread');
+  else if (many < 2) limits.push('1 core, so WASM runs 1 thread');
+  if (!adapter) limits.push('no WebGPU adapter');
+  else if (adapter.fallback) limits.push('the WebGPU adapter is software (slow), not tried');
   return {
     probe: adapter && !adapter.fallback ? [...wasm, ...gpu] : wasm,
     all: [...wasm, ...gpu],
     adapter,
+    limits,
   };
+}
+
+/** How the candidate a run trains on was decided. */
+export type ChoiceSource = 'picked' | 'measured' | 'remembered' | 'only';
+
+/**
+ * Why this backend, in a line: "measured fastest (85 steps/s; wasm · 2 threads 61 steps/s; no
+ * WebGPU adapter)", "your pick", "the only candidate: the page is not cross-origin isolated, …".
+ */
+export function choiceReason(
+  source: ChoiceSource,
+  chosen: Candidate,
+  offer: Offer,
+  measured: readonly Measured[],
+): string {
+  if (source === 'picked') return 'your pick';
+  if (source === 'only') return ['the only candidate here', ...offer.limits].join('; ');
+  const rate = (c: Candidate): string | undefined => {
+    const m = measured.find((x) => sameCandidate(x, c));
+    return m ? formatRate(1000 / m.msPerStep) : undefined;
+  };
+  const others = offer.probe
+    .filter((c) => !sameCandidate(c, chosen))
+    .map((c) => (rate(c) ? `${candidateLabel(c, offer.adapter)} ${rate(c)}` : undefined))
+    .filter((x): x is string => x !== undefined);
+  const mine = rate(chosen);
+  const head = source === 'remembered' ? 'measured fastest earlier' : 'measured fastest';
+  const detail = [...(mine ? [mine] : []), ...others, ...offer.limits];
+  return detail.length ? `${head} (${detail.join('; ')})` : head;
 }
 
 /** "wasm · 2 threads", "webgpu", "webgpu (software)". */
@@ -186,6 +223,9 @@ interface GpuAdapterLike {
   };
 }
 
+/** Software rasterisers behind WebGPU: SwiftShader (Chromium), llvmpipe/lavapipe (Mesa), WARP. */
+const softwareName = /swiftshader|llvmpipe|lavapipe|microsoft basic render|\bwarp\b/i;
+
 /** The WebGPU adapter this browser offers, if any, and whether it is a software fallback. */
 export async function gpuAdapter(
   gpu: { requestAdapter(): Promise<unknown> } | undefined,
@@ -195,10 +235,10 @@ export async function gpuAdapter(
     const a = (await gpu.requestAdapter()) as GpuAdapterLike | null;
     if (!a) return undefined;
     const info = a.info ?? {};
-    const fallback = Boolean(info.isFallbackAdapter ?? a.isFallbackAdapter);
-    const description =
-      [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') ||
-      (fallback ? 'software adapter' : 'adapter');
+    const named = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+    // Not every browser sets isFallbackAdapter on a CPU rasteriser; its name gives it away.
+    const fallback = Boolean(info.isFallbackAdapter ?? a.isFallbackAdapter) || softwareName.test(named);
+    const description = named || (fallback ? 'software adapter' : 'adapter');
     return { description, fallback };
   } catch {
     return undefined;

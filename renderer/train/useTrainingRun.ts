@@ -21,6 +21,7 @@ import {
   machineKey,
   mergeMeasured,
   modelKey,
+  choiceReason,
   offerFor,
   recall,
   remember,
@@ -50,6 +51,8 @@ export interface TrainingRun {
   readonly running: boolean;
   /** Where it trains, e.g. "wasm · 2 threads", with a note when there is one. */
   readonly backend: string | undefined;
+  /** Why it trains there: the probe's numbers, the user's pick, or why there was no choice. */
+  readonly why: string | undefined;
   /** While the probe runs: what it is measuring. */
   readonly measuring: string | undefined;
   /** What this machine offers, once known. */
@@ -134,6 +137,7 @@ async function machineOffer(): Promise<Offer> {
 export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimizer: string): TrainingRun {
   const [status, setStatus] = useState<RunStatus>('idle');
   const [backend, setBackend] = useState<string>();
+  const [why, setWhy] = useState<string>();
   const [measuring, setMeasuring] = useState<string>();
   const [offer, setOffer] = useState<Offer>();
   const [measured, setMeasured] = useState<Measured[]>([]);
@@ -237,7 +241,7 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
   async function choose(
     m: StartMessage,
     token: number,
-  ): Promise<{ candidate: Candidate; worker?: Worker } | undefined> {
+  ): Promise<{ candidate: Candidate; worker?: Worker; why: string } | undefined> {
     const off = await offerPromise.current!;
     const s = storage();
     const machine = machineKey(navigator.hardwareConcurrency || 1, self.crossOriginIsolated, off.adapter);
@@ -256,19 +260,21 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
           measured: old?.measured ?? [],
           at: Date.now(),
         });
-      return { candidate: pick };
+      return { candidate: pick, why: choiceReason('picked', pick, off, old?.measured ?? []) };
     }
     const probeable = (c: Candidate): boolean => off.probe.some((o) => sameCandidate(o, c));
-    if (old && !old.picked && probeable(old.choice)) return { candidate: old.choice };
+    if (old && !old.picked && probeable(old.choice))
+      return { candidate: old.choice, why: choiceReason('remembered', old.choice, off, old.measured) };
     // Back to automatic after a pick: the measurements stand if they cover every candidate.
     const known = old?.measured ?? [];
     if (off.probe.every((c) => known.some((k) => sameCandidate(k, c)))) {
       const best = fastestMeasured(known, off.probe)!;
       if (s) remember(s, machine, model, { choice: best, picked: false, measured: known, at: Date.now() });
       setChosen(best);
-      return { candidate: best };
+      return { candidate: best, why: choiceReason('remembered', best, off, known) };
     }
-    if (off.probe.length === 1) return { candidate: off.probe[0]! };
+    if (off.probe.length === 1)
+      return { candidate: off.probe[0]!, why: choiceReason('only', off.probe[0]!, off, known) };
     const fresh: Measured[] = [];
     const alive = new Map<string, Worker>();
     for (const c of off.probe) {
@@ -300,7 +306,11 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
       });
     }
     setChosen(best);
-    return { candidate: best, ...(keepWorker ? { worker: keepWorker } : {}) };
+    return {
+      candidate: best,
+      why: choiceReason('measured', best, off, fresh),
+      ...(keepWorker ? { worker: keepWorker } : {}),
+    };
   }
 
   function run(
@@ -366,11 +376,13 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
     setDigits(undefined);
     setError(undefined);
     setBackend(undefined);
+    setWhy(undefined);
     setStatus('running');
     void choose(message, token)
       .then((r) => {
         if (!r || token !== runToken.current) return;
         setChosen((old) => old ?? r.candidate);
+        setWhy(r.why);
         run(r.worker ?? spawn(r.candidate), r.candidate, message);
       })
       .catch((e: unknown) => {
@@ -407,6 +419,7 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
     status,
     running,
     backend,
+    why,
     measuring,
     offer,
     measured,
