@@ -7,7 +7,7 @@ import { appPerFile } from './app.ts';
 
 const app = appPerFile(['--enable-unsafe-webgpu']);
 
-test('the playground trains on WebGPU when the browser offers an adapter', async () => {
+test('the playground trains on WebGPU when the person picks the software adapter', async () => {
   await app.page.getByTestId('open-gallery').click();
   await app.page.locator('.card[data-template="playground"]').click();
   await app.page.getByTestId('train-tab').click();
