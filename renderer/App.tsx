@@ -10,6 +10,7 @@ import { Inspector } from './components/Inspector.tsx';
 import { Palette } from './components/Palette.tsx';
 import { Problems } from './components/Problems.tsx';
 import { Summary } from './components/Summary.tsx';
+import { echo } from '../src/util/text.ts';
 import { TrainPanel } from './train/TrainPanel.tsx';
 import { currentHost } from './host/browser-host.ts';
 import { confirmDiscard, openBytes, recoverAutosave, writeAutosave } from './lib/file-actions.ts';
@@ -42,6 +43,7 @@ const toolbarStart: readonly (readonly ToolbarButton[])[] = [
   ],
   [
     { command: 'export-onnx', text: 'Export ONNX', testId: 'export-onnx' },
+    { command: 'export-pytorch', text: 'PyTorch', testId: 'export-pytorch' },
     { command: 'export-diagram-svg', text: 'SVG' },
     { command: 'export-diagram-png', text: 'PNG' },
   ],
@@ -82,7 +84,7 @@ function Shell() {
 
   useEffect(() => {
     const name = filePath?.split(/[\\/]/).pop() ?? doc.name;
-    host.setTitle(name, dirty);
+    host.setTitle(echo(name, 120), dirty);
     host.setDirty(dirty);
     const t = setTimeout(writeAutosave, 400);
     return () => clearTimeout(t);

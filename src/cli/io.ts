@@ -1,6 +1,18 @@
 // What a command may touch, passed in so tests run commands in-process with captured output.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { AtomicFs } from '../host/atomic-file.ts';
+import { AtomicWriteError, nodeAtomicFs, writeFileAtomic } from '../host/atomic-file.ts';
 import { NetloomError } from '../util/errors.ts';
 
 export interface CliIO {
@@ -8,9 +20,17 @@ export interface CliIO {
   err(line: string): void;
   /** Throws NetloomError naming the file when it cannot be read. */
   readFile(path: string): Uint8Array;
-  /** Throws NetloomError naming the file when it cannot be written. */
-  writeFile(path: string, data: Uint8Array | string): void;
+  /**
+   * Writes the whole file atomically (src/host/atomic-file.ts): an interrupted or failed write
+   * leaves the old file as it was. Rejects with NetloomError naming the file.
+   */
+  writeFile(path: string, data: Uint8Array | string): Promise<void>;
   mkdir(path: string): void;
+  /**
+   * Writes a folder of files all at once: into a temporary folder beside it, then renamed into
+   * place, so a failure leaves nothing half-written. The folder must not exist, or be empty.
+   */
+  writeFolder(path: string, files: readonly { readonly path: string; readonly bytes: Uint8Array }[]): void;
   readonly cwd: string;
   /** True when stdout is a terminal (progress bars redraw in place only then). */
   readonly tty: boolean;
@@ -28,6 +48,8 @@ const reasons: Readonly<Record<string, string>> = {
   EPERM: 'permission denied',
   EROFS: 'read-only file system',
   ENOSPC: 'the disk is full',
+  EDANGLING: 'it is a link to a file that does not exist',
+  ENOTFILE: 'it is not a regular file',
 };
 
 /** A file system failure as one line for the user: "out/m.onnx: cannot write (no such file or folder)". */
@@ -38,7 +60,10 @@ export function fileError(path: string, verb: 'read' | 'write' | 'create folder'
 }
 
 /** The file operations of CliIO on the real file system, paths relative to `cwd`. */
-export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 'mkdir'> {
+export function fileSystem(
+  cwd: string,
+  fs: AtomicFs = nodeAtomicFs,
+): Pick<CliIO, 'readFile' | 'writeFile' | 'mkdir' | 'writeFolder'> {
   return {
     readFile(p) {
       try {
@@ -47,11 +72,17 @@ export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 
         throw fileError(p, 'read', e);
       }
     },
-    writeFile(p, d) {
+    async writeFile(p, d) {
       try {
-        writeFileSync(resolve(cwd, p), d);
+        await writeFileAtomic(resolve(cwd, p), typeof d === 'string' ? new TextEncoder().encode(d) : d, fs);
       } catch (e) {
-        throw fileError(p, 'write', e);
+        const err = fileError(p, 'write', e instanceof AtomicWriteError ? (e.cause ?? e) : e);
+        if (e instanceof AtomicWriteError && e.keptAt !== undefined) {
+          throw new NetloomError('invalid-file', `${err.message}; the complete new file is ${e.keptAt}`, {
+            path: p,
+          });
+        }
+        throw err;
       }
     },
     mkdir(p) {
@@ -61,11 +92,50 @@ export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 
         throw fileError(p, 'create folder', e);
       }
     },
+    writeFolder(p, files) {
+      const target = resolve(cwd, p);
+      if (existsSync(target)) {
+        if (!statSync(target).isDirectory())
+          throw new NetloomError('invalid-file', `${p}: a file of that name is in the way`, { path: p });
+        if (readdirSync(target).length > 0) {
+          throw new NetloomError(
+            'invalid-file',
+            `${p}: the folder exists and is not empty; choose a new folder, or empty it first`,
+            { path: p },
+          );
+        }
+      }
+      for (const f of files) {
+        if (f.path.startsWith('/') || f.path.split('/').some((s) => s === '..' || s === ''))
+          throw new Error(`internal: unsafe path in a folder: ${f.path}`);
+      }
+      const tmp = `${target}.netloom-${process.pid}-${Date.now()}`;
+      try {
+        for (const f of files) {
+          const out = resolve(tmp, f.path);
+          mkdirSync(dirname(out), { recursive: true });
+          writeFileSync(out, f.bytes);
+        }
+        if (existsSync(target)) rmdirSync(target);
+        renameSync(tmp, target);
+      } catch (e) {
+        rmSync(tmp, { recursive: true, force: true });
+        throw fileError(p, 'write', e);
+      }
+    },
   };
 }
 
 export function nodeIO(): CliIO {
   const cwd = process.cwd();
+  // `netloom inspect big.json | head`: once the reader is gone, stop quietly (as cat does) rather
+  // than die with a stack trace on EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   return {
     out: (l) => process.stdout.write(l + '\n'),
     err: (l) => process.stderr.write(l + '\n'),

@@ -13,7 +13,7 @@ import { fitFeatures, toyByName } from '../runtime/datasets/catalogue.ts';
 import { parseCsv } from '../runtime/datasets/csv.ts';
 import { mnistFromDigits } from '../runtime/datasets/mnist.ts';
 import type { EpochReport } from '../runtime/worker-protocol.ts';
-import { train } from '../runtime/train-loop.ts';
+import { checkLabels, train } from '../runtime/train-loop.ts';
 import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import type { CliIO } from './io.ts';
@@ -22,13 +22,16 @@ import { loadProject, loadWeightsFile } from './project.ts';
 import { weightsFileBytes } from '../ir/weights-file.ts';
 import { lowerDocument } from '../compile/lower.ts';
 
+// The digits' JSON (41 MB) is parsed once per process: a test runs several commands in one.
+let mnistDigits: number[][] | undefined;
+
 function nodeMnist(normalize: boolean): Dataset {
   const dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
-  const arrays = Array.from(
+  mnistDigits ??= Array.from(
     { length: 10 },
     (_, d) => (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data,
   );
-  return mnistFromDigits(arrays, undefined, normalize);
+  return mnistFromDigits(mnistDigits, undefined, normalize);
 }
 
 export function loadDataset(io: CliIO, name: string, seed: number, normalize = true): Dataset {
@@ -121,6 +124,8 @@ export const trainCommand: Command = {
       input.shape.slice(1),
       model.features,
     );
+    // Before anything runs, and in file order: the first label the model cannot take.
+    checkLabels(data, model);
     const { train: tr, val } = trainValSplit(
       data,
       setup.validationSplit > 0 ? setup.validationSplit : 0.2,
@@ -156,12 +161,12 @@ export const trainCommand: Command = {
     });
     if (values.out) {
       const { bytes } = exportDocument(doc, { weights: result.weights, seed });
-      io.writeFile(values.out, bytes);
+      await io.writeFile(values.out, bytes);
       if (!values.json) io.out(`${values.out}: trained model (${result.steps} steps), opset 17`);
     }
     if (values['save-weights']) {
       const path = values['save-weights'];
-      io.writeFile(path, weightsFileBytes(lowerDocument(doc).graph.weights, result.weights, doc.name));
+      await io.writeFile(path, weightsFileBytes(lowerDocument(doc).graph.weights, result.weights, doc.name));
       if (!values.json) io.out(`${path}: trained weights (safetensors, ${prepared.weights.length} tensors)`);
     }
     return 0;

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { decodeSafetensors, encodeSafetensors } from '../../src/ir/weights-file.ts';
+import { decodeSafetensors, encodeSafetensors, nonFiniteWarning } from '../../src/ir/weights-file.ts';
 import { captureIO } from '../helpers/cli-io.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
 import { floatTensor } from '../../src/runtime/tensors.ts';
 import { onnxFixtureDir, torchModelCase } from '../helpers/fixtures.ts';
@@ -38,7 +38,7 @@ describe('weights sidecar (safetensors)', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('trained.safetensors: trained weights');
     const report = JSON.parse(
-      execFileSync(python, [
+      execFileSync(requirePython(['numpy', 'onnx', 'torch']), [
         join(import.meta.dirname, '../tools/read_safetensors.py'),
         join(dir, 'trained.safetensors'),
         join(dir, 'trained.onnx'),
@@ -92,7 +92,7 @@ describe('weights sidecar (safetensors)', () => {
     const good = encodeSafetensors(new Map([['w', { shape: [2, 2], data: Float32Array.of(1, 2, 3, 4) }]]));
     expect(decodeSafetensors(good, 'ok.safetensors').get('w')?.data).toEqual(Float32Array.of(1, 2, 3, 4));
     expect(() => decodeSafetensors(good.subarray(0, good.length - 4), 'cut.safetensors')).toThrow(
-      /^cut\.safetensors: tensor 'w' \[2, 2\] needs 16 bytes; its data_offsets \[0, 16\] run past the end of the file \(at byte \d+\)$/,
+      /^cut\.safetensors: tensor 'w' \[2, 2\]: its data_offsets \[0, 16\] run past the end of the file \(12 bytes of data after the header\) \(at byte \d+\)$/,
     );
     const garbled = good.slice();
     garbled[9] = 0x7b; // '{' where the header's first key begins: no longer JSON
@@ -120,5 +120,95 @@ describe('netloom import', () => {
     (out.y!.data as Float32Array).forEach((v, i) =>
       expect(Math.abs(v - c.outputs['y']!.data[i]!)).toBeLessThan(1e-4),
     );
+  });
+});
+
+describe('safetensors checked as the reference implementation checks it', () => {
+  const data = new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer);
+  const file = (header: unknown, body: Uint8Array = data) => {
+    const h = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));
+    const out = new Uint8Array(8 + h.length + body.length);
+    new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+    out.set(h, 8);
+    out.set(body, 8 + h.length);
+    return out;
+  };
+  const t = (b: number, e: number, shape = [2]) => ({ dtype: 'F32', shape, data_offsets: [b, e] });
+
+  test('ranges in order, contiguous and covering the data exactly load', () => {
+    const m = decodeSafetensors(
+      file({ b: t(8, 16), a: t(0, 8), __metadata__: { k: 'v' } }),
+      'ok.safetensors',
+    );
+    expect(m.get('a')?.data).toEqual(Float32Array.of(1, 2));
+    expect(m.get('b')?.data).toEqual(Float32Array.of(3, 4));
+  });
+
+  test.each([
+    [
+      'overlapping',
+      { a: t(0, 8), b: t(4, 12) },
+      /tensor 'b' \[2\]: its data_offsets \[4, 12\] overlap the tensor before it \(which ends at 8\)/,
+    ],
+    [
+      'gapped',
+      { a: t(0, 4, [1]), b: t(8, 16) },
+      /tensor 'b' \[2\]: its data_offsets \[8, 16\] leave bytes 4–8 unused/,
+    ],
+    ['trailing bytes', { a: t(0, 8) }, /8 bytes after the last tensor's data belong to no tensor/],
+    ['a null entry', { a: null }, /tensor 'a' is not described right/],
+    [
+      'a string shape',
+      { a: { dtype: 'F32', shape: ['2'], data_offsets: [0, 16] } },
+      /tensor 'a' is not described right \(shape\.0:/,
+    ],
+    ['an unknown dtype', { a: { dtype: 'F33', shape: [4], data_offsets: [0, 16] } }, /unknown dtype F33/],
+    [
+      'metadata that is not strings',
+      { __metadata__: { k: 1 }, a: t(0, 16, [4]) },
+      /"__metadata__" is not a map of strings/,
+    ],
+    ['a header not starting with {', ' {}', /the header does not start with "\{"/],
+  ])('%s is refused', (_, header, message) => {
+    expect(() =>
+      decodeSafetensors(
+        file(header as never, _ === 'a header not starting with {' ? new Uint8Array(0) : data),
+        'x.safetensors',
+      ),
+    ).toThrow(message);
+  });
+
+  test('a weight is its bytes: NaN payloads survive loading and saving (a fuzz finding)', () => {
+    // Written by hand: a signalling NaN, a quiet NaN with a payload, -0 and the smallest subnormal.
+    const words = [0x7f800001, 0xffc12345, 0x80000000, 0x00000001];
+    const json = '{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}';
+    const head = new TextEncoder().encode(json.padEnd(json.length + ((8 - ((8 + json.length) % 8)) % 8)));
+    const file = new Uint8Array(8 + head.length + 16);
+    const view = new DataView(file.buffer);
+    view.setBigUint64(0, BigInt(head.length), true);
+    file.set(head, 8);
+    words.forEach((w, i) => view.setUint32(8 + head.length + i * 4, w, true));
+    const w = decodeSafetensors(file, 'nan-payloads.safetensors').get('w')!;
+    expect([...new Uint32Array(w.data.buffer, w.data.byteOffset, 4)]).toEqual(words);
+    expect(encodeSafetensors(new Map([['w', w]]))).toEqual(file);
+  });
+
+  test('NaN and infinite weights load with a warning naming them', () => {
+    const m = decodeSafetensors(
+      encodeSafetensors(new Map([['w', { shape: [3], data: Float32Array.of(NaN, 1, Infinity) }]])),
+      'nan.safetensors',
+    );
+    expect(nonFiniteWarning(m, 'nan.safetensors')).toBe(
+      "nan.safetensors: weights hold NaN or infinite values: 'w' (2 of 3 values)",
+    );
+    expect(
+      nonFiniteWarning(
+        decodeSafetensors(
+          encodeSafetensors(new Map([['w', { shape: [1], data: Float32Array.of(1) }]])),
+          'ok',
+        ),
+        'ok',
+      ),
+    ).toBeUndefined();
   });
 });
