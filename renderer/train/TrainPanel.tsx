@@ -14,6 +14,7 @@ import { settingsFrom } from './settings.ts';
 import type { Bindings } from './TrainSettings.tsx';
 import { TrainSettings } from './TrainSettings.tsx';
 import { TrainProgress } from './TrainProgress.tsx';
+import { DrawDigit } from './DrawDigit.tsx';
 import { TryIt } from './TryIt.tsx';
 import { useTrainingRun } from './useTrainingRun.ts';
 import { exportTrainedOnnx, loadWeightsFile, saveWeightsFile } from './weights-files.ts';
@@ -190,6 +191,9 @@ export function TrainPanel() {
         </>
       )}
       {weights && digits && !running && <TryIt doc={doc} weights={weights} />}
+      {weights && picture?.kind === 'samples' && picture.labels && !running && (
+        <DrawDigit doc={doc} weights={weights} />
+      )}
     </div>
   );
 }
