@@ -1,89 +1,17 @@
-// Training steps per second: MLP 784-128-10 and LeNet-5 at batch 64 (SGD, cross-entropy), our
-// one-graph training step in onnxruntime-web WASM (Node) next to PyTorch CPU and TensorFlow.js's
-// wasm backend, all measured in this run.
-import { cpus } from 'node:os';
-import type { NetloomDocument } from '../src/document/schema.ts';
-import { parseTrainingSetup } from '../src/autodiff/training-schema.ts';
-import { preparedStepRunner, prepareDocumentTraining } from '../src/runtime/document-training.ts';
-import type { HostTensor } from '../src/runtime/tensors.ts';
+// Training steps: MLP 784-128-10 and LeNet-5 at batch 64 (SGD, cross-entropy), Netloom's one-graph
+// training step on onnxruntime-node's native CPU kernels and on onnxruntime-web's WASM (each in its
+// own Node process), next to PyTorch CPU and TensorFlow.js's wasm backend, all measured in this run.
 import type { Sequential } from '@tensorflow/tfjs';
 import { median, medianMs, table, timesMs, torchPeer } from './stats.ts';
 import { exportDocument } from '../src/onnx/from-document.ts';
+import { loadOrtRuntime } from '../src/runtime/ort-runtime.ts';
 import { createSession, runSession } from '../src/runtime/ort-session.ts';
 import { loadTemplate } from '../src/templates/catalogue.ts';
-import { numel } from '../src/ir/types.ts';
+import { batch } from './models.ts';
+import { stepTimesIn } from './step-time.ts';
 
-const batch = 64;
 const steps = 200;
-
-function chain(
-  input: number[],
-  layers: { kind: string; params?: Record<string, unknown> }[],
-): NetloomDocument {
-  const nodes: NetloomDocument['nodes'] = [
-    { id: 'input', kind: 'Input', name: 'input', params: { shape: input }, position: { x: 0, y: 0 } },
-  ];
-  const edges: NetloomDocument['edges'] = [];
-  let prev = 'input';
-  layers.forEach((l, i) => {
-    const id = `n${i}`;
-    nodes.push({ id, kind: l.kind, params: l.params ?? {}, position: { x: 0, y: 0 } });
-    edges.push({ id: `e${i}`, source: { node: prev, port: 'y' }, target: { node: id, port: 'x' } });
-    prev = id;
-  });
-  nodes.push({ id: 'output', kind: 'Output', name: 'output', params: {}, position: { x: 0, y: 0 } });
-  edges.push({ id: 'eo', source: { node: prev, port: 'y' }, target: { node: 'output', port: 'x' } });
-  return { format: 'netloom', version: 1, name: 'bench', description: '', nodes, edges, groups: [] };
-}
-
-const mlp = chain(
-  [784],
-  [{ kind: 'Dense', params: { units: 128 } }, { kind: 'ReLU' }, { kind: 'Dense', params: { units: 10 } }],
-);
-const lenet = chain(
-  [1, 28, 28],
-  [
-    { kind: 'Conv2d', params: { outChannels: 6, kernelSize: [5, 5], padding: [2, 2] } },
-    { kind: 'ReLU' },
-    { kind: 'MaxPool2d', params: { kernelSize: [2, 2] } },
-    { kind: 'Conv2d', params: { outChannels: 16, kernelSize: [5, 5] } },
-    { kind: 'ReLU' },
-    { kind: 'MaxPool2d', params: { kernelSize: [2, 2] } },
-    { kind: 'Flatten' },
-    { kind: 'Dense', params: { units: 120 } },
-    { kind: 'ReLU' },
-    { kind: 'Dense', params: { units: 84 } },
-    { kind: 'ReLU' },
-    { kind: 'Dense', params: { units: 10 } },
-  ],
-);
-
-async function oursMs(doc: NetloomDocument, shape: number[], threads: number): Promise<number> {
-  const setup = parseTrainingSetup({
-    objectives: [{ loss: { kind: 'cross-entropy', output: 'output' }, optimizer: { name: 'sgd', lr: 0.01 } }],
-  });
-  const p = prepareDocumentTraining(doc, setup, { batchSize: batch });
-  const { store, runner } = await preparedStepRunner(p, { threads });
-  const n = batch * numel(shape);
-  const feeds: Record<string, HostTensor> = {
-    input: {
-      dtype: 'float32',
-      shape: [batch, ...shape],
-      data: Float32Array.from({ length: n }, (_, k) => Math.sin(k) ** 2),
-    },
-    target: {
-      dtype: 'int64',
-      shape: [batch],
-      data: BigInt64Array.from({ length: batch }, (_, k) => BigInt(k % 10)),
-    },
-  };
-  try {
-    return await medianMs(() => runner.run(feeds, 0.01), steps, 10);
-  } finally {
-    await runner.release();
-    store.dispose();
-  }
-}
+const rounds = Number(process.env['NETLOOM_BENCH_ROUNDS'] ?? 3);
 
 const torchScript = (threads: number): string =>
   [
@@ -154,59 +82,88 @@ async function tfjsMs(): Promise<{ mlp?: number; lenet?: number; note: string }>
 }
 
 export async function run(): Promise<void> {
-  const threads = Math.min(2, cpus().length);
-  // PyTorch first: onnxruntime-web's WASM threads stay alive after a session and would compete.
-  const torch = torchPeer(torchScript(threads));
-  const [torchMlp, torchLenet] = torch ? torch.trim().split(' ').map(Number) : [undefined, undefined];
+  // One thread on every side by default: on a shared machine a second thread spin-waits more
+  // than it helps (NETLOOM_BENCH_THREADS=2 measures two).
+  const threads = Number(process.env['NETLOOM_BENCH_THREADS'] ?? 1);
+  const sides = ['torch', 'native', 'wasm'] as const;
+  const ms: Record<(typeof sides)[number], { mlp: number[]; lenet: number[] }> = {
+    torch: { mlp: [], lenet: [] },
+    native: { mlp: [], lenet: [] },
+    wasm: { mlp: [], lenet: [] },
+  };
+  let nativeName = '';
+  // Blocks in rounds, every side once per round (in turn first), so a busier stretch of a shared
+  // machine falls on all of them; each side runs in its own process.
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < sides.length; k++) {
+      const side = sides[(k + r) % sides.length]!;
+      if (side === 'torch') {
+        const out = torchPeer(torchScript(threads));
+        if (!out) continue;
+        const [a, b] = out.trim().split(' ').map(Number);
+        ms.torch.mlp.push(a!);
+        ms.torch.lenet.push(b!);
+        continue;
+      }
+      const ort = side === 'native' ? 'node' : 'web';
+      const mlpRun = stepTimesIn(ort, 'mlp', 'sgd', threads, steps);
+      const lenetRun = stepTimesIn(ort, 'lenet', 'sgd', threads, steps);
+      if (side === 'native') nativeName = `${mlpRun.runtime} ${mlpRun.backend}`;
+      ms[side].mlp.push(median(mlpRun.ms));
+      ms[side].lenet.push(median(lenetRun.ms));
+    }
+  }
   let tfjs: Awaited<ReturnType<typeof tfjsMs>> | undefined;
   try {
     tfjs = await tfjsMs();
   } catch (e) {
     console.log(`(TensorFlow.js peer skipped: ${(e as Error).message.split('\n')[0]})`);
   }
-  // NETLOOM_ORT_THREADS=1 measures onnxruntime single-threaded: on a loaded machine its two WASM
-  // threads spin-wait on each other and lose more than they gain.
-  const ortThreads = Number(process.env['NETLOOM_ORT_THREADS'] ?? threads);
-  const ourMlp = await oursMs(mlp, [784], ortThreads);
-  const ourLenet = await oursMs(lenet, [1, 28, 28], ortThreads);
-  const sps = (ms: number | undefined): string => (ms ? (1000 / ms).toFixed(0) : '–');
-  const ms = (v: number | undefined): string => (v ? v.toFixed(2) : '–');
-  const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(2)}×` : '–');
+  const spread = (xs: readonly number[]): string =>
+    xs.length
+      ? `${Math.min(...xs).toFixed(2)} / ${median(xs).toFixed(2)} / ${Math.max(...xs).toFixed(2)}`
+      : '–';
+  const ratios = (a: readonly number[], b: readonly number[]): number[] =>
+    a.map((v, i) => v / b[i]!).filter((v) => Number.isFinite(v));
+  console.log(
+    `training step, batch ${batch}, SGD + cross-entropy, ${threads} thread(s), ${steps} steps; ms: min / median / max over ${rounds} rounds of each side's median`,
+  );
   table([
+    ['side', 'MLP 784-128-10 ms', 'LeNet-5 ms'],
     [
-      `training step, batch ${batch}, SGD + cross-entropy, median`,
-      'MLP ms',
-      'steps/s',
-      'LeNet-5 ms',
-      'steps/s',
+      `Netloom step graph, ${nativeName || 'onnxruntime-node (not installed)'}`,
+      spread(ms.native.mlp),
+      spread(ms.native.lenet),
     ],
+    ['Netloom step graph, onnxruntime-web WASM (Node)', spread(ms.wasm.mlp), spread(ms.wasm.lenet)],
+    [`PyTorch CPU (python3-torch 1.13)`, spread(ms.torch.mlp), spread(ms.torch.lenet)],
     [
-      `Netloom: one ONNX step graph, onnxruntime-web WASM, ${threads} threads`,
-      ms(ourMlp),
-      sps(ourMlp),
-      ms(ourLenet),
-      sps(ourLenet),
-    ],
-    [
-      `PyTorch CPU (python3-torch 1.13, ${threads} threads)`,
-      ms(torchMlp),
-      sps(torchMlp),
-      ms(torchLenet),
-      sps(torchLenet),
-    ],
-    [
-      'TensorFlow.js 4.22 wasm backend (1 thread)',
-      ms(tfjs?.mlp),
-      sps(tfjs?.mlp),
-      tfjs?.lenet ? ms(tfjs.lenet) : 'cannot train',
-      tfjs?.lenet ? sps(tfjs.lenet) : '',
+      'TensorFlow.js 4.22 wasm backend (once)',
+      tfjs?.mlp ? tfjs.mlp.toFixed(2) : '–',
+      tfjs?.lenet ? tfjs.lenet.toFixed(2) : 'cannot train',
     ],
   ]);
   console.log('');
   table([
-    ['time per step relative to', 'MLP', 'LeNet-5'],
-    ['Netloom / PyTorch (target ≤ 2×)', ratio(ourMlp, torchMlp), ratio(ourLenet, torchLenet)],
-    ['Netloom / TensorFlow.js (target < 1×)', ratio(ourMlp, tfjs?.mlp), ratio(ourLenet, tfjs?.lenet)],
+    ['time per step, ratio per round (min / median / max)', 'MLP', 'LeNet-5', 'target'],
+    [
+      'native / PyTorch CPU',
+      spread(ratios(ms.native.mlp, ms.torch.mlp)),
+      spread(ratios(ms.native.lenet, ms.torch.lenet)),
+      '≤ 1.0×',
+    ],
+    [
+      'WASM (Node) / PyTorch CPU',
+      spread(ratios(ms.wasm.mlp, ms.torch.mlp)),
+      spread(ratios(ms.wasm.lenet, ms.torch.lenet)),
+      '',
+    ],
+    [
+      'WASM (Node) / native',
+      spread(ratios(ms.wasm.mlp, ms.native.mlp)),
+      spread(ratios(ms.wasm.lenet, ms.native.lenet)),
+      '',
+    ],
   ]);
   if (tfjs?.note) console.log(`TensorFlow.js LeNet-5 on wasm: ${tfjs.note}`);
   await forwardOnly(threads);
@@ -244,7 +201,7 @@ ts = sorted(ts[10:]); print(ts[len(ts) // 2])
     table([
       ['LeNet-5 forward only, batch 64, median', 'ms', 'vs PyTorch'],
       [
-        'onnxruntime-web WASM (inference session)',
+        `${(await loadOrtRuntime()).name} (inference session)`,
         ours.toFixed(2),
         peer ? `${(ours / peer).toFixed(2)}×` : '–',
       ],

@@ -3,6 +3,7 @@
 import { useRef, useState } from 'react';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { conditionalSamples } from '../../src/runtime/conditional-samples.ts';
+import { loadPageRuntime } from './page-runtime.ts';
 
 const CELL = 36;
 
@@ -14,10 +15,12 @@ export function DrawDigit(props: { doc: NetloomDocument; weights: Record<string,
 
   async function draw(label: number): Promise<void> {
     try {
+      // The page's own onnxruntime (the plain WASM build), as Try it uses.
+      await loadPageRuntime();
       const s = await conditionalSamples(props.doc, new Map(Object.entries(props.weights)), label, {
         count: 8,
         seed: seed.current++,
-        backends: ['wasm'],
+        backend: 'wasm',
         threads: 1,
       });
       const ctx = canvas.current!.getContext('2d')!;

@@ -31,7 +31,7 @@ export const TrainPanel = memo(function TrainPanel() {
   const [bindings, setBindings] = useState<Bindings>(noBindings);
   const weights = useWeights((st) => st.weights);
   const setWeights = useWeights((st) => st.setWeights);
-  const run = useTrainingRun(doc);
+  const run = useTrainingRun(doc, s.batch, s.optimizer);
   const { status, running, digits, picture } = run;
   const inputNames = doc.nodes.filter((n) => n.kind === 'Input').map((n) => n.name ?? n.id);
   const canvas = useRef<HTMLCanvasElement>(null);

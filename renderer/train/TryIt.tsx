@@ -5,6 +5,7 @@ import { exportDocument } from '../../src/onnx/from-document.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { mnistMean, mnistSide, mnistStd } from '../../src/runtime/datasets/mnist.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
+import { loadPageRuntime } from './page-runtime.ts';
 
 const BOX = 168;
 
@@ -81,10 +82,11 @@ export function TryIt(props: { doc: NetloomDocument; weights: Record<string, Flo
       if (!input || !output) throw new Error('The model has no input or output to try');
       const shape = lowered.graph.values.get(input.value)!.shape.slice(1);
       // Threads on the page would start workers from the page's own bundle; one is plenty here.
+      await loadPageRuntime();
       const res = await runOnnx(
         bytes,
         { [input.name]: { dtype: 'float32', shape: [1, ...shape], data: x } },
-        { backends: ['wasm'], threads: 1 },
+        { backend: 'wasm', threads: 1 },
       );
       const logits = res[output.name]!.data as Float32Array;
       // Softmax over the classes (one output is a logit: class 1 by its sigmoid).

@@ -63,6 +63,7 @@ export interface EpochRow {
   readonly loss: number;
   readonly valLoss?: number;
   readonly valAccuracy?: number;
+  readonly stepsPerSecond?: number;
 }
 
 export function EpochChart(props: { rows: readonly EpochRow[]; log: boolean }) {

@@ -1,25 +1,71 @@
-// One training run in a Web Worker: starting it (a fresh worker per run), pause, resume and stop,
-// and what its messages say — checked with the protocol's schema, then kept as React state for
-// the Train panel's views. Editing the graph while it runs asks to stop it.
+// One training run in a Web Worker: where it trains (the backend chosen by a short measured probe,
+// remembered per model and machine, or the user's pick), starting it, pause, resume and stop, and
+// what its messages say — checked with the protocol's schema, then kept as React state for the
+// Train panel's views. Editing the graph while it runs asks to stop it.
 import { useEffect, useRef, useState } from 'react';
 import type { NetloomDocument } from '../../src/document/schema.ts';
-import type { StartMessage, TrainingPicture, WorkerMessage } from '../../src/runtime/worker-protocol.ts';
+import type {
+  ProbeMessage,
+  StartMessage,
+  TrainingPicture,
+  WorkerEvent,
+  WorkerMessage,
+} from '../../src/runtime/worker-protocol.ts';
 import { workerEventSchema } from '../../src/runtime/worker-protocol.ts';
 import { useWeights } from '../store/weights-store.ts';
+import type { Candidate, Measured, Offer } from './backend-choice.ts';
+import {
+  candidateLabel,
+  fastestMeasured,
+  gpuAdapter,
+  machineKey,
+  mergeMeasured,
+  modelKey,
+  choiceReason,
+  offerFor,
+  recall,
+  remember,
+  sameCandidate,
+} from './backend-choice.ts';
 import type { EpochRow } from './charts.tsx';
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'done';
 
 export type DigitsPicture = Extract<TrainingPicture, { kind: 'digits' }>;
 
+/** 'auto': the measured choice; otherwise the candidate the user picked. */
+export type BackendPick = 'auto' | Candidate;
+
+export interface LiveSpeed {
+  /** Steps per second over the last second or so of steps. */
+  readonly stepsPerSecond: number;
+  /** Seconds left at that rate. */
+  readonly eta: number;
+  readonly step: number;
+  readonly totalSteps: number;
+}
+
 export interface TrainingRun {
   readonly status: RunStatus;
   /** Running or paused: the settings are locked. */
   readonly running: boolean;
-  /** Where it trains, e.g. "wasm · 2 threads". */
+  /** Where it trains, e.g. "wasm · 2 threads", with a note when there is one. */
   readonly backend: string | undefined;
+  /** Why it trains there: the probe's numbers, the user's pick, or why there was no choice. */
+  readonly why: string | undefined;
+  /** While the probe runs: what it is measuring. */
+  readonly measuring: string | undefined;
+  /** What this machine offers, once known. */
+  readonly offer: Offer | undefined;
+  /** Measured step times of this model here (from the probe, or remembered). */
+  readonly measured: readonly Measured[];
+  readonly pick: BackendPick;
+  /** The candidate this model trains on here when picking is 'auto' (remembered or measured). */
+  readonly chosen: Candidate | undefined;
+  setPick(p: BackendPick): void;
   readonly rows: readonly EpochRow[];
-  readonly speed: number | undefined;
+  /** Steps/s and ETA from the step messages, so speed shows from the first seconds. */
+  readonly live: LiveSpeed | undefined;
   /** Step numbers and losses, for the step chart. */
   readonly steps: [number[], number[]];
   /** The latest picture the worker drew (kept until the next one). */
@@ -27,8 +73,6 @@ export interface TrainingRun {
   /** The latest MNIST picture of this run, for the confusion matrix and "Try it". */
   readonly digits: DigitsPicture | undefined;
   readonly error: string | undefined;
-  /** performance.now() when the run started, for the ETA. */
-  readonly startedAt: number;
   start(message: StartMessage & { readonly document: NetloomDocument }): void;
   pause(): void;
   resume(): void;
@@ -39,71 +83,261 @@ export interface TrainingRun {
   forgetDigits(): void;
 }
 
-export function useTrainingRun(doc: NetloomDocument): TrainingRun {
+function spawn(c: Candidate): Worker {
+  // Two bundles: the WebGPU-capable onnxruntime build is only fetched when WebGPU trains.
+  return c.backend === 'webgpu'
+    ? new Worker(new URL('../workers/train-webgpu.worker.ts', import.meta.url), { type: 'module' })
+    : new Worker(new URL('../workers/train-wasm.worker.ts', import.meta.url), { type: 'module' });
+}
+
+function parseEvent(data: unknown): WorkerEvent | undefined {
+  const parsed = workerEventSchema.safeParse(data);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Times a few steps of the run on one candidate's worker; rejects with the worker's error. */
+function probeOn(w: Worker, m: StartMessage, c: Candidate): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    w.onmessage = (e: MessageEvent) => {
+      const ev = parseEvent(e.data);
+      if (ev?.type === 'probed') resolve({ backend: c.backend, threads: c.threads, msPerStep: ev.msPerStep });
+      else if (ev?.type === 'error') reject(new Error(ev.message));
+    };
+    w.onerror = (e) => reject(new Error(e.message || 'the worker failed'));
+    const probe: ProbeMessage = {
+      type: 'probe',
+      document: m.document,
+      dataset: m.dataset,
+      ...(m.batchSize !== undefined ? { batchSize: m.batchSize } : {}),
+      ...(m.seed !== undefined ? { seed: m.seed } : {}),
+      ...(m.optimizer ? { optimizer: m.optimizer } : {}),
+      ...(m.inputs ? { inputs: m.inputs } : {}),
+      backend: c.backend,
+      threads: c.threads,
+      warmupMs: 800,
+      measureMs: 800,
+    };
+    w.postMessage(probe);
+  });
+}
+
+const storage = (): Storage | undefined => {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+};
+
+async function machineOffer(): Promise<Offer> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  return offerFor(navigator.hardwareConcurrency || 1, self.crossOriginIsolated, await gpuAdapter(gpu));
+}
+
+export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimizer: string): TrainingRun {
   const [status, setStatus] = useState<RunStatus>('idle');
   const [backend, setBackend] = useState<string>();
+  const [why, setWhy] = useState<string>();
+  const [measuring, setMeasuring] = useState<string>();
+  const [offer, setOffer] = useState<Offer>();
+  const [measured, setMeasured] = useState<Measured[]>([]);
+  const [pick, setPick] = useState<BackendPick>('auto');
+  const [chosen, setChosen] = useState<Candidate>();
   const [rows, setRows] = useState<EpochRow[]>([]);
-  const [speed, setSpeed] = useState<number>();
+  const [live, setLive] = useState<LiveSpeed>();
   const [steps, setSteps] = useState<[number[], number[]]>([[], []]);
   const [picture, setPicture] = useState<TrainingPicture>();
   const [digits, setDigits] = useState<DigitsPicture>();
   const [error, setError] = useState<string>();
   const worker = useRef<Worker>(undefined);
-  const startedAt = useRef(0);
+  const probing = useRef<Worker[]>([]);
+  const runToken = useRef(0);
   const trainedDoc = useRef(doc);
   const pendingSteps = useRef<[number, number][]>([]);
+  const recent = useRef<{ step: number; seconds: number; total: number }[]>([]);
   const flushTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const offerPromise = useRef<Promise<Offer>>(undefined);
   const running = status === 'running' || status === 'paused';
+
+  offerPromise.current ??= machineOffer();
+  useEffect(() => {
+    void offerPromise.current!.then(setOffer);
+  }, []);
+
+  // What this model was measured at here, and its remembered choice.
+  const keys = offer && {
+    machine: machineKey(navigator.hardwareConcurrency || 1, self.crossOriginIsolated, offer.adapter),
+    model: modelKey(doc, batchSize, optimizer),
+  };
+  const machineId = keys?.machine;
+  const modelId = keys?.model;
+  useEffect(() => {
+    const s = storage();
+    if (!machineId || !modelId || !s) return;
+    const r = recall(s, machineId, modelId);
+    setMeasured(r?.measured ?? []);
+    setChosen(r?.choice);
+    setPick(r?.picked ? r.choice : 'auto');
+  }, [machineId, modelId]);
 
   function flushSteps(): void {
     flushTimer.current = undefined;
     const add = pendingSteps.current;
     pendingSteps.current = [];
     if (add.length) setSteps(([x, y]) => [x.concat(add.map((a) => a[0])), y.concat(add.map((a) => a[1]))]);
+    const r = recent.current;
+    const last = r.at(-1);
+    if (!last) return;
+    // The rate over about the last two seconds of steps (from the first step at the start).
+    let first = r[0]!;
+    for (const p of r) if (last.seconds - p.seconds >= 2) first = p;
+    const dt = last.seconds - first.seconds;
+    const ds = last.step - first.step;
+    const rate = dt > 0 && ds > 0 ? ds / dt : last.seconds > 0 ? last.step / last.seconds : 0;
+    if (rate > 0) {
+      setLive({
+        stepsPerSecond: rate,
+        eta: (last.total - last.step) / rate,
+        step: last.step,
+        totalSteps: last.total,
+      });
+    }
+    recent.current = r.filter((p) => last.seconds - p.seconds < 5);
   }
 
   function send(m: WorkerMessage): void {
     worker.current?.postMessage(m);
   }
 
+  function stopAll(): void {
+    runToken.current++;
+    worker.current?.terminate();
+    worker.current = undefined;
+    for (const w of probing.current) w.terminate();
+    probing.current = [];
+  }
+
   // Editing the graph while training stops the run first (asks).
   useEffect(() => {
     if (running && doc !== trainedDoc.current) {
-      if (window.confirm('The graph changed while training. Stop training?')) send({ type: 'stop' });
+      if (window.confirm('The graph changed while training. Stop training?')) stop();
       trainedDoc.current = doc;
     }
   }, [doc, running]);
 
-  useEffect(() => () => worker.current?.terminate(), []);
+  useEffect(() => () => stopAll(), []);
 
-  function start(message: StartMessage & { readonly document: NetloomDocument }): void {
-    worker.current?.terminate();
-    const w = new Worker(new URL('../workers/train.worker.ts', import.meta.url), { type: 'module' });
+  function stop(): void {
+    if (measuring !== undefined || probing.current.length) {
+      stopAll();
+      setMeasuring(undefined);
+      setStatus('done');
+      return;
+    }
+    send({ type: 'stop' });
+  }
+
+  /** The candidate to train on: the user's pick, the remembered choice, or the probe's answer. */
+  async function choose(
+    m: StartMessage,
+    token: number,
+  ): Promise<{ candidate: Candidate; worker?: Worker; why: string } | undefined> {
+    const off = await offerPromise.current!;
+    const s = storage();
+    const machine = machineKey(navigator.hardwareConcurrency || 1, self.crossOriginIsolated, off.adapter);
+    const model = modelKey(
+      m.document as NetloomDocument,
+      m.batchSize ?? batchSize,
+      m.optimizer?.name ?? optimizer,
+    );
+    const old = s ? recall(s, machine, model) : undefined;
+    const offered = (c: Candidate): boolean => off.all.some((o) => sameCandidate(o, c));
+    if (pick !== 'auto' && offered(pick)) {
+      if (s)
+        remember(s, machine, model, {
+          choice: pick,
+          picked: true,
+          measured: old?.measured ?? [],
+          at: Date.now(),
+        });
+      return { candidate: pick, why: choiceReason('picked', pick, off, old?.measured ?? []) };
+    }
+    const probeable = (c: Candidate): boolean => off.probe.some((o) => sameCandidate(o, c));
+    if (old && !old.picked && probeable(old.choice))
+      return { candidate: old.choice, why: choiceReason('remembered', old.choice, off, old.measured) };
+    // Back to automatic after a pick: the measurements stand if they cover every candidate.
+    const known = old?.measured ?? [];
+    if (off.probe.every((c) => known.some((k) => sameCandidate(k, c)))) {
+      const best = fastestMeasured(known, off.probe)!;
+      if (s) remember(s, machine, model, { choice: best, picked: false, measured: known, at: Date.now() });
+      setChosen(best);
+      return { candidate: best, why: choiceReason('remembered', best, off, known) };
+    }
+    if (off.probe.length === 1)
+      return { candidate: off.probe[0]!, why: choiceReason('only', off.probe[0]!, off, known) };
+    const fresh: Measured[] = [];
+    const alive = new Map<string, Worker>();
+    for (const c of off.probe) {
+      if (token !== runToken.current) return undefined;
+      setMeasuring(candidateLabel(c, off.adapter));
+      const w = spawn(c);
+      probing.current.push(w);
+      try {
+        fresh.push(await probeOn(w, m, c));
+        alive.set(`${c.backend}:${c.threads}`, w);
+        setMeasured((old) => mergeMeasured(old, fresh));
+      } catch {
+        // A candidate that cannot run this model is simply not chosen.
+        w.terminate();
+      }
+    }
+    if (token !== runToken.current) return undefined;
+    setMeasuring(undefined);
+    const best = fastestMeasured(fresh, off.probe) ?? off.probe[0]!;
+    const keepWorker = alive.get(`${best.backend}:${best.threads}`);
+    for (const w of alive.values()) if (w !== keepWorker) w.terminate();
+    probing.current = [];
+    if (s) {
+      remember(s, machine, model, {
+        choice: best,
+        picked: false,
+        measured: mergeMeasured(old?.measured ?? [], fresh),
+        at: Date.now(),
+      });
+    }
+    setChosen(best);
+    return {
+      candidate: best,
+      why: choiceReason('measured', best, off, fresh),
+      ...(keepWorker ? { worker: keepWorker } : {}),
+    };
+  }
+
+  function run(
+    w: Worker,
+    c: Candidate,
+    message: StartMessage & { readonly document: NetloomDocument },
+    note?: string,
+  ): void {
+    const off = offer;
+    let epochs = 0;
     worker.current = w;
-    trainedDoc.current = message.document;
-    setSteps([[], []]);
-    setRows([]);
-    setSpeed(undefined);
-    setDigits(undefined);
-    setError(undefined);
-    setStatus('running');
-    startedAt.current = performance.now();
     w.onmessage = (e: MessageEvent) => {
-      const parsed = workerEventSchema.safeParse(e.data);
-      if (!parsed.success) return setError('The training worker sent a malformed message.');
-      const m = parsed.data;
-      if (m.type === 'ready')
+      const m = parseEvent(e.data);
+      if (!m) return setError('The training worker sent a malformed message.');
+      if (m.type === 'ready') {
         setBackend(
-          `${m.backend}${m.backend === 'wasm' ? ` · ${m.threads} thread${m.threads > 1 ? 's' : ''}` : ''}${m.note ? ` (${m.note})` : ''}`,
+          `${candidateLabel({ backend: c.backend, threads: m.threads }, off?.adapter)}${note ? ` (${note})` : ''}`,
         );
-      else if (m.type === 'step') {
+      } else if (m.type === 'step') {
         // Steps are drawn a few times a second, not per message: on a small machine the chart's
         // redraws would take the cores the worker trains on.
         pendingSteps.current.push([m.report.step, m.report.loss]);
+        recent.current.push({ step: m.report.step, seconds: m.report.seconds, total: m.report.totalSteps });
         if (!flushTimer.current) flushTimer.current = setTimeout(flushSteps, 300);
       } else if (m.type === 'epoch') {
+        epochs++;
         setRows((r) => [...r, m.report]);
-        setSpeed(m.report.stepsPerSecond);
       } else if (m.type === 'picture') {
         setPicture(m.picture);
         if (m.picture.kind === 'digits') setDigits(m.picture);
@@ -111,7 +345,15 @@ export function useTrainingRun(doc: NetloomDocument): TrainingRun {
         flushSteps();
         useWeights.getState().setWeights(m.weights);
         setStatus('done');
-      } else {
+      } else if (m.type === 'error') {
+        if (c.backend === 'webgpu' && epochs === 0) {
+          // WebGPU could not run this model: train on WASM instead, and say why.
+          w.terminate();
+          const wasm: Candidate = { backend: 'wasm', threads: 1 };
+          const why = `WebGPU could not run this model (${m.message.split('\n')[0]}); training on WASM`;
+          run(spawn(wasm), wasm, message, why);
+          return;
+        }
         setError(`Training stopped: ${m.message}`);
         setStatus('done');
       }
@@ -120,24 +362,80 @@ export function useTrainingRun(doc: NetloomDocument): TrainingRun {
       setError(`Training stopped: ${e.message || 'the worker failed'}`);
       setStatus('done');
     };
-    w.postMessage(message);
+    w.postMessage({ ...message, backend: c.backend, threads: c.threads } satisfies StartMessage);
+  }
+
+  function start(message: StartMessage & { readonly document: NetloomDocument }): void {
+    stopAll();
+    const token = runToken.current;
+    trainedDoc.current = message.document;
+    setSteps([[], []]);
+    setRows([]);
+    setLive(undefined);
+    recent.current = [];
+    setDigits(undefined);
+    setError(undefined);
+    setBackend(undefined);
+    setWhy(undefined);
+    setStatus('running');
+    void choose(message, token)
+      .then((r) => {
+        if (!r || token !== runToken.current) return;
+        setChosen((old) => old ?? r.candidate);
+        setWhy(r.why);
+        run(r.worker ?? spawn(r.candidate), r.candidate, message);
+      })
+      .catch((e: unknown) => {
+        setMeasuring(undefined);
+        setError(`Training stopped: ${e instanceof Error ? e.message : String(e)}`);
+        setStatus('done');
+      });
+  }
+
+  /** The user's pick, kept for this model here (automatic again: the measurements decide). */
+  function choosePick(p: BackendPick): void {
+    setPick(p);
+    const s = storage();
+    if (!s || !machineId || !modelId) return;
+    const old = recall(s, machineId, modelId);
+    if (p !== 'auto')
+      remember(s, machineId, modelId, {
+        choice: p,
+        picked: true,
+        measured: old?.measured ?? [],
+        at: Date.now(),
+      });
+    else if (old?.picked) {
+      // Without measurements of every candidate the next Start measures them (the pick stays stored).
+      const known = old.measured;
+      if (!(offer?.probe ?? []).every((c) => known.some((k) => sameCandidate(k, c)))) return;
+      const best = fastestMeasured(known, offer!.probe);
+      if (best) remember(s, machineId, modelId, { ...old, choice: best, picked: false, at: Date.now() });
+      setChosen(best);
+    }
   }
 
   return {
     status,
     running,
     backend,
+    why,
+    measuring,
+    offer,
+    measured,
+    pick,
+    chosen,
+    setPick: choosePick,
     rows,
-    speed,
+    live,
     steps,
     picture,
     digits,
     error,
-    startedAt: startedAt.current,
     start,
     pause: () => (send({ type: 'pause' }), setStatus('paused')),
     resume: () => (send({ type: 'resume' }), setStatus('running')),
-    stop: () => send({ type: 'stop' }),
+    stop,
     setError,
     markDone: () => setStatus('done'),
     forgetDigits: () => setDigits(undefined),

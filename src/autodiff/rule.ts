@@ -52,6 +52,10 @@ export function sumTo(g: GraphEditor, grad: string, shape: Shape): string {
   gs.forEach((d, i) => {
     if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
   });
+  // Only leading (broadcast-added) axes: summing them away gives the shape at once.
+  if (axes.length === lead && lead > 0 && sameShape(gs.slice(lead), shape)) {
+    return g.op1('ReduceSum', [grad, g.ints(axes)], { keepdims: 0 });
+  }
   const r = axes.length ? g.op1('ReduceSum', [grad, g.ints(axes)], { keepdims: 1 }) : grad;
   return reshape(g, r, shape);
 }

@@ -10,6 +10,7 @@ import { GraphEditor } from './graph-editor.ts';
 import type { OptimizerConfig, ResolvedOptimizer, StateSlot } from './optimizers.ts';
 import { applyOptimizer, resolveOptimizer } from './optimizers.ts';
 import { numel } from '../ir/types.ts';
+import { simplifyGraph } from '../ir/simplify.ts';
 
 export interface StepGraphOptions {
   /** The forward graph lowered in training mode (with the loss computed inside it). */
@@ -23,6 +24,11 @@ export interface StepGraphOptions {
   readonly extraOutputs?: Readonly<Record<string, string>>;
   /** Whether this graph also advances state weights (BatchNorm running stats); default true. */
   readonly updateState?: boolean;
+  /**
+   * Names this graph's optimizer state (`${name}::exp_avg`, …); step graphs that share one weight
+   * store (a GAN's two objectives) need different names. Default 'opt'.
+   */
+  readonly stateName?: string;
 }
 
 /** A feed that carries over between steps: the output `next` replaces the input `input`. */
@@ -80,7 +86,7 @@ export function buildStepGraph(opts: StepGraphOptions): StepGraph {
   const pairs = opts.params.filter((p) => grads.has(p)).map((p) => ({ param: p, grad: grads.get(p)! }));
   const unreached = opts.params.filter((p) => !grads.has(p));
   g.node = 'optimizer';
-  const opt = applyOptimizer(g, pairs, optimizer);
+  const opt = applyOptimizer(g, pairs, optimizer, opts.stateName ?? 'opt');
 
   g.expose(opts.loss, lossOutputName);
   const extraOutputs: string[] = [];
@@ -103,7 +109,8 @@ export function buildStepGraph(opts: StepGraphOptions): StepGraph {
       carried.push({ input: u.weight, next: nextName(u.weight) });
     }
   }
-  const graph = g.build();
+  // What a runtime would fold or skip is done here, so the session loads a smaller file.
+  const { graph } = simplifyGraph(g.build());
   return {
     graph,
     optimizer,

@@ -141,7 +141,7 @@ export function stepCommand(importer: OnnxImporter | undefined = importForStep):
           `The ${loss} loss on output "${out.name}" reaches none of the ${params.length} parameters through differentiable ops`,
         );
       }
-      const store = TensorStore.fromWeights(
+      const store = await TensorStore.fromWeights(
         model.weights,
         new Map(model.graph.weights.map((w) => [w.id, w.shape])),
       );

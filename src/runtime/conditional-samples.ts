@@ -6,7 +6,7 @@ import { numel } from '../ir/types.ts';
 import { exportDocument } from '../onnx/from-document.ts';
 import { NetloomError } from '../util/errors.ts';
 import { Rng } from '../util/random.ts';
-import type { Backend } from './ort-session.ts';
+import type { Backend } from './ort-runtime.ts';
 import { runOnnx } from './ort-session.ts';
 import type { HostTensor } from './tensors.ts';
 import { floatTensor, int64Tensor } from './tensors.ts';
@@ -22,7 +22,7 @@ export async function conditionalSamples(
   doc: NetloomDocument,
   weights: ReadonlyMap<string, Float32Array>,
   label: number,
-  opts: { count?: number; seed?: number; backends?: Backend[]; threads?: number } = {},
+  opts: { count?: number; seed?: number; backend?: Backend; threads?: number } = {},
 ): Promise<ConditionalSamples> {
   const count = opts.count ?? 8;
   const { bytes, lowered } = exportDocument(doc, { weights });
@@ -46,7 +46,7 @@ export async function conditionalSamples(
       );
   }
   const r = await runOnnx(bytes, feeds, {
-    ...(opts.backends ? { backends: opts.backends } : {}),
+    ...(opts.backend ? { backend: opts.backend } : {}),
     ...(opts.threads ? { threads: opts.threads } : {}),
   });
   const images = Float32Array.from(r[out.name]!.data as Float32Array);

@@ -243,7 +243,7 @@ export async function preparedStepRunner(
   opts: StepRunnerOptions = {},
   objective = 0,
 ): Promise<{ step: StepGraph; store: TensorStore; runner: StepRunner }> {
-  const step = objectiveStepGraph(p.objectives[objective]!);
-  const store = TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
+  const step = objectiveStepGraph(p.objectives[objective]!, objective);
+  const store = await TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
   return { step, store, runner: await StepRunner.create(step, store, opts) };
 }

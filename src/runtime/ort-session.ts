@@ -1,32 +1,16 @@
-// onnxruntime-web sessions. The same module serves Node (tests, CLI) and the browser; WASM always
-// works, WebGPU is asked for first where the caller says the platform has it.
-import * as ort from 'onnxruntime-web';
+// onnxruntime sessions on this process's runtime (ort-runtime.ts): onnxruntime-node's native CPU
+// (or CUDA) in Node where it is installed, onnxruntime-web's WASM or WebGPU in a browser worker.
 import type { DType } from '../ir/types.ts';
 import { NetloomError } from '../util/errors.ts';
+import type { OrtSession, OrtTensor, SessionOptions } from './ort-runtime.ts';
+import { loadOrtRuntime, ortRuntime, sessionOptions } from './ort-runtime.ts';
 import type { HostTensor } from './tensors.ts';
 
-export type Backend = 'wasm' | 'webgpu';
-
-export interface SessionOptions {
-  readonly backends?: readonly Backend[];
-  /** WASM threads; 1 in tests and workers without cross-origin isolation. */
-  readonly threads?: number;
-}
-
-export function configureWasm(threads: number): void {
-  ort.env.wasm.numThreads = threads;
-}
-
-export async function createSession(
-  bytes: Uint8Array,
-  opts: SessionOptions = {},
-): Promise<ort.InferenceSession> {
-  if (opts.threads !== undefined) configureWasm(opts.threads);
+export async function createSession(bytes: Uint8Array, opts: SessionOptions = {}): Promise<OrtSession> {
+  const r = await loadOrtRuntime();
+  const options = sessionOptions(r, opts);
   try {
-    return await ort.InferenceSession.create(bytes, {
-      executionProviders: [...(opts.backends ?? ['wasm'])],
-      graphOptimizationLevel: 'all',
-    });
+    return await r.ort.InferenceSession.create(bytes, options);
   } catch (e) {
     throw new NetloomError(
       'runtime',
@@ -35,12 +19,13 @@ export async function createSession(
   }
 }
 
-export function toOrt(t: HostTensor): ort.Tensor {
+export function toOrt(t: HostTensor): OrtTensor {
+  const { ort } = ortRuntime();
   const type = t.dtype === 'bool' ? 'bool' : t.dtype;
   return new ort.Tensor(type, t.data as never, [...t.shape]);
 }
 
-export function fromOrt(t: ort.Tensor): HostTensor {
+export function fromOrt(t: OrtTensor): HostTensor {
   const dtype: DType = t.type === 'int64' ? 'int64' : t.type === 'bool' ? 'bool' : 'float32';
   if (t.type !== 'float32' && t.type !== 'int64' && t.type !== 'bool') {
     throw new NetloomError('runtime', `output of type ${t.type} is not supported`);
@@ -49,10 +34,10 @@ export function fromOrt(t: ort.Tensor): HostTensor {
 }
 
 export async function runSession(
-  session: ort.InferenceSession,
+  session: OrtSession,
   feeds: Readonly<Record<string, HostTensor>>,
 ): Promise<Record<string, HostTensor>> {
-  const ortFeeds: Record<string, ort.Tensor> = {};
+  const ortFeeds: Record<string, OrtTensor> = {};
   for (const [k, v] of Object.entries(feeds)) ortFeeds[k] = toOrt(v);
   const result = await session.run(ortFeeds);
   const out: Record<string, HostTensor> = {};

@@ -1,36 +1,38 @@
 // Runs a training-step graph: one InferenceSession created once, weights and optimizer state kept
 // as onnxruntime tensors between steps (each step's outputs are fed straight back, never copied
 // to JS), only the loss and metric outputs read on the host.
-import * as ort from 'onnxruntime-web';
 import type { StepGraph } from '../autodiff/step-graph.ts';
 import { optimizerScalars } from '../autodiff/optimizers.ts';
 import { GraphEditor } from '../autodiff/graph-editor.ts';
 import { exportOnnx } from '../onnx/export.ts';
 import { NetloomError } from '../util/errors.ts';
 import { echo } from '../util/text.ts';
-import type { Backend } from './ort-session.ts';
-import { configureWasm, fromOrt, toOrt } from './ort-session.ts';
+import { fromOrt, toOrt } from './ort-session.ts';
+import type { OrtModule, OrtSession, OrtTensor, SessionOptions } from './ort-runtime.ts';
+import { loadOrtRuntime, sessionOptions } from './ort-runtime.ts';
 import type { HostTensor } from './tensors.ts';
 import { numel } from '../ir/types.ts';
 
 /** Weights and optimizer state by name, shared by every step graph of one model (a GAN has two). */
 export class TensorStore {
-  readonly tensors = new Map<string, ort.Tensor>();
+  readonly tensors = new Map<string, OrtTensor>();
 
-  static fromWeights(
+  private constructor(readonly ort: OrtModule) {}
+
+  static async fromWeights(
     weights: ReadonlyMap<string, Float32Array>,
     shapes: ReadonlyMap<string, readonly number[]>,
-  ): TensorStore {
-    const s = new TensorStore();
+  ): Promise<TensorStore> {
+    const s = new TensorStore((await loadOrtRuntime()).ort);
     for (const [id, data] of weights) {
       const shape = shapes.get(id);
       if (!shape) continue;
-      s.tensors.set(id, new ort.Tensor('float32', Float32Array.from(data), [...shape]));
+      s.tensors.set(id, new s.ort.Tensor('float32', Float32Array.from(data), [...shape]));
     }
     return s;
   }
 
-  set(name: string, t: ort.Tensor): void {
+  set(name: string, t: OrtTensor): void {
     const old = this.tensors.get(name);
     if (old && old !== t) old.dispose();
     this.tensors.set(name, t);
@@ -53,10 +55,7 @@ export class TensorStore {
   }
 }
 
-export interface StepRunnerOptions {
-  readonly backend?: Backend;
-  readonly threads?: number;
-}
+export type StepRunnerOptions = SessionOptions;
 
 export interface StepResult {
   readonly step: number;
@@ -117,7 +116,7 @@ export class StepRunner {
   private constructor(
     readonly step: StepGraph,
     readonly store: TensorStore,
-    private readonly session: ort.InferenceSession,
+    private readonly session: OrtSession,
   ) {}
 
   static async create(
@@ -125,16 +124,16 @@ export class StepRunner {
     store: TensorStore,
     opts: StepRunnerOptions = {},
   ): Promise<StepRunner> {
-    if (opts.threads !== undefined) configureWasm(opts.threads);
-    const backend = opts.backend ?? 'wasm';
-    let session: ort.InferenceSession;
+    const runtime = await loadOrtRuntime();
+    // On WebGPU the new weights stay in GPU buffers and are fed back from there.
+    const options = sessionOptions(
+      runtime,
+      opts,
+      opts.backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' } : {},
+    );
+    let session: OrtSession;
     try {
-      session = await ort.InferenceSession.create(serializeStepGraph(step), {
-        executionProviders: [backend],
-        graphOptimizationLevel: 'all',
-        // On WebGPU the new weights stay in GPU buffers and are fed back from there.
-        ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
-      });
+      session = await runtime.ort.InferenceSession.create(serializeStepGraph(step), options);
     } catch (e) {
       throw new NetloomError(
         'runtime',
@@ -144,7 +143,7 @@ export class StepRunner {
     for (const s of step.optimizerState) {
       if (!store.tensors.has(s.name)) {
         const n = numel(s.shape);
-        store.set(s.name, new ort.Tensor('float32', new Float32Array(n).fill(s.init), [...s.shape]));
+        store.set(s.name, new store.ort.Tensor('float32', new Float32Array(n).fill(s.init), [...s.shape]));
       }
     }
     return new StepRunner(step, store, session);
@@ -153,7 +152,7 @@ export class StepRunner {
   /** One optimizer step on a batch; `lr` is this step's learning rate (schedules are computed by the caller). */
   async run(batch: Readonly<Record<string, HostTensor>>, lr: number): Promise<StepResult> {
     const t = this.t + 1;
-    const feeds: Record<string, ort.Tensor> = {};
+    const feeds: Record<string, OrtTensor> = {};
     const scalars = optimizerScalars(this.step.optimizer, t, lr);
     for (const name of this.session.inputNames) {
       const fromStore = this.store.tensors.get(name);
@@ -161,14 +160,15 @@ export class StepRunner {
       else if (name in batch) {
         feeds[name] = toOrt(batch[name]!);
       } else if (name in scalars)
-        feeds[name] = new ort.Tensor('float32', Float32Array.of(scalars[name]!), []);
+        feeds[name] = new this.store.ort.Tensor('float32', Float32Array.of(scalars[name]!), []);
       else throw new NetloomError('runtime', `The training step needs an input "${name}" that was not given`);
     }
     const result = await this.session.run(feeds);
     const lossT = result[this.step.lossOutput]!;
     const loss = Number((await lossT.getData())[0]);
     const outputs: Record<string, HostTensor> = {};
-    for (const name of this.step.extraOutputs) outputs[name] = fromOrt(await downloaded(result[name]!));
+    for (const name of this.step.extraOutputs)
+      outputs[name] = fromOrt(await downloaded(this.store.ort, result[name]!));
     if (!Number.isFinite(loss)) {
       for (const v of Object.values(result)) v.dispose();
       const bad = await this.firstNonFinite(feeds);
@@ -187,7 +187,7 @@ export class StepRunner {
    * Re-runs the failed step with every intermediate value as an output and names the first one,
    * in graph order, that holds NaN or ±Inf: the op that produced it and the node it belongs to.
    */
-  private async firstNonFinite(feeds: Record<string, ort.Tensor>): Promise<string | undefined> {
+  private async firstNonFinite(feeds: Record<string, OrtTensor>): Promise<string | undefined> {
     for (const [name, t] of Object.entries(feeds)) {
       if (t.type !== 'float32') continue;
       const i = firstBad((await t.getData()) as Float32Array);
@@ -205,15 +205,19 @@ export class StepRunner {
         watched.push({ name, what: `the ${op.type}${out} of node "${op.node}" (${o})` });
       });
     }
-    let session: ort.InferenceSession | undefined;
+    let session: OrtSession | undefined;
     try {
-      session = await ort.InferenceSession.create(exportOnnx(g.build(), new Map(), { includeLoss: true }), {
-        executionProviders: ['wasm'],
-      });
-      const inputs: Record<string, ort.Tensor> = {};
+      const runtime = await loadOrtRuntime();
+      // On the CPU of this runtime (a WebGPU run's values are downloaded first).
+      const cpu = runtime.backends.includes('cpu') ? 'cpu' : 'wasm';
+      session = await runtime.ort.InferenceSession.create(
+        exportOnnx(g.build(), new Map(), { includeLoss: true }),
+        sessionOptions(runtime, { backend: cpu }),
+      );
+      const inputs: Record<string, OrtTensor> = {};
       for (const n of session.inputNames) {
         const t = feeds[n];
-        if (t) inputs[n] = await downloaded(t);
+        if (t) inputs[n] = await downloaded(this.store.ort, t);
       }
       const r = await session.run(inputs);
       for (const w of watched) {
@@ -236,7 +240,7 @@ export class StepRunner {
   }
 }
 
-async function downloaded(t: ort.Tensor): Promise<ort.Tensor> {
+async function downloaded(ort: OrtModule, t: OrtTensor): Promise<OrtTensor> {
   if (t.location === 'cpu') return t;
   const data = await t.getData(true);
   return new ort.Tensor(t.type as 'float32', data as Float32Array, t.dims);

@@ -1,7 +1,6 @@
 // The training loop: step sessions created once, batches fed, weights and optimizer state kept as
 // onnxruntime tensors between steps, loss and accuracy reported per step and per epoch, a held-out
 // split evaluated, pause/resume/stop, a clear stop on NaN/Inf. Runs in Node and in a Web Worker.
-import * as ort from 'onnxruntime-web';
 import type { Graph, Weight } from '../ir/types.ts';
 import type { StateUpdate } from '../ir/builder.ts';
 import { GraphEditor } from '../autodiff/graph-editor.ts';
@@ -15,8 +14,8 @@ import { Rng } from '../util/random.ts';
 import type { Batch, Dataset } from './datasets/dataset.ts';
 import { batchOf, epochBatches } from './datasets/dataset.ts';
 import { Mean, correctCount } from './metrics.ts';
-import type { Backend } from './ort-session.ts';
-import { fromOrt, toOrt } from './ort-session.ts';
+import type { Backend, OrtSession, OrtTensor } from './ort-runtime.ts';
+import { createSession, fromOrt, toOrt } from './ort-session.ts';
 import type { Schedule } from '../autodiff/schedules.ts';
 import { lrAt } from '../autodiff/schedules.ts';
 import { assertFiniteWeights, StepRunner, TensorStore } from './step-runner.ts';
@@ -150,7 +149,7 @@ export function buildEvalGraph(model: ModelGraph): Uint8Array {
 
 /** Loss and accuracy over a dataset, in batches, with the store's current weights. */
 export async function evaluate(
-  session: ort.InferenceSession,
+  session: OrtSession,
   store: TensorStore,
   model: ModelGraph,
   data: Dataset,
@@ -163,7 +162,7 @@ export async function evaluate(
   const rng = new Rng(0x5eed);
   for (const idx of epochBatches(data.size, batchSize, undefined, false)) {
     const b = batchOf(data, idx);
-    const feeds: Record<string, ort.Tensor> = {};
+    const feeds: Record<string, OrtTensor> = {};
     const extra = extraFeeds?.(b.size, rng) ?? {};
     for (const name of session.inputNames) {
       const t = store.tensors.get(name);
@@ -193,20 +192,22 @@ export async function evaluate(
   };
 }
 
-function feedsFor(o: TrainerObjective, b: Batch, rng: Rng): Record<string, HostTensor> {
+export function feedsFor(o: TrainerObjective, b: Batch, rng: Rng): Record<string, HostTensor> {
   const feeds: Record<string, HostTensor> = { [o.model.features]: b.x };
   if (o.model.targets) feeds[o.model.targets] = b.y;
   return { ...feeds, ...(o.extraFeeds?.(b.size, rng) ?? {}) };
 }
 
 /** One objective's step graph: forward, loss, backward and optimizer update (and its prediction). */
-export function objectiveStepGraph(o: TrainerObjective): StepGraph {
+export function objectiveStepGraph(o: TrainerObjective, index = 0): StepGraph {
   return buildStepGraph({
     forward: o.model.graph,
     loss: o.model.loss,
     params: o.params,
     optimizer: o.optimizer,
     extraOutputs: o.model.prediction ? { prediction: o.model.prediction } : {},
+    // Objectives share one weight store; each keeps its own optimizer state.
+    stateName: `opt${index}`,
   });
 }
 
@@ -252,17 +253,22 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     );
   }
   const shapes = new Map(opts.weights.map((w) => [w.id, w.shape]));
-  const store = TensorStore.fromWeights(opts.initial, shapes);
-  const steps: StepGraph[] = opts.objectives.map(objectiveStepGraph);
+  const store = await TensorStore.fromWeights(opts.initial, shapes);
+  const steps: StepGraph[] = opts.objectives.map((o, k) => objectiveStepGraph(o, k));
   const runners: StepRunner[] = [];
-  let evalSession: ort.InferenceSession | undefined;
+  let evalSession: OrtSession | undefined;
   try {
     for (const s of steps)
-      runners.push(await StepRunner.create(s, store, { backend: opts.backend, threads: opts.threads }));
+      runners.push(
+        await StepRunner.create(s, store, {
+          ...(opts.backend ? { backend: opts.backend } : {}),
+          ...(opts.threads ? { threads: opts.threads } : {}),
+        }),
+      );
     if (opts.evalModel && opts.val) {
-      evalSession = await ort.InferenceSession.create(buildEvalGraph(opts.evalModel), {
-        executionProviders: [opts.backend ?? 'wasm'],
-        graphOptimizationLevel: 'all',
+      evalSession = await createSession(buildEvalGraph(opts.evalModel), {
+        ...(opts.backend ? { backend: opts.backend } : {}),
+        ...(opts.threads ? { threads: opts.threads } : {}),
       });
     }
     const perEpoch = Math.floor(opts.train.size / opts.batchSize);
@@ -271,6 +277,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const weightIds = opts.weights.map((w) => w.id);
     let current: Map<string, Float32Array> | undefined;
     let step = 0;
+    const started = now();
     for (let epoch = 1; step < totalSteps && !control.stopped; epoch++) {
       const t0 = now();
       const losses = opts.objectives.map(() => new Mean());
@@ -293,7 +300,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
             correct += correctCount(r.outputs['prediction'], b.y);
             seen += b.y.data.length;
           }
-          opts.onStep?.({ epoch, step: step + 1, objective: o.name, loss: r.loss, lr });
+          opts.onStep?.({
+            epoch,
+            step: step + 1,
+            totalSteps,
+            seconds: (now() - started) / 1000,
+            objective: o.name,
+            loss: r.loss,
+            lr,
+          });
         }
         step++;
         stepsThisEpoch++;

@@ -11,7 +11,15 @@ import { loadMnist } from './datasets/mnist.ts';
 import { TrainingControl, train } from './train-loop.ts';
 import { unpackMnist } from './datasets/mnist.ts';
 import { trainingPicture } from './training-pictures.ts';
-import type { DatasetSource, WorkerEvent, WorkerRequest } from './worker-protocol.ts';
+import type {
+  DatasetSource,
+  ProbeRequest,
+  StartRequest,
+  WorkerEvent,
+  WorkerRequest,
+} from './worker-protocol.ts';
+import { probeTraining } from './probe.ts';
+import { defaultBackend, loadOrtRuntime } from './ort-runtime.ts';
 
 async function resolveDataset(src: DatasetSource, seed: number, normalize: boolean): Promise<Dataset> {
   switch (src.kind) {
@@ -42,6 +50,30 @@ async function resolveDataset(src: DatasetSource, seed: number, normalize: boole
   }
 }
 
+/** What a start or probe message asks for, prepared: the objectives, the data split, the input name. */
+async function prepareRun(m: StartRequest | ProbeRequest) {
+  const base = documentTrainingSetup(m.document);
+  const setup = m.inputs ? { ...base, inputs: { ...base.inputs, ...m.inputs } } : base;
+  const seed = m.seed ?? setup.seed;
+  const batchSize = m.batchSize ?? setup.batchSize;
+  const prepared = prepareDocumentTraining(m.document, setup, {
+    batchSize,
+    seed,
+    ...(m.optimizer ? { optimizer: m.optimizer } : {}),
+    ...(m.weights ? { weights: new Map(Object.entries(m.weights)) } : {}),
+  });
+  const model = prepared.objectives[0]!.model;
+  const input = model.graph.values.get(model.features)!;
+  const inputName = model.graph.inputs.find((i) => i.value === model.features)?.name ?? model.features;
+  const data = fitFeatures(
+    await resolveDataset(m.dataset, seed, setup.normalizeInputs),
+    input.shape.slice(1),
+    inputName,
+  );
+  const { train: tr, val } = trainValSplit(data, setup.validationSplit || 0.2, seed);
+  return { setup, seed, batchSize, prepared, inputName, train: tr, val };
+}
+
 /** Returns the message handler; `post` sends events back (postMessage in a worker). */
 export function trainingWorker(
   post: (e: WorkerEvent) => void,
@@ -59,6 +91,36 @@ export function trainingWorker(
       case 'stop':
         control?.stop();
         return;
+      case 'probe': {
+        if (control && !control.stopped) {
+          post({ type: 'error', message: 'Training is already running; stop it first' });
+          return;
+        }
+        const ctl = new TrainingControl();
+        control = ctl;
+        void (async () => {
+          try {
+            const run = await prepareRun(m);
+            const backend = m.backend ?? defaultBackend(await loadOrtRuntime());
+            const threads = m.threads ?? 1;
+            const r = await probeTraining({
+              ...run.prepared,
+              train: run.train,
+              batchSize: run.batchSize,
+              seed: run.seed,
+              candidate: { backend, threads },
+              ...(m.warmupMs !== undefined ? { warmupMs: m.warmupMs } : {}),
+              ...(m.measureMs !== undefined ? { measureMs: m.measureMs } : {}),
+            });
+            post({ type: 'probed', ...r });
+          } catch (e) {
+            post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+          } finally {
+            ctl.stopped = true;
+          }
+        })();
+        return;
+      }
       case 'start': {
         if (control && !control.stopped) {
           post({ type: 'error', message: 'Training is already running; stop it first' });
@@ -68,26 +130,7 @@ export function trainingWorker(
         control = ctl;
         void (async () => {
           try {
-            const base = documentTrainingSetup(m.document);
-            const setup = m.inputs ? { ...base, inputs: { ...base.inputs, ...m.inputs } } : base;
-            const seed = m.seed ?? setup.seed;
-            const batchSize = m.batchSize ?? setup.batchSize;
-            const prepared = prepareDocumentTraining(m.document, setup, {
-              batchSize,
-              seed,
-              ...(m.optimizer ? { optimizer: m.optimizer } : {}),
-              ...(m.weights ? { weights: new Map(Object.entries(m.weights)) } : {}),
-            });
-            const model = prepared.objectives[0]!.model;
-            const input = model.graph.values.get(model.features)!;
-            const inputName =
-              model.graph.inputs.find((i) => i.value === model.features)?.name ?? model.features;
-            const data = fitFeatures(
-              await resolveDataset(m.dataset, seed, setup.normalizeInputs),
-              input.shape.slice(1),
-              inputName,
-            );
-            const { train: tr, val } = trainValSplit(data, setup.validationSplit || 0.2, seed);
+            const { setup, seed, batchSize, prepared, inputName, train: tr, val } = await prepareRun(m);
             const every = Math.max(1, m.stepEvery ?? 1);
             const r = await train({
               ...prepared,
@@ -101,7 +144,8 @@ export function trainingWorker(
               ...(m.threads ? { threads: m.threads } : {}),
               control: ctl,
               onStep: (s) => {
-                if (s.step % every === 0) post({ type: 'step', report: s });
+                // The first steps always, so speed shows from the first seconds; then every n-th.
+                if (s.step <= 3 || s.step % every === 0) post({ type: 'step', report: s });
               },
               onEpoch: (e) => post({ type: 'epoch', report: e }),
               afterEpoch: async (_e, readWeights) => {

@@ -6,7 +6,7 @@ import type { NetloomDocument } from '../document/schema.ts';
 import { exportDocument } from '../onnx/from-document.ts';
 import type { Dataset } from './datasets/dataset.ts';
 import { featureSize } from './datasets/dataset.ts';
-import type { Backend } from './ort-session.ts';
+import type { Backend } from './ort-runtime.ts';
 import { createSession, runSession } from './ort-session.ts';
 import type { HostTensor } from './tensors.ts';
 import { floatTensor, int64Tensor } from './tensors.ts';
@@ -95,7 +95,7 @@ export async function trainingPicture(p: PictureInput): Promise<TrainingPicture 
   const { bytes, lowered } = exported;
   const out = lowered.graph.outputs.find((o) => o.role === 'output');
   if (!out) return undefined;
-  const session = await createSession(bytes, { backends: [p.backend ?? 'wasm', 'wasm'] });
+  const session = await createSession(bytes, p.backend ? { backend: p.backend } : {});
   const run = async (x: Float32Array, n: number): Promise<HostTensor> => {
     const shape = [n, ...p.data.featureShape];
     const r = await runSession(session, { [p.inputName]: floatTensor(x, shape) });
@@ -199,7 +199,7 @@ async function generatedSamples(
           )
         : floatTensor(data, shape);
   }
-  const session = await createSession(bytes, { backends: [p.backend ?? 'wasm', 'wasm'] });
+  const session = await createSession(bytes, p.backend ? { backend: p.backend } : {});
   try {
     // The export keeps only inputs its outputs need (a GAN's real images feed no output).
     const used = new Set(session.inputNames);

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { NetloomDocument } from '../document/schema.ts';
 import { optimizerNames } from '../autodiff/optimizers.ts';
-import type { Backend } from './ort-session.ts';
+import { backendNames } from './ort-runtime.ts';
 
 const float32s = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected a Uint8Array');
@@ -35,7 +35,7 @@ export const datasetSourceSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const backendSchema = z.enum(['wasm', 'webgpu']) satisfies z.ZodType<Backend>;
+export const backendSchema = z.enum(backendNames);
 
 export const startSchema = z.object({
   type: z.literal('start'),
@@ -61,8 +61,23 @@ export const startSchema = z.object({
   stepEvery: z.number().int().positive().optional(),
 });
 
+/**
+ * Times a few training steps of the run `start` would make (after a warm-up), on this worker's
+ * backend and threads, and answers with a `probed` event; the panel compares workers by it.
+ */
+export const probeSchema = startSchema
+  .omit({ type: true, epochs: true, steps: true, pictures: true })
+  .extend({
+    type: z.literal('probe'),
+    /** Warm-up: at least this long (and 3 steps) before timing. */
+    warmupMs: z.number().min(0).max(60_000).optional(),
+    /** Timing: at least this long (and 5 steps). */
+    measureMs: z.number().min(0).max(60_000).optional(),
+  });
+
 export const workerMessageSchema = z.discriminatedUnion('type', [
   startSchema,
+  probeSchema,
   z.object({ type: z.literal('pause') }),
   z.object({ type: z.literal('resume') }),
   z.object({ type: z.literal('stop') }),
@@ -71,6 +86,10 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
 export const stepReportSchema = z.object({
   epoch: z.number(),
   step: z.number(),
+  /** Steps the run will take in all (for the ETA). */
+  totalSteps: z.number(),
+  /** Seconds since the first step began (sessions created, data loaded). */
+  seconds: z.number(),
   objective: z.string(),
   loss: z.number(),
   lr: z.number(),
@@ -134,6 +153,14 @@ export const workerEventSchema = z.discriminatedUnion('type', [
     threads: z.number(),
     note: z.string().optional(),
   }),
+  /** A probe's answer: the median time of its timed steps. */
+  z.object({
+    type: z.literal('probed'),
+    backend: backendSchema,
+    threads: z.number(),
+    msPerStep: z.number(),
+    steps: z.number(),
+  }),
   z.object({ type: z.literal('step'), report: stepReportSchema }),
   z.object({ type: z.literal('epoch'), report: epochReportSchema }),
   z.object({ type: z.literal('picture'), picture: trainingPictureSchema }),
@@ -150,9 +177,12 @@ export type DatasetSource = z.infer<typeof datasetSourceSchema>;
 /** What the panel posts (the document as plain data). */
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
 export type StartMessage = z.infer<typeof startSchema>;
+export type ProbeMessage = z.infer<typeof probeSchema>;
 /** What the training loop runs: a start message whose document has been validated. */
 export type StartRequest = Omit<StartMessage, 'document'> & { readonly document: NetloomDocument };
-export type WorkerRequest = StartRequest | Exclude<WorkerMessage, { type: 'start' }>;
+export type ProbeRequest = Omit<ProbeMessage, 'document'> & { readonly document: NetloomDocument };
+export type WorkerRequest =
+  StartRequest | ProbeRequest | Exclude<WorkerMessage, { type: 'start' } | { type: 'probe' }>;
 export type StepReport = z.infer<typeof stepReportSchema>;
 export type EpochReport = z.infer<typeof epochReportSchema>;
 export type TrainingPicture = z.infer<typeof trainingPictureSchema>;

@@ -52,7 +52,7 @@ describe('one step of each optimizer matches torch.optim', () => {
       models.set(String(k), serializeStepGraph(step));
       const shapes = new Map(step.weights.map((w) => [w.id, w.shape]));
       const init = new Map(Object.entries(fx.init).map(([k2, v]) => [k2, Float32Array.from(v.data)]));
-      const store = TensorStore.fromWeights(init, shapes);
+      const store = await TensorStore.fromWeights(init, shapes);
       const runner = await StepRunner.create(step, store);
       try {
         for (let i = 0; i < fx.batches.length; i++) {

@@ -38,6 +38,9 @@ test('MLP on spirals: the loss falls, the boundary changes, stop, the export run
   await expect.poll(epochNumber, { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
   const backend = await app.page.getByTestId('train-backend').textContent();
   expect(backend).toMatch(/^(wasm|webgpu)/);
+  // Why it trains there: the probe's rates, or what this machine lacks when there was no choice.
+  const why = await app.page.getByTestId('train-backend-why').textContent();
+  expect(why).toMatch(/^(measured fastest \(\d+(\.\d)? steps\/s|the only candidate here; )/);
   const firstLoss = Number(await app.page.getByTestId('train-loss').textContent());
   await expect.poll(picture, { timeout: 30_000 }).not.toBe(blank);
   const early = await picture();
@@ -84,7 +87,7 @@ test('MLP on spirals: the loss falls, the boundary changes, stop, the export run
   await again.saveAs(againFile);
   expect(Buffer.compare(readFileSync(againFile), readFileSync(file))).toBe(0);
   console.log(
-    `in-browser training (MLP 2-256-128-10, spirals, batch 64): ${backend}; ${speed}; loss ${firstLoss} → ${laterLoss}`,
+    `in-browser training (MLP 2-256-128-10, spirals, batch 64): ${backend} (${why}); ${speed}; loss ${firstLoss} → ${laterLoss}`,
   );
 }, 300_000);
 

@@ -113,15 +113,19 @@ async function netloomStep(
   folder: string,
 ): Promise<Run> {
   const p = prepareDocumentTraining(doc, documentTrainingSetup(doc), { batchSize: batch, seed: 0 });
-  const store = TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
+  const store = await TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
   const losses: number[] = [];
   try {
     for (const [k, o] of p.objectives.entries()) {
       const fed = withFedNoise(o.model.graph);
-      const step = objectiveStepGraph({
-        ...o,
-        model: { ...o.model, graph: { ...o.model.graph, ...fed.graph } },
-      });
+      const step = objectiveStepGraph(
+        {
+          ...o,
+          model: { ...o.model, graph: { ...o.model.graph, ...fed.graph } },
+        },
+        // Objectives share the store: each keeps its own optimizer state.
+        k,
+      );
       const runner = await StepRunner.create(step, store);
       const feeds: Record<string, HostTensor> = { [o.model.features]: x };
       if (o.model.targets) feeds[o.model.targets] = y;

@@ -48,7 +48,7 @@ describe('training loop', () => {
     expect(step.carried.map((c) => c.input)).toEqual(
       expect.arrayContaining(['n2.running_mean', 'n2.running_var']),
     );
-    const store = TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
+    const store = await TensorStore.fromWeights(p.initial, new Map(p.weights.map((w) => [w.id, w.shape])));
     const runner = await StepRunner.create(step, store);
     const x = Array.from({ length: 24 }, (_, i) => Math.cos(i * 0.7) * 2);
     const y = [0, 1, 2, 2, 1, 0];

@@ -54,30 +54,20 @@ export function geometry(op: Op, xs: Shape, kernel: readonly number[]): Geometry
  */
 function weightGrad(g: GraphEditor, x: string, dy: string, geo: Geometry, group: number): string {
   const xs = g.shape(x);
-  const ds = g.shape(dy);
   const n = xs[0]!;
   const c = xs[1]!;
   const cg = c / group;
   const sp = xs.slice(2);
-  const nsp = sp.length;
   // x [N, C, …] → [C/G, G·N, …]: for group j, channels j·N … j·N+N−1 hold x[:, j·C/G + c'].
-  const spAxes = sp.map((_, i) => i + 2);
   let xt: string;
-  // A single channel is already in place: only the axes are renamed.
-  if (c === 1) xt = reshape(g, x, [1, n, ...sp]);
-  else if (group === 1) xt = g.op1('Transpose', [x], { perm: [1, 0, ...spAxes] });
+  if (group === 1) xt = swapLeadingAxes(g, x);
   else {
     xt = reshape(g, x, [n, group, cg, ...sp]);
     xt = g.op1('Transpose', [xt], { perm: [2, 1, 0, ...sp.map((_, i) => i + 3)] });
     xt = reshape(g, xt, [cg, group * n, ...sp]);
   }
   // dy [N, M, …] → [M, N, …], the weight of a Conv with `group` groups of N input channels.
-  const m = ds[1]!;
-  const dt =
-    m === 1
-      ? reshape(g, dy, [1, n, ...ds.slice(2)])
-      : g.op1('Transpose', [dy], { perm: [1, 0, ...ds.slice(2).map((_, i) => i + 2)] });
-  const full = g.op1('Conv', [xt, dt], {
+  const full = g.op1('Conv', [xt, swapLeadingAxes(g, dy)], {
     strides: geo.dilations,
     dilations: geo.strides,
     pads: [...geo.pb, ...geo.pe],
@@ -94,7 +84,17 @@ function weightGrad(g: GraphEditor, x: string, dy: string, geo: Geometry, group:
       g.ints(geo.kernel.map((_, i) => i + 2)),
     ]);
   }
-  return g.op1('Transpose', [cropped], { perm: [1, 0, ...Array.from({ length: nsp }, (_, i) => i + 2)] });
+  return swapLeadingAxes(g, cropped);
+}
+
+/**
+ * [A, B, …] → [B, A, …]. Where A or B is 1 (one input channel, one image, one filter) the data
+ * stays in order and a Reshape, which copies nothing, does it; otherwise a Transpose.
+ */
+function swapLeadingAxes(g: GraphEditor, v: string): string {
+  const s = g.shape(v);
+  if (s[0] === 1 || s[1] === 1) return reshape(g, v, [s[1]!, s[0]!, ...s.slice(2)]);
+  return g.op1('Transpose', [v], { perm: [1, 0, ...s.slice(2).map((_, i) => i + 2)] });
 }
 
 /** The input gradient of a strided window op: a ConvTranspose sized back to the input exactly. */

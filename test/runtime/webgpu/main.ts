@@ -3,10 +3,14 @@
 import * as ort from 'onnxruntime-web';
 import { parseTrainingSetup } from '../../../src/autodiff/training-schema.ts';
 import { preparedStepRunner, prepareDocumentTraining } from '../../../src/runtime/document-training.ts';
-import type { Backend } from '../../../src/runtime/ort-session.ts';
+import type { Backend } from '../../../src/runtime/ort-runtime.ts';
 import { batchOf } from '../../../src/runtime/datasets/dataset.ts';
 import { xor } from '../../../src/runtime/datasets/toy.ts';
 import { chainDoc } from '../../helpers/doc.ts';
+import { setOrtRuntime, webRuntime } from '../../../src/runtime/ort-runtime.ts';
+
+// The all-in-one build: WebGPU and WASM sessions side by side in this page.
+setOrtRuntime(webRuntime(ort, { webgpu: true }));
 
 declare global {
   interface Window {

@@ -6,8 +6,8 @@
 // totals are painted, and frames per second while panning and zooming. Beside them, the same
 // graph's Node-side figures: a full lowering and one edit as the editor computes it.
 //
-//   npm run bench -- browser                       all of it (about 10 minutes on 2 busy cores)
-//   NETLOOM_BENCH_GRAPHS=chain-500,grid-2000 npm run bench -- browser   some rows only
+//   npm run bench -- editor-browser                       all of it (about 10 minutes on 2 busy cores)
+//   NETLOOM_BENCH_GRAPHS=chain-500,grid-2000 npm run bench -- editor-browser   some rows only
 //   NETLOOM_BENCH_DIST=/path/to/built/renderer   measure another build instead of this one
 //   NETLOOM_BENCH_PEER=<git ref or built renderer folder>   measure that build too, in the same
 //     run and browser, and print this build's ratios against it (e.g. the commit before the
