@@ -1,9 +1,10 @@
-// The exported LeNet-5 package under PyTorch's launcher: `torchrun --standalone
-// --nproc_per_node=2` (gloo, two CPU processes on localhost) trains one epoch on the shipped MNIST
+// The exported LeNet-5 package under PyTorch's launcher: `torchrun --nproc_per_node=2`
+// (gloo, two CPU processes on localhost) trains one epoch on the shipped MNIST
 // and reaches the accuracy one process reaches with the same global batch, both ranks ending with
 // the same weights; and a run stopped after an epoch resumes from its checkpoint.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -27,6 +28,23 @@ async function exportPackage(template: string): Promise<string> {
   expect(io.stderr.join('\n')).toBe('');
   expect(code).toBe(0);
   return join(dir, template);
+}
+
+/**
+ * A port free now: `--standalone` always rendezvouses on 29400 in torch 1.13, so two runs at once
+ * (two checkouts testing on one machine) collided with "Address already in use".
+ */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
 }
 
 /** Runs a command; returns the JSON lines it printed (one per epoch). */
@@ -55,8 +73,10 @@ describe('train.py under torchrun', () => {
       [
         '-m',
         'torch.distributed.run',
-        '--standalone',
+        '--nnodes=1',
         '--nproc_per_node=2',
+        '--master_addr=127.0.0.1',
+        `--master_port=${await freePort()}`,
         // Debian's torch 1.13 under Python 3.11: the launcher's default "--redirects 0" fails
         // (Python 3.11's enum iteration skips the 0 flag); send stdout through its tee instead.
         '--redirects',
