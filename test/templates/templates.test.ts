@@ -1,5 +1,6 @@
 // Every template loads, lowers without errors, exports ONNX that passes onnx.checker and runs in
-// onnxruntime; ResNet-18 and DCGAN match torch's reference architectures weight by weight.
+// onnxruntime; the CNN zoo (ResNet-18/34/50, AlexNet, VGG-16, GoogLeNet, MobileNetV2) and DCGAN
+// match torch's reference architectures weight by weight.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,8 +17,7 @@ import { templateSources } from '../../src/templates/build.ts';
 import { checkOnnxModels, python } from '../helpers/onnx-checker.ts';
 
 interface Reference {
-  resnet18: Record<string, number[]>;
-  resnet18Params: number;
+  zoo: Record<string, { shapes: Record<string, number[]>; params: number }>;
   dcgan: {
     generator: number;
     discriminator: number;
@@ -71,13 +71,27 @@ describe.each(templateNames())('template %s', (name) => {
   });
 });
 
-test('ResNet-18 has torchvision resnet18() weights: same names, same shapes, same count', () => {
-  const lowered = lowerDocument(loadTemplate('resnet18')!);
-  const ours = Object.fromEntries(lowered.graph.weights.map((w) => [w.id, [...w.shape]]));
-  expect(ours).toEqual(reference.resnet18);
-  expect(lowered.totals.params).toBe(reference.resnet18Params);
-  expect(reference.resnet18Params).toBe(11_689_512);
-});
+// torchvision's counts, as its documentation gives them (the reference must agree too).
+const zooParams: Record<string, number> = {
+  resnet18: 11_689_512,
+  resnet34: 21_797_672,
+  resnet50: 25_557_032,
+  alexnet: 61_100_840,
+  vgg16: 138_357_544,
+  googlenet: 6_624_904,
+  'mobilenet-v2': 3_504_872,
+};
+
+test.each(Object.keys(zooParams))(
+  "%s has torchvision's weights: same names, same shapes, same count",
+  (name) => {
+    const lowered = lowerDocument(loadTemplate(name)!);
+    const ours = Object.fromEntries(lowered.graph.weights.map((w) => [w.id, [...w.shape]]));
+    expect(ours).toEqual(reference.zoo[name]!.shapes);
+    expect(lowered.totals.params).toBe(reference.zoo[name]!.params);
+    expect(reference.zoo[name]!.params).toBe(zooParams[name]);
+  },
+);
 
 test('DCGAN generator and discriminator groups match the PyTorch example', () => {
   const doc = loadTemplate('dcgan')!;

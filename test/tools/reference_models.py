@@ -1,6 +1,8 @@
 """Reference architectures from torch, for the template tests: prints JSON
-{"resnet18": {key: shape}, "dcgan": {"generator": N, "discriminator": N}} (state_dict shapes and
-parameter counts). DCGAN is the PyTorch example's (examples/dcgan/main.py) with nz=100, ngf=ndf=64, nc=3."""
+{"zoo": {template: {"shapes": {key: shape}, "params": N}}, "dcgan": {"generator": N, ...}}
+(state_dict shapes without num_batches_tracked, and parameter counts). The zoo is torchvision's
+models with random weights (nothing downloaded); DCGAN is the PyTorch example's
+(examples/dcgan/main.py) with nz=100, ngf=ndf=64, nc=3."""
 import json
 
 import torch.nn as nn
@@ -23,16 +25,35 @@ def dcgan(nz=100, ngf=64, ndf=64, nc=3):
     return g, d
 
 
+# Netloom template name → torchvision constructor (GoogLeNet without its auxiliary heads).
+ZOO = {
+    "resnet18": lambda: torchvision.models.resnet18(),
+    "resnet34": lambda: torchvision.models.resnet34(),
+    "resnet50": lambda: torchvision.models.resnet50(),
+    "alexnet": lambda: torchvision.models.alexnet(),
+    "vgg16": lambda: torchvision.models.vgg16(),
+    "googlenet": lambda: torchvision.models.googlenet(aux_logits=False, init_weights=False),
+    "mobilenet-v2": lambda: torchvision.models.mobilenet_v2(),
+}
+
+
+def shapes(m):
+    return {k: list(v.shape) for k, v in m.state_dict().items() if not k.endswith("num_batches_tracked")}
+
+
 def count(m):
     return sum(p.numel() for p in m.parameters())
 
 
 def main():
-    r = torchvision.models.resnet18()
     g, d = dcgan()
+    zoo = {}
+    for name, make in ZOO.items():
+        m = make()
+        zoo[name] = {"shapes": shapes(m), "params": count(m)}
+        del m
     print(json.dumps({
-        "resnet18": {k: list(v.shape) for k, v in r.state_dict().items() if not k.endswith("num_batches_tracked")},
-        "resnet18Params": count(r),
+        "zoo": zoo,
         "dcgan": {"generator": count(g), "discriminator": count(d),
                   "generatorShapes": [list(v.shape) for k, v in g.state_dict().items() if not k.endswith("num_batches_tracked")],
                   "discriminatorShapes": [list(v.shape) for k, v in d.state_dict().items() if not k.endswith("num_batches_tracked")]},

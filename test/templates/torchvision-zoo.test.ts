@@ -1,0 +1,128 @@
+// The CNN zoo against torchvision itself: weights made by Netloom (seeded initial values, with
+// BatchNorm's statistics and affine terms drawn at random so they matter) are written as Netloom's
+// safetensors sidecar, loaded into torchvision's model with load_state_dict(strict=True), and both
+// models run the same images: torch in eval mode, Netloom's ONNX export in onnxruntime-web.
+// Small images keep it cheap: the global and adaptive pools make the weights independent of the
+// input size (at 32×32 VGG-16's last map is 1×1, which AdaptiveAvgPool2d(7) spreads to 7×7).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { NetloomDocument } from '../../src/document/schema.ts';
+import { weightsFileBytes } from '../../src/document/weights-file.ts';
+import { lowerDocument } from '../../src/ir/lower.ts';
+import { materializeWeights } from '../../src/ir/weights.ts';
+import { exportDocument } from '../../src/onnx/from-document.ts';
+import { readNpy, writeNpy } from '../../src/runtime/npy.ts';
+import { runOnnx } from '../../src/runtime/ort-session.ts';
+import { loadTemplate } from '../../src/templates/catalogue.ts';
+import { Rng } from '../../src/util/random.ts';
+import { python } from '../helpers/onnx-checker.ts';
+
+/** Template → the input side it is checked at (the smallest that keeps every layer valid). */
+const sizes: Record<string, number> = {
+  resnet18: 32,
+  resnet34: 32,
+  resnet50: 32,
+  alexnet: 63,
+  vgg16: 32,
+  googlenet: 32,
+  'mobilenet-v2': 32,
+};
+const batch = 2;
+
+interface Outcome {
+  readonly ours: Float32Array;
+  readonly shape: readonly number[];
+  readonly torch?: Float32Array;
+  readonly error?: string;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'netloom-zoo-'));
+const outcomes = new Map<string, Outcome>();
+
+function withInputSide(doc: NetloomDocument, side: number): NetloomDocument {
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) =>
+      n.kind === 'Input' ? { ...n, params: { ...n.params, shape: [3, side, side] } } : n,
+    ),
+  };
+}
+
+beforeAll(async () => {
+  const jobs: { model: string; weights: string; input: string; output: string }[] = [];
+  for (const [name, side] of Object.entries(sizes)) {
+    const doc = withInputSide(loadTemplate(name)!, side);
+    const { graph } = lowerDocument(doc);
+    const rng = new Rng(7);
+    const weights = materializeWeights(graph.weights, 3);
+    const batchNorms = new Set(doc.nodes.filter((n) => n.kind === 'BatchNorm2d').map((n) => n.id));
+    for (const w of graph.weights) {
+      if (!batchNorms.has(w.node)) continue;
+      const scale = w.id.endsWith('.weight') || w.id.endsWith('.running_var');
+      const v = weights.get(w.id)!;
+      for (let i = 0; i < v.length; i++) v[i] = scale ? rng.uniform(0.5, 1.5) : rng.uniform(-0.2, 0.2);
+    }
+    const x = Float32Array.from({ length: batch * 3 * side * side }, () => rng.normal());
+    const { bytes } = exportDocument(doc, { weights });
+    const out = (
+      await runOnnx(bytes, { image: { dtype: 'float32', shape: [batch, 3, side, side], data: x } })
+    )['logits']!;
+    outcomes.set(name, { ours: out.data as Float32Array, shape: out.shape });
+    const files = {
+      weights: join(dir, `${name}.safetensors`),
+      input: join(dir, `${name}-x.npy`),
+      output: join(dir, `${name}-y.npy`),
+    };
+    writeFileSync(files.weights, weightsFileBytes(graph.weights, weights, doc.name));
+    writeFileSync(files.input, writeNpy({ dtype: 'float32', shape: [batch, 3, side, side], data: x }));
+    jobs.push({ model: name, ...files });
+  }
+  writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
+  const results = JSON.parse(
+    execFileSync(
+      python,
+      [join(import.meta.dirname, '../tools/torchvision_outputs.py'), join(dir, 'jobs.json')],
+      {
+        encoding: 'utf8',
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ),
+  ) as Record<string, { loaded?: boolean; error?: string }>;
+  for (const j of jobs) {
+    const r = results[j.model];
+    const o = outcomes.get(j.model)!;
+    outcomes.set(
+      j.model,
+      r?.loaded
+        ? { ...o, torch: readNpy(readFileSync(j.output), j.output).data as Float32Array }
+        : { ...o, error: r?.error ?? 'no result' },
+    );
+  }
+}, 240_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.each(Object.keys(sizes))('%s', (name) => {
+  test('Netloom weights load into torchvision strictly and give its outputs', () => {
+    const o = outcomes.get(name)!;
+    expect(o.error).toBeUndefined();
+    expect([...o.shape]).toEqual([batch, 1000]);
+    const torch = o.torch!;
+    expect(torch.length).toBe(o.ours.length);
+    let scale = 0;
+    let worst = 0;
+    for (let i = 0; i < torch.length; i++) {
+      scale = Math.max(scale, Math.abs(torch[i]!));
+      worst = Math.max(worst, Math.abs(torch[i]! - o.ours[i]!));
+    }
+    // Outputs that are all near zero would prove nothing.
+    expect(scale).toBeGreaterThan(1e-3);
+    console.log(
+      `${name}: max |torch − netloom| = ${worst.toExponential(2)} (outputs up to ${scale.toFixed(3)})`,
+    );
+    expect(worst).toBeLessThan(1e-4 * scale + 1e-6);
+  });
+});
