@@ -5,7 +5,9 @@ import type { NetloomDocument } from '../document/schema.ts';
 import { documentTrainingSetup, prepareDocumentTraining } from './document-training.ts';
 import type { Dataset } from './datasets/dataset.ts';
 import { trainValSplit } from './datasets/dataset.ts';
-import { fitFeatures, toyByName } from './datasets/catalogue.ts';
+import { fitClasses, fitFeatures, toyByName } from './datasets/catalogue.ts';
+import { imageAugmenter } from './datasets/images.ts';
+import type { AugmentSetup } from './datasets/images.ts';
 import { parseCsv } from './datasets/csv.ts';
 import { loadMnist } from './datasets/mnist.ts';
 import type { EpochReport, StepReport } from './train-loop.ts';
@@ -19,6 +21,8 @@ import { trainingPicture } from './training-pictures.ts';
 export type DatasetSource =
   | { readonly kind: 'builtin'; readonly name: string }
   | { readonly kind: 'csv'; readonly text: string; readonly name?: string; readonly label?: string | number }
+  /** A dataset the page has already made, e.g. an image folder decoded and resized there. */
+  | { readonly kind: 'tensors'; readonly dataset: Dataset }
   /**
    * MNIST digits: the ten arrays themselves, ten URLs of mnist/src/digits/<d>.json to fetch, or the
    * URL of the app's packed copy (packMnist).
@@ -52,6 +56,8 @@ export type WorkerRequest =
       readonly inputs?: { readonly features?: string; readonly targets?: string };
       /** Report every n-th step (default 1). */
       readonly stepEvery?: number;
+      /** Replaces the document's augmentation for this run (null: none). */
+      readonly augment?: AugmentSetup | null;
     }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
@@ -72,7 +78,9 @@ export type WorkerEvent =
 async function resolveDataset(src: DatasetSource, seed: number, normalize: boolean): Promise<Dataset> {
   switch (src.kind) {
     case 'builtin':
-      return toyByName(src.name, seed + 1);
+      return toyByName(src.name, seed + 1, normalize);
+    case 'tensors':
+      return src.dataset;
     case 'csv':
       return parseCsv(src.text, {
         name: src.name ?? 'csv',
@@ -138,10 +146,17 @@ export function trainingWorker(
             const input = model.graph.values.get(model.features)!;
             const inputName =
               model.graph.inputs.find((i) => i.value === model.features)?.name ?? model.features;
-            const data = fitFeatures(
-              await resolveDataset(m.dataset, seed, setup.normalizeInputs),
-              input.shape.slice(1),
-              inputName,
+            const data = fitClasses(
+              fitFeatures(
+                await resolveDataset(m.dataset, seed, setup.normalizeInputs),
+                input.shape.slice(1),
+                inputName,
+              ),
+              model,
+            );
+            const augment = imageAugmenter(
+              m.augment === undefined ? setup.augment : (m.augment ?? undefined),
+              data,
             );
             const { train: tr, val } = trainValSplit(data, setup.validationSplit || 0.2, seed);
             const every = Math.max(1, m.stepEvery ?? 1);
@@ -153,6 +168,7 @@ export function trainingWorker(
               ...(m.steps !== undefined ? { steps: m.steps } : { epochs: m.epochs ?? setup.epochs }),
               seed,
               ...(setup.schedule ? { schedule: setup.schedule } : {}),
+              ...(augment ? { augment } : {}),
               ...(m.backend ? { backend: m.backend } : {}),
               ...(m.threads ? { threads: m.threads } : {}),
               control: ctl,

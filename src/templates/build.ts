@@ -13,6 +13,7 @@ import {
   resnet50Template,
   vgg16Template,
 } from './cnn-zoo.ts';
+import { resnet20Template, smallMobileNetTemplate, smallVggTemplate, unetTemplate } from './small-cnns.ts';
 
 export function mlpTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
@@ -298,6 +299,10 @@ export const templateSources: readonly TemplateSource[] = [
   { name: 'vgg16', build: vgg16Template },
   { name: 'googlenet', build: googlenetTemplate },
   { name: 'mobilenet-v2', build: mobilenetV2Template },
+  { name: 'small-vgg', build: smallVggTemplate },
+  { name: 'resnet20', build: resnet20Template },
+  { name: 'small-mobilenet', build: smallMobileNetTemplate },
+  { name: 'unet', build: unetTemplate },
   { name: 'dcgan', build: dcganTemplate },
   { name: 'gan-mnist', build: ganMnistTemplate },
   { name: 'vae', build: vaeTemplate },

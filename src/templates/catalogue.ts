@@ -12,6 +12,10 @@ import alexnet from '../../templates/alexnet.json' with { type: 'json' };
 import vgg16 from '../../templates/vgg16.json' with { type: 'json' };
 import googlenet from '../../templates/googlenet.json' with { type: 'json' };
 import mobilenetV2 from '../../templates/mobilenet-v2.json' with { type: 'json' };
+import smallVgg from '../../templates/small-vgg.json' with { type: 'json' };
+import resnet20 from '../../templates/resnet20.json' with { type: 'json' };
+import smallMobilenet from '../../templates/small-mobilenet.json' with { type: 'json' };
+import unet from '../../templates/unet.json' with { type: 'json' };
 import dcgan from '../../templates/dcgan.json' with { type: 'json' };
 import ganMnist from '../../templates/gan-mnist.json' with { type: 'json' };
 import lstm from '../../templates/lstm.json' with { type: 'json' };
@@ -36,6 +40,10 @@ const raw: Readonly<Record<string, unknown>> = {
   vgg16,
   googlenet,
   'mobilenet-v2': mobilenetV2,
+  'small-vgg': smallVgg,
+  resnet20,
+  'small-mobilenet': smallMobilenet,
+  unet,
   dcgan,
   'gan-mnist': ganMnist,
   vae,
