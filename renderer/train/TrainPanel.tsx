@@ -1,20 +1,22 @@
 // The Train panel: dataset and optimizer settings, Start/Pause/Resume/Stop/Reset, the backend and
 // steps/s, live charts (uPlot), and the picture that explains the model best: a decision boundary
-// for 2-D sets, the fitted curve for 1-D regression, test digits and a confusion matrix for MNIST.
+// for 2-D sets, the fitted curve for 1-D regression, held-out images with predictions and a
+// confusion matrix for image classifiers, predicted masks for segmentation, and the first
+// convolution's filters.
 import { useEffect, useRef, useState } from 'react';
 import { exportDocument } from '../../src/onnx/from-document.ts';
 import { decodeSafetensors, weightsFileBytes, weightsForModel } from '../../src/document/weights-file.ts';
 import { optimizerNames } from '../../src/autodiff/optimizers.ts';
 import type { OptimizerName } from '../../src/autodiff/optimizers.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
-import { isToyName } from '../../src/runtime/datasets/catalogue.ts';
+import { isImageSetName, isToyName } from '../../src/runtime/datasets/catalogue.ts';
 import { currentHost } from '../host/browser-host.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
 import { lowerCached } from '../store/useLowered.ts';
 import { EpochChart, StepChart } from './charts.tsx';
 import type { EpochRow } from './charts.tsx';
-import { drawConfusion, drawPicture } from './pictures.ts';
+import { drawConfusion, drawFilters, drawPicture } from './pictures.ts';
 import { fromWorkerSchema, trainDatasets } from './protocol.ts';
 import type { Picture, StartMessage, ToWorker } from './protocol.ts';
 import { TryIt } from './TryIt.tsx';
@@ -96,6 +98,8 @@ export function TrainPanel() {
   const weights = useWeights((st) => st.weights);
   const setWeights = useWeights((st) => st.setWeights);
   const [digits, setDigits] = useState<Extract<Picture, { kind: 'digits' }>>();
+  const [filters, setFilters] = useState<Extract<Picture, { kind: 'filters' }>>();
+  const filtersCanvas = useRef<HTMLCanvasElement>(null);
   const [caption, setCaption] = useState<string>();
   // Which Input node takes the data and which the labels ('' = as wired / none).
   const [bindFeatures, setBindFeatures] = useState('');
@@ -143,6 +147,10 @@ export function TrainPanel() {
     if (digits && confusion.current) drawConfusion(confusion.current, digits);
   }, [digits]);
 
+  useEffect(() => {
+    if (filters && filtersCanvas.current) drawFilters(filtersCanvas.current, filters);
+  }, [filters]);
+
   function send(m: ToWorker): void {
     worker.current?.postMessage(m);
   }
@@ -164,6 +172,7 @@ export function TrainPanel() {
     setRows([]);
     setSpeed(undefined);
     setDigits(undefined);
+    setFilters(undefined);
     setError(undefined);
     setStatus('running');
     startedAt.current = performance.now();
@@ -184,12 +193,16 @@ export function TrainPanel() {
         setRows((r) => [...r, m.report]);
         setSpeed(m.report.stepsPerSecond);
       } else if (m.type === 'picture') {
+        // The first convolution's filters have a canvas of their own, under the main picture.
+        if (m.picture.kind === 'filters') return setFilters(m.picture);
         if (canvas.current) drawPicture(canvas.current, m.picture);
         if (m.picture.kind === 'digits') setDigits(m.picture);
         setCaption(
           m.picture.kind === 'samples'
             ? (m.picture.caption ?? 'generated from the same fixed noise each time')
-            : undefined,
+            : m.picture.kind === 'masks'
+              ? `image · true mask · predicted mask — ${(m.picture.pixelAccuracy * 100).toFixed(1)}% of pixels right, mean IoU ${m.picture.meanIoU.toFixed(2)}`
+              : undefined,
         );
       } else if (m.type === 'done') {
         flushSteps();
@@ -209,7 +222,10 @@ export function TrainPanel() {
         ? { kind: 'csv', text: csv ?? '', name: 'data.csv' }
         : s.dataset === 'mnist'
           ? { kind: 'mnist', packedUrl: new URL('mnist-digits.bin', document.baseURI).href }
-          : { kind: 'builtin', name: isToyName(s.dataset) ? s.dataset : 'spirals' };
+          : {
+              kind: 'builtin',
+              name: isToyName(s.dataset) || isImageSetName(s.dataset) ? s.dataset : 'spirals',
+            };
     const msg: StartMessage = {
       type: 'start',
       document: doc,
@@ -438,7 +454,21 @@ export function TrainPanel() {
           />
         </>
       )}
-      {weights && digits && !running && <TryIt doc={doc} weights={weights} />}
+      {filters && (
+        <>
+          <h4>
+            First convolution&apos;s filters ({filters.layer}, {filters.kernel.join('×')})
+          </h4>
+          <canvas
+            ref={filtersCanvas}
+            width={288}
+            height={36 * Math.ceil(filters.count / 8)}
+            className="picture"
+            data-testid="train-filters"
+          />
+        </>
+      )}
+      {weights && digits && !running && digits.side === 28 && <TryIt doc={doc} weights={weights} />}
     </div>
   );
 }

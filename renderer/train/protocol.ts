@@ -4,13 +4,14 @@
 import { z } from 'zod';
 import { optimizerNames } from '../../src/autodiff/optimizers.ts';
 import { toyNames } from '../../src/runtime/datasets/toy.ts';
+import { imageSetNames } from '../../src/runtime/datasets/catalogue.ts';
 
 const float32s = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
 
-export const trainDatasets = [...toyNames, 'mnist', 'csv'] as const;
+export const trainDatasets = [...toyNames, 'mnist', ...imageSetNames, 'csv'] as const;
 
 const datasetSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('builtin'), name: z.enum(toyNames) }),
+  z.object({ kind: z.literal('builtin'), name: z.enum([...toyNames, ...imageSetNames]) }),
   z.object({ kind: z.literal('csv'), text: z.string(), name: z.string().optional() }),
   z.object({ kind: z.literal('mnist'), packedUrl: z.string() }),
 ]);
@@ -38,6 +39,8 @@ export const toWorkerSchema = z.discriminatedUnion('type', [
 export type StartMessage = z.infer<typeof startSchema>;
 export type ToWorker = z.infer<typeof toWorkerSchema>;
 
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected a Uint8Array');
+
 const pictureSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.enum(['boundary', 'curve']),
@@ -50,12 +53,37 @@ const pictureSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('digits'),
     side: z.number(),
+    width: z.number().optional(),
+    channels: z.number().optional(),
     images: z.custom<Uint8Array>((v) => v instanceof Uint8Array),
+    classNames: z.array(z.string()).optional(),
     labels: z.array(z.number()),
     predictions: z.array(z.number()),
     confusion: z.array(z.number()),
     classes: z.number(),
     accuracy: z.number(),
+  }),
+  z.object({
+    kind: z.literal('masks'),
+    side: z.number(),
+    width: z.number(),
+    count: z.number(),
+    channels: z.number(),
+    images: bytes,
+    truth: bytes,
+    predicted: bytes,
+    classes: z.number(),
+    classNames: z.array(z.string()).optional(),
+    pixelAccuracy: z.number(),
+    meanIoU: z.number(),
+  }),
+  z.object({
+    kind: z.literal('filters'),
+    layer: z.string(),
+    count: z.number(),
+    kernel: z.tuple([z.number(), z.number()]),
+    channels: z.number(),
+    images: bytes,
   }),
   z.object({
     kind: z.literal('samples'),

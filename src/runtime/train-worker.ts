@@ -16,7 +16,7 @@ import type { Backend } from './ort-session.ts';
 import { unpackMnist } from './datasets/mnist.ts';
 import type { OptimizerName } from '../autodiff/optimizers.ts';
 import type { TrainingPicture } from './training-pictures.ts';
-import { trainingPicture } from './training-pictures.ts';
+import { trainingPictures } from './training-pictures.ts';
 
 export type DatasetSource =
   | { readonly kind: 'builtin'; readonly name: string }
@@ -178,7 +178,7 @@ export function trainingWorker(
               onEpoch: (e) => post({ type: 'epoch', report: e }),
               afterEpoch: async (_e, readWeights) => {
                 if (!m.pictures) return;
-                const picture = await trainingPicture({
+                const pictures = await trainingPictures({
                   doc: m.document,
                   weights: await readWeights(),
                   data: tr,
@@ -186,7 +186,7 @@ export function trainingWorker(
                   inputName,
                   ...(m.backend ? { backend: m.backend } : {}),
                 });
-                if (picture) post({ type: 'picture', picture });
+                for (const picture of pictures) post({ type: 'picture', picture });
               },
             });
             post({

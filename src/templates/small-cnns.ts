@@ -17,7 +17,6 @@ function imageTraining(dataset: string, lr: number, epochs: number, batchSize: n
     epochs,
     seed: 0,
     validationSplit: 0.2,
-    augment: { flip: true, cropPadding: 0 },
     objectives: [{ name: 'main', loss: 'loss', params: 'all', optimizer: { name: 'adam', lr } }],
   };
 }

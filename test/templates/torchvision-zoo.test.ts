@@ -126,3 +126,43 @@ describe.each(Object.keys(sizes))('%s', (name) => {
     expect(worst).toBeLessThan(1e-4 * scale + 1e-6);
   });
 });
+
+describe('blocks', () => {
+  const topGroups = (name: string) =>
+    loadTemplate(name)!
+      .groups.filter((g) => g.parent === undefined)
+      .map((g) => g.id);
+
+  test('ResNet-34 and -50 read as stem + four collapsed stages + head; every layer is in a block', () => {
+    for (const name of ['resnet34', 'resnet50']) {
+      const doc = loadTemplate(name)!;
+      expect(topGroups(name)).toEqual(['stem', 'layer1', 'layer2', 'layer3', 'layer4', 'head']);
+      expect(doc.groups.filter((g) => g.id.startsWith('layer') && !g.parent).every((g) => g.collapsed)).toBe(
+        true,
+      );
+      expect(doc.nodes.filter((n) => n.group === undefined)).toEqual([]);
+    }
+    // Bottleneck blocks: 3 + 4 + 6 + 3, each a group of its own inside its stage.
+    expect(loadTemplate('resnet50')!.groups.filter((g) => g.parent?.startsWith('layer'))).toHaveLength(16);
+  });
+
+  test('an Inception module and an inverted residual are each one collapsed block holding all its layers', () => {
+    const g = loadTemplate('googlenet')!;
+    const modules = g.groups.filter((x) => x.id.startsWith('inception'));
+    expect(modules.map((m) => m.id)).toEqual(
+      ['3a', '3b', '4a', '4b', '4c', '4d', '4e', '5a', '5b'].map((s) => `inception${s}`),
+    );
+    for (const m of modules) {
+      expect(m.collapsed).toBe(true);
+      const inside = g.nodes.filter((n) => n.id.startsWith(`${m.id}.`));
+      expect(inside.every((n) => n.group === m.id)).toBe(true);
+      // Four branches (3 + 6 + 6 + 4 layers) and their Concat.
+      expect(inside).toHaveLength(20);
+    }
+    const mb = loadTemplate('mobilenet-v2')!;
+    const blocks = mb.groups.filter((x) => /^features\.\d+$/.test(x.id));
+    expect(blocks.map((b) => b.id)).toEqual(Array.from({ length: 17 }, (_, i) => `features.${i + 1}`));
+    for (const b of blocks)
+      expect(mb.nodes.filter((n) => n.id.startsWith(`${b.id}.`)).every((n) => n.group === b.id)).toBe(true);
+  });
+});

@@ -215,20 +215,20 @@ export function generateShapes(count = shapesSize, seed = shapesSeed): ShapesIma
     const c1 = contrasting(rng, shape, 0.35);
     // The texture's second colour lies part way from the first to another: softer than the shape's edge.
     const far = contrasting(rng, shape, 0.35);
-    const k = rng.uniform(0.2, 0.5);
+    const k = rng.uniform(0.15, 0.35);
     const c2: Rgb = [
       c1[0] + (far[0] - c1[0]) * k,
       c1[1] + (far[1] - c1[1]) * k,
       c1[2] + (far[2] - c1[2]) * k,
     ];
     const mix = texture(rng);
-    const radius = rng.uniform(8, 13);
+    const radius = rng.uniform(9, 14);
     const cx = rng.uniform(radius - 1, side - radius + 1);
     const cy = rng.uniform(radius - 1, side - radius + 1);
-    // Upright give or take 25°: rotation is learnable, but not from a few thousand images in minutes.
-    const angle = rng.uniform(-0.44, 0.44);
+    // Upright give or take 15°: rotation is learnable, but not from a few thousand images in minutes.
+    const angle = rng.uniform(-0.26, 0.26);
     const [ca, sa] = [cos(angle), sin(angle)];
-    const noise = rng.uniform(0.01, 0.06);
+    const noise = rng.uniform(0.01, 0.04);
     const test = inside[cls]!;
     for (let y = 0; y < side; y++) {
       for (let x = 0; x < side; x++) {
