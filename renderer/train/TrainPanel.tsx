@@ -30,6 +30,8 @@ interface Settings {
   batch: number;
   epochs: number;
   seed: number;
+  /** Train on the first N examples only (0: all), for a quick look at a large set. */
+  limit: number;
 }
 
 /** The document's own training setup where it has one (templates do), else sensible defaults. */
@@ -52,6 +54,7 @@ function settingsFrom(doc: NetloomDocument): Settings {
     batch: t.batchSize ?? 32,
     epochs: t.epochs ?? 30,
     seed: t.seed ?? 0,
+    limit: 0,
   };
 }
 
@@ -235,6 +238,7 @@ export function TrainPanel() {
       seed: s.seed,
       optimizer: { name: s.optimizer, lr: s.lr },
       stepEvery: 5,
+      ...(s.limit > 0 ? { limit: Math.floor(s.limit) } : {}),
       ...(bindFeatures || bindTargets
         ? {
             inputs: {
@@ -303,6 +307,7 @@ export function TrainPanel() {
     ['Batch size', 'batch'],
     ['Epochs', 'epochs'],
     ['Seed', 'seed'],
+    ['Examples (0 = all)', 'limit'],
   ] as const;
   return (
     <div className="train-panel" data-testid="train-panel">

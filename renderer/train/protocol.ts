@@ -26,6 +26,7 @@ export const startSchema = z.object({
   optimizer: z.object({ name: z.enum(optimizerNames), lr: z.number().positive().max(10) }),
   weights: z.record(z.string(), float32s).optional(),
   stepEvery: z.number().int().positive().optional(),
+  limit: z.number().int().min(2).optional(),
   inputs: z.object({ features: z.string().optional(), targets: z.string().optional() }).optional(),
 });
 

@@ -4,7 +4,7 @@
 import type { NetloomDocument } from '../document/schema.ts';
 import { documentTrainingSetup, prepareDocumentTraining } from './document-training.ts';
 import type { Dataset } from './datasets/dataset.ts';
-import { trainValSplit } from './datasets/dataset.ts';
+import { subset, trainValSplit } from './datasets/dataset.ts';
 import { fitClasses, fitFeatures, toyByName } from './datasets/catalogue.ts';
 import { imageAugmenter } from './datasets/images.ts';
 import type { AugmentSetup } from './datasets/images.ts';
@@ -56,6 +56,8 @@ export type WorkerRequest =
       readonly inputs?: { readonly features?: string; readonly targets?: string };
       /** Report every n-th step (default 1). */
       readonly stepEvery?: number;
+      /** Train and validate on the first `limit` examples only. */
+      readonly limit?: number;
       /** Replaces the document's augmentation for this run (null: none). */
       readonly augment?: AugmentSetup | null;
     }
@@ -146,12 +148,19 @@ export function trainingWorker(
             const input = model.graph.values.get(model.features)!;
             const inputName =
               model.graph.inputs.find((i) => i.value === model.features)?.name ?? model.features;
+            const all = fitFeatures(
+              await resolveDataset(m.dataset, seed, setup.normalizeInputs),
+              input.shape.slice(1),
+              inputName,
+            );
+            // The built-in sets interleave their classes, so the first examples are balanced.
             const data = fitClasses(
-              fitFeatures(
-                await resolveDataset(m.dataset, seed, setup.normalizeInputs),
-                input.shape.slice(1),
-                inputName,
-              ),
+              m.limit !== undefined && m.limit < all.size
+                ? subset(
+                    all,
+                    Array.from({ length: m.limit }, (_, i) => i),
+                  )
+                : all,
               model,
             );
             const augment = imageAugmenter(

@@ -239,7 +239,8 @@ export function vgg16Template(): NetloomDocument {
     );
     b.group = `block${k + 1}`;
     b.col = k;
-    if (k > 0) b.alignRow(k, 0);
+    // Room between the Input and the first block's frame.
+    b.alignRow(k, k === 0 ? 160 : 0);
     for (const c of block) {
       x = b.then(x, `features.${i++}`, 'Conv2d', conv(c, 3, 1, 1));
       x = b.then(x, `features.${i++}`, 'ReLU');

@@ -125,7 +125,8 @@ export function smallVggTemplate(): NetloomDocument {
     );
     b.group = `block${k + 1}`;
     b.col = k;
-    if (k > 0) b.alignRow(k, 0);
+    // Room between the Input and the first block's frame.
+    b.alignRow(k, k === 0 ? 160 : 0);
     widths.forEach((w, i) => {
       x = b.then(x, `block${k + 1}.conv${i + 1}`, 'Conv2d', conv(w, 3, 1, 1, false));
       x = b.then(x, `block${k + 1}.bn${i + 1}`, 'BatchNorm2d');
@@ -210,7 +211,7 @@ export function unetTemplate(): NetloomDocument {
     );
     b.group = id;
     b.col = k;
-    if (k > 0) b.alignRow(k, 0);
+    b.alignRow(k, k === 0 ? 160 : 0);
     if (k > 0) x = b.then(x, `${id}.pool`, 'MaxPool2d', { kernelSize: [2, 2], stride: [2, 2] });
     x = doubleConv(b, x, id, w);
     skips.push(x);
