@@ -16,7 +16,12 @@ import { useWeights, weightsFit } from '../store/weights-store.ts';
 import { lowerCached } from '../store/useLowered.ts';
 import { EpochChart, StepChart } from './charts.tsx';
 import type { EpochRow } from './charts.tsx';
-import { drawConfusion, drawFilters, drawPicture } from './pictures.ts';
+import { drawConfusion, drawFilters, drawPicture, drawPreview } from './pictures.ts';
+import { loadFolder } from './image-folder.ts';
+import type { ImageFolder } from '../../src/runtime/datasets/image-folder.ts';
+import { describeBadImages } from '../../src/runtime/datasets/image-folder.ts';
+import { displayImages } from '../../src/runtime/training-pictures.ts';
+import { subset } from '../../src/runtime/datasets/dataset.ts';
 import { fromWorkerSchema, trainDatasets } from './protocol.ts';
 import type { Picture, StartMessage, ToWorker } from './protocol.ts';
 import { TryIt } from './TryIt.tsx';
@@ -91,6 +96,9 @@ export function TrainPanel() {
   const doc = useEditor((s) => s.doc);
   const [s, setS] = useState<Settings>(() => settingsFrom(doc));
   const [csv, setCsv] = useState<string>();
+  const [folder, setFolder] = useState<ImageFolder>();
+  const [folderNote, setFolderNote] = useState<string>();
+  const preview = useRef<HTMLCanvasElement>(null);
   const [status, setStatus] = useState<Status>('idle');
   const [backend, setBackend] = useState<string>();
   const [rows, setRows] = useState<EpochRow[]>([]);
@@ -154,6 +162,53 @@ export function TrainPanel() {
     if (filters && filtersCanvas.current) drawFilters(filtersCanvas.current, filters);
   }, [filters]);
 
+  useEffect(() => {
+    if (!folder || !preview.current) return;
+    // Spread over the set (it is in class order), so every class shows.
+    const count = Math.min(16, folder.dataset.size);
+    const d = subset(
+      folder.dataset,
+      Array.from({ length: count }, (_, i) => Math.floor((i * folder.dataset.size) / count)),
+    );
+    const shown = displayImages(d, count);
+    const names = Array.from(d.y, (c) => d.classNames?.[c] ?? String(c));
+    drawPreview(
+      preview.current,
+      shown.pixels,
+      count,
+      d.featureShape[1]!,
+      d.featureShape[2]!,
+      shown.channels,
+      names,
+    );
+  }, [folder]);
+
+  /** Decodes the chosen folder at the Input's shape (the one that takes the data). */
+  async function chooseFolder(files: readonly File[]): Promise<void> {
+    const input = doc.nodes.find(
+      (n) =>
+        n.kind === 'Input' &&
+        (bindFeatures
+          ? (n.name ?? n.id) === bindFeatures
+          : (n.params as { dtype?: string }).dtype !== 'int64' &&
+            ((n.params as { shape?: number[] }).shape ?? []).length === 3),
+    );
+    const shape = (input?.params as { shape?: number[] } | undefined)?.shape ?? [];
+    setFolder(undefined);
+    setFolderNote('reading the images…');
+    try {
+      const normalize =
+        (doc.training as { normalizeInputs?: boolean } | undefined)?.normalizeInputs !== false;
+      const f = await loadFolder(files, shape, normalize);
+      setFolder(f);
+      setFolderNote(undefined);
+      setError(undefined);
+    } catch (e) {
+      setFolderNote(undefined);
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
   function send(m: ToWorker): void {
     worker.current?.postMessage(m);
   }
@@ -163,6 +218,10 @@ export function TrainPanel() {
   }
 
   function start(): void {
+    if (s.dataset === 'image folder' && folder === undefined) {
+      setError('Choose a folder first: one sub-folder of PNG or JPEG images per class.');
+      return;
+    }
     if (s.dataset === 'csv' && csv === undefined) {
       setError('Choose a CSV file first (numeric columns, the label in the last column).');
       return;
@@ -220,15 +279,34 @@ export function TrainPanel() {
       setError(`Training stopped: ${e.message || 'the worker failed'}`);
       setStatus('done');
     };
+    const fd = folder?.dataset;
     const dataset: StartMessage['dataset'] =
-      s.dataset === 'csv'
-        ? { kind: 'csv', text: csv ?? '', name: 'data.csv' }
-        : s.dataset === 'mnist'
-          ? { kind: 'mnist', packedUrl: new URL('mnist-digits.bin', document.baseURI).href }
-          : {
-              kind: 'builtin',
-              name: isToyName(s.dataset) || isImageSetName(s.dataset) ? s.dataset : 'spirals',
-            };
+      s.dataset === 'image folder' && fd
+        ? {
+            kind: 'tensors',
+            dataset: {
+              name: fd.name,
+              task: 'classification',
+              featureShape: [...fd.featureShape],
+              targetShape: [],
+              size: fd.size,
+              x: fd.x,
+              y: fd.y,
+              classes: fd.classes ?? 2,
+              classNames: [...(fd.classNames ?? [])],
+              ...(fd.pixelStats
+                ? { pixelStats: { mean: [...fd.pixelStats.mean], std: [...fd.pixelStats.std] } }
+                : {}),
+            },
+          }
+        : s.dataset === 'csv'
+          ? { kind: 'csv', text: csv ?? '', name: 'data.csv' }
+          : s.dataset === 'mnist'
+            ? { kind: 'mnist', packedUrl: new URL('mnist-digits.bin', document.baseURI).href }
+            : {
+                kind: 'builtin',
+                name: isToyName(s.dataset) || isImageSetName(s.dataset) ? s.dataset : 'spirals',
+              };
     const msg: StartMessage = {
       type: 'start',
       document: doc,
@@ -319,6 +397,42 @@ export function TrainPanel() {
         disabled={running}
         onChange={(v) => set('dataset', v)}
       />
+      {s.dataset === 'image folder' && (
+        <>
+          <label className="field">
+            <span className="field-label">Folder</span>
+            <input
+              type="file"
+              multiple
+              data-testid="train-folder"
+              disabled={running}
+              ref={(el) => el?.setAttribute('webkitdirectory', '')}
+              onChange={(e) => void chooseFolder([...(e.target.files ?? [])])}
+            />
+          </label>
+          {folderNote && <p className="caption">{folderNote}</p>}
+          {folder && (
+            <>
+              <p className="caption" data-testid="train-folder-summary">
+                {folder.dataset.size} images in {folder.counts.length} classes:{' '}
+                {(folder.dataset.classNames ?? []).map((n, k) => `${n} ${folder.counts[k]}`).join(', ')}
+              </p>
+              {folder.bad.length > 0 && (
+                <p className="caption" data-testid="train-folder-bad">
+                  {describeBadImages(folder.bad)}
+                </p>
+              )}
+              <canvas
+                ref={preview}
+                width={288}
+                height={36 * Math.ceil(Math.min(16, folder.dataset.size) / 8)}
+                className="picture"
+                data-testid="train-folder-preview"
+              />
+            </>
+          )}
+        </>
+      )}
       {s.dataset === 'csv' && (
         <label className="field">
           <span className="field-label">CSV file</span>

@@ -227,3 +227,28 @@ export function drawConfusion(canvas: HTMLCanvasElement, p: Digits): void {
     }
   }
 }
+
+/** The first images of a folder the user chose, 8 to a row, with their class names. */
+export function drawPreview(
+  canvas: HTMLCanvasElement,
+  pixels: Uint8Array,
+  count: number,
+  side: number,
+  width: number,
+  channels: number,
+  names: readonly string[],
+): void {
+  drawImages(
+    canvas,
+    pixels,
+    count,
+    side,
+    (i, x, y, cell, ctx) => {
+      ctx.fillStyle = '#e2e8f0';
+      ctx.font = `bold ${Math.round(cell / 4.5)}px system-ui, sans-serif`;
+      ctx.fillText((names[i] ?? '').slice(0, 6), x + 4, y + cell / 3);
+    },
+    width,
+    channels,
+  );
+}

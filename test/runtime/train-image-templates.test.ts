@@ -26,10 +26,11 @@ async function trainCli(project: string, args: readonly string[]): Promise<Epoch
 
 /** What each description promises for the run the test makes (images, epochs, validation accuracy). */
 const promises: Record<string, { images: number; epochs: number; accuracy: number; text: RegExp }> = {
-  'small-vgg': { images: 2000, epochs: 3, accuracy: 0.4, text: /≥ 40% validation accuracy/ },
-  resnet20: { images: 1500, epochs: 2, accuracy: 0.25, text: /≥ 25% validation accuracy/ },
-  'small-mobilenet': { images: 2000, epochs: 3, accuracy: 0.3, text: /≥ 30% validation accuracy/ },
-  unet: { images: 1000, epochs: 2, accuracy: 0.85, text: /≥ 85% of pixels/ },
+  'small-vgg': { images: 3000, epochs: 3, accuracy: 0.75, text: /≥ 75% validation accuracy/ },
+  resnet20: { images: 2000, epochs: 2, accuracy: 0.3, text: /≥ 30% validation accuracy/ },
+  'small-mobilenet': { images: 2000, epochs: 3, accuracy: 0.7, text: /≥ 70% validation accuracy/ },
+  // Pixel accuracy; every pixel called background would score 76.5%.
+  unet: { images: 1000, epochs: 4, accuracy: 0.8, text: /≥ 80% of pixels are right/ },
 };
 
 const runs = new Map<string, Promise<Epoch[]>>();
