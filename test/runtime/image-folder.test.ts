@@ -14,7 +14,7 @@ import { serializeDocument } from '../../src/document/parse.ts';
 import { describeBadImages } from '../../src/runtime/datasets/image-folder.ts';
 import { Rng } from '../../src/util/random.ts';
 import { captureIO } from '../helpers/cli-io.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 import { chainDoc } from '../helpers/doc.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-images-'));
@@ -87,7 +87,10 @@ for name, flt in (("cats/c0.png", Image.BOX), ("dogs/d0.png", Image.BILINEAR)):
     out.append((np.asarray(im, dtype=np.float32) / 255).transpose(2, 0, 1).flatten().tolist())
 print(json.dumps(out))`;
     const [cat, dog] = JSON.parse(
-      execFileSync(python, ['-c', script, root], { encoding: 'utf8' }),
+      // PIL comes with torchvision.
+      execFileSync(requirePython(['numpy', 'torchvision'], 'PIL'), ['-c', script, root], {
+        encoding: 'utf8',
+      }),
     ) as number[][];
     const y = Array.from(f.dataset.y);
     const image = (cls: number) =>

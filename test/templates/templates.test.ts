@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { serializeDocument } from '../../src/document/parse.ts';
 import { hasErrors, lowerDocument } from '../../src/ir/lower.ts';
 import { numel } from '../../src/ir/types.ts';
@@ -14,7 +14,8 @@ import { runOnnx } from '../../src/runtime/ort-session.ts';
 import type { HostTensor } from '../../src/runtime/tensors.ts';
 import { loadTemplate, templateNames, templates } from '../../src/templates/catalogue.ts';
 import { templateSources } from '../../src/templates/build.ts';
-import { checkOnnxModels, python } from '../helpers/onnx-checker.ts';
+import { checkOnnxModels } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 
 interface Reference {
   zoo: Record<string, { shapes: Record<string, number[]>; params: number }>;
@@ -26,9 +27,21 @@ interface Reference {
   };
 }
 
-const reference = JSON.parse(
-  execFileSync(python, [join(import.meta.dirname, '../tools/reference_models.py')], { encoding: 'utf8' }),
-) as Reference;
+let cachedReference: Reference | undefined;
+
+/** torch's architectures, asked for inside the tests that compare with them (once). */
+function torchReference(): Reference {
+  cachedReference ??= JSON.parse(
+    execFileSync(
+      requirePython(['torch', 'torchvision']),
+      [join(import.meta.dirname, '../tools/reference_models.py')],
+      {
+        encoding: 'utf8',
+      },
+    ),
+  ) as Reference;
+  return cachedReference;
+}
 const exported = new Map<string, Uint8Array>();
 
 test('templates/*.json are what scripts/build-templates.ts writes', () => {
@@ -85,6 +98,7 @@ const zooParams: Record<string, number> = {
 test.each(Object.keys(zooParams))(
   "%s has torchvision's weights: same names, same shapes, same count",
   (name) => {
+    const reference = torchReference();
     const lowered = lowerDocument(loadTemplate(name)!);
     const ours = Object.fromEntries(lowered.graph.weights.map((w) => [w.id, [...w.shape]]));
     expect(ours).toEqual(reference.zoo[name]!.shapes);
@@ -94,6 +108,7 @@ test.each(Object.keys(zooParams))(
 );
 
 test('DCGAN generator and discriminator groups match the PyTorch example', () => {
+  const reference = torchReference();
   const doc = loadTemplate('dcgan')!;
   const lowered = lowerDocument(doc);
   const groupOf = new Map(doc.nodes.map((n) => [n.id, n.group]));
@@ -108,6 +123,8 @@ test('DCGAN generator and discriminator groups match the PyTorch example', () =>
   expect([reference.dcgan.generator, reference.dcgan.discriminator]).toEqual([3_576_704, 2_765_568]);
 });
 
-afterAll(() => {
+// Last in the file, after every template has exported its model.
+test('every template exports ONNX that passes onnx.checker', () => {
+  expect(exported.size).toBe(templateNames().length);
   expect(checkOnnxModels(exported)).toEqual({});
 });
