@@ -26,9 +26,9 @@ async function trainCli(project: string, args: readonly string[]): Promise<Epoch
 
 /** What each description promises for the run the test makes (images, epochs, validation accuracy). */
 const promises: Record<string, { images: number; epochs: number; accuracy: number; text: RegExp }> = {
-  'small-vgg': { images: 3000, epochs: 3, accuracy: 0.75, text: /≥ 75% validation accuracy/ },
+  'small-vgg': { images: 3000, epochs: 2, accuracy: 0.65, text: /≥ 65% validation accuracy/ },
   resnet20: { images: 2000, epochs: 2, accuracy: 0.3, text: /≥ 30% validation accuracy/ },
-  'small-mobilenet': { images: 2000, epochs: 3, accuracy: 0.7, text: /≥ 70% validation accuracy/ },
+  'small-mobilenet': { images: 2000, epochs: 2, accuracy: 0.35, text: /≥ 35% validation accuracy/ },
   // Pixel accuracy; every pixel called background would score 76.5%.
   unet: { images: 1000, epochs: 4, accuracy: 0.8, text: /≥ 80% of pixels are right/ },
 };
@@ -46,7 +46,7 @@ function promisedRun(name: string): Promise<Epoch[]> {
 describe.each(Object.keys(promises))('%s', (name) => {
   test(
     'trains on the shipped shapes to the result its description states',
-    { timeout: 300_000 },
+    { timeout: 600_000 },
     async () => {
       const p = promises[name]!;
       const epochs = await promisedRun(name);
@@ -62,7 +62,7 @@ describe.each(Object.keys(promises))('%s', (name) => {
 
 test(
   'on the shapes a CNN beats an MLP trained on the same images for as long',
-  { timeout: 300_000 },
+  { timeout: 600_000 },
   async () => {
     const mlp = loadTemplate('mlp')!;
     // The MNIST MLP widened to 3×32×32 inputs, trained as the small VGG is.
