@@ -2,7 +2,7 @@
 // PyTorch CPU with the same thread count, in the same run.
 import { cpus } from 'node:os';
 import type { NetloomDocument } from '../src/document/schema.ts';
-import { lowerDocument } from '../src/ir/lower.ts';
+import { lowerDocument } from '../src/compile/lower.ts';
 import { exportDocument } from '../src/onnx/from-document.ts';
 import { createSession, runSession } from '../src/runtime/ort-session.ts';
 import { loadTemplate } from '../src/templates/catalogue.ts';

@@ -11,6 +11,7 @@ import { median, medianMs, table, timesMs, torchPeer } from './stats.ts';
 import { exportDocument } from '../src/onnx/from-document.ts';
 import { createSession, runSession } from '../src/runtime/ort-session.ts';
 import { loadTemplate } from '../src/templates/catalogue.ts';
+import { numel } from '../src/ir/types.ts';
 
 const batch = 64;
 const steps = 200;
@@ -63,7 +64,7 @@ async function oursMs(doc: NetloomDocument, shape: number[], threads: number): P
   });
   const p = prepareDocumentTraining(doc, setup, { batchSize: batch });
   const { store, runner } = await preparedStepRunner(p, { threads });
-  const n = shape.reduce((a, b) => a * b, batch);
+  const n = batch * numel(shape);
   const feeds: Record<string, HostTensor> = {
     input: {
       dtype: 'float32',

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { NetloomError } from '../src/util/errors.ts';
+import { HostIoError } from '../src/host/host-error.ts';
 
 export interface WritableHandle {
   writeFile(data: Uint8Array): Promise<void>;
@@ -60,7 +60,7 @@ export function describeFsError(err: unknown): string {
 }
 
 /**
- * Writes bytes to target atomically. Throws NetloomError('io') naming the file and the reason;
+ * Writes bytes to target atomically. Throws HostIoError (a NetloomError 'io') naming the file and the reason;
  * the old file (if any) is then unchanged and no temp file is left behind.
  */
 export async function atomicWriteFile(
@@ -88,8 +88,7 @@ export async function atomicWriteFile(
   } catch (err) {
     if (handle) await handle.close().catch(() => undefined);
     await fs.unlink(temp).catch(() => undefined);
-    throw new NetloomError(
-      'io',
+    throw new HostIoError(
       `Could not save "${nodePath.basename(target)}": ${describeFsError(err)}. The file on disk is unchanged.`,
       { path: target },
     );

@@ -5,18 +5,22 @@
 import type { MessageBoxOptions, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import * as nodeFs from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import type { FileFilter, MenuCommand, OpenedFile } from '../src/document/host.ts';
-import { NetloomError } from '../src/util/errors.ts';
+import type { FileFilter, OpenedFile } from '../src/host/host.ts';
+import type { MenuCommand } from '../src/host/commands.ts';
+import { HostIoError } from '../src/host/host-error.ts';
 import { appOrigin } from './app-protocol.ts';
 import type { AtomicFs } from './atomic-write.ts';
 import { atomicWriteFile, describeFsError, nodeAtomicFs } from './atomic-write.ts';
 import type { AutosaveStore } from './autosave.ts';
+import type { FolderFs, FolderListing } from './chosen-folders.ts';
+import { ChosenFolders } from './chosen-folders.ts';
 import type { NativeEditCommand, Reply } from './channels.ts';
 import { eventChannels, invokeChannels, sendChannels } from './channels.ts';
 import { CloseGuard } from './close-guard.ts';
 import type { z } from 'zod';
 import {
   autosaveRequest,
+  chooseFolderRequest,
   droppedPathsRequest,
   IpcPayloadError,
   maxFileBytes,
@@ -24,12 +28,18 @@ import {
   openFileRequest,
   openPathRequest,
   parsePayload,
+  readFolderFileRequest,
   recentFilesRequest,
   saveFileRequest,
   setDirtyRequest,
   setTitleRequest,
 } from './ipc-schemas.ts';
-import type { AutosaveRequest, OpenFileRequest, SaveFileRequest } from './ipc-schemas.ts';
+import type {
+  AutosaveRequest,
+  OpenFileRequest,
+  ReadFolderFileRequest,
+  SaveFileRequest,
+} from './ipc-schemas.ts';
 import { isOpenableFile } from './file-kinds.ts';
 import type { PathGrants } from './path-grants.ts';
 import type { RecentFiles } from './recent-files.ts';
@@ -90,6 +100,8 @@ export interface DesktopDeps {
   onRecentChanged?(path: string | undefined): void;
   readFs?: ReadFs;
   writeFs?: AtomicFs;
+  /** Listing and reading folders the user chose (image folders). */
+  folderFs?: FolderFs;
   log?(message: string): void;
 }
 
@@ -100,22 +112,18 @@ export async function readUserFile(path: string, fs: ReadFs = nodeReadFs): Promi
   const name = nodePath.basename(path);
   try {
     const st = await fs.stat(path);
-    if (!st.isFile()) throw new NetloomError('io', `Could not open "${name}": it is not a file.`, { path });
+    if (!st.isFile()) throw new HostIoError(`Could not open "${name}": it is not a file.`, { path });
     if (st.size > maxFileBytes) {
-      throw new NetloomError(
-        'io',
-        `Could not open "${name}": it is larger than ${maxFileBytes / 2 ** 30} GiB.`,
-        {
-          path,
-        },
-      );
+      throw new HostIoError(`Could not open "${name}": it is larger than ${maxFileBytes / 2 ** 30} GiB.`, {
+        path,
+      });
     }
     return { path, name, bytes: await fs.readFile(path) };
   } catch (err) {
-    if (err instanceof NetloomError) throw err;
+    if (err instanceof HostIoError) throw err;
     const missing = typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT';
     const why = missing ? 'the file is not there any more (moved or deleted?)' : describeFsError(err);
-    throw new NetloomError('io', `Could not open "${name}": ${why}.`, { path });
+    throw new HostIoError(`Could not open "${name}": ${why}.`, { path });
   }
 }
 
@@ -133,6 +141,7 @@ export class Desktop {
   readonly #deps: DesktopDeps;
   readonly #readFs: ReadFs;
   readonly #writeFs: AtomicFs;
+  readonly #folders: ChosenFolders;
   /** The file name shown in the title, for the close prompt. */
   #docName = 'Untitled';
   #closePromptOpen = false;
@@ -141,6 +150,7 @@ export class Desktop {
     this.#deps = deps;
     this.#readFs = deps.readFs ?? nodeReadFs;
     this.#writeFs = deps.writeFs ?? nodeAtomicFs;
+    this.#folders = new ChosenFolders(deps.folderFs);
   }
 
   // ── IPC ────────────────────────────────────────────────────────────────────────────────────
@@ -179,6 +189,8 @@ export class Desktop {
     handle(invokeChannels.openPath, openPathRequest, (req) => this.openPath(req.path));
     handle(invokeChannels.saveFile, saveFileRequest, (req) => this.saveFile(req));
     handle(invokeChannels.recentFiles, recentFilesRequest, async () => this.#deps.recent.list());
+    handle(invokeChannels.chooseFolder, chooseFolderRequest, () => this.chooseFolder());
+    handle(invokeChannels.readFolderFile, readFolderFileRequest, (req) => this.readFolderFile(req));
     on(sendChannels.setTitle, setTitleRequest, (req) => this.setTitle(req.title, req.dirty));
     on(sendChannels.setDirty, setDirtyRequest, (req) => this.setDirty(req.dirty));
     on(sendChannels.autosave, autosaveRequest, (req) => void this.autosave(req));
@@ -226,6 +238,29 @@ export class Desktop {
         await this.#deps.recent.remove(path);
         this.#deps.onRecentChanged?.(undefined);
       }
+      return { ok: false, message: messageOf(err) };
+    }
+  }
+
+  /** The folder dialog: a folder's listing, which grants reading the files listed (and no others). */
+  async chooseFolder(): Promise<Reply<FolderListing | undefined>> {
+    const result = await this.#deps.dialog.showOpenDialog({
+      title: 'Choose an image folder (one sub-folder per class)',
+      properties: ['openDirectory'],
+    });
+    const chosen = result.filePaths[0];
+    if (result.canceled || chosen === undefined) return { ok: true, value: undefined };
+    try {
+      return { ok: true, value: await this.#folders.add(chosen) };
+    } catch (err) {
+      return { ok: false, message: messageOf(err) };
+    }
+  }
+
+  async readFolderFile(req: ReadFolderFileRequest): Promise<Reply<Uint8Array>> {
+    try {
+      return { ok: true, value: await this.#folders.read(req.folder, req.path) };
+    } catch (err) {
       return { ok: false, message: messageOf(err) };
     }
   }

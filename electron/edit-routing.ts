@@ -1,7 +1,7 @@
 // Edit menu commands normally go to the renderer (undo the last graph edit, copy the selected
 // layers). While a text field has focus they mean the field's own undo/copy/paste instead, which
 // Chromium performs natively (webContents.copy() and friends).
-import type { MenuCommand } from '../src/document/host.ts';
+import type { MenuCommand } from '../src/host/commands.ts';
 import type { NativeEditCommand } from './channels.ts';
 import { nativeEditCommands } from './channels.ts';
 

@@ -47,6 +47,28 @@ export const autosaveRequest = z.strictObject({
   bytes,
   meta: z.strictObject({ path: path.optional(), name: z.string().min(1).max(255) }),
 });
+/** choose-folder takes no argument. */
+export const chooseFolderRequest = z.undefined();
+// "class/file.png" under a chosen folder: two plain names, no separators of either kind, no . or ..
+const folderPart = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^/\\\0]+$/)
+  .refine((s) => s !== '.' && s !== '..', { message: 'no . or .. in a folder file' });
+export const readFolderFileRequest = z.strictObject({
+  folder: z.number().int().positive(),
+  path: z
+    .string()
+    .max(511)
+    .refine(
+      (p) => {
+        const parts = p.split('/');
+        return parts.length === 2 && parts.every((s) => folderPart.safeParse(s).success);
+      },
+      { message: 'a path "class/file" under the folder' },
+    ),
+});
 export const droppedPathsRequest = z.strictObject({ paths: z.array(path).min(1).max(16) });
 export const nativeEditRequest = z.strictObject({ command: z.enum(nativeEditCommands) });
 
@@ -56,6 +78,7 @@ export type SaveFileRequest = z.infer<typeof saveFileRequest>;
 export type SetTitleRequest = z.infer<typeof setTitleRequest>;
 export type SetDirtyRequest = z.infer<typeof setDirtyRequest>;
 export type AutosaveRequest = z.infer<typeof autosaveRequest>;
+export type ReadFolderFileRequest = z.infer<typeof readFolderFileRequest>;
 export type DroppedPathsRequest = z.infer<typeof droppedPathsRequest>;
 export type NativeEditRequest = z.infer<typeof nativeEditRequest>;
 

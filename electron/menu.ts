@@ -1,9 +1,11 @@
 // The native menu bar as plain data (Menu.buildFromTemplate turns it into menus): every command
 // item sends a MenuCommand to the renderer, which owns the document and does the work — the same
-// code path as its toolbar and keyboard shortcuts in the browser build.
+// code path as its toolbar and keyboard shortcuts in the browser build. Labels and accelerators
+// come from the command table (src/host/commands.ts); this file places the items.
 import type { MenuItemConstructorOptions } from 'electron';
 import * as nodePath from 'node:path';
-import type { MenuCommand } from '../src/document/host.ts';
+import type { CommandSpec, MenuCommand } from '../src/host/commands.ts';
+import { commandSpecs } from '../src/host/commands.ts';
 
 export interface MenuDeps {
   readonly platform: NodeJS.Platform;
@@ -20,12 +22,17 @@ type Item = MenuItemConstructorOptions;
 
 export function buildMenuTemplate(deps: MenuDeps): Item[] {
   const mac = deps.platform === 'darwin';
-  const cmd = (label: string, command: MenuCommand, accelerator?: string): Item => ({
-    label,
-    id: command,
-    ...(accelerator !== undefined ? { accelerator } : {}),
-    click: () => deps.send(command),
-  });
+  const cmd = (command: MenuCommand, label?: string): Item => {
+    const spec: CommandSpec = commandSpecs[command];
+    const acc = spec.accelerator;
+    const accelerator = typeof acc === 'object' ? (mac ? acc.mac : acc.other) : acc;
+    return {
+      label: label ?? spec.label,
+      id: command,
+      ...(accelerator !== undefined ? { accelerator } : {}),
+      click: () => deps.send(command),
+    };
+  };
 
   const recent: Item[] =
     deps.recentFiles.length === 0
@@ -40,8 +47,8 @@ export function buildMenuTemplate(deps: MenuDeps): Item[] {
   const file: Item = {
     label: '&File',
     submenu: [
-      cmd('New', 'new', 'CmdOrCtrl+N'),
-      cmd('Open…', 'open', 'CmdOrCtrl+O'),
+      cmd('new'),
+      cmd('open'),
       {
         label: 'Open Recent',
         id: 'open-recent',
@@ -57,15 +64,16 @@ export function buildMenuTemplate(deps: MenuDeps): Item[] {
         ],
       },
       { type: 'separator' },
-      cmd('Save', 'save', 'CmdOrCtrl+S'),
-      cmd('Save As…', 'save-as', 'CmdOrCtrl+Shift+S'),
+      cmd('save'),
+      cmd('save-as'),
       { type: 'separator' },
-      cmd('Import ONNX…', 'import-onnx', 'CmdOrCtrl+I'),
-      cmd('Export ONNX…', 'export-onnx', 'CmdOrCtrl+E'),
+      cmd('import-onnx'),
+      cmd('export-onnx'),
+      cmd('export-pytorch'),
       {
         label: 'Export Diagram…',
         id: 'export-diagram',
-        submenu: [cmd('As SVG…', 'export-diagram-svg'), cmd('As PNG…', 'export-diagram-png')],
+        submenu: [cmd('export-diagram-svg', 'As SVG…'), cmd('export-diagram-png', 'As PNG…')],
       },
       ...(mac ? [] : [{ type: 'separator' } as Item, { role: 'quit', label: 'Exit' } as Item]),
     ],
@@ -74,27 +82,27 @@ export function buildMenuTemplate(deps: MenuDeps): Item[] {
   const edit: Item = {
     label: '&Edit',
     submenu: [
-      cmd('Undo', 'undo', 'CmdOrCtrl+Z'),
-      cmd('Redo', 'redo', mac ? 'Cmd+Shift+Z' : 'Ctrl+Y'),
+      cmd('undo'),
+      cmd('redo'),
       { type: 'separator' },
-      cmd('Cut', 'cut', 'CmdOrCtrl+X'),
-      cmd('Copy', 'copy', 'CmdOrCtrl+C'),
-      cmd('Paste', 'paste', 'CmdOrCtrl+V'),
+      cmd('cut'),
+      cmd('copy'),
+      cmd('paste'),
       { type: 'separator' },
-      cmd('Select All', 'select-all', 'CmdOrCtrl+A'),
+      cmd('select-all'),
     ],
   };
 
   const view: Item = {
     label: '&View',
     submenu: [
-      cmd('Zoom In', 'zoom-in', 'CmdOrCtrl+='),
-      cmd('Zoom Out', 'zoom-out', 'CmdOrCtrl+-'),
-      cmd('Zoom to Fit', 'zoom-fit', 'CmdOrCtrl+0'),
+      cmd('zoom-in'),
+      cmd('zoom-out'),
+      cmd('zoom-fit'),
       { type: 'separator' },
-      cmd('Toggle Theme', 'toggle-theme', 'CmdOrCtrl+Shift+T'),
-      cmd('Toggle Layer Palette', 'toggle-palette', 'CmdOrCtrl+1'),
-      cmd('Toggle Inspector', 'toggle-inspector', 'CmdOrCtrl+2'),
+      cmd('toggle-theme'),
+      cmd('toggle-palette'),
+      cmd('toggle-inspector'),
       { type: 'separator' },
       { role: 'togglefullscreen' },
       ...(deps.isPackaged
@@ -106,17 +114,14 @@ export function buildMenuTemplate(deps: MenuDeps): Item[] {
   const help: Item = {
     label: '&Help',
     role: 'help',
-    submenu: [
-      cmd('Keyboard Shortcuts', 'show-shortcuts', 'CmdOrCtrl+/'),
-      ...(mac ? [] : [cmd(`About ${deps.appName}`, 'about')]),
-    ],
+    submenu: [cmd('show-shortcuts'), ...(mac ? [] : [cmd('about', `About ${deps.appName}`)])],
   };
 
   // macOS keeps About, Hide and Quit in the application menu named after the app.
   const appMenu: Item = {
     label: deps.appName,
     submenu: [
-      cmd(`About ${deps.appName}`, 'about'),
+      cmd('about', `About ${deps.appName}`),
       { type: 'separator' },
       { role: 'services' },
       { type: 'separator' },

@@ -14,8 +14,8 @@ import {
   removeNodes,
   snap,
   toggleCollapsed,
-  useEditor,
-} from '../store/document-store.ts';
+} from '../../src/document/edits.ts';
+import { useEditor } from '../store/document-store.ts';
 import { useLowered } from '../store/useLowered.ts';
 import { buildFlow } from '../lib/flow-graph.ts';
 import { LayerNode } from './LayerNode.tsx';

@@ -1,36 +1,10 @@
-// Keyboard shortcuts: one table drives both the key handler and this panel.
-import type { MenuCommand } from '../../src/document/host.ts';
+// Keyboard shortcuts: the command table (src/host/commands.ts) drives both the key handler and
+// this panel; the canvas's own gestures follow.
+import { chordName, commandList } from '../../src/host/commands.ts';
 
-export interface Shortcut {
-  readonly key: string;
-  readonly mod?: boolean;
-  readonly shift?: boolean;
-  readonly command: MenuCommand | 'duplicate' | 'group' | 'layout' | 'delete' | 'gallery';
-  readonly label: string;
-}
-
-export const shortcuts: readonly Shortcut[] = [
-  { key: 'z', mod: true, command: 'undo', label: 'Undo' },
-  { key: 'z', mod: true, shift: true, command: 'redo', label: 'Redo' },
-  { key: 'y', mod: true, command: 'redo', label: 'Redo' },
-  { key: 'c', mod: true, command: 'copy', label: 'Copy (as JSON, works across tabs)' },
-  { key: 'x', mod: true, command: 'cut', label: 'Cut' },
-  { key: 'v', mod: true, command: 'paste', label: 'Paste' },
-  { key: 'd', mod: true, command: 'duplicate', label: 'Duplicate' },
-  { key: 'a', mod: true, command: 'select-all', label: 'Select all' },
-  { key: 'g', mod: true, command: 'group', label: 'Make a block of the selection' },
-  { key: 's', mod: true, command: 'save', label: 'Save' },
-  { key: 's', mod: true, shift: true, command: 'save-as', label: 'Save as…' },
-  { key: 'o', mod: true, command: 'open', label: 'Open…' },
-  { key: 'e', mod: true, command: 'export-onnx', label: 'Export ONNX' },
-  { key: 'l', command: 'layout', label: 'Automatic layout' },
-  { key: 'f', command: 'zoom-fit', label: 'Zoom to fit' },
-  { key: 't', command: 'gallery', label: 'Templates' },
-  { key: '?', shift: true, command: 'show-shortcuts', label: 'This help' },
-];
-
-const keyName = (s: Shortcut) =>
-  `${s.mod ? 'Ctrl+' : ''}${s.shift && s.key !== '?' ? 'Shift+' : ''}${s.key.toUpperCase()}`;
+const rows = commandList.flatMap((c) =>
+  (c.keys ?? []).map((k) => ({ key: chordName(k), text: c.help ?? c.label })),
+);
 
 export function Help(props: { onClose: () => void }) {
   return (
@@ -39,12 +13,12 @@ export function Help(props: { onClose: () => void }) {
         <h2>Keyboard shortcuts</h2>
         <table>
           <tbody>
-            {shortcuts.map((s) => (
-              <tr key={keyName(s) + s.command}>
+            {rows.map((r) => (
+              <tr key={r.key}>
                 <td>
-                  <kbd>{keyName(s)}</kbd>
+                  <kbd>{r.key}</kbd>
                 </td>
-                <td>{s.label}</td>
+                <td>{r.text}</td>
               </tr>
             ))}
             <tr>

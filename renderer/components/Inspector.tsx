@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { useState } from 'react';
 import type { DocNode } from '../../src/document/schema.ts';
 import { layerDef } from '../../src/layers/registry.ts';
-import { renameNode, setParam, useEditor } from '../store/document-store.ts';
+import { renameNode, setParam } from '../../src/document/edits.ts';
+import { useEditor } from '../store/document-store.ts';
 import { useLowered } from '../store/useLowered.ts';
 import { shapeText } from '../lib/flow-graph.ts';
 

@@ -1,6 +1,6 @@
 // The diagram as SVG (nodes, wires, shapes) and PNG (the SVG rasterised), for documents and slides.
 import type { NetloomDocument } from '../../src/document/schema.ts';
-import type { Lowered } from '../../src/ir/lower.ts';
+import type { Lowered } from '../../src/compile/lower.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { familyColors, formatCount } from './families.ts';
 import { shapeText } from './flow-graph.ts';

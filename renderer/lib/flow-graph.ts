@@ -3,7 +3,7 @@
 // collapsed blocks standing in for their members.
 import type { Edge, Node } from '@xyflow/react';
 import type { NetloomDocument } from '../../src/document/schema.ts';
-import type { Lowered } from '../../src/ir/lower.ts';
+import type { Lowered } from '../../src/compile/lower.ts';
 import { formatShape } from '../../src/ir/types.ts';
 import type { TensorType } from '../../src/ir/types.ts';
 import { layerDef } from '../../src/layers/registry.ts';

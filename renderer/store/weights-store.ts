@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { lowerCached } from './useLowered.ts';
+import { numel } from '../../src/ir/types.ts';
 
 export interface WeightsState {
   readonly weights: Record<string, Float32Array> | undefined;
@@ -19,5 +20,5 @@ export const useWeights = create<WeightsState>((set) => ({
 export function weightsFit(doc: NetloomDocument, w: Record<string, Float32Array> | undefined): boolean {
   if (!w) return false;
   const model = lowerCached(doc).graph.weights;
-  return model.length > 0 && model.every((x) => w[x.id]?.length === x.shape.reduce((p, d) => p * d, 1));
+  return model.length > 0 && model.every((x) => w[x.id]?.length === numel(x.shape));
 }

@@ -1,10 +1,10 @@
 // "Try it": draw a digit with the mouse and see what the trained model says, from the same ONNX
-// bytes the export writes (run here with onnxruntime-web, one thread on the page).
+// bytes the export writes (run through the runtime's session seam, one WASM thread on the page).
 import { useRef, useState } from 'react';
-import * as ort from 'onnxruntime-web';
 import { exportDocument } from '../../src/onnx/from-document.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { mnistMean, mnistSide, mnistStd } from '../../src/runtime/datasets/mnist.ts';
+import { runOnnx } from '../../src/runtime/ort-session.ts';
 
 const BOX = 168;
 
@@ -81,21 +81,19 @@ export function TryIt(props: { doc: NetloomDocument; weights: Record<string, Flo
       if (!input || !output) throw new Error('The model has no input or output to try');
       const shape = lowered.graph.values.get(input.value)!.shape.slice(1);
       // Threads on the page would start workers from the page's own bundle; one is plenty here.
-      ort.env.wasm.numThreads = 1;
-      const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-      try {
-        const res = await session.run({ [input.name]: new ort.Tensor('float32', x, [1, ...shape]) });
-        const logits = res[output.name]!.data as Float32Array;
-        // Softmax over the classes (one output is a logit: class 1 by its sigmoid).
-        const mx = Math.max(...logits);
-        const e = Array.from(logits, (v) => Math.exp(v - mx));
-        const s = e.reduce((a, b) => a + b, 0);
-        const p1 = 1 / (1 + Math.exp(-logits[0]!));
-        setProbs(logits.length === 1 ? [1 - p1, p1] : e.map((v) => v / s));
-        setError(undefined);
-      } finally {
-        await session.release();
-      }
+      const res = await runOnnx(
+        bytes,
+        { [input.name]: { dtype: 'float32', shape: [1, ...shape], data: x } },
+        { backends: ['wasm'], threads: 1 },
+      );
+      const logits = res[output.name]!.data as Float32Array;
+      // Softmax over the classes (one output is a logit: class 1 by its sigmoid).
+      const mx = Math.max(...logits);
+      const e = Array.from(logits, (v) => Math.exp(v - mx));
+      const s = e.reduce((a, b) => a + b, 0);
+      const p1 = 1 / (1 + Math.exp(-logits[0]!));
+      setProbs(logits.length === 1 ? [1 - p1, p1] : e.map((v) => v / s));
+      setError(undefined);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }

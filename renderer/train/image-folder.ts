@@ -1,24 +1,19 @@
-// A folder of the user's images in the browser: the files of a directory picker (or a dropped
-// folder) grouped by their class sub-folder, decoded with createImageBitmap and a canvas, then
-// made into a dataset by the core (resized to the Input, standardised, bad files named).
+// A folder of the user's images in the page: a ChosenFolder (the desktop app's folder dialog,
+// the browser's directory picker, a dropped folder) decoded with createImageBitmap and a canvas,
+// then made into a dataset by the core (resized to the Input, standardised, bad files named).
+import type { ChosenFolder } from '../../src/host/host.ts';
 import type { ImageFile, ImageFolder } from '../../src/runtime/datasets/image-folder.ts';
 import { imageFolderDataset, isCandidateFile } from '../../src/runtime/datasets/image-folder.ts';
 
-/** Files picked with <input webkitdirectory>: "root/class/name" → class "class"; others ignored. */
-export function folderFiles(files: readonly File[]): { root: string; files: ImageFile[] } {
+/** The files of the class sub-folders ("class/name"), hidden ones left out. */
+export function folderImageFiles(folder: ChosenFolder): ImageFile[] {
   const out: ImageFile[] = [];
-  let root = '';
-  for (const f of files) {
-    const parts = (f.webkitRelativePath || f.name).split('/');
-    if (parts.length !== 3 || !isCandidateFile(parts[2]!) || parts[1]!.startsWith('.')) continue;
-    root = parts[0]!;
-    out.push({
-      className: parts[1]!,
-      path: `${parts[1]}/${parts[2]}`,
-      read: async () => new Uint8Array(await f.arrayBuffer()),
-    });
+  for (const path of folder.files) {
+    const [cls, name, ...deeper] = path.split('/');
+    if (!cls || !name || deeper.length > 0 || cls.startsWith('.') || !isCandidateFile(name)) continue;
+    out.push({ className: cls, path, read: () => folder.read(path) });
   }
-  return { root, files: out };
+  return out;
 }
 
 async function decode(
@@ -40,15 +35,14 @@ async function decode(
 }
 
 export async function loadFolder(
-  files: readonly File[],
+  folder: ChosenFolder,
   shape: readonly number[],
   normalize: boolean,
   onProgress?: (done: number, total: number) => void,
 ): Promise<ImageFolder> {
-  const { root, files: images } = folderFiles(files);
-  return imageFolderDataset(images, (bytes) => decode(bytes), {
+  return imageFolderDataset(folderImageFiles(folder), (bytes) => decode(bytes), {
     shape,
-    name: root || 'images',
+    name: folder.name || 'images',
     normalize,
     ...(onProgress ? { onProgress } : {}),
   });

@@ -1,7 +1,7 @@
 // Drawing the worker's pictures on a canvas: a TensorFlow-Playground-style decision boundary, the
 // fitted curve over the data, held-out images (digits, shapes, a user's photos) with their
 // predictions, a confusion matrix, predicted masks beside true ones, the first convolution's filters.
-import type { Picture } from './protocol.ts';
+import type { TrainingPicture as Picture } from '../../src/runtime/worker-protocol.ts';
 
 type Boundary = Extract<Picture, { kind: 'boundary' | 'curve' }>;
 type Digits = Extract<Picture, { kind: 'digits' }>;

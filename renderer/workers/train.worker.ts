@@ -4,12 +4,11 @@
 import * as ort from 'onnxruntime-web';
 import { parseDocumentValue } from '../../src/document/parse.ts';
 import { trainingWorker } from '../../src/runtime/train-worker.ts';
-import type { WorkerEvent } from '../../src/runtime/train-worker.ts';
+import type { WorkerEvent } from '../../src/runtime/worker-protocol.ts';
+import { workerMessageSchema } from '../../src/runtime/worker-protocol.ts';
 import type { Backend } from '../../src/runtime/ort-session.ts';
-import { toWorkerSchema } from '../train/protocol.ts';
-import type { FromWorker } from '../train/protocol.ts';
 
-const post = (m: FromWorker | WorkerEvent) => (self as unknown as Worker).postMessage(m);
+const post = (m: WorkerEvent) => (self as unknown as Worker).postMessage(m);
 
 async function pickBackend(): Promise<{ backend: Backend; threads: number; note?: string }> {
   const threads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
@@ -45,7 +44,7 @@ const handle = trainingWorker((e) => {
 });
 
 async function onMessage(data: unknown): Promise<void> {
-  const parsed = toWorkerSchema.safeParse(data);
+  const parsed = workerMessageSchema.safeParse(data);
   if (!parsed.success) {
     post({
       type: 'error',

@@ -4,6 +4,7 @@ import type { Op } from '../ir/types.ts';
 import type { GraphEditor } from './graph-editor.ts';
 import { gradRow, independentOfInputValues, nonDifferentiableReason } from './grad-rules.ts';
 import { GradError, sameShape, sumTo } from './rule.ts';
+import { numel } from '../ir/types.ts';
 
 export interface BackwardOptions {
   /** The gradient fed into the loss; defaults to ones (d loss / d loss). */
@@ -51,7 +52,7 @@ export function backward(
   };
 
   const ls = g.shape(loss);
-  add(loss, opts.seed ?? g.constant(new Float32Array(ls.reduce((p, d) => p * d, 1)).fill(1), ls, 'dloss'));
+  add(loss, opts.seed ?? g.constant(new Float32Array(numel(ls)).fill(1), ls, 'dloss'));
 
   for (let k = 0; k < path.length; k++) {
     let op = path[k]!;

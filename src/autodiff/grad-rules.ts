@@ -1,48 +1,39 @@
 // The explicit table of gradient rules, keyed by IR op type (the ONNX op name), and the ops that
-// are deliberately not differentiable. A test walks the op registry and fails for an op in neither.
+// are deliberately not differentiable. Each family's rules sit in rules/<family>.ts beside its op
+// rows in src/ir/ops/<family>.ts; a test walks the op registry and fails for an op in neither.
 import type { GradRow, NonDifferentiable } from './rule.ts';
-import { elementwiseGrads } from './rules/elementwise.ts';
+import { convolutionGrads } from './rules/convolution.ts';
+import { elementwiseGrads, elementwiseNoGrad } from './rules/elementwise.ts';
+import { indexingNoGrad } from './rules/indexing.ts';
 import { matmulGrads } from './rules/matmul.ts';
-import { shapeGrads } from './rules/shape.ts';
-import { reduceGrads } from './rules/reduce.ts';
-import { convGrads } from './rules/conv.ts';
-import { normGrads } from './rules/norm.ts';
+import { normalizationGrads } from './rules/normalization.ts';
+import { poolingGrads } from './rules/pooling.ts';
+import { randomNoGrad } from './rules/random.ts';
+import { recurrentNoGrad } from './rules/recurrent.ts';
+import { reduceGrads, reduceNoGrad } from './rules/reduce.ts';
+import { resizeGrads } from './rules/resize.ts';
+import { scatterNoGrad } from './rules/scatter.ts';
+import { shapeGrads, shapeNoGrad } from './rules/shape.ts';
 
 export const gradRows: readonly GradRow[] = [
   ...elementwiseGrads,
   ...matmulGrads,
   ...shapeGrads,
   ...reduceGrads,
-  ...convGrads,
-  ...normGrads,
+  ...convolutionGrads,
+  ...poolingGrads,
+  ...normalizationGrads,
+  ...resizeGrads,
 ];
 
 export const nonDifferentiable: readonly NonDifferentiable[] = [
-  { type: 'ArgMax', reason: 'its output is an int64 index' },
-  { type: 'Equal', reason: 'its output is bool' },
-  { type: 'Less', reason: 'its output is bool' },
-  { type: 'Greater', reason: 'its output is bool' },
-  { type: 'ScatterElements', reason: 'emitted only by gradient rules (MaxPool), never differentiated' },
-  {
-    type: 'RNN',
-    reason: 'recurrent layers lower to unrolled primitives in training mode; the fused op is inference-only',
-  },
-  {
-    type: 'LSTM',
-    reason: 'recurrent layers lower to unrolled primitives in training mode; the fused op is inference-only',
-  },
-  {
-    type: 'GRU',
-    reason: 'recurrent layers lower to unrolled primitives in training mode; the fused op is inference-only',
-  },
-  { type: 'RandomNormalLike', reason: 'a fresh sample: its value does not depend on its input' },
-  { type: 'RandomUniformLike', reason: 'a fresh sample: its value does not depend on its input' },
-  { type: 'RandomNormal', reason: 'a fresh sample with no inputs' },
-  { type: 'RandomUniform', reason: 'a fresh sample with no inputs' },
-  { type: 'OneHot', reason: 'its input is an int64 index' },
-  { type: 'Shape', reason: 'its output is an int64 shape' },
-  { type: 'Range', reason: 'its output is an index sequence' },
-  { type: 'ConstantOfShape', reason: 'its output depends only on a shape' },
+  ...elementwiseNoGrad,
+  ...shapeNoGrad,
+  ...reduceNoGrad,
+  ...recurrentNoGrad,
+  ...randomNoGrad,
+  ...indexingNoGrad,
+  ...scatterNoGrad,
 ];
 
 const byType = new Map(gradRows.map((r) => [r.type, r]));

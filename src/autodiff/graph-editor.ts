@@ -1,31 +1,11 @@
-// A mutable copy of an IR graph that gradient rules and optimizers append ops to. Types are inferred
-// by the same op rows as the forward lowering, so a rule that builds a misfitting op fails at once.
-import type {
-  Attrs,
-  ConstTensor,
-  DType,
-  Graph,
-  GraphInput,
-  GraphOutput,
-  Op,
-  Shape,
-  TensorType,
-  Value,
-  Weight,
-} from '../ir/types.ts';
-import { numel } from '../ir/types.ts';
-import { opRow } from '../ir/ops/registry.ts';
-import type { OpInferArgs } from '../ir/ops/op-row.ts';
+// A mutable copy of an IR graph that gradient rules and optimizers append ops to. It is the IR's
+// one builder (src/ir/builder.ts) with every check of the forward lowering: op rows type each op,
+// attribute names and output counts are checked, so a rule that builds a misfitting op fails at once.
+import type { GraphOutput, Graph, TensorType } from '../ir/types.ts';
+import { IrBuilder } from '../ir/builder.ts';
 
-export class GraphEditor {
-  readonly values: Map<string, Value>;
-  readonly ops: Op[];
-  readonly constants: Map<string, ConstTensor>;
-  inputs: GraphInput[];
-  outputs: GraphOutput[];
-  weights: Weight[];
-  /** Tag for new ops (the document node they are blamed on). */
-  node = 'autodiff';
+export class GraphEditor extends IrBuilder {
+  override node = 'autodiff';
   private counter = 0;
   private readonly scalars = new Map<number, string>();
   private readonly opIds: Set<string>;
@@ -35,30 +15,11 @@ export class GraphEditor {
     base: Graph,
     private readonly prefix = 'grad',
   ) {
-    this.values = new Map(base.values);
-    this.ops = [...base.ops];
-    this.constants = new Map(base.constants);
-    this.inputs = [...base.inputs];
-    this.outputs = [...base.outputs];
-    this.weights = [...base.weights];
+    super(base);
     this.opIds = new Set(base.ops.map((op) => op.id));
   }
 
-  type(id: string): TensorType {
-    const v = this.values.get(id);
-    if (!v) throw new Error(`unknown IR value ${id}`);
-    return v;
-  }
-
-  shape(id: string): Shape {
-    return this.type(id).shape;
-  }
-
-  constValue(id: string): ConstTensor | undefined {
-    return this.constants.get(id);
-  }
-
-  fresh(hint: string): string {
+  override fresh(hint: string): string {
     // Editors may be layered (a loss appended, then the backward pass): skip ids already taken.
     let id: string;
     do {
@@ -69,45 +30,8 @@ export class GraphEditor {
     return id;
   }
 
-  define(id: string, t: TensorType): string {
-    if (this.values.has(id)) throw new Error(`IR value ${id} defined twice`);
-    this.values.set(id, { id, shape: t.shape, dtype: t.dtype });
-    return id;
-  }
-
-  op(type: string, inputs: readonly string[], attrs: Attrs = {}, outputCount?: number): string[] {
-    const row = opRow(type);
-    if (!row) throw new Error(`op ${type} has no row in the IR op registry`);
-    const args: OpInferArgs = {
-      inputs: inputs.map((id) => (id === '' ? undefined : this.type(id))),
-      consts: inputs.map((id) => (id === '' ? undefined : this.constants.get(id))),
-      attrs,
-    };
-    const types = row.infer(args);
-    const n = outputCount ?? types.length;
-    const outputs = types.slice(0, n).map((t) => this.define(this.fresh(type.toLowerCase()), t));
-    this.ops.push({
-      id: this.fresh(`op_${type}`),
-      type,
-      inputs: [...inputs],
-      outputs,
-      attrs,
-      node: this.node,
-    });
-    return outputs;
-  }
-
-  op1(type: string, inputs: readonly string[], attrs: Attrs = {}): string {
-    return this.op(type, inputs, attrs, 1)[0]!;
-  }
-
-  constant(data: Float32Array | BigInt64Array | Uint8Array, shape: Shape, hint = 'const'): string {
-    const dtype: DType =
-      data instanceof BigInt64Array ? 'int64' : data instanceof Uint8Array ? 'bool' : 'float32';
-    if (data.length !== numel(shape)) throw new Error(`constant ${hint}: ${data.length} values for ${shape}`);
-    const id = this.define(this.fresh(hint), { shape, dtype });
-    this.constants.set(id, { shape, dtype, data });
-    return id;
+  override define(id: string, t: TensorType): string {
+    return super.define(id, t);
   }
 
   /** A float32 scalar (rank 0), shared between uses. */
@@ -154,13 +78,6 @@ export class GraphEditor {
   }
 
   build(): Graph {
-    return {
-      values: this.values,
-      ops: this.ops,
-      inputs: this.inputs,
-      outputs: this.outputs,
-      weights: this.weights,
-      constants: this.constants,
-    };
+    return this.graph();
   }
 }

@@ -97,14 +97,6 @@ export function normAxes(axes: readonly number[], rank: number): number[] {
   return axes.map((a) => (a < 0 ? a + rank : a));
 }
 
-export function constInts(g: GraphEditor, id: string | undefined): number[] | undefined {
-  if (id === undefined || id === '') return undefined;
-  const c = g.constValue(id);
-  if (!c) return undefined;
-  if (c.data instanceof BigInt64Array) return Array.from(c.data, (v) => Number(v));
-  return Array.from(c.data as Float32Array);
-}
-
 export function countOf(shape: Shape, axes: readonly number[]): number {
   return numel(axes.map((a) => shape[a]!));
 }

@@ -1,14 +1,15 @@
-// The training step as ONE plain ONNX graph: weights, optimizer state, a batch and the learning
-// rate in; the loss, any metric outputs, new weights and new state out. onnxruntime-web runs it
-// with an ordinary InferenceSession, once per step.
+// The training step as ONE plain graph of ONNX ops (IR): weights, optimizer state, a batch and the
+// learning rate in; the loss, any metric outputs, new weights and new state out. The runtime
+// serialises it (serializeStepGraph) and onnxruntime-web runs it with an ordinary
+// InferenceSession, once per step.
 import type { Graph, Weight } from '../ir/types.ts';
 import type { StateUpdate } from '../ir/builder.ts';
-import { exportOnnx } from '../onnx/export.ts';
 import { NetloomError } from '../util/errors.ts';
 import { backward } from './backward.ts';
 import { GraphEditor } from './graph-editor.ts';
 import type { OptimizerConfig, ResolvedOptimizer, StateSlot } from './optimizers.ts';
 import { applyOptimizer, resolveOptimizer } from './optimizers.ts';
+import { numel } from '../ir/types.ts';
 
 export interface StepGraphOptions {
   /** The forward graph lowered in training mode (with the loss computed inside it). */
@@ -32,7 +33,6 @@ export interface CarriedValue {
 
 export interface StepGraph {
   readonly graph: Graph;
-  readonly bytes: Uint8Array;
   readonly optimizer: ResolvedOptimizer;
   /** All weights of the model, each fed under its id. */
   readonly weights: readonly Weight[];
@@ -69,7 +69,7 @@ export function buildStepGraph(opts: StepGraphOptions): StepGraph {
   g.outputs = [];
 
   const ls = g.shape(opts.loss);
-  if (ls.reduce((p, d) => p * d, 1) !== 1) {
+  if (numel(ls) !== 1) {
     throw new NetloomError(
       'bad-argument',
       `The loss must be a single number; it has shape [${ls.join(', ')}]`,
@@ -104,10 +104,8 @@ export function buildStepGraph(opts: StepGraphOptions): StepGraph {
     }
   }
   const graph = g.build();
-  const bytes = exportOnnx(graph, new Map(), { includeLoss: true, name: 'netloom-train-step' });
   return {
     graph,
-    bytes,
     optimizer,
     weights,
     optimizerState: opt.state.map((s) => s.slot),

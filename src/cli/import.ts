@@ -1,14 +1,14 @@
 // `netloom import`: an ONNX model (from torch.onnx.export or anywhere) as a Netloom project, its
 // weights in a safetensors sidecar beside it.
 import { serializeDocument } from '../document/parse.ts';
-import { weightsFileName } from '../document/weights-file.ts';
-import { lowerDocument } from '../ir/lower.ts';
+import { weightsFileName } from '../ir/weights-file.ts';
+import { lowerDocument } from '../compile/lower.ts';
 import { importOnnx } from '../onnx/import.ts';
 import { importedToDocument } from '../onnx/to-document.ts';
 import { oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './io.ts';
-import { weightsFileBytes } from '../document/weights-file.ts';
+import { weightsFileBytes } from '../ir/weights-file.ts';
 
 export const importCommand: Command = {
   name: 'import',

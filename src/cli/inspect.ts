@@ -1,8 +1,9 @@
 // `netloom inspect`: a per-node table of kind, output shape, parameters and FLOPs, like
 // torchinfo's summary, plus totals, per-group counts and the graph's diagnostics.
 import type { NetloomDocument } from '../document/schema.ts';
-import { hasErrors, lowerDocument } from '../ir/lower.ts';
-import type { Lowered } from '../ir/lower.ts';
+import { hasErrors } from '../compile/diagnostics.ts';
+import { lowerDocument } from '../compile/lower.ts';
+import type { Lowered } from '../compile/lower.ts';
 import { formatShape } from '../ir/types.ts';
 import type { TensorType } from '../ir/types.ts';
 import type { Diagnostic } from '../util/errors.ts';

@@ -5,7 +5,7 @@ import { loadTemplate, templateNames } from '../templates/catalogue.ts';
 import { NetloomError } from '../util/errors.ts';
 import type { CliIO } from './io.ts';
 import type { Weight } from '../ir/types.ts';
-import { decodeSafetensors, weightsForModel } from '../document/weights-file.ts';
+import { decodeSafetensors, weightsForModel } from '../ir/weights-file.ts';
 
 export function loadProject(io: CliIO, arg: string): NetloomDocument {
   const template = loadTemplate(arg);

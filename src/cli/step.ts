@@ -2,7 +2,7 @@
 // torch export included) — with a batch from .npy files, written back as an updated model.
 import type { Graph, Weight } from '../ir/types.ts';
 import type { WeightValues } from '../ir/weights.ts';
-import { hasErrors, lowerDocument } from '../ir/lower.ts';
+import { lowerOrThrow } from '../compile/diagnostics.ts';
 import { materializeWeights } from '../ir/weights.ts';
 import { GraphEditor } from '../autodiff/graph-editor.ts';
 import { appendLoss, lossKinds, targetType } from '../autodiff/losses.ts';
@@ -12,7 +12,7 @@ import type { OptimizerName } from '../autodiff/optimizers.ts';
 import { buildStepGraph } from '../autodiff/step-graph.ts';
 import { exportOnnx } from '../onnx/export.ts';
 import { importOnnx } from '../onnx/import.ts';
-import { exportDocument, formatDiagnostics } from '../onnx/from-document.ts';
+import { exportDocument } from '../onnx/from-document.ts';
 import { readNpy } from '../runtime/npy.ts';
 import { StepRunner, TensorStore } from '../runtime/step-runner.ts';
 import type { HostTensor } from '../runtime/tensors.ts';
@@ -171,10 +171,7 @@ async function loadModel(io: CliIO, source: string, batch: number, importer?: On
     return { graph, weights: values, save: (w) => exportOnnx(graph, w, { name: 'netloom-step' }) };
   }
   const doc = loadProject(io, source);
-  const lowered = lowerDocument(doc, { mode: 'training', batch });
-  if (hasErrors(lowered)) {
-    throw new NetloomError('graph-has-errors', `The graph has errors:\n${formatDiagnostics(lowered)}`);
-  }
+  const lowered = lowerOrThrow(doc, { mode: 'training', batch });
   const weights = materializeWeights(lowered.graph.weights, 0);
   return {
     graph: lowered.graph,

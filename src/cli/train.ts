@@ -21,23 +21,26 @@ import { imageAugmenter } from '../runtime/datasets/images.ts';
 import { isFolder, loadImageFolder } from './image-folder.ts';
 import { parseCsv } from '../runtime/datasets/csv.ts';
 import { mnistFromDigits } from '../runtime/datasets/mnist.ts';
-import type { EpochReport } from '../runtime/train-loop.ts';
+import type { EpochReport } from '../runtime/worker-protocol.ts';
 import { train } from '../runtime/train-loop.ts';
 import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 import { loadProject, loadWeightsFile } from './project.ts';
-import { weightsFileBytes } from '../document/weights-file.ts';
-import { lowerDocument } from '../ir/lower.ts';
+import { weightsFileBytes } from '../ir/weights-file.ts';
+import { lowerDocument } from '../compile/lower.ts';
+
+// The digits' JSON (41 MB) is parsed once per process: a test runs several commands in one.
+let mnistDigits: number[][] | undefined;
 
 function nodeMnist(normalize: boolean): Dataset {
   const dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
-  const arrays = Array.from(
+  mnistDigits ??= Array.from(
     { length: 10 },
     (_, d) => (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data,
   );
-  return mnistFromDigits(arrays, undefined, normalize);
+  return mnistFromDigits(mnistDigits, undefined, normalize);
 }
 
 /**

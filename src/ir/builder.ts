@@ -1,5 +1,7 @@
-// Builds an IR graph op by op, inferring each output's type as the op is added, so a shape that
-// does not fit is caught at the op that causes it and blamed on the node being lowered.
+// Builds IR op by op. Every op is checked against its row in the op registry (a known type, known
+// attribute names, as many outputs as asked for) and its outputs are typed by the row's shape
+// rule as it is added, so a shape that does not fit is caught at the op that causes it. The
+// lowering (GraphBuilder) and the autodiff (GraphEditor in src/autodiff) both extend this one base.
 import type {
   Attrs,
   ConstTensor,
@@ -15,9 +17,9 @@ import type {
   Weight,
   WeightRole,
 } from './types.ts';
-import { numel } from './types.ts';
+import { constInts, numel } from './types.ts';
 import { opRow } from './ops/registry.ts';
-import type { OpInferArgs } from './ops/op-row.ts';
+import type { OpInferArgs, OpRow } from './ops/op-row.ts';
 import { LayerError } from '../util/errors.ts';
 
 export interface StateUpdate {
@@ -33,25 +35,32 @@ export interface BuiltGraph extends Graph {
   readonly opFlops: ReadonlyMap<string, number>;
 }
 
-export class GraphBuilder {
-  private readonly values = new Map<string, Value>();
-  private readonly ops: Op[] = [];
-  private readonly inputs: GraphInput[] = [];
-  private readonly outputs: GraphOutput[] = [];
-  private readonly weights: Weight[] = [];
-  private readonly constants = new Map<string, ConstTensor>();
-  private readonly stateUpdates: StateUpdate[] = [];
-  private readonly opFlops = new Map<string, number>();
-  /** Value ids in creation order, so a rollback knows what came after a mark. */
-  private readonly valueOrder: string[] = [];
-  private counter = 0;
-  /** The document node being lowered; every op and value created is tagged with it. */
+/** The graph being built and the checked way to add ops and constants to it. */
+export abstract class IrBuilder {
+  readonly values: Map<string, Value>;
+  readonly ops: Op[];
+  readonly constants: Map<string, ConstTensor>;
+  inputs: GraphInput[];
+  outputs: GraphOutput[];
+  weights: Weight[];
+  /** The document node new ops and values are blamed on. */
   node = '';
-  /**
-   * Set while lowering a node that shares another node's weights (one discriminator applied to
-   * real and to generated images): its weights are that node's, created once, shapes checked.
-   */
-  weightOwner: string | undefined;
+
+  /** Starts empty, or from a copy of `base` (which is left as it was). */
+  constructor(base?: Graph) {
+    this.values = new Map(base?.values);
+    this.ops = [...(base?.ops ?? [])];
+    this.constants = new Map(base?.constants);
+    this.inputs = [...(base?.inputs ?? [])];
+    this.outputs = [...(base?.outputs ?? [])];
+    this.weights = [...(base?.weights ?? [])];
+  }
+
+  /** A new id for a value or an op, from a hint such as 'relu' or 'op_Relu'. */
+  protected abstract fresh(hint: string): string;
+
+  /** Called after each op is added, with what its row said (the lowering counts FLOPs here). */
+  protected opAdded(_id: string, _row: OpRow, _args: OpInferArgs, _outputs: readonly TensorType[]): void {}
 
   type(id: string): TensorType {
     const v = this.values.get(id);
@@ -59,19 +68,24 @@ export class GraphBuilder {
     return v;
   }
 
+  shape(id: string): Shape {
+    return this.type(id).shape;
+  }
+
   constValue(id: string): ConstTensor | undefined {
     return this.constants.get(id);
   }
 
-  private fresh(hint: string): string {
-    this.counter += 1;
-    return `${this.node || 'graph'}/${hint}_${this.counter}`;
+  /** The numbers of a constant value (axes, shapes, a ratio); undefined when it is not a constant. */
+  constInts(id: string | undefined): number[] | undefined {
+    if (id === undefined || id === '') return undefined;
+    const c = this.constants.get(id);
+    return c ? constInts(c) : undefined;
   }
 
-  private define(id: string, t: TensorType): string {
+  protected define(id: string, t: TensorType): string {
     if (this.values.has(id)) throw new Error(`IR value ${id} defined twice`);
     this.values.set(id, { id, shape: t.shape, dtype: t.dtype });
-    this.valueOrder.push(id);
     return id;
   }
 
@@ -90,12 +104,11 @@ export class GraphBuilder {
     const types = row.infer(args);
     const n = outputCount ?? types.length;
     if (types.length < n) throw new Error(`op ${type} infers ${types.length} outputs, ${n} asked for`);
-    const outputs = types.slice(0, n).map((t) => this.define(this.fresh(type.toLowerCase()), t));
+    const outTypes = types.slice(0, n);
+    const outputs = outTypes.map((t) => this.define(this.fresh(type.toLowerCase()), t));
     const id = this.fresh(`op_${type}`);
     this.ops.push({ id, type, inputs: [...inputs], outputs, attrs, node: this.node });
-    const outTypes = types.slice(0, n);
-    const flops = row.flops ? row.flops(args, outTypes) : outTypes.reduce((s, t) => s + numel(t.shape), 0);
-    this.opFlops.set(id, flops);
+    this.opAdded(id, row, args, outTypes);
     return outputs;
   }
 
@@ -111,6 +124,56 @@ export class GraphBuilder {
     const id = this.define(this.fresh(hint), { shape, dtype });
     this.constants.set(id, { shape, dtype, data });
     return id;
+  }
+
+  /** The graph as it stands (shares its maps and arrays with this builder). */
+  protected graph(): Graph {
+    return {
+      values: this.values,
+      ops: this.ops,
+      inputs: this.inputs,
+      outputs: this.outputs,
+      weights: this.weights,
+      constants: this.constants,
+    };
+  }
+}
+
+/**
+ * The builder the lowering uses: every op and value is tagged with the document node being
+ * lowered, weights are created (or shared) by name, and a node that fails is rolled back.
+ */
+export class GraphBuilder extends IrBuilder {
+  private readonly stateUpdates: StateUpdate[] = [];
+  private readonly opFlops = new Map<string, number>();
+  /** Value ids in creation order, so a rollback knows what came after a mark. */
+  private readonly valueOrder: string[] = [];
+  private counter = 0;
+  /**
+   * Set while lowering a node that shares another node's weights (one discriminator applied to
+   * real and to generated images): its weights are that node's, created once, shapes checked.
+   */
+  weightOwner: string | undefined;
+
+  protected fresh(hint: string): string {
+    this.counter += 1;
+    return `${this.node || 'graph'}/${hint}_${this.counter}`;
+  }
+
+  protected override define(id: string, t: TensorType): string {
+    super.define(id, t);
+    this.valueOrder.push(id);
+    return id;
+  }
+
+  protected override opAdded(
+    id: string,
+    row: OpRow,
+    args: OpInferArgs,
+    outputs: readonly TensorType[],
+  ): void {
+    const flops = row.flops ? row.flops(args, outputs) : outputs.reduce((s, t) => s + numel(t.shape), 0);
+    this.opFlops.set(id, flops);
   }
 
   weight(name: string, shape: Shape, init: InitSpec, role: WeightRole = 'param'): string {
@@ -172,6 +235,7 @@ export class GraphBuilder {
     }
   }
 
+  // Called after every node (the lowering counts its weights and FLOPs), so no object spread here.
   build(): BuiltGraph {
     return {
       values: this.values,

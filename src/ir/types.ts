@@ -96,6 +96,11 @@ export function numel(shape: Shape): number {
   return n;
 }
 
+/** The numbers a constant holds (int64 shapes and axes, a float ratio), as plain numbers. */
+export function constInts(c: ConstTensor): number[] {
+  return c.data instanceof BigInt64Array ? Array.from(c.data, Number) : Array.from(c.data);
+}
+
 export function formatShape(shape: Shape, batched = false): string {
   return '[' + shape.map((d, i) => (batched && i === 0 ? 'N' : String(d))).join(', ') + ']';
 }

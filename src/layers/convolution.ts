@@ -6,7 +6,7 @@ import { defineLayer, expectDType, expectRank, req } from './layer-def.ts';
 import type { AnyLayerDef, LayerContext } from './layer-def.ts';
 import { bool, choice, fanInUniform, int, ints } from './params.ts';
 import type { Shape } from '../ir/types.ts';
-import { formatShape } from '../ir/types.ts';
+import { formatShape, numel } from '../ir/types.ts';
 
 /** The expected input, in PyTorch's words, for 1, 2 or 3 spatial axes. */
 export function spatialLayout(n: number): string {
@@ -161,8 +161,6 @@ export function convSummary(s: ConvSummaryParts): string {
   return parts.join(', ');
 }
 
-const product = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
-
 // ---------------------------------------------------------------------------------------------
 // Conv1d, Conv2d, Conv3d
 
@@ -216,7 +214,7 @@ function conv(n: 1 | 2 | 3) {
       );
       expectKernelFits(ctx, kind, s.slice(2), p.kernelSize, p.dilation, begin, end);
       // torch.nn.ConvNd: weight [out, in/groups, *k], kaiming_uniform(a=√5) = U(±1/√fan_in).
-      const fanIn = (c / p.groups) * product(p.kernelSize);
+      const fanIn = (c / p.groups) * numel(p.kernelSize);
       const w = ctx.weight('weight', [p.outChannels, c / p.groups, ...p.kernelSize], fanInUniform(fanIn));
       const b = p.bias ? ctx.weight('bias', [p.outChannels], fanInUniform(fanIn)) : undefined;
       const y = ctx.op('Conv', b ? [x, w, b] : [x, w], {
@@ -272,7 +270,7 @@ export const depthwiseConv2dLayer = defineLayer({
     const out = c * p.depthMultiplier;
     const { begin, end } = convPads(ctx, kind, p.paddingMode, p.padding, p.kernelSize, p.stride, p.dilation);
     expectKernelFits(ctx, kind, s.slice(2), p.kernelSize, p.dilation, begin, end);
-    const fanIn = product(p.kernelSize);
+    const fanIn = numel(p.kernelSize);
     const w = ctx.weight('weight', [out, 1, ...p.kernelSize], fanInUniform(fanIn));
     const b = p.bias ? ctx.weight('bias', [out], fanInUniform(fanIn)) : undefined;
     const y = ctx.op('Conv', b ? [x, w, b] : [x, w], {
@@ -321,7 +319,7 @@ export const separableConv2dLayer = defineLayer({
     expectKernelFits(ctx, kind, s.slice(2), p.kernelSize, p.dilation, begin, end);
     // As a torch module with submodules `depthwise` (Conv2d(C, C, k, groups=C, bias=False)) and
     // `pointwise` (Conv2d(C, out, 1)), so the state_dict names match.
-    const dw = ctx.weight('depthwise.weight', [c, 1, ...p.kernelSize], fanInUniform(product(p.kernelSize)));
+    const dw = ctx.weight('depthwise.weight', [c, 1, ...p.kernelSize], fanInUniform(numel(p.kernelSize)));
     const mid = ctx.op('Conv', [x, dw], {
       kernel_shape: [...p.kernelSize],
       strides: [...p.stride],
@@ -403,7 +401,7 @@ function convTranspose(n: 1 | 2) {
       }
       // torch.nn.ConvTransposeNd: weight [in, out/groups, *k]; its init takes fan_in from
       // dimension 1, i.e. (out/groups)·k1·k2·….
-      const fanIn = (p.outChannels / p.groups) * product(p.kernelSize);
+      const fanIn = (p.outChannels / p.groups) * numel(p.kernelSize);
       const w = ctx.weight('weight', [c, p.outChannels / p.groups, ...p.kernelSize], fanInUniform(fanIn));
       const b = p.bias ? ctx.weight('bias', [p.outChannels], fanInUniform(fanIn)) : undefined;
       const y = ctx.op('ConvTranspose', b ? [x, w, b] : [x, w], {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineLayer, req } from './layer-def.ts';
 import { choice, float, shape } from './params.ts';
+import { numel } from '../ir/types.ts';
 
 export const inputLayer = defineLayer({
   kind: 'Input',
@@ -49,7 +50,7 @@ export const constantLayer = defineLayer({
   outputs: [{ name: 'y' }],
   summary: (p) => `${p.value} × [${p.shape.join(', ')}]`,
   lower(ctx, _in, p) {
-    const n = p.shape.reduce((a, b) => a * b, 1);
+    const n = numel(p.shape);
     return { y: ctx.constFloat(new Float32Array(n).fill(p.value), p.shape) };
   },
 });

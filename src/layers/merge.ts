@@ -91,7 +91,7 @@ export const reshapeLayer = defineLayer({
     const x = req(inputs, 'x');
     const s = ctx.shape(x);
     const per = numel(s.slice(1));
-    const known = p.shape.filter((d) => d !== -1).reduce((a, d) => a * d, 1);
+    const known = numel(p.shape.filter((d) => d !== -1));
     const fits = p.shape.includes(-1) ? per % known === 0 : per === known;
     if (!fits) {
       ctx.fail(

@@ -1,10 +1,9 @@
 // Document → ONNX bytes in one call: lower, refuse graphs with errors, fill weights, encode.
 import type { NetloomDocument } from '../document/schema.ts';
-import { hasErrors, lowerDocument } from '../ir/lower.ts';
-import type { Lowered } from '../ir/lower.ts';
+import { lowerOrThrow } from '../compile/diagnostics.ts';
+import type { Lowered } from '../compile/lower.ts';
 import type { WeightValues } from '../ir/weights.ts';
 import { materializeWeights } from '../ir/weights.ts';
-import { NetloomError } from '../util/errors.ts';
 import { exportOnnx } from './export.ts';
 
 export interface DocumentExport {
@@ -13,24 +12,11 @@ export interface DocumentExport {
   readonly weights: Map<string, Float32Array>;
 }
 
-export function formatDiagnostics(lowered: Lowered): string {
-  return lowered.diagnostics
-    .filter((d) => d.severity === 'error')
-    .map((d) => {
-      const n = d.node ? (lowered.nodes.get(d.node)?.name ?? d.node) : undefined;
-      return `${n ? `node "${n}"` : 'graph'}${d.field ? ` field ${d.field}` : ''}: ${d.message}`;
-    })
-    .join('\n');
-}
-
 export function exportDocument(
   doc: NetloomDocument,
   opts: { seed?: number; weights?: WeightValues; batch?: number } = {},
 ): DocumentExport {
-  const lowered = lowerDocument(doc, { mode: 'inference', batch: opts.batch ?? 1 });
-  if (hasErrors(lowered)) {
-    throw new NetloomError('graph-has-errors', `The graph has errors:\n${formatDiagnostics(lowered)}`);
-  }
+  const lowered = lowerOrThrow(doc, { mode: 'inference', batch: opts.batch ?? 1 });
   const weights = materializeWeights(lowered.graph.weights, opts.seed ?? 0, opts.weights);
   const bytes = exportOnnx(lowered.graph, weights, {
     name: doc.name,

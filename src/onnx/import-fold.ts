@@ -4,7 +4,7 @@
 // flows into such a constant, the element is marked, so a Reshape target can copy the batch
 // axis (0) instead of baking the size in; other uses are reported as warnings.
 import type { Attrs, ConstTensor, TensorType } from '../ir/types.ts';
-import { numel } from '../ir/types.ts';
+import { constInts, numel } from '../ir/types.ts';
 import { intAttr, intsAttr } from '../ir/ops/op-row.ts';
 
 /** A folded tensor; `batch[i]` says element i of a 1-D int64 tensor is the batch size. */
@@ -21,11 +21,6 @@ export interface FoldArgs {
   readonly types: readonly (TensorType | undefined)[];
   /** Whether input i has the batch on axis 0. */
   readonly batchAxis0: readonly boolean[];
-}
-
-function ints(t: ConstTensor): number[] {
-  if (t.data instanceof BigInt64Array) return Array.from(t.data, Number);
-  return Array.from(t.data);
 }
 
 function i64(values: readonly number[], shape: readonly number[]): ConstTensor {
@@ -60,8 +55,8 @@ function binary(a: ConstTensor, b: ConstTensor, f: (x: number, y: number) => num
     const db = b.shape[b.shape.length - rank + i] ?? 1;
     shape.push(da === 1 ? db : da);
   }
-  const av = ints(a);
-  const bv = ints(b);
+  const av = constInts(a);
+  const bv = constInts(b);
   const n = numel(shape);
   const st = strides(shape);
   const out: number[] = [];
@@ -117,7 +112,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
   if (!present || !c0) return undefined;
   const all = a.consts.map((c) => c?.tensor);
   if (a.type === 'ConstantOfShape') {
-    const shape = ints(c0.tensor);
+    const shape = constInts(c0.tensor);
     const v = a.attrs['value'];
     const fill: ConstTensor =
       // ONNX ConstantOfShape-9: without a value the output is float32 zeros.
@@ -127,14 +122,18 @@ export function fold(a: FoldArgs): Folded[] | undefined {
     if (fill.dtype === 'float32') {
       return [
         {
-          tensor: { shape, dtype: 'float32', data: new Float32Array(numel(shape)).fill(ints(fill)[0] ?? 0) },
+          tensor: {
+            shape,
+            dtype: 'float32',
+            data: new Float32Array(numel(shape)).fill(constInts(fill)[0] ?? 0),
+          },
         },
       ];
     }
-    return [{ tensor: like(fill, new Array<number>(numel(shape)).fill(ints(fill)[0] ?? 0), shape) }];
+    return [{ tensor: like(fill, new Array<number>(numel(shape)).fill(constInts(fill)[0] ?? 0), shape) }];
   }
   if (a.type === 'Range') {
-    const [s, l, d] = all.map((t) => (t ? (ints(t)[0] ?? 0) : 0));
+    const [s, l, d] = all.map((t) => (t ? (constInts(t)[0] ?? 0) : 0));
     if (d === undefined || d === 0 || s === undefined || l === undefined) return undefined;
     const out: number[] = [];
     for (let v = s; d > 0 ? v < l : v > l; v += d) out.push(v);
@@ -145,7 +144,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
   if (a.type === 'Cast') {
     const to = intAttr(a.attrs, 'to', 1);
     if (c0.tensor.dtype !== 'int64' && to !== 7) return undefined;
-    const v = ints(c0.tensor);
+    const v = constInts(c0.tensor);
     const t: ConstTensor =
       to === 7
         ? i64(v, c0.tensor.shape)
@@ -159,7 +158,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
   }
   if (all.some((t) => t && t.dtype === 'float32') && a.type !== 'Where') return undefined;
   const x = c0.tensor;
-  const xv = ints(x);
+  const xv = constInts(x);
   switch (a.type) {
     case 'Identity':
       return [c0];
@@ -179,7 +178,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
       const axis = intAttr(a.attrs, 'axis', 0);
       if (axis !== 0 || x.shape.length !== 1) return undefined;
       const n = x.shape[0]!;
-      const iv = ints(idx).map((i) => (i < 0 ? i + n : i));
+      const iv = constInts(idx).map((i) => (i < 0 ? i + n : i));
       const batch = c0.batch ? iv.map((i) => c0.batch?.[i] === true) : undefined;
       return [
         {
@@ -194,7 +193,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
     }
     case 'Unsqueeze':
     case 'Squeeze': {
-      const axes = all[1] ? ints(all[1]) : (intsAttr(a.attrs, 'axes') ?? []);
+      const axes = all[1] ? constInts(all[1]) : (intsAttr(a.attrs, 'axes') ?? []);
       let shape = [...x.shape];
       if (a.type === 'Unsqueeze') {
         const r = shape.length + axes.length;
@@ -206,11 +205,11 @@ export function fold(a: FoldArgs): Folded[] | undefined {
       return [{ tensor: like(x, xv, shape), ...(c0.batch ? { batch: c0.batch } : {}) }];
     }
     case 'Reshape': {
-      const target = all[1] ? ints(all[1]) : undefined;
+      const target = all[1] ? constInts(all[1]) : undefined;
       if (!target) return undefined;
       const n = xv.length;
       const out = target.map((d, i) => (d === 0 ? (x.shape[i] ?? 1) : d));
-      const known = out.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+      const known = numel(out.filter((d) => d !== -1));
       const shape = out.map((d) => (d === -1 ? n / known : d));
       return [{ tensor: like(x, xv, shape), ...(c0.batch ? { batch: c0.batch } : {}) }];
     }
@@ -220,7 +219,7 @@ export function fold(a: FoldArgs): Folded[] | undefined {
       const batch: boolean[] = [];
       for (const c of a.consts) {
         if (!c || c.tensor.shape.length !== 1) return undefined;
-        const v = ints(c.tensor);
+        const v = constInts(c.tensor);
         vals.push(...v);
         batch.push(...v.map((_, i) => c.batch?.[i] === true));
       }
@@ -229,9 +228,9 @@ export function fold(a: FoldArgs): Folded[] | undefined {
     case 'Slice': {
       if (x.shape.length !== 1 || !all[1] || !all[2]) return undefined;
       const n = xv.length;
-      const st = ints(all[1])[0] ?? 0;
-      const en = ints(all[2])[0] ?? n;
-      const step = all[4] ? (ints(all[4])[0] ?? 1) : 1;
+      const st = constInts(all[1])[0] ?? 0;
+      const en = constInts(all[2])[0] ?? n;
+      const step = all[4] ? (constInts(all[4])[0] ?? 1) : 1;
       if (step !== 1) return undefined;
       const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
       const s = clamp(st);
@@ -259,7 +258,8 @@ export function fold(a: FoldArgs): Folded[] | undefined {
       const t = binary(x, y, f);
       return [
         {
-          tensor: a.type === 'Equal' ? { shape: t.shape, dtype: 'bool', data: Uint8Array.from(ints(t)) } : t,
+          tensor:
+            a.type === 'Equal' ? { shape: t.shape, dtype: 'bool', data: Uint8Array.from(constInts(t)) } : t,
         },
       ];
     }
@@ -267,9 +267,9 @@ export function fold(a: FoldArgs): Folded[] | undefined {
       const [cond, p, q] = all;
       const same = (u: ConstTensor): boolean => u.shape.join() === x.shape.join();
       if (!cond || !p || !q || p.dtype !== 'int64' || !same(p) || !same(q)) return undefined;
-      const cv = ints(cond);
-      const pv = ints(p);
-      const qv = ints(q);
+      const cv = constInts(cond);
+      const pv = constInts(p);
+      const qv = constInts(q);
       return [
         {
           tensor: i64(

@@ -14,7 +14,7 @@ import type {
   Weight,
   WeightRole,
 } from '../ir/types.ts';
-import { formatShape, numel } from '../ir/types.ts';
+import { numel } from '../ir/types.ts';
 import { opRow } from '../ir/ops/registry.ts';
 import type { AttrType } from '../ir/ops/op-row.ts';
 import { LayerError, NetloomError } from '../util/errors.ts';
@@ -48,19 +48,6 @@ export interface ImportedModel {
   readonly name: string;
   /** Things that import kept but changed or fixed (e.g. a batch size baked into a shape). */
   readonly warnings: readonly string[];
-}
-
-/** Inputs that must be known when the graph is built: a float initializer there is a constant. */
-const constantInputs: Readonly<Record<string, readonly number[]>> = {
-  Resize: [1, 2, 3],
-  Clip: [1, 2],
-  Pad: [1, 2, 3],
-  ConstantOfShape: [0],
-};
-
-/** BatchNormalization's input_mean and input_var: running statistics, not trained. */
-function isStateUse(op: string, index: number): boolean {
-  return op === 'BatchNormalization' && (index === 3 || index === 4);
 }
 
 function fits(type: AttrType, v: AttrValue): boolean {
@@ -162,12 +149,18 @@ class Importer {
     name: string,
     uses: readonly { op: string; index: number; node: string }[],
   ): void {
-    const constUse = uses.some((u) => constantInputs[u.op]?.includes(u.index) || foldOnlyOps.has(u.op));
+    // An input its op needs known when the graph is built (the op's row says which; ops folded at
+    // import, such as ConstantOfShape, read only constants).
+    const constUse = uses.some(
+      (u) => opRow(u.op)?.constantInputs?.includes(u.index) || foldOnlyOps.has(u.op),
+    );
     if (t.dtype !== 'float32' || numel(t.shape) <= 1 || constUse || uses.length === 0) {
       this.consts.set(name, { tensor: t });
       return;
     }
-    const role: WeightRole = uses.some((u) => isStateUse(u.op, u.index)) ? 'state' : 'param';
+    const role: WeightRole = uses.some((u) => opRow(u.op)?.stateInputs?.includes(u.index))
+      ? 'state'
+      : 'param';
     // torch names initializers after the module path ("features.0.weight"): the last part is the
     // weight's name, the rest its node.
     const dot = name.lastIndexOf('.');
@@ -443,14 +436,4 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): Importe
     name: model.graph.name,
     warnings: imp.warnings,
   };
-}
-
-/** One line per weight and input, for messages and the CLI. */
-export function describeImport(m: ImportedModel): string {
-  const ins = m.graph.inputs.map((i) => {
-    const v = m.graph.values.get(i.value)!;
-    return `${i.name} ${v.dtype} ${formatShape(v.shape, i.batched)}`;
-  });
-  const params = m.graph.weights.reduce((s, w) => s + numel(w.shape), 0);
-  return `${m.graph.ops.length} ops, ${params} weights; inputs: ${ins.join(', ')}`;
 }

@@ -3,7 +3,8 @@
 // the file's weights under the layers' weight names, so the model opens on the canvas, shows its
 // shapes, trains and exports again. An op with no layer is named in one clear error.
 import type { DocEdge, DocNode, NetloomDocument } from '../document/schema.ts';
-import type { ConstTensor, Graph, Op } from '../ir/types.ts';
+import type { Graph, Op } from '../ir/types.ts';
+import { constInts } from '../ir/types.ts';
 import { NetloomError } from '../util/errors.ts';
 import type { ImportedModel } from './import.ts';
 
@@ -17,11 +18,6 @@ type Port = { node: string; port: string };
 
 function ints(v: unknown): number[] | undefined {
   return Array.isArray(v) ? v.map(Number) : undefined;
-}
-
-function constInts(c: ConstTensor | undefined): number[] | undefined {
-  if (!c) return undefined;
-  return Array.from(c.data as ArrayLike<number | bigint>, Number);
 }
 
 /** [out, in] from [in, out]: a MatMul's right operand as a Dense weight. */
@@ -200,7 +196,8 @@ export function importedToDocument(m: ImportedModel, path = 'model.onnx'): Impor
       }
       case 'Flatten':
       case 'Reshape': {
-        const target = op.type === 'Reshape' ? constInts(g.constants.get(a1!)) : undefined;
+        const targetConst = op.type === 'Reshape' ? g.constants.get(a1!) : undefined;
+        const target = targetConst && constInts(targetConst);
         const flat =
           op.type === 'Flatten'
             ? Number(op.attrs['axis'] ?? 1) === 1

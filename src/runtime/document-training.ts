@@ -2,8 +2,9 @@
 // graph with its loss, prediction and which inputs take features and targets; an inference-mode
 // graph for validation; the parameters each objective updates.
 import type { NetloomDocument, DocNode } from '../document/schema.ts';
-import type { Lowered } from '../ir/lower.ts';
-import { hasErrors, lowerDocument, nodeName } from '../ir/lower.ts';
+import type { Lowered } from '../compile/lower.ts';
+import { nodeName } from '../compile/lower.ts';
+import { lowerOrThrow } from '../compile/diagnostics.ts';
 import type { Weight } from '../ir/types.ts';
 import type { WeightValues } from '../ir/weights.ts';
 import { materializeWeights } from '../ir/weights.ts';
@@ -12,7 +13,6 @@ import { appendLoss, targetType } from '../autodiff/losses.ts';
 import type { ObjectiveSetup, TrainingSetup } from '../autodiff/training-schema.ts';
 import { parseTrainingSetup } from '../autodiff/training-schema.ts';
 import { layerDef } from '../layers/registry.ts';
-import { formatDiagnostics } from '../onnx/from-document.ts';
 import { NetloomError } from '../util/errors.ts';
 import type { Rng } from '../util/random.ts';
 import type { HostTensor } from './tensors.ts';
@@ -21,6 +21,7 @@ import { objectiveStepGraph } from './train-loop.ts';
 import type { StepGraph } from '../autodiff/step-graph.ts';
 import type { StepRunnerOptions } from './step-runner.ts';
 import { StepRunner, TensorStore } from './step-runner.ts';
+import { numel } from '../ir/types.ts';
 
 export interface PreparedTraining {
   readonly objectives: TrainerObjective[];
@@ -29,14 +30,6 @@ export interface PreparedTraining {
   readonly evalFeeds?: (batch: number, rng: Rng) => Record<string, HostTensor>;
   readonly weights: readonly Weight[];
   readonly initial: Map<string, Float32Array>;
-}
-
-function lowered(doc: NetloomDocument, mode: 'training' | 'inference', batch: number): Lowered {
-  const l = lowerDocument(doc, { mode, batch });
-  if (hasErrors(l)) {
-    throw new NetloomError('graph-has-errors', `The graph has errors:\n${formatDiagnostics(l)}`);
-  }
-  return l;
 }
 
 function nodeById(doc: NetloomDocument, id: string, what: string): DocNode {
@@ -185,7 +178,7 @@ function noiseFeeds(m: ModelGraph): ((b: number, rng: Rng) => Record<string, Hos
     for (const i of extra) {
       const v = m.graph.values.get(i.value)!;
       const shape = [b, ...v.shape.slice(1)];
-      const data = new Float32Array(shape.reduce((p, d) => p * d, 1));
+      const data = new Float32Array(numel(shape));
       for (let k = 0; k < data.length; k++) data[k] = rng.normal();
       out[i.value] = { dtype: 'float32', shape, data };
     }
@@ -204,8 +197,8 @@ export function prepareDocumentTraining(
   } = {},
 ): PreparedTraining {
   const batch = opts.batchSize ?? setup.batchSize;
-  const train = lowered(doc, 'training', batch);
-  const infer = lowered(doc, 'inference', 1);
+  const train = lowerOrThrow(doc, { mode: 'training', batch });
+  const infer = lowerOrThrow(doc, { mode: 'inference', batch: 1 });
   const weights = train.graph.weights;
   const objectives: TrainerObjective[] = setup.objectives.map((o) => {
     const model = modelGraph(doc, train, o, setup);

@@ -1,11 +1,12 @@
 // Metrics computed on the host from a step's predictions (a few numbers per batch).
 import type { HostTensor } from './tensors.ts';
+import { numel } from '../ir/types.ts';
 
 /** Correct top-1 predictions: logits/probabilities [B, C, …] against class indices [B, …]. */
 export function correctCount(pred: HostTensor, target: HostTensor): number {
   const c = pred.shape[1] ?? 1;
   const b = pred.shape[0]!;
-  const inner = pred.shape.slice(2).reduce((p, v) => p * v, 1);
+  const inner = numel(pred.shape.slice(2));
   const p = pred.data as Float32Array;
   let ok = 0;
   for (let n = 0; n < b; n++) {

@@ -3,6 +3,7 @@
 import type { DType } from '../ir/types.ts';
 import { NetloomError } from '../util/errors.ts';
 import type { HostTensor } from './tensors.ts';
+import { numel } from '../ir/types.ts';
 
 const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -56,7 +57,7 @@ export function readNpy(bytes: Uint8Array, file = '<npy>'): HostTensor {
     );
   if (fortran && shape.length > 1)
     bad(file, 'Fortran-order arrays are not supported: save np.ascontiguousarray(x)');
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = numel(shape);
   const offset = start + headerLen;
   const need = n * kind.bytes;
   if (bytes.length - offset < need)

@@ -10,6 +10,7 @@ import { NetloomError } from '../util/errors.ts';
 import type { Backend } from './ort-session.ts';
 import { configureWasm, fromOrt, toOrt } from './ort-session.ts';
 import type { HostTensor } from './tensors.ts';
+import { numel } from '../ir/types.ts';
 
 /** Weights and optimizer state by name, shared by every step graph of one model (a GAN has two). */
 export class TensorStore {
@@ -76,6 +77,11 @@ export class NonFiniteError extends NetloomError {
   }
 }
 
+/** The step graph as ONNX bytes, as onnxruntime loads it. */
+export function serializeStepGraph(step: StepGraph): Uint8Array {
+  return exportOnnx(step.graph, new Map(), { includeLoss: true, name: 'netloom-train-step' });
+}
+
 function firstBad(data: ArrayLike<number>): number {
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
   return -1;
@@ -99,7 +105,7 @@ export class StepRunner {
     const backend = opts.backend ?? 'wasm';
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(step.bytes, {
+      session = await ort.InferenceSession.create(serializeStepGraph(step), {
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
         // On WebGPU the new weights stay in GPU buffers and are fed back from there.
@@ -113,7 +119,7 @@ export class StepRunner {
     }
     for (const s of step.optimizerState) {
       if (!store.tensors.has(s.name)) {
-        const n = s.shape.reduce((p, d) => p * d, 1);
+        const n = numel(s.shape);
         store.set(s.name, new ort.Tensor('float32', new Float32Array(n).fill(s.init), [...s.shape]));
       }
     }

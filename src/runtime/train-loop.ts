@@ -20,6 +20,8 @@ import type { Schedule } from '../autodiff/schedules.ts';
 import { lrAt } from '../autodiff/schedules.ts';
 import { StepRunner, TensorStore } from './step-runner.ts';
 import type { HostTensor } from './tensors.ts';
+import type { EpochReport, StepReport } from './worker-protocol.ts';
+import { numel } from '../ir/types.ts';
 
 /** A model with its loss, as one graph (training-mode for steps, inference-mode for evaluation). */
 export interface ModelGraph {
@@ -41,27 +43,6 @@ export interface TrainerObjective {
   readonly optimizer: OptimizerConfig;
   /** Extra per-step inputs (e.g. a GAN's noise), by graph input name. */
   readonly extraFeeds?: (batchSize: number, rng: Rng) => Record<string, HostTensor>;
-}
-
-export interface StepReport {
-  readonly epoch: number;
-  readonly step: number;
-  readonly objective: string;
-  readonly loss: number;
-  readonly lr: number;
-}
-
-export interface EpochReport {
-  readonly epoch: number;
-  /** Mean training loss of the first objective over the epoch. */
-  readonly loss: number;
-  /** Mean training loss of each objective. */
-  readonly losses: Readonly<Record<string, number>>;
-  readonly accuracy?: number;
-  readonly valLoss?: number;
-  readonly valAccuracy?: number;
-  readonly stepsPerSecond: number;
-  readonly steps: number;
 }
 
 export interface TrainOptions {
@@ -204,7 +185,7 @@ export async function evaluate(
     }
     for (const v of Object.values(r)) v.dispose();
   }
-  const inner = data.targetShape.reduce((p, v) => p * v, 1);
+  const inner = numel(data.targetShape);
   return {
     loss: loss.value,
     ...(model.prediction && data.task === 'classification'

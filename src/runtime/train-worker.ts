@@ -1,81 +1,18 @@
-// The training loop behind a message protocol, for a Web Worker (the renderer's worker file is
-// `self.onmessage = trainingWorker((m) => self.postMessage(m))`) or any other message channel.
+// The training loop behind a message protocol (worker-protocol.ts), for a Web Worker (the
+// renderer's worker checks each message with the protocol's schema and hands it to
+// `trainingWorker`) or any other message channel.
 // Nothing here is Node-only: data arrives in the messages, or by fetch (MNIST's JSON files).
-import type { NetloomDocument } from '../document/schema.ts';
 import { documentTrainingSetup, prepareDocumentTraining } from './document-training.ts';
 import type { Dataset } from './datasets/dataset.ts';
 import { subset, trainValSplit } from './datasets/dataset.ts';
 import { fitClasses, fitFeatures, toyByName } from './datasets/catalogue.ts';
 import { imageAugmenter } from './datasets/images.ts';
-import type { AugmentSetup } from './datasets/images.ts';
 import { parseCsv } from './datasets/csv.ts';
 import { loadMnist } from './datasets/mnist.ts';
-import type { EpochReport, StepReport } from './train-loop.ts';
 import { TrainingControl, train } from './train-loop.ts';
-import type { Backend } from './ort-session.ts';
 import { unpackMnist } from './datasets/mnist.ts';
-import type { OptimizerName } from '../autodiff/optimizers.ts';
-import type { TrainingPicture } from './training-pictures.ts';
 import { trainingPictures } from './training-pictures.ts';
-
-export type DatasetSource =
-  | { readonly kind: 'builtin'; readonly name: string }
-  | { readonly kind: 'csv'; readonly text: string; readonly name?: string; readonly label?: string | number }
-  /** A dataset the page has already made, e.g. an image folder decoded and resized there. */
-  | { readonly kind: 'tensors'; readonly dataset: Dataset }
-  /**
-   * MNIST digits: the ten arrays themselves, ten URLs of mnist/src/digits/<d>.json to fetch, or the
-   * URL of the app's packed copy (packMnist).
-   */
-  | {
-      readonly kind: 'mnist';
-      readonly digits?: readonly ArrayLike<number>[];
-      readonly urls?: readonly string[];
-      readonly packedUrl?: string;
-    };
-
-export type WorkerRequest =
-  | {
-      readonly type: 'start';
-      readonly document: NetloomDocument;
-      readonly dataset: DatasetSource;
-      readonly epochs?: number;
-      readonly steps?: number;
-      readonly batchSize?: number;
-      readonly seed?: number;
-      readonly backend?: Backend;
-      /** WASM threads (needs cross-origin isolation for more than 1). */
-      readonly threads?: number;
-      /** Replaces the first objective's optimizer and learning rate for this run. */
-      readonly optimizer?: { readonly name: OptimizerName; readonly lr: number };
-      /** Start from these weights (a continued run) instead of fresh initial values. */
-      readonly weights?: Readonly<Record<string, Float32Array>>;
-      /** Compute a picture (boundary, curve, digits) after every epoch. */
-      readonly pictures?: boolean;
-      /** Which Input (by name) takes the features and which the labels; default: by wiring. */
-      readonly inputs?: { readonly features?: string; readonly targets?: string };
-      /** Report every n-th step (default 1). */
-      readonly stepEvery?: number;
-      /** Train and validate on the first `limit` examples only. */
-      readonly limit?: number;
-      /** Replaces the document's augmentation for this run (null: none). */
-      readonly augment?: AugmentSetup | null;
-    }
-  | { readonly type: 'pause' }
-  | { readonly type: 'resume' }
-  | { readonly type: 'stop' };
-
-export type WorkerEvent =
-  | { readonly type: 'step'; readonly report: StepReport }
-  | { readonly type: 'epoch'; readonly report: EpochReport }
-  | { readonly type: 'picture'; readonly picture: TrainingPicture }
-  | {
-      readonly type: 'done';
-      readonly steps: number;
-      readonly stopped: boolean;
-      readonly weights: Record<string, Float32Array>;
-    }
-  | { readonly type: 'error'; readonly message: string };
+import type { DatasetSource, WorkerEvent, WorkerRequest } from './worker-protocol.ts';
 
 async function resolveDataset(src: DatasetSource, seed: number, normalize: boolean): Promise<Dataset> {
   switch (src.kind) {

@@ -13,75 +13,9 @@ import { createSession, runSession } from './ort-session.ts';
 import type { HostTensor } from './tensors.ts';
 import { floatTensor, int64Tensor } from './tensors.ts';
 import { numel } from '../ir/types.ts';
-import { nodeName } from '../ir/lower.ts';
+import { nodeName } from '../compile/lower.ts';
 import { Rng } from '../util/random.ts';
-
-export type TrainingPicture =
-  | {
-      /**
-       * boundary: grid×grid probabilities of class 1 over [-extent, extent]², row 0 at the top;
-       * curve: the model's output at `grid` evenly spaced x in [-extent, extent]. Both over the data.
-       */
-      readonly kind: 'boundary' | 'curve';
-      readonly grid: number;
-      readonly extent: number;
-      readonly values: Float32Array;
-      readonly points: Float32Array;
-      readonly labels: Float32Array;
-    }
-  | {
-      readonly kind: 'digits';
-      /** Image height (and width, unless `width` says otherwise). */
-      readonly side: number;
-      readonly width?: number;
-      /** 1: grey levels; 3: RGB bytes interleaved per pixel. Default 1. */
-      readonly channels?: number;
-      /** `count` images, side·width·channels bytes each (0 = black), for the grid of held-out images. */
-      readonly images: Uint8Array;
-      /** What the classes are called (else their numbers are shown). */
-      readonly classNames?: readonly string[];
-      readonly labels: readonly number[];
-      readonly predictions: readonly number[];
-      /** classes×classes counts, true class by row, predicted class by column, over the whole split. */
-      readonly confusion: readonly number[];
-      readonly classes: number;
-      readonly accuracy: number;
-    }
-  | {
-      /** A segmentation net: held-out images, their true masks and the predicted ones. */
-      readonly kind: 'masks';
-      readonly side: number;
-      readonly width: number;
-      readonly count: number;
-      readonly channels: number;
-      /** `count` images, side·width·channels bytes each (RGB interleaved when 3). */
-      readonly images: Uint8Array;
-      /** Class per pixel, side·width each: the true masks and the model's argmax. */
-      readonly truth: Uint8Array;
-      readonly predicted: Uint8Array;
-      readonly classes: number;
-      readonly classNames?: readonly string[];
-      /** Over (up to 256 of) the held-out images: pixels right, and IoU averaged over the classes present. */
-      readonly pixelAccuracy: number;
-      readonly meanIoU: number;
-    }
-  | {
-      /** The first convolution's filters (kernel × kernel × channels each), scaled to 0..255 one by one. */
-      readonly kind: 'filters';
-      readonly layer: string;
-      readonly count: number;
-      readonly kernel: readonly [number, number];
-      readonly channels: number;
-      readonly images: Uint8Array;
-    }
-  | {
-      readonly kind: 'samples';
-      readonly side: number;
-      /** Generated images from the same fixed noise every time, side² grey levels each. */
-      readonly images: Uint8Array;
-      readonly count: number;
-      readonly caption?: string;
-    };
+import type { TrainingPicture } from './worker-protocol.ts';
 
 export interface PictureInput {
   readonly doc: NetloomDocument;

@@ -8,7 +8,7 @@ import { GraphEditor } from '../../src/autodiff/graph-editor.ts';
 import { appendLoss } from '../../src/autodiff/losses.ts';
 import type { OptimizerConfig } from '../../src/autodiff/optimizers.ts';
 import { buildStepGraph } from '../../src/autodiff/step-graph.ts';
-import { StepRunner, TensorStore } from '../../src/runtime/step-runner.ts';
+import { StepRunner, TensorStore, serializeStepGraph } from '../../src/runtime/step-runner.ts';
 import { floatTensor, int64Tensor } from '../../src/runtime/tensors.ts';
 import { checkOnnxModels } from '../helpers/onnx-checker.ts';
 
@@ -49,7 +49,7 @@ describe('one step of each optimizer matches torch.optim', () => {
   fx.cases.forEach((c, k) => {
     test(`${k}: ${JSON.stringify(c.optimizer)}`, async () => {
       const step = mlpStep(c.optimizer);
-      models.set(String(k), step.bytes);
+      models.set(String(k), serializeStepGraph(step));
       const shapes = new Map(step.weights.map((w) => [w.id, w.shape]));
       const init = new Map(Object.entries(fx.init).map(([k2, v]) => [k2, Float32Array.from(v.data)]));
       const store = TensorStore.fromWeights(init, shapes);

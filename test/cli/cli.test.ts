@@ -183,7 +183,8 @@ describe('the real bin', () => {
     const r = spawnSync(process.execPath, [bin, 'export', 'mlp'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      'netloom export: missing -o model.onnx\nUsage: netloom export <project.json|template-name> -o model.onnx [--weights trained.safetensors] [--seed N]\n',
+      'netloom export: missing -o model.onnx\nUsage: netloom export <project.json|template-name> -o model.onnx [--weights trained.safetensors] [--seed N]\n' +
+        '       netloom export <project.json|template-name> --format pytorch -o DIR|package.zip [--weights trained.safetensors]\n',
     );
   });
 

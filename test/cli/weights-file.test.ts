@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { decodeSafetensors, encodeSafetensors } from '../../src/document/weights-file.ts';
+import { decodeSafetensors, encodeSafetensors } from '../../src/ir/weights-file.ts';
 import { captureIO } from '../helpers/cli-io.ts';
 import { requirePython } from '../helpers/references.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';

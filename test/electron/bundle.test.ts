@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildElectron } from '../../scripts/build-electron.mjs';
-import type { Host, MenuCommand, OpenedFile } from '../../src/document/host.ts';
+import type { Host, OpenedFile } from '../../src/host/host.ts';
+import type { MenuCommand } from '../../src/host/commands.ts';
 import { tempDir } from './fakes.ts';
 
 const outDir = 'dist/test-electron';

@@ -1,8 +1,8 @@
 // One or more example calls per IR op, for the shape-rule test against onnxruntime.
 import type { DType, Shape } from '../../src/ir/types.ts';
-import { convExamples } from './op-examples/conv.ts';
-import { poolExamples } from './op-examples/pool.ts';
-import { normExamples } from './op-examples/norm.ts';
+import { convolutionExamples } from './op-examples/convolution.ts';
+import { poolingExamples } from './op-examples/pooling.ts';
+import { normalizationExamples } from './op-examples/normalization.ts';
 import { recurrentExamples } from './op-examples/recurrent.ts';
 import { randomExamples } from './op-examples/random.ts';
 import { resizeExamples } from './op-examples/resize.ts';
@@ -54,9 +54,9 @@ const unary = [
 const binary = ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Equal', 'Less', 'Greater'];
 
 export const opExamples: readonly OpExample[] = [
-  ...convExamples,
-  ...poolExamples,
-  ...normExamples,
+  ...convolutionExamples,
+  ...poolingExamples,
+  ...normalizationExamples,
   ...recurrentExamples,
   ...randomExamples,
   ...resizeExamples,

@@ -1,8 +1,8 @@
 // Attention layers: shape and parameter misfits as diagnostics on the node, field or port;
 // parameter counts as torch counts them; exports that stay batch-agnostic.
 import { describe, expect, test } from 'vitest';
-import { lowerDocument } from '../../src/ir/lower.ts';
-import type { Lowered } from '../../src/ir/lower.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
+import type { Lowered } from '../../src/compile/lower.ts';
 import type { Diagnostic } from '../../src/util/errors.ts';
 import { chainDoc, doc, node } from '../helpers/doc.ts';
 

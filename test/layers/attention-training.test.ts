@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { parseTrainingSetup } from '../../src/autodiff/training-schema.ts';
-import { lowerDocument } from '../../src/ir/lower.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
 import { preparedStepRunner, prepareDocumentTraining } from '../../src/runtime/document-training.ts';
 import type { FixtureTensor } from '../helpers/fixtures.ts';
 import { compareClose, fixtureDir, toHost } from '../helpers/fixtures.ts';

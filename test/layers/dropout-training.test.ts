@@ -2,10 +2,11 @@
 // of zeroed values is p within a tolerance of many standard deviations, and every kept value is
 // the input scaled by 1/(1−p) (torch.nn.Dropout's inverted dropout).
 import { describe, expect, test } from 'vitest';
-import { lowerDocument, hasErrors } from '../../src/ir/lower.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
+import { hasErrors } from '../../src/compile/diagnostics.ts';
 import { materializeWeights } from '../../src/ir/weights.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
-import { formatDiagnostics } from '../../src/onnx/from-document.ts';
+import { formatDiagnostics } from '../../src/compile/diagnostics.ts';
 import { createSession, runSession } from '../../src/runtime/ort-session.ts';
 import { chainDoc } from '../helpers/doc.ts';
 import { checkOnnxModels } from '../helpers/onnx-checker.ts';

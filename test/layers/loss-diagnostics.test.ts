@@ -1,7 +1,7 @@
 // Loss layers: wrong targets are explained on the target port, and the loss leaves the inference
 // export while staying a graph output the trainer can find.
 import { expect, test } from 'vitest';
-import { lowerDocument } from '../../src/ir/lower.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { decodeModel } from '../../src/onnx/proto.ts';
 import { materializeWeights } from '../../src/ir/weights.ts';

@@ -1,7 +1,7 @@
 // Shape and merge layers: what the user is told when tensors do not fit, where it is placed, and
 // that the shapes and parameter counts the editor shows are the ones expected.
 import { describe, expect, test } from 'vitest';
-import { lowerDocument } from '../../src/ir/lower.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
 import type { Diagnostic } from '../../src/util/errors.ts';
 import { chainDoc, doc, node } from '../helpers/doc.ts';
 

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { parseTrainingSetup } from '../../src/autodiff/training-schema.ts';
-import { lowerDocument } from '../../src/ir/lower.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
 import { prepareDocumentTraining } from '../../src/runtime/document-training.ts';
 import { train } from '../../src/runtime/train-loop.ts';
 import { requirePython } from '../helpers/references.ts';

@@ -1,7 +1,7 @@
 // Sampling layers are random, so they are checked by their statistics (many samples) and by what
 // an export looks like: RandomNormal becomes an input, Reparameterize returns μ unless asked.
 import { expect, test } from 'vitest';
-import { lowerDocument } from '../../src/ir/lower.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
 import { materializeWeights } from '../../src/ir/weights.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';

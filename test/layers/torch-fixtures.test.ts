@@ -2,11 +2,12 @@
 // every exported model also passes onnx.checker (full_check).
 import { describe, expect, test } from 'vitest';
 import type { DocEdge, DocNode, NetloomDocument } from '../../src/document/schema.ts';
-import { lowerDocument, hasErrors } from '../../src/ir/lower.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
+import { hasErrors } from '../../src/compile/diagnostics.ts';
 import { materializeWeights } from '../../src/ir/weights.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { decodeModel } from '../../src/onnx/proto.ts';
-import { formatDiagnostics } from '../../src/onnx/from-document.ts';
+import { formatDiagnostics } from '../../src/compile/diagnostics.ts';
 import { layerCatalogue, layerDef } from '../../src/layers/registry.ts';
 import { portsOf } from '../../src/layers/layer-def.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';

@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { hasErrors, lowerDocument } from '../../src/ir/lower.ts';
-import { exportDocument, formatDiagnostics } from '../../src/onnx/from-document.ts';
+import { hasErrors } from '../../src/compile/diagnostics.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
+import { exportDocument } from '../../src/onnx/from-document.ts';
+import { formatDiagnostics } from '../../src/compile/diagnostics.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { importedToDocument } from '../../src/onnx/to-document.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { parseTrainingSetup } from '../../src/autodiff/training-schema.ts';
 import { prepareDocumentTraining } from '../../src/runtime/document-training.ts';
 import { trainValSplit } from '../../src/runtime/datasets/dataset.ts';
-import type { EpochReport } from '../../src/runtime/train-loop.ts';
+import type { EpochReport } from '../../src/runtime/worker-protocol.ts';
 import { train } from '../../src/runtime/train-loop.ts';
 import { chainDoc } from '../helpers/doc.ts';
 import { mnistNode } from './mnist-data.ts';

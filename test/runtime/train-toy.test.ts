@@ -5,7 +5,7 @@ import { parseTrainingSetup } from '../../src/autodiff/training-schema.ts';
 import { prepareDocumentTraining } from '../../src/runtime/document-training.ts';
 import { trainValSplit } from '../../src/runtime/datasets/dataset.ts';
 import { sine, spirals, xor } from '../../src/runtime/datasets/toy.ts';
-import type { EpochReport } from '../../src/runtime/train-loop.ts';
+import type { EpochReport } from '../../src/runtime/worker-protocol.ts';
 import { train } from '../../src/runtime/train-loop.ts';
 import { chainDoc } from '../helpers/doc.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';

@@ -6,7 +6,7 @@ import { parseTrainingSetup } from '../../src/autodiff/training-schema.ts';
 import { prepareDocumentTraining } from '../../src/runtime/document-training.ts';
 import { trainValSplit } from '../../src/runtime/datasets/dataset.ts';
 import { train } from '../../src/runtime/train-loop.ts';
-import type { StepReport } from '../../src/runtime/train-loop.ts';
+import type { StepReport } from '../../src/runtime/worker-protocol.ts';
 import { trainingPicture } from '../../src/runtime/training-pictures.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';
 import { mnistNode } from './mnist-data.ts';

@@ -1,6 +1,7 @@
 // The worker protocol driven as a worker would be: start, events back, stop from outside.
 import { describe, expect, test } from 'vitest';
-import type { WorkerEvent } from '../../src/runtime/train-worker.ts';
+import type { WorkerEvent } from '../../src/runtime/worker-protocol.ts';
+import { workerEventSchema } from '../../src/runtime/worker-protocol.ts';
 import { trainingWorker } from '../../src/runtime/train-worker.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';
 
@@ -42,6 +43,8 @@ describe('training worker protocol', () => {
     const done = events.at(-1)!;
     expect(done.type).toBe('done');
     if (done.type === 'done') expect(Object.keys(done.weights)).toContain('hidden1.weight');
+    // The panel checks every message with the protocol's schema: what the loop posts must pass.
+    for (const e of events) expect(workerEventSchema.safeParse(e).error).toBeUndefined();
   });
 
   test('stop ends the run early; a bad dataset comes back as an error event', async () => {

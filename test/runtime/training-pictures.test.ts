@@ -4,12 +4,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { WorkerEvent } from '../../src/runtime/train-worker.ts';
+import type { WorkerEvent } from '../../src/runtime/worker-protocol.ts';
+import { workerEventSchema } from '../../src/runtime/worker-protocol.ts';
 import { trainingWorker } from '../../src/runtime/train-worker.ts';
 import { packMnist, unpackMnist } from '../../src/runtime/datasets/mnist.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';
 import { shapesDataset } from '../../src/runtime/datasets/shapes.ts';
-import type { TrainingPicture } from '../../src/runtime/training-pictures.ts';
+import type { TrainingPicture } from '../../src/runtime/worker-protocol.ts';
 
 function run(start: Parameters<ReturnType<typeof trainingWorker>>[0]): Promise<WorkerEvent[]> {
   const events: WorkerEvent[] = [];
@@ -36,6 +37,8 @@ describe('training pictures', () => {
     });
     const pictures = events.filter((e) => e.type === 'picture');
     expect(pictures).toHaveLength(3);
+    // The panel checks every message with the protocol's schema: pictures must pass it.
+    for (const e of events) expect(workerEventSchema.safeParse(e).error).toBeUndefined();
     const p = pictures[2]!.picture;
     expect(p.kind).toBe('boundary');
     if (p.kind !== 'boundary') return;
@@ -63,6 +66,7 @@ describe('training pictures', () => {
     if (epoch?.type !== 'epoch' || pic?.type !== 'picture' || pic.picture.kind !== 'digits') {
       throw new Error('expected an epoch and a digits picture');
     }
+    expect(workerEventSchema.safeParse(pic).error).toBeUndefined();
     const { confusion, classes, accuracy, images, labels, predictions } = pic.picture;
     const total = confusion.reduce((a, b) => a + b, 0);
     expect(total).toBe(120); // 20% of 600

@@ -3,7 +3,7 @@
 import type { Op } from '../../ir/types.ts';
 import { floatAttr } from '../../ir/ops/op-row.ts';
 import type { GraphEditor } from '../graph-editor.ts';
-import type { GradRow, GradRule } from '../rule.ts';
+import type { GradRow, GradRule, NonDifferentiable } from '../rule.ts';
 import { mul, scale, sumTo, toFloat, where0 } from '../rule.ts';
 
 function x0(op: Op): string {
@@ -202,3 +202,9 @@ function splitByMask(g: GraphEditor, strictlyA: string, a: string, b: string, dy
   const da = mul(g, dy, wa);
   return [da, g.op1('Sub', [dy, da])];
 }
+
+export const elementwiseNoGrad: readonly NonDifferentiable[] = [
+  { type: 'Equal', reason: 'its output is bool' },
+  { type: 'Less', reason: 'its output is bool' },
+  { type: 'Greater', reason: 'its output is bool' },
+];

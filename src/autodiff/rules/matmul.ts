@@ -3,6 +3,7 @@ import { floatAttr, intAttr } from '../../ir/ops/op-row.ts';
 import type { GraphEditor } from '../graph-editor.ts';
 import type { GradRow } from '../rule.ts';
 import { reshape, scale, sumTo } from '../rule.ts';
+import { numel } from '../../ir/types.ts';
 
 /** Swaps the last two axes. */
 function transposeLast(g: GraphEditor, x: string): string {
@@ -31,7 +32,7 @@ export const matmulGrads: readonly GradRow[] = [
         if (bs.length === 2 && as.length > 2) {
           // A weight shared over a batch of rows: fold the batch into one product instead of
           // a batched product summed afterwards.
-          const rows = as.slice(0, -1).reduce((p, q) => p * q, 1);
+          const rows = numel(as.slice(0, -1));
           const a2 = reshape(g, a, [rows, as[as.length - 1]!]);
           const d2 = reshape(g, d, [rows, bs[1]!]);
           db = g.op1('Gemm', [a2, d2], { transA: 1 });

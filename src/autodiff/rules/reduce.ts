@@ -2,8 +2,8 @@
 import type { Op } from '../../ir/types.ts';
 import { intAttr, intsAttr } from '../../ir/ops/op-row.ts';
 import type { GraphEditor } from '../graph-editor.ts';
-import type { GradRow } from '../rule.ts';
-import { constInts, countOf, expandTo, keptShape, mul, normAxes, reshape, scale, toFloat } from '../rule.ts';
+import type { GradRow, NonDifferentiable } from '../rule.ts';
+import { countOf, expandTo, keptShape, mul, normAxes, reshape, scale, toFloat } from '../rule.ts';
 
 interface Reduced {
   readonly x: string;
@@ -17,7 +17,7 @@ function reduced(g: GraphEditor, op: Op, d: string): Reduced {
   const x = op.inputs[0]!;
   const xs = g.shape(x);
   // ONNX opset 17: ReduceSum takes axes as input 1; the other reductions as an attribute.
-  const given = op.type === 'ReduceSum' ? constInts(g, op.inputs[1]) : intsAttr(op.attrs, 'axes');
+  const given = op.type === 'ReduceSum' ? g.constInts(op.inputs[1]) : intsAttr(op.attrs, 'axes');
   const all = given === undefined || given.length === 0;
   if (op.type === 'ReduceSum' && all && intAttr(op.attrs, 'noop_with_empty_axes', 0) === 1) {
     return { x, axes: [], dyk: d, yk: () => op.outputs[0]! };
@@ -82,4 +82,8 @@ export const reduceGrads: readonly GradRow[] = [
       return [g.op1('Sub', [d, mul(g, g.op1('Exp', [y]), s)])];
     },
   },
+];
+
+export const reduceNoGrad: readonly NonDifferentiable[] = [
+  { type: 'ArgMax', reason: 'its output is an int64 index' },
 ];

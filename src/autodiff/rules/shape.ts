@@ -2,8 +2,9 @@
 import type { Op } from '../../ir/types.ts';
 import { intAttr, intsAttr, stringAttr } from '../../ir/ops/op-row.ts';
 import type { GraphEditor } from '../graph-editor.ts';
-import type { GradRow } from '../rule.ts';
-import { GradError, constInts, reshape, sumTo, toFloat, zeros } from '../rule.ts';
+import type { GradRow, NonDifferentiable } from '../rule.ts';
+import { GradError, reshape, sumTo, toFloat, zeros } from '../rule.ts';
+import { numel } from '../../ir/types.ts';
 
 /** Gradient of an op that only rearranges its first input: reshape the gradient back. */
 function reshapeBack(type: string): GradRow {
@@ -101,9 +102,9 @@ export const shapeGrads: readonly GradRow[] = [
       const d = dy[0];
       if (d === undefined) return [];
       const xs = g.shape(op.inputs[0]!);
-      const starts = constInts(g, op.inputs[1]) ?? [];
-      const axes = constInts(g, op.inputs[3]) ?? starts.map((_, i) => i);
-      const steps = constInts(g, op.inputs[4]) ?? starts.map(() => 1);
+      const starts = g.constInts(op.inputs[1]) ?? [];
+      const axes = g.constInts(op.inputs[3]) ?? starts.map((_, i) => i);
+      const steps = g.constInts(op.inputs[4]) ?? starts.map(() => 1);
       let out = d;
       axes.forEach((axRaw, i) => {
         const ax = axRaw < 0 ? axRaw + xs.length : axRaw;
@@ -126,7 +127,7 @@ export const shapeGrads: readonly GradRow[] = [
       const d = dy[0];
       if (d === undefined) return [];
       const xs = g.shape(op.inputs[0]!);
-      const reps = constInts(g, op.inputs[1]) ?? [];
+      const reps = g.constInts(op.inputs[1]) ?? [];
       const split = xs.flatMap((v, i) => [reps[i]!, v]);
       const r = g.op1('ReduceSum', [reshape(g, d, split), g.ints(xs.map((_, i) => 2 * i))], { keepdims: 0 });
       return [reshape(g, r, xs)];
@@ -145,7 +146,7 @@ export const shapeGrads: readonly GradRow[] = [
         );
       }
       const xs = g.shape(op.inputs[0]!);
-      const pads = constInts(g, op.inputs[1]) ?? [];
+      const pads = g.constInts(op.inputs[1]) ?? [];
       const r = xs.length;
       if (pads.some((p) => p < 0)) {
         throw new GradError(op, 'negative pads (cropping) have no gradient here; use Slice');
@@ -176,7 +177,7 @@ export const shapeGrads: readonly GradRow[] = [
         'range',
       );
       const onehot = toFloat(g, g.op1('Equal', [g.op1('Unsqueeze', [idx, g.ints([q])]), table]));
-      const nIdx = is.reduce((p, k) => p * k, 1);
+      const nIdx = numel(is);
       const oh2 = reshape(g, onehot, [nIdx, v]);
       // dy is [pre…, idx…, post…]; bring the index axes to the front.
       const pre = axis;
@@ -188,7 +189,7 @@ export const shapeGrads: readonly GradRow[] = [
       ];
       const dt = perm.every((p, i) => p === i) ? d : g.op1('Transpose', [d], { perm });
       const rest = xs.filter((_, i) => i !== axis);
-      const d2 = reshape(g, dt, [nIdx, rest.reduce((p, k) => p * k, 1)]);
+      const d2 = reshape(g, dt, [nIdx, numel(rest)]);
       const gx = g.op1('Gemm', [oh2, d2], { transA: 1 });
       // [v, pre…, post…] → [pre…, v, post…]
       const moved = reshape(g, gx, [v, ...rest]);
@@ -201,4 +202,12 @@ export const shapeGrads: readonly GradRow[] = [
       return [g.op1('Transpose', [moved], { perm: back })];
     },
   },
+];
+
+// Shape, Range and ConstantOfShape are folded to constants when a model is imported; were they
+// to reach the backward pass, nothing would flow through them.
+export const shapeNoGrad: readonly NonDifferentiable[] = [
+  { type: 'Shape', reason: 'its output is an int64 shape' },
+  { type: 'Range', reason: 'its output is an index sequence' },
+  { type: 'ConstantOfShape', reason: 'its output depends only on a shape' },
 ];

@@ -2,13 +2,14 @@
 import type { DType, TensorType } from '../types.ts';
 import type { AttrType, OpInferArgs, OpRow } from './op-row.ts';
 import { broadcastShapes, fail, input, noFlops, sameAs } from './op-row.ts';
+import { numel } from '../types.ts';
 
 function unary(type: string, attrs: Record<string, AttrType> = {}, flopsPerElement = 1): OpRow {
   return {
     type,
     attrs,
     infer: (a) => [sameAs(input(a, 0, type))],
-    flops: (_a, out) => flopsPerElement * (out[0]?.shape.reduce((x, y) => x * y, 1) ?? 0),
+    flops: (_a, out) => flopsPerElement * (out[0] ? numel(out[0].shape) : 0),
   };
 }
 
@@ -62,6 +63,7 @@ export const elementwiseOps: readonly OpRow[] = [
   {
     type: 'Clip',
     attrs: {},
+    constantInputs: [1, 2],
     infer: (a) => [sameAs(input(a, 0, 'Clip'))],
   },
   binary('Add'),

@@ -2,7 +2,7 @@
 // ONNX opset-17 operator name, so export is a straight copy; gradient rules live in src/autodiff,
 // keyed by the same type, and a test checks every row has one.
 import type { Attrs, AttrValue, ConstTensor, DType, Shape, TensorType } from '../types.ts';
-import { formatShape, numel } from '../types.ts';
+import { constInts, formatShape } from '../types.ts';
 import { LayerError } from '../../util/errors.ts';
 
 export type AttrType = 'int' | 'ints' | 'float' | 'floats' | 'string' | 'strings' | 'tensor';
@@ -22,6 +22,13 @@ export interface OpRow {
   infer(args: OpInferArgs): readonly TensorType[];
   /** Floating-point operations (a multiply-add counts 2). Default: one per output element. */
   flops?(args: OpInferArgs, outputs: readonly TensorType[]): number;
+  /**
+   * Inputs that must be known when the graph is built (scales, pads, bounds): a float initializer
+   * an imported model feeds there is a constant, not a weight.
+   */
+  readonly constantInputs?: readonly number[];
+  /** Inputs holding state the forward pass updates and no optimizer trains (running statistics). */
+  readonly stateInputs?: readonly number[];
 }
 
 export class OpShapeError extends LayerError {}
@@ -55,15 +62,14 @@ export function stringAttr(attrs: Attrs, name: string, fallback: string): string
   return typeof v === 'string' ? v : fallback;
 }
 
-/** Reads a constant int64 input (shape, axes, pads) as numbers. */
-export function constInts(args: OpInferArgs, i: number, op: string): number[] | undefined {
+/** Reads a constant input (shape, axes, pads, scales) as numbers; undefined when omitted. */
+export function constInput(args: OpInferArgs, i: number, op: string): number[] | undefined {
   const c = args.consts[i];
   if (!c) {
     if (args.inputs[i]) fail(`${op}: input ${i} must be a constant known when the graph is built`);
     return undefined;
   }
-  if (c.data instanceof BigInt64Array) return Array.from(c.data, (x) => Number(x));
-  return Array.from(c.data as Float32Array);
+  return constInts(c);
 }
 
 export function normAxis(axis: number, rank: number, op: string): number {
@@ -91,12 +97,6 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
 
 export function sameAs(t: TensorType, dtype?: DType): TensorType {
   return { shape: t.shape, dtype: dtype ?? t.dtype };
-}
-
-export function elementsOut(_args: OpInferArgs, outputs: readonly TensorType[]): number {
-  let n = 0;
-  for (const o of outputs) n += numel(o.shape);
-  return n;
 }
 
 export const noFlops = (): number => 0;

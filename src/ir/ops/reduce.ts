@@ -1,6 +1,6 @@
 // Reductions and the softmax family.
 import type { OpInferArgs, OpRow } from './op-row.ts';
-import { constInts, input, intAttr, intsAttr, normAxis } from './op-row.ts';
+import { constInput, input, intAttr, intsAttr, normAxis } from './op-row.ts';
 import type { TensorType } from '../types.ts';
 import { numel } from '../types.ts';
 
@@ -56,7 +56,7 @@ export const reduceOps: readonly OpRow[] = [
     attrs: { keepdims: 'int', noop_with_empty_axes: 'int' },
     infer: (a) => {
       const x = input(a, 0, 'ReduceSum');
-      const axes = constInts(a, 1, 'ReduceSum');
+      const axes = constInput(a, 1, 'ReduceSum');
       return [
         { shape: reduceShape(x, axes, intAttr(a.attrs, 'keepdims', 1) === 1, 'ReduceSum'), dtype: x.dtype },
       ];

@@ -4,9 +4,9 @@ import { elementwiseOps } from './elementwise.ts';
 import { matmulOps } from './matmul.ts';
 import { shapeOps } from './shape.ts';
 import { reduceOps } from './reduce.ts';
-import { convOps } from './conv.ts';
-import { poolOps } from './pool.ts';
-import { normOps } from './norm.ts';
+import { convolutionOps } from './convolution.ts';
+import { poolingOps } from './pooling.ts';
+import { normalizationOps } from './normalization.ts';
 import { recurrentOps } from './recurrent.ts';
 import { randomOps } from './random.ts';
 import { resizeOps } from './resize.ts';
@@ -18,9 +18,9 @@ export const opRows: readonly OpRow[] = [
   ...matmulOps,
   ...shapeOps,
   ...reduceOps,
-  ...convOps,
-  ...poolOps,
-  ...normOps,
+  ...convolutionOps,
+  ...poolingOps,
+  ...normalizationOps,
   ...recurrentOps,
   ...randomOps,
   ...resizeOps,

@@ -1,6 +1,6 @@
 // Resizing ops.
 import type { OpRow } from './op-row.ts';
-import { constInts, fail, input, stringAttr } from './op-row.ts';
+import { constInput, fail, input, stringAttr } from './op-row.ts';
 import { formatShape, numel } from '../types.ts';
 
 export const resizeOps: readonly OpRow[] = [
@@ -8,6 +8,7 @@ export const resizeOps: readonly OpRow[] = [
     // ONNX Resize-13: inputs X, roi (optional), scales (optional), sizes (optional); exactly one of
     // scales and sizes, one entry per axis. With scales, output dim = floor(input dim × scale).
     type: 'Resize',
+    constantInputs: [1, 2, 3],
     attrs: {
       mode: 'string',
       coordinate_transformation_mode: 'string',
@@ -21,8 +22,8 @@ export const resizeOps: readonly OpRow[] = [
       const mode = stringAttr(a.attrs, 'mode', 'nearest');
       if (!['nearest', 'linear', 'cubic'].includes(mode)) fail(`Resize: unknown mode "${mode}"`);
       const rank = x.shape.length;
-      const scales = constInts(a, 2, 'Resize');
-      const sizes = constInts(a, 3, 'Resize');
+      const scales = constInput(a, 2, 'Resize');
+      const sizes = constInput(a, 3, 'Resize');
       if ((scales === undefined) === (sizes === undefined)) {
         fail('Resize: give exactly one of scales and sizes');
       }

@@ -1,6 +1,6 @@
 // Ops that move data without arithmetic: reshape, transpose, concat, split, slice, pad, gather.
 import type { OpRow } from './op-row.ts';
-import { constInts, fail, input, intAttr, intsAttr, noFlops, normAxis, stringAttr } from './op-row.ts';
+import { constInput, fail, input, intAttr, intsAttr, noFlops, normAxis, stringAttr } from './op-row.ts';
 import { formatShape, numel } from '../types.ts';
 
 export const shapeOps: readonly OpRow[] = [
@@ -9,12 +9,12 @@ export const shapeOps: readonly OpRow[] = [
     attrs: { allowzero: 'int' },
     infer: (a) => {
       const x = input(a, 0, 'Reshape');
-      const target = constInts(a, 1, 'Reshape') ?? fail('Reshape: the target shape is missing');
+      const target = constInput(a, 1, 'Reshape') ?? fail('Reshape: the target shape is missing');
       // ONNX Reshape-14: 0 copies the input dimension (allowzero=0), -1 is inferred.
       const out = target.map((d, i) =>
         d === 0 ? (x.shape[i] ?? fail('Reshape: 0 past the input rank')) : d,
       );
-      const known = out.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+      const known = numel(out.filter((d) => d !== -1));
       const holes = out.filter((d) => d === -1).length;
       if (holes > 1) fail('Reshape: at most one dimension may be -1');
       const total = numel(x.shape);
@@ -87,7 +87,7 @@ export const shapeOps: readonly OpRow[] = [
     infer: (a) => {
       const x = input(a, 0, 'Split');
       const axis = normAxis(intAttr(a.attrs, 'axis', 0), x.shape.length, 'Split');
-      const sizes = constInts(a, 1, 'Split') ?? fail('Split: give the split sizes as a constant input');
+      const sizes = constInput(a, 1, 'Split') ?? fail('Split: give the split sizes as a constant input');
       const total = sizes.reduce((p, d) => p + d, 0);
       if (total !== x.shape[axis]) fail(`Split: sizes add up to ${total}, the axis has ${x.shape[axis]}`);
       return sizes.map((s) => {
@@ -103,10 +103,10 @@ export const shapeOps: readonly OpRow[] = [
     attrs: {},
     infer: (a) => {
       const x = input(a, 0, 'Slice');
-      const starts = constInts(a, 1, 'Slice') ?? fail('Slice: starts missing');
-      const ends = constInts(a, 2, 'Slice') ?? fail('Slice: ends missing');
-      const axes = constInts(a, 3, 'Slice') ?? starts.map((_, i) => i);
-      const steps = constInts(a, 4, 'Slice') ?? starts.map(() => 1);
+      const starts = constInput(a, 1, 'Slice') ?? fail('Slice: starts missing');
+      const ends = constInput(a, 2, 'Slice') ?? fail('Slice: ends missing');
+      const axes = constInput(a, 3, 'Slice') ?? starts.map((_, i) => i);
+      const steps = constInput(a, 4, 'Slice') ?? starts.map(() => 1);
       const shape = [...x.shape];
       axes.forEach((axRaw, i) => {
         const ax = normAxis(axRaw, x.shape.length, 'Slice');
@@ -127,7 +127,7 @@ export const shapeOps: readonly OpRow[] = [
     attrs: {},
     infer: (a) => {
       const x = input(a, 0, 'Squeeze');
-      const axes = (constInts(a, 1, 'Squeeze') ?? []).map((ax) => normAxis(ax, x.shape.length, 'Squeeze'));
+      const axes = (constInput(a, 1, 'Squeeze') ?? []).map((ax) => normAxis(ax, x.shape.length, 'Squeeze'));
       for (const ax of axes) if (x.shape[ax] !== 1) fail(`Squeeze: dimension ${ax} is ${x.shape[ax]}, not 1`);
       return [{ shape: x.shape.filter((_, i) => !axes.includes(i)), dtype: x.dtype }];
     },
@@ -138,8 +138,8 @@ export const shapeOps: readonly OpRow[] = [
     attrs: {},
     infer: (a) => {
       const x = input(a, 0, 'Unsqueeze');
-      const rank = x.shape.length + (constInts(a, 1, 'Unsqueeze') ?? []).length;
-      const axes = (constInts(a, 1, 'Unsqueeze') ?? []).map((ax) => normAxis(ax, rank, 'Unsqueeze'));
+      const rank = x.shape.length + (constInput(a, 1, 'Unsqueeze') ?? []).length;
+      const axes = (constInput(a, 1, 'Unsqueeze') ?? []).map((ax) => normAxis(ax, rank, 'Unsqueeze'));
       const shape: number[] = [];
       let j = 0;
       for (let i = 0; i < rank; i++) shape.push(axes.includes(i) ? 1 : x.shape[j++]!);
@@ -152,7 +152,7 @@ export const shapeOps: readonly OpRow[] = [
     attrs: {},
     infer: (a) => {
       const x = input(a, 0, 'Expand');
-      const target = constInts(a, 1, 'Expand') ?? fail('Expand: target shape missing');
+      const target = constInput(a, 1, 'Expand') ?? fail('Expand: target shape missing');
       const rank = Math.max(x.shape.length, target.length);
       const shape: number[] = [];
       for (let i = 0; i < rank; i++) {
@@ -171,7 +171,7 @@ export const shapeOps: readonly OpRow[] = [
     attrs: {},
     infer: (a) => {
       const x = input(a, 0, 'Tile');
-      const reps = constInts(a, 1, 'Tile') ?? fail('Tile: repeats missing');
+      const reps = constInput(a, 1, 'Tile') ?? fail('Tile: repeats missing');
       if (reps.length !== x.shape.length) fail('Tile: one repeat count per axis');
       return [{ shape: x.shape.map((d, i) => d * reps[i]!), dtype: x.dtype }];
     },
@@ -180,9 +180,10 @@ export const shapeOps: readonly OpRow[] = [
   {
     type: 'Pad',
     attrs: { mode: 'string' },
+    constantInputs: [1, 2, 3],
     infer: (a) => {
       const x = input(a, 0, 'Pad');
-      const pads = constInts(a, 1, 'Pad') ?? fail('Pad: pads missing');
+      const pads = constInput(a, 1, 'Pad') ?? fail('Pad: pads missing');
       const r = x.shape.length;
       if (pads.length !== 2 * r) fail(`Pad: needs ${2 * r} pad values for rank ${r}`);
       stringAttr(a.attrs, 'mode', 'constant');

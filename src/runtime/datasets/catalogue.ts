@@ -4,6 +4,7 @@ import type { Dataset } from './dataset.ts';
 import { toyDataset, toyNames } from './toy.ts';
 import type { ToyName } from './toy.ts';
 import { shapesDataset } from './shapes.ts';
+import { numel } from '../../ir/types.ts';
 
 /** Generated image sets: the shapes with their class, or with their per-pixel masks. */
 export const imageSetNames = ['shapes', 'shapes-masks'] as const;
@@ -40,8 +41,8 @@ export function toyByName(name: string, seed = 1, normalize = true): Dataset {
  * [784]); only the element count has to agree.
  */
 export function fitFeatures(d: Dataset, shape: readonly number[], inputName: string): Dataset {
-  const want = shape.reduce((p, v) => p * v, 1);
-  const have = d.featureShape.reduce((p, v) => p * v, 1);
+  const want = numel(shape);
+  const have = numel(d.featureShape);
   if (want !== have) {
     throw new NetloomError(
       'bad-argument',

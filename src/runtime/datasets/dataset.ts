@@ -2,6 +2,7 @@
 // shuffles, train/validation splits and fixed-size batches.
 import { Rng } from '../../util/random.ts';
 import type { HostTensor } from '../tensors.ts';
+import { numel } from '../../ir/types.ts';
 
 export type Task = 'classification' | 'regression';
 
@@ -33,11 +34,11 @@ export interface PixelStats {
 }
 
 export function featureSize(d: Pick<Dataset, 'featureShape'>): number {
-  return d.featureShape.reduce((p, v) => p * v, 1);
+  return numel(d.featureShape);
 }
 
 export function targetSize(d: Pick<Dataset, 'targetShape'>): number {
-  return d.targetShape.reduce((p, v) => p * v, 1);
+  return numel(d.targetShape);
 }
 
 /** The examples at `indices`, as a new dataset. */
