@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import torch
 
-from reference_models import ZOO
+from reference_models import ZOO, without_initial_values
 
 
 def read_safetensors(path):
@@ -35,7 +35,9 @@ def main():
     for job in json.load(open(sys.argv[1])):
         name = job["model"]
         try:
-            model = ZOO[name]()
+            # Every value is loaded from the file, so torch's own initialisation is skipped.
+            with without_initial_values():
+                model = ZOO[name]()
             # strict=True: every key of torchvision's state_dict must be in the file and nothing
             # else (BatchNorm's num_batches_tracked, absent from a plain dict, is filled by torch).
             model.load_state_dict(read_safetensors(job["weights"]), strict=True)
