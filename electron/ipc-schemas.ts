@@ -69,7 +69,22 @@ export const readFolderFileRequest = z.strictObject({
       { message: 'a path "class/file" under the folder' },
     ),
 });
-export const droppedPathsRequest = z.strictObject({ paths: z.array(path).min(1).max(16) });
+/**
+ * Files dropped on the window, each with what proves the drop: the SHA-256 and size of the bytes the
+ * preload read from the real File object. Main reads the file and grants it only when they agree.
+ */
+export const droppedFilesRequest = z.strictObject({
+  files: z
+    .array(
+      z.strictObject({
+        path,
+        size: z.number().int().nonnegative().max(maxFileBytes),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      }),
+    )
+    .min(1)
+    .max(16),
+});
 export const nativeEditRequest = z.strictObject({ command: z.enum(nativeEditCommands) });
 
 export type OpenFileRequest = z.infer<typeof openFileRequest>;
@@ -79,7 +94,7 @@ export type SetTitleRequest = z.infer<typeof setTitleRequest>;
 export type SetDirtyRequest = z.infer<typeof setDirtyRequest>;
 export type AutosaveRequest = z.infer<typeof autosaveRequest>;
 export type ReadFolderFileRequest = z.infer<typeof readFolderFileRequest>;
-export type DroppedPathsRequest = z.infer<typeof droppedPathsRequest>;
+export type DroppedFilesRequest = z.infer<typeof droppedFilesRequest>;
 export type NativeEditRequest = z.infer<typeof nativeEditRequest>;
 
 /** Refusal of a malformed payload, with the first problem named (logged in main, never shown raw). */

@@ -41,7 +41,7 @@ async function exportPytorch(
     ...(data ? { data } : {}),
     ...(weightsPath ? { weights: io.readFile(weightsPath) } : {}),
   });
-  if (/\.zip$/i.test(out)) io.writeFile(out, zipStore(pkg.files));
+  if (/\.zip$/i.test(out)) await io.writeFile(out, zipStore(pkg.files));
   else io.writeFolder(out, pkg.files);
   const size = pkg.files.reduce((s, f) => s + f.bytes.length, 0);
   io.out(
@@ -88,7 +88,7 @@ export const exportCommand: Command = {
       seed: seed ?? 0,
       ...(weights ? { weights } : {}),
     });
-    io.writeFile(values.out, bytes);
+    await io.writeFile(values.out, bytes);
     io.out(
       `${values.out}: ${lowered.totals.params.toLocaleString('en-US')} parameters, ` +
         `${(bytes.length / 2 ** 20).toFixed(2)} MB, opset 17`,

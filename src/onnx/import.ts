@@ -18,9 +18,10 @@ import { numel } from '../ir/types.ts';
 import { opRow } from '../ir/ops/registry.ts';
 import type { AttrType } from '../ir/ops/op-row.ts';
 import { LayerError, NetloomError } from '../util/errors.ts';
+import { echo } from '../util/text.ts';
 import { decodeModel, onnxOpset } from './proto.ts';
 import type { Folded } from './import-fold.ts';
-import { fold, foldOnlyOps } from './import-fold.ts';
+import { fold, foldOnlyOps, maxFoldElements } from './import-fold.ts';
 import type { OnnxGraph, OnnxNode, OnnxValueInfo } from './import-proto.ts';
 import { dataTypeName, decodeAttribute, decodeTensor, irDType, modelSchema } from './import-proto.ts';
 
@@ -49,6 +50,9 @@ export interface ImportedModel {
   /** Things that import kept but changed or fixed (e.g. a batch size baked into a shape). */
   readonly warnings: readonly string[];
 }
+
+/** The most elements all folded constants of one import may hold together. */
+const maxFoldedTotal = 4 * maxFoldElements;
 
 function fits(type: AttrType, v: AttrValue): boolean {
   switch (type) {
@@ -79,6 +83,7 @@ class Importer {
   private readonly weightValues = new Map<string, Float32Array>();
   private readonly inputs: GraphInput[] = [];
   readonly warnings: string[] = [];
+  private foldedElements = 0;
 
   constructor(
     private readonly g: OnnxGraph,
@@ -95,7 +100,7 @@ class Importer {
 
   private define(id: string, t: TensorType, what: string): void {
     if (this.values.has(id) || this.consts.has(id)) {
-      throw this.err('invalid-onnx', `${what} defines '${id}', which is already defined`);
+      throw this.err('invalid-onnx', `${what} defines '${echo(id)}', which is already defined`);
     }
     this.values.set(id, { id, shape: t.shape, dtype: t.dtype });
   }
@@ -115,9 +120,10 @@ class Importer {
     });
     const initNames = new Set<string>();
     for (const t of this.g.initializer) {
-      if (initNames.has(t.name)) throw this.err('invalid-onnx', `initializer '${t.name}' is given twice`);
+      if (initNames.has(t.name))
+        throw this.err('invalid-onnx', `initializer '${echo(t.name)}' is given twice`);
       initNames.add(t.name);
-      this.initializer(decodeTensor(t, `initializer '${t.name}'`), t.name, uses.get(t.name) ?? []);
+      this.initializer(decodeTensor(t, `initializer '${echo(t.name)}'`), t.name, uses.get(t.name) ?? []);
     }
     // Before IR version 4 initializers were also listed as graph inputs; they stay weights.
     for (const i of this.g.input) if (!initNames.has(i.name)) this.graphInput(i);
@@ -167,7 +173,7 @@ class Importer {
     const node = dot > 0 ? name.slice(0, dot) : (uses[0]?.node ?? name);
     const wname = dot > 0 ? name.slice(dot + 1) : name;
     const data = t.data as Float32Array;
-    this.define(name, t, `initializer '${name}'`);
+    this.define(name, t, `initializer '${echo(name)}'`);
     this.weights.push({
       id: name,
       node,
@@ -182,20 +188,29 @@ class Importer {
 
   private graphInput(i: OnnxValueInfo): void {
     const tt = i.type?.tensorType;
-    if (!tt) throw this.err('unsupported-op', `input '${i.name}' is not a tensor`);
+    if (!tt) throw this.err('unsupported-op', `input '${echo(i.name)}' is not a tensor`);
     const dtype = irDType(tt.elemType);
     if (!dtype) {
       throw this.err(
         'unsupported-op',
-        `input '${i.name}' has element type ${dataTypeName(tt.elemType)}; Netloom handles FLOAT, INT64 and BOOL`,
+        `input '${echo(i.name)}' has element type ${dataTypeName(tt.elemType)}; Netloom handles FLOAT, INT64 and BOOL`,
       );
     }
     const dims = tt.shape?.dim ?? [];
     let batched = false;
     const shape = dims.map((d, axis) => {
-      if (d.dimValue !== undefined && d.dimParam === undefined) return d.dimValue;
+      if (d.dimValue !== undefined && d.dimParam === undefined) {
+        if (!Number.isSafeInteger(d.dimValue) || d.dimValue < 0) {
+          throw this.err(
+            'invalid-onnx',
+            `input '${echo(i.name)}' has dimension ${d.dimValue} at axis ${axis}`,
+          );
+        }
+        return d.dimValue;
+      }
       const param = d.dimParam ?? '?';
-      const given = this.opts.dims?.[param];
+      const given =
+        this.opts.dims && Object.hasOwn(this.opts.dims, param) ? this.opts.dims[param] : undefined;
       if (given !== undefined) return given;
       if (axis === 0) {
         batched = true;
@@ -203,12 +218,12 @@ class Importer {
       }
       throw this.err(
         'unsupported-op',
-        `input '${i.name}' has a symbolic dimension '${param}' at axis ${axis}; Netloom needs static shapes — give its size`,
+        `input '${echo(i.name)}' has a symbolic dimension '${echo(param)}' at axis ${axis}; Netloom needs static shapes — give its size`,
       );
     });
     if (!tt.shape)
-      throw this.err('unsupported-op', `input '${i.name}' has no shape; Netloom needs static shapes`);
-    this.define(i.name, { shape, dtype }, `input '${i.name}'`);
+      throw this.err('unsupported-op', `input '${echo(i.name)}' has no shape; Netloom needs static shapes`);
+    this.define(i.name, { shape, dtype }, `input '${echo(i.name)}'`);
     if (batched) this.batchAxis0.add(i.name);
     this.inputs.push({ value: i.name, name: i.name, node: i.name, batched });
   }
@@ -232,7 +247,7 @@ class Importer {
       });
     }
     if (!this.values.has(name))
-      throw this.err('invalid-onnx', `output '${name}' is not computed by any node`);
+      throw this.err('invalid-onnx', `output '${echo(name)}' is not computed by any node`);
     return { value: name, name, node: name, role: 'output' };
   }
 
@@ -240,21 +255,32 @@ class Importer {
     let id = n.name || `${n.opType}_${k}`;
     while (this.opIds.has(id)) id = `${id}_${k}`;
     this.opIds.add(id);
-    const what = `node '${id}' (${n.opType})`;
+    const what = `node '${echo(id)}' (${echo(n.opType, 40)})`;
     if (n.domain !== '' && n.domain !== 'ai.onnx') {
-      throw this.err('unsupported-op', `unsupported op '${n.domain}.${n.opType}' in node '${id}'`, id);
+      throw this.err(
+        'unsupported-op',
+        `unsupported op '${echo(`${n.domain}.${n.opType}`)}' in node '${echo(id)}'`,
+        id,
+      );
     }
     for (const v of n.input) {
       if (v !== '' && !this.values.has(v) && !this.consts.has(v)) {
         throw this.err(
           'invalid-onnx',
-          `${what} reads '${v}', which no earlier node, input or initializer defines`,
+          `${what} reads '${echo(v)}', which no earlier node, input or initializer defines`,
           id,
         );
       }
     }
-    const attrs: Record<string, AttrValue> = {};
-    for (const a of n.attribute) attrs[a.name] = decodeAttribute(a, `${what} attribute '${a.name}'`);
+    // Attribute names come from the file: no prototype, so "__proto__" or "toString" is just a name
+    // (and then an unknown attribute), never the object's prototype or a method of it.
+    const attrs = Object.create(null) as Record<string, AttrValue>;
+    for (const a of n.attribute) {
+      if (Object.hasOwn(attrs, a.name)) {
+        throw this.err('invalid-onnx', `${what} gives attribute '${echo(a.name)}' twice`, id);
+      }
+      attrs[a.name] = decodeAttribute(a, `${what} attribute '${echo(a.name)}'`);
+    }
 
     if (n.opType === 'Constant') {
       this.constant(n, attrs, what, id);
@@ -263,19 +289,34 @@ class Importer {
     const types = n.input.map((v) =>
       v === '' ? undefined : (this.values.get(v) ?? this.consts.get(v)?.tensor),
     );
-    const folded = fold({
-      type: n.opType,
-      attrs,
-      consts: n.input.map((v) => (v === '' ? undefined : this.consts.get(v))),
-      types,
-      batchAxis0: n.input.map((v) => this.batchAxis0.has(v)),
-    });
+    let folded: Folded[] | undefined;
+    try {
+      folded = fold({
+        type: n.opType,
+        attrs,
+        consts: n.input.map((v) => (v === '' ? undefined : this.consts.get(v))),
+        types,
+        batchAxis0: n.input.map((v) => this.batchAxis0.has(v)),
+      });
+    } catch (e) {
+      if (e instanceof LayerError) throw this.err('invalid-onnx', `${what}: ${e.message}`, id);
+      throw e;
+    }
     if (folded) {
+      // Each fold is bounded; so is their sum (a chain of 16M-element folds would add up).
+      for (const f of folded) this.foldedElements += f.tensor.data.length;
+      if (this.foldedElements > maxFoldedTotal) {
+        throw this.err(
+          'unsupported-op',
+          `${what}: the constants computed while importing pass ${maxFoldedTotal.toLocaleString('en-US')} elements`,
+          id,
+        );
+      }
       n.output.forEach((o, i) => {
         const f = folded[i];
         if (o === '' || !f) return;
         if (this.values.has(o) || this.consts.has(o))
-          throw this.err('invalid-onnx', `${what} redefines '${o}'`, id);
+          throw this.err('invalid-onnx', `${what} redefines '${echo(o)}'`, id);
         this.consts.set(o, f);
       });
       return;
@@ -289,13 +330,13 @@ class Importer {
           id,
         );
       }
-      throw this.err('unsupported-op', `unsupported op '${n.opType}' in node '${id}'`, id);
+      throw this.err('unsupported-op', `unsupported op '${echo(n.opType)}' in node '${echo(id)}'`, id);
     }
     for (const [name, v] of Object.entries(attrs)) {
-      const t = row.attrs[name];
-      if (!t) throw this.err('unsupported-op', `${what}: attribute '${name}' is not supported`, id);
+      const t = Object.hasOwn(row.attrs, name) ? row.attrs[name] : undefined;
+      if (!t) throw this.err('unsupported-op', `${what}: attribute '${echo(name)}' is not supported`, id);
       if (!fits(t, v))
-        throw this.err('invalid-onnx', `${what}: attribute '${name}' should be of type ${t}`, id);
+        throw this.err('invalid-onnx', `${what}: attribute '${echo(name)}' should be of type ${t}`, id);
     }
     const inputs = n.input.map((v, i) => this.operand(n, v, i, what));
     const args = {
@@ -339,7 +380,13 @@ class Importer {
   private operand(n: OnnxNode, v: string, i: number, what: string): string {
     const c = this.consts.get(v);
     if (!c?.batch?.some(Boolean)) return v;
-    if (n.opType === 'Reshape' && i === 1 && c.batch[0] && this.batchAxis0.has(n.input[0] ?? '')) {
+    if (
+      n.opType === 'Reshape' &&
+      i === 1 &&
+      c.batch[0] &&
+      c.tensor.dtype === 'int64' &&
+      this.batchAxis0.has(n.input[0] ?? '')
+    ) {
       const data = BigInt64Array.from(c.tensor.data as BigInt64Array);
       data[0] = 0n;
       const id = `${v}::batch0`;
@@ -355,7 +402,7 @@ class Importer {
   private warn(what: string, v: string): void {
     const b = this.opts.batch ?? 1;
     this.warnings.push(
-      `${what}: '${v}' is computed from the batch size, which is fixed at ${b} in the imported model`,
+      `${what}: '${echo(v)}' is computed from the batch size, which is fixed at ${b} in the imported model`,
     );
   }
 
@@ -381,7 +428,7 @@ class Importer {
       throw this.err('unsupported-op', `${what}: a constant given as ${names} is not supported`, id);
     }
     if (this.values.has(out) || this.consts.has(out))
-      throw this.err('invalid-onnx', `${what} redefines '${out}'`, id);
+      throw this.err('invalid-onnx', `${what} redefines '${echo(out)}'`, id);
     this.consts.set(out, { tensor: t });
   }
 }

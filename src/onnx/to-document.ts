@@ -6,6 +6,7 @@ import type { DocEdge, DocNode, NetloomDocument } from '../document/schema.ts';
 import type { Graph, Op } from '../ir/types.ts';
 import { constInts } from '../ir/types.ts';
 import { NetloomError } from '../util/errors.ts';
+import { echo } from '../util/text.ts';
 import type { ImportedModel } from './import.ts';
 
 export interface ImportedDocument {
@@ -36,7 +37,7 @@ export function importedToDocument(m: ImportedModel, path = 'model.onnx'): Impor
   const weightOf = new Map(g.weights.map((w) => [w.id, w]));
   const used = new Set<string>();
   const fail = (op: Op, why: string): never => {
-    throw new NetloomError('unsupported-op', `${path}: node '${op.node}' (${op.type}) ${why}`, {
+    throw new NetloomError('unsupported-op', `${path}: node '${echo(op.node)}' (${op.type}) ${why}`, {
       path,
       nodeId: op.node,
     });
@@ -56,7 +57,10 @@ export function importedToDocument(m: ImportedModel, path = 'model.onnx'): Impor
   const wire = (value: string, to: string, port = 'x'): void => {
     const from = producer.get(value);
     if (!from)
-      throw new NetloomError('invalid-onnx', `${path}: value '${value}' has no producer Netloom can show`);
+      throw new NetloomError(
+        'invalid-onnx',
+        `${path}: value '${echo(value)}' has no producer Netloom can show`,
+      );
     edges.push({
       id: `e${edges.length}`,
       source: { node: from.node, port: from.port },
@@ -244,7 +248,7 @@ export function importedToDocument(m: ImportedModel, path = 'model.onnx'): Impor
         continue;
       }
       default: {
-        const row = simple[op.type];
+        const row = Object.hasOwn(simple, op.type) ? simple[op.type] : undefined;
         if (!row)
           fail(op, 'has no Netloom layer yet; `netloom run` and `netloom step` still work on this file');
         const [kind, params] = row!(op);

@@ -63,7 +63,9 @@ export function fitClasses(
     readonly prediction?: string;
   },
 ): Dataset {
-  if (d.task !== 'classification' || !d.classes || !model.prediction) return d;
+  // A set that names each example's place (a CSV's rows) is refused by checkLabels instead,
+  // naming the first row whose label the model cannot take.
+  if (d.task !== 'classification' || !d.classes || !model.prediction || d.placeOf) return d;
   const width = model.graph.values.get(model.prediction)?.shape[1];
   if (width !== undefined && width > 1 && width < d.classes) {
     throw new NetloomError(

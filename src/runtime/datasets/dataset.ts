@@ -26,6 +26,10 @@ export interface Dataset {
    * so a picture can show the original colours and augmentation can pad with black.
    */
   readonly pixelStats?: PixelStats;
+  /** The label each class index stands for, where the file named them (a CSV's values or words). */
+  readonly labels?: readonly string[];
+  /** Where example i came from, for messages (a CSV's row and label column). */
+  readonly placeOf?: (example: number) => string;
 }
 
 export interface PixelStats {
@@ -51,7 +55,15 @@ export function subset(d: Dataset, indices: readonly number[], name = d.name): D
     x.set(d.x.subarray(src * fs, (src + 1) * fs), i * fs);
     y.set(d.y.subarray(src * ts, (src + 1) * ts), i * ts);
   });
-  return { ...d, name, size: indices.length, x, y };
+  const placeOf = d.placeOf;
+  return {
+    ...d,
+    name,
+    size: indices.length,
+    x,
+    y,
+    ...(placeOf ? { placeOf: (i: number) => placeOf(indices[i] ?? -1) } : {}),
+  };
 }
 
 export function permutation(n: number, rng: Rng): number[] {
