@@ -75,7 +75,12 @@ test('an image folder: chosen with the directory picker, counted, previewed, bad
   await app.page.locator('.card[data-template="small-vgg"]').click();
   await app.page.getByTestId('train-tab').click();
   await field('dataset').selectOption('image folder');
-  await app.page.getByTestId('train-folder').setInputFiles(root);
+  // The button opens the browser's directory picker (<input webkitdirectory>): answer it with the folder.
+  const [chooser] = await Promise.all([
+    app.page.waitForEvent('filechooser'),
+    app.page.getByTestId('train-folder').click(),
+  ]);
+  await chooser.setFiles(root);
   await expect
     .poll(() => app.page.getByTestId('train-folder-summary').textContent(), { timeout: 60_000 })
     .toBe('48 images in 2 classes: blue 24, red 24');
