@@ -1,4 +1,4 @@
-// Compile time (document → IR → ONNX bytes) and ResNet-18 inference in onnxruntime-web WASM next to
+// Compile time (document → IR → ONNX bytes: ResNet-18, ResNet-50, a generated 500-layer graph) and ResNet-18 inference in onnxruntime-web WASM next to
 // PyTorch CPU with the same thread count, in the same run.
 import { cpus } from 'node:os';
 import type { NetloomDocument } from '../src/document/schema.ts';
@@ -58,11 +58,13 @@ async function compileRow(label: string, doc: NetloomDocument): Promise<string[]
 export async function run(): Promise<void> {
   const resnet = loadTemplate('resnet18');
   if (!resnet) throw new Error('the resnet18 template is missing');
+  const resnet50 = loadTemplate('resnet50')!;
   const layers = 500;
   const big = generatedGraph(layers);
   table([
     ['compile, median of 11', 'lower ms', 'to ONNX bytes ms', 'ONNX size'],
     await compileRow(`ResNet-18 (${resnet.nodes.length} nodes, 11.7 M params)`, resnet),
+    await compileRow(`ResNet-50 (${resnet50.nodes.length} nodes, 25.6 M params)`, resnet50),
     await compileRow(`generated: ${layers} layers + Input/Output`, big),
   ]);
   console.log('');

@@ -7,6 +7,8 @@ export const invokeChannels = {
   openPath: 'open-path',
   saveFile: 'save-file',
   recentFiles: 'recent-files',
+  chooseFolder: 'choose-folder',
+  readFolderFile: 'read-folder-file',
 } as const;
 
 /** Renderer → main, fire-and-forget (ipcRenderer.send / ipcMain.on). */

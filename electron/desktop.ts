@@ -14,12 +14,15 @@ import type { AtomicFs } from './atomic-write.ts';
 import { atomicWriteFile, describeFsError, nodeAtomicFs } from './atomic-write.ts';
 import { sweepStaleTemps } from '../src/host/atomic-file.ts';
 import type { AutosaveStore } from './autosave.ts';
+import type { FolderFs, FolderListing } from './chosen-folders.ts';
+import { ChosenFolders } from './chosen-folders.ts';
 import type { NativeEditCommand, Reply } from './channels.ts';
 import { eventChannels, invokeChannels, sendChannels } from './channels.ts';
 import { CloseGuard } from './close-guard.ts';
 import type { z } from 'zod';
 import {
   autosaveRequest,
+  chooseFolderRequest,
   droppedFilesRequest,
   IpcPayloadError,
   maxFileBytes,
@@ -27,6 +30,7 @@ import {
   openFileRequest,
   openPathRequest,
   parsePayload,
+  readFolderFileRequest,
   recentFilesRequest,
   saveFileRequest,
   setDirtyRequest,
@@ -36,6 +40,7 @@ import type {
   AutosaveRequest,
   DroppedFilesRequest,
   OpenFileRequest,
+  ReadFolderFileRequest,
   SaveFileRequest,
 } from './ipc-schemas.ts';
 import { isOpenableFile } from './file-kinds.ts';
@@ -98,6 +103,8 @@ export interface DesktopDeps {
   onRecentChanged?(path: string | undefined): void;
   readFs?: ReadFs;
   writeFs?: AtomicFs;
+  /** Listing and reading folders the user chose (image folders). */
+  folderFs?: FolderFs;
   log?(message: string): void;
 }
 
@@ -137,6 +144,7 @@ export class Desktop {
   readonly #deps: DesktopDeps;
   readonly #readFs: ReadFs;
   readonly #writeFs: AtomicFs;
+  readonly #folders: ChosenFolders;
   /** The file name shown in the title, for the close prompt. */
   #docName = 'Untitled';
   #closePromptOpen = false;
@@ -145,6 +153,7 @@ export class Desktop {
     this.#deps = deps;
     this.#readFs = deps.readFs ?? nodeReadFs;
     this.#writeFs = deps.writeFs ?? nodeAtomicFs;
+    this.#folders = new ChosenFolders(deps.folderFs);
   }
 
   // ── IPC ────────────────────────────────────────────────────────────────────────────────────
@@ -183,6 +192,8 @@ export class Desktop {
     handle(invokeChannels.openPath, openPathRequest, (req) => this.openPath(req.path));
     handle(invokeChannels.saveFile, saveFileRequest, (req) => this.saveFile(req));
     handle(invokeChannels.recentFiles, recentFilesRequest, async () => this.#deps.recent.list());
+    handle(invokeChannels.chooseFolder, chooseFolderRequest, () => this.chooseFolder());
+    handle(invokeChannels.readFolderFile, readFolderFileRequest, (req) => this.readFolderFile(req));
     on(sendChannels.setTitle, setTitleRequest, (req) => this.setTitle(req.title, req.dirty));
     on(sendChannels.setDirty, setDirtyRequest, (req) => this.setDirty(req.dirty));
     on(sendChannels.autosave, autosaveRequest, (req) => void this.autosave(req));
@@ -269,6 +280,29 @@ export class Desktop {
         await this.#deps.recent.remove(path);
         this.#deps.onRecentChanged?.(undefined);
       }
+      return { ok: false, message: messageOf(err) };
+    }
+  }
+
+  /** The folder dialog: a folder's listing, which grants reading the files listed (and no others). */
+  async chooseFolder(): Promise<Reply<FolderListing | undefined>> {
+    const result = await this.#deps.dialog.showOpenDialog({
+      title: 'Choose an image folder (one sub-folder per class)',
+      properties: ['openDirectory'],
+    });
+    const chosen = result.filePaths[0];
+    if (result.canceled || chosen === undefined) return { ok: true, value: undefined };
+    try {
+      return { ok: true, value: await this.#folders.add(chosen) };
+    } catch (err) {
+      return { ok: false, message: messageOf(err) };
+    }
+  }
+
+  async readFolderFile(req: ReadFolderFileRequest): Promise<Reply<Uint8Array>> {
+    try {
+      return { ok: true, value: await this.#folders.read(req.folder, req.path) };
+    } catch (err) {
       return { ok: false, message: messageOf(err) };
     }
   }

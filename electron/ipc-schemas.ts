@@ -47,6 +47,28 @@ export const autosaveRequest = z.strictObject({
   bytes,
   meta: z.strictObject({ path: path.optional(), name: z.string().min(1).max(255) }),
 });
+/** choose-folder takes no argument. */
+export const chooseFolderRequest = z.undefined();
+// "class/file.png" under a chosen folder: two plain names, no separators of either kind, no . or ..
+const folderPart = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^/\\\0]+$/)
+  .refine((s) => s !== '.' && s !== '..', { message: 'no . or .. in a folder file' });
+export const readFolderFileRequest = z.strictObject({
+  folder: z.number().int().positive(),
+  path: z
+    .string()
+    .max(511)
+    .refine(
+      (p) => {
+        const parts = p.split('/');
+        return parts.length === 2 && parts.every((s) => folderPart.safeParse(s).success);
+      },
+      { message: 'a path "class/file" under the folder' },
+    ),
+});
 /**
  * Files dropped on the window, each with what proves the drop: the SHA-256 and size of the bytes the
  * preload read from the real File object. Main reads the file and grants it only when they agree.
@@ -71,6 +93,7 @@ export type SaveFileRequest = z.infer<typeof saveFileRequest>;
 export type SetTitleRequest = z.infer<typeof setTitleRequest>;
 export type SetDirtyRequest = z.infer<typeof setDirtyRequest>;
 export type AutosaveRequest = z.infer<typeof autosaveRequest>;
+export type ReadFolderFileRequest = z.infer<typeof readFolderFileRequest>;
 export type DroppedFilesRequest = z.infer<typeof droppedFilesRequest>;
 export type NativeEditRequest = z.infer<typeof nativeEditRequest>;
 

@@ -2,9 +2,10 @@
 // runs sandboxed and context-isolated: it can reach only ipcRenderer, contextBridge and webUtils,
 // and the page sees only the Host methods below — never ipcRenderer itself.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import type { FileFilter, Host, OpenedFile, SaveResult } from '../src/host/host.ts';
+import type { ChosenFolder, FileFilter, Host, OpenedFile, SaveResult } from '../src/host/host.ts';
 import type { MenuCommand } from '../src/host/commands.ts';
 import type { Reply } from './channels.ts';
+import type { FolderListing } from './chosen-folders.ts';
 import { eventChannels, invokeChannels, sendChannels } from './channels.ts';
 import { routeMenuCommand } from './edit-routing.ts';
 import { isOpenableFile } from './file-kinds.ts';
@@ -55,6 +56,19 @@ const host: Host = {
   },
   async recentFiles() {
     return (await ipcRenderer.invoke(invokeChannels.recentFiles)) as string[];
+  },
+  async chooseFolder(): Promise<ChosenFolder | undefined> {
+    const listing = unwrap<FolderListing | undefined>(await ipcRenderer.invoke(invokeChannels.chooseFolder));
+    if (!listing) return undefined;
+    return {
+      name: listing.name,
+      files: listing.files,
+      // Main reads only the files it listed, inside the folder; its refusal is the message.
+      read: async (path) =>
+        unwrap<Uint8Array>(
+          await ipcRenderer.invoke(invokeChannels.readFolderFile, { folder: listing.id, path }),
+        ),
+    };
   },
   setTitle(title, dirty) {
     ipcRenderer.send(sendChannels.setTitle, { title, dirty });

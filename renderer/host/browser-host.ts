@@ -1,7 +1,9 @@
-// The Host for the browser build: a file picker for open, downloads for save, no native menus.
-// The desktop app's preload exposes window.netloomHost instead (same interface, over IPC).
-import type { FileFilter, Host, OpenedFile } from '../../src/host/host.ts';
+// The Host for the browser build: a file picker for open, the directory picker for a folder,
+// downloads for save, no native menus. The desktop app's preload exposes window.netloomHost
+// instead (same interface, over IPC).
+import type { ChosenFolder, FileFilter, Host, OpenedFile } from '../../src/host/host.ts';
 import type { MenuCommand } from '../../src/host/commands.ts';
+import { folderFromFileList } from './chosen-folder.ts';
 
 export function browserHost(): Host {
   const menuHandlers = new Set<(c: MenuCommand) => void>();
@@ -37,6 +39,22 @@ export function browserHost(): Host {
     },
     async recentFiles() {
       return [];
+    },
+    chooseFolder() {
+      return new Promise<ChosenFolder | undefined>((resolve, reject) => {
+        const input = document.createElement('input');
+        input.type = 'file';
+        input.webkitdirectory = true;
+        input.onchange = () => {
+          try {
+            resolve(folderFromFileList([...(input.files ?? [])]));
+          } catch (e) {
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        };
+        input.oncancel = () => resolve(undefined);
+        input.click();
+      });
     },
     setTitle(title, dirty) {
       document.title = `${dirty ? '● ' : ''}${title} — Netloom`;

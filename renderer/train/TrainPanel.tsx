@@ -1,15 +1,21 @@
 // The Train panel: dataset and optimizer settings, Start/Pause/Resume/Stop/Reset, the backend and
 // steps/s, live charts (uPlot), and the picture that explains the model best: a decision boundary
-// for 2-D sets, the fitted curve for 1-D regression, test digits and a confusion matrix for MNIST.
+// for 2-D sets, the fitted curve for 1-D regression, held-out images with predictions and a
+// confusion matrix for image classifiers, predicted masks for segmentation, and the first
+// convolution's filters.
 // The run itself (its worker and messages) is useTrainingRun's; this file lays out the views.
 import { useEffect, useRef, useState, memo } from 'react';
+import type { ChosenFolder } from '../../src/host/host.ts';
 import type { StartMessage } from '../../src/runtime/worker-protocol.ts';
-import { isToyName } from '../../src/runtime/datasets/catalogue.ts';
+import { isImageSetName, isToyName } from '../../src/runtime/datasets/catalogue.ts';
+import type { ImageFolder } from '../../src/runtime/datasets/image-folder.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
 import { whenLowered } from '../store/lowering-store.ts';
 import { EpochChart, StepChart } from './charts.tsx';
-import { drawConfusion, drawPicture } from './pictures.ts';
+import { drawConfusion, drawFilters, drawPicture } from './pictures.ts';
+import { loadFolder } from './image-folder.ts';
+import { ImageFolderPicker } from './ImageFolderPicker.tsx';
 import type { Settings } from './settings.ts';
 import { settingsFrom } from './settings.ts';
 import type { Bindings } from './TrainSettings.tsx';
@@ -27,15 +33,18 @@ export const TrainPanel = memo(function TrainPanel() {
   const doc = useEditor((s) => s.doc);
   const [s, setS] = useState<Settings>(() => settingsFrom(doc));
   const [csv, setCsv] = useState<string>();
+  const [folder, setFolder] = useState<ImageFolder>();
+  const [folderNote, setFolderNote] = useState<string>();
   const [log, setLog] = useState(false);
   const [bindings, setBindings] = useState<Bindings>(noBindings);
   const weights = useWeights((st) => st.weights);
   const setWeights = useWeights((st) => st.setWeights);
   const run = useTrainingRun(doc, s.batch, s.optimizer);
-  const { status, running, digits, picture } = run;
+  const { status, running, digits, picture, filters } = run;
   const inputNames = doc.nodes.filter((n) => n.kind === 'Input').map((n) => n.name ?? n.id);
   const canvas = useRef<HTMLCanvasElement>(null);
   const confusion = useRef<HTMLCanvasElement>(null);
+  const filtersCanvas = useRef<HTMLCanvasElement>(null);
 
   // A new document (a template, an opened file) brings its own training setup and no weights.
   const training = doc.training;
@@ -58,21 +67,61 @@ export const TrainPanel = memo(function TrainPanel() {
     if (digits && confusion.current) drawConfusion(confusion.current, digits);
   }, [digits]);
 
+  useEffect(() => {
+    if (filters && filtersCanvas.current) drawFilters(filtersCanvas.current, filters);
+  }, [filters]);
+
+  /** Reads the chosen folder's images at the shape of the Input that takes the data. */
+  async function chooseFolder(chosen: Promise<ChosenFolder | undefined>): Promise<void> {
+    const input = doc.nodes.find(
+      (n) =>
+        n.kind === 'Input' &&
+        (bindings.features
+          ? (n.name ?? n.id) === bindings.features
+          : (n.params as { dtype?: string }).dtype !== 'int64' &&
+            ((n.params as { shape?: number[] }).shape ?? []).length === 3),
+    );
+    const shape = (input?.params as { shape?: number[] } | undefined)?.shape ?? [];
+    try {
+      const picked = await chosen;
+      if (!picked) return;
+      setFolder(undefined);
+      setFolderNote(`reading the images of "${picked.name}"…`);
+      const normalize =
+        (doc.training as { normalizeInputs?: boolean } | undefined)?.normalizeInputs !== false;
+      setFolder(await loadFolder(picked, shape, normalize));
+      run.setError(undefined);
+    } catch (e) {
+      run.setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setFolderNote(undefined);
+    }
+  }
+
   function set<K extends keyof Settings>(k: K, v: Settings[K]): void {
     setS((old) => ({ ...old, [k]: v }));
   }
 
   function start(): void {
+    if (s.dataset === 'image folder' && folder === undefined) {
+      run.setError('Choose a folder first: one sub-folder of PNG or JPEG images per class.');
+      return;
+    }
     if (s.dataset === 'csv' && csv === undefined) {
       run.setError('Choose a CSV file first (numeric columns, the label in the last column).');
       return;
     }
     const dataset: StartMessage['dataset'] =
-      s.dataset === 'csv'
-        ? { kind: 'csv', text: csv ?? '', name: 'data.csv' }
-        : s.dataset === 'mnist'
-          ? { kind: 'mnist', packedUrl: new URL('mnist-digits.bin', document.baseURI).href }
-          : { kind: 'builtin', name: isToyName(s.dataset) ? s.dataset : 'spirals' };
+      s.dataset === 'image folder' && folder
+        ? { kind: 'tensors', dataset: folder.dataset }
+        : s.dataset === 'csv'
+          ? { kind: 'csv', text: csv ?? '', name: 'data.csv' }
+          : s.dataset === 'mnist'
+            ? { kind: 'mnist', packedUrl: new URL('mnist-digits.bin', document.baseURI).href }
+            : {
+                kind: 'builtin',
+                name: isToyName(s.dataset) || isImageSetName(s.dataset) ? s.dataset : 'spirals',
+              };
     run.start({
       type: 'start',
       document: doc,
@@ -82,6 +131,7 @@ export const TrainPanel = memo(function TrainPanel() {
       seed: s.seed,
       optimizer: { name: s.optimizer, lr: s.lr },
       stepEvery: 5,
+      ...(s.limit > 0 ? { limit: Math.max(2, Math.floor(s.limit)) } : {}),
       ...(bindings.features || bindings.targets
         ? {
             inputs: {
@@ -115,7 +165,9 @@ export const TrainPanel = memo(function TrainPanel() {
   const caption =
     picture?.kind === 'samples'
       ? (picture.caption ?? 'generated from the same fixed noise each time')
-      : undefined;
+      : picture?.kind === 'masks'
+        ? `image · true mask · predicted mask — ${(picture.pixelAccuracy * 100).toFixed(1)}% of pixels right, mean IoU ${picture.meanIoU.toFixed(2)}`
+        : undefined;
   return (
     <div className="train-panel" data-testid="train-panel">
       <TrainSettings
@@ -127,6 +179,14 @@ export const TrainPanel = memo(function TrainPanel() {
         onBindings={setBindings}
         disabled={running}
       />
+      {s.dataset === 'image folder' && (
+        <ImageFolderPicker
+          folder={folder}
+          note={folderNote}
+          disabled={running}
+          onFolder={(f) => void chooseFolder(f)}
+        />
+      )}
       <div className="train-buttons">
         {!running && (
           <button onClick={start} data-testid="train-start" className="primary">
@@ -194,7 +254,24 @@ export const TrainPanel = memo(function TrainPanel() {
           />
         </>
       )}
-      {weights && digits && !running && <TryIt doc={doc} weights={weights} />}
+      {filters && (
+        <>
+          <h4>
+            First convolution&apos;s filters ({filters.layer}, {filters.kernel.join('×')})
+          </h4>
+          <canvas
+            ref={filtersCanvas}
+            width={288}
+            height={36 * Math.ceil(filters.count / 8)}
+            className="picture strip"
+            data-testid="train-filters"
+          />
+        </>
+      )}
+      {/* "Try it" draws a digit: for the MNIST digits only. */}
+      {weights && digits && !running && digits.side === 28 && (digits.channels ?? 1) === 1 && (
+        <TryIt doc={doc} weights={weights} />
+      )}
       {weights && picture?.kind === 'samples' && picture.labels && !running && (
         <DrawDigit doc={doc} weights={weights} />
       )}

@@ -42,6 +42,7 @@ const numbers = [
   ['Batch size', 'batch'],
   ['Epochs', 'epochs'],
   ['Seed', 'seed'],
+  ['Examples (0 = all)', 'limit'],
 ] as const;
 
 export function TrainSettings(props: {

@@ -4,8 +4,9 @@ import type { NetloomDocument } from '../../src/document/schema.ts';
 import type { OptimizerName } from '../../src/autodiff/optimizers.ts';
 import { trainingSchema } from '../../src/autodiff/training-schema.ts';
 import { toyNames } from '../../src/runtime/datasets/toy.ts';
+import { imageSetNames } from '../../src/runtime/datasets/catalogue.ts';
 
-export const trainDatasets = [...toyNames, 'mnist', 'csv'] as const;
+export const trainDatasets = [...toyNames, 'mnist', ...imageSetNames, 'csv', 'image folder'] as const;
 
 export type DatasetChoice = (typeof trainDatasets)[number];
 
@@ -16,6 +17,8 @@ export interface Settings {
   readonly batch: number;
   readonly epochs: number;
   readonly seed: number;
+  /** Train on the first N examples only (0: all), for a quick look at a large set. */
+  readonly limit: number;
 }
 
 export const defaultSettings: Settings = {
@@ -25,6 +28,7 @@ export const defaultSettings: Settings = {
   batch: 32,
   epochs: 30,
   seed: 0,
+  limit: 0,
 };
 
 function isDatasetChoice(name: string): name is DatasetChoice {
@@ -45,5 +49,6 @@ export function settingsFrom(doc: NetloomDocument): Settings {
     batch: t.batchSize,
     epochs: t.epochs,
     seed: t.seed,
+    limit: 0,
   };
 }

@@ -32,6 +32,7 @@ import type { EpochRow } from './charts.tsx';
 export type RunStatus = 'idle' | 'running' | 'paused' | 'done';
 
 export type DigitsPicture = Extract<TrainingPicture, { kind: 'digits' }>;
+export type FiltersPicture = Extract<TrainingPicture, { kind: 'filters' }>;
 
 /** 'auto': the measured choice; otherwise the candidate the user picked. */
 export type BackendPick = 'auto' | Candidate;
@@ -68,9 +69,11 @@ export interface TrainingRun {
   readonly live: LiveSpeed | undefined;
   /** Step numbers and losses, for the step chart. */
   readonly steps: [number[], number[]];
-  /** The latest picture the worker drew (kept until the next one). */
-  readonly picture: TrainingPicture | undefined;
-  /** The latest MNIST picture of this run, for the confusion matrix and "Try it". */
+  /** The latest picture the worker drew (kept until the next one); filters come apart. */
+  readonly picture: Exclude<TrainingPicture, FiltersPicture> | undefined;
+  /** The first convolution's filters after the latest epoch (an image net's second picture). */
+  readonly filters: FiltersPicture | undefined;
+  /** The latest held-out images of this run (an image classifier), for the confusion matrix and "Try it". */
   readonly digits: DigitsPicture | undefined;
   readonly error: string | undefined;
   start(message: StartMessage & { readonly document: NetloomDocument }): void;
@@ -146,7 +149,8 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
   const [rows, setRows] = useState<EpochRow[]>([]);
   const [live, setLive] = useState<LiveSpeed>();
   const [steps, setSteps] = useState<[number[], number[]]>([[], []]);
-  const [picture, setPicture] = useState<TrainingPicture>();
+  const [picture, setPicture] = useState<Exclude<TrainingPicture, FiltersPicture>>();
+  const [filters, setFilters] = useState<FiltersPicture>();
   const [digits, setDigits] = useState<DigitsPicture>();
   const [error, setError] = useState<string>();
   const worker = useRef<Worker>(undefined);
@@ -339,6 +343,7 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
         epochs++;
         setRows((r) => [...r, m.report]);
       } else if (m.type === 'picture') {
+        if (m.picture.kind === 'filters') return setFilters(m.picture);
         setPicture(m.picture);
         if (m.picture.kind === 'digits') setDigits(m.picture);
       } else if (m.type === 'done') {
@@ -374,6 +379,7 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
     setLive(undefined);
     recent.current = [];
     setDigits(undefined);
+    setFilters(undefined);
     setError(undefined);
     setBackend(undefined);
     setWhy(undefined);
@@ -430,6 +436,7 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
     live,
     steps,
     picture,
+    filters,
     digits,
     error,
     start,

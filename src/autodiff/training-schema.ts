@@ -34,7 +34,7 @@ export const objectiveSchema = z.object({
 
 export const trainingSchema = z.object({
   objectives: z.array(objectiveSchema).min(1),
-  /** A built-in dataset name (spirals, moons, circles, xor, blobs, sine, mnist) or a CSV path. */
+  /** A built-in dataset name (spirals, moons, circles, xor, blobs, sine, mnist, shapes, shapes-masks), a CSV path or an image folder. */
   dataset: z.string().min(1).optional(),
   batchSize: z.number().int().positive().default(32),
   epochs: z.number().int().positive().default(10),
@@ -46,6 +46,17 @@ export const trainingSchema = z.object({
    */
   normalizeInputs: z.boolean().default(true),
   schedule: scheduleSchema.optional(),
+  /**
+   * Image augmentation, drawn afresh for every training batch (never for validation): a random
+   * horizontal flip, a random crop of the image padded by `cropPadding` pixels of black on each side
+   * (torchvision's RandomCrop(size, padding)). A per-pixel target (a mask) moves with its image.
+   */
+  augment: z
+    .object({
+      flip: z.boolean().default(false),
+      cropPadding: z.number().int().min(0).max(64).default(0),
+    })
+    .optional(),
   /** Input node names: which is fed the features and which the targets (defaults: by wiring). */
   inputs: z.object({ features: z.string().optional(), targets: z.string().optional() }).optional(),
 });

@@ -15,6 +15,15 @@ import type { NetloomDocument } from '../document/schema.ts';
 
 const formats = ['onnx', 'pytorch'] as const;
 
+/** The shape (without the batch) of the first image-like Input: what an image folder is resized to. */
+function imageInputShape(doc: NetloomDocument): readonly number[] {
+  for (const n of doc.nodes) {
+    const shape = (n.params as { shape?: unknown }).shape;
+    if (n.kind === 'Input' && Array.isArray(shape) && shape.length === 3) return shape as number[];
+  }
+  return [];
+}
+
 async function exportPytorch(
   io: CliIO,
   doc: NetloomDocument,
@@ -25,7 +34,9 @@ async function exportPytorch(
   if (weightsPath) loadWeightsFile(io, weightsPath, lowerDocument(doc).graph.weights);
   const setup = trainingSetupOf(doc);
   // The project's data as Netloom trains on it, before normalisation (train.py normalises).
-  const data = setup.dataset ? loadDataset(io, setup.dataset, setup.seed, false) : undefined;
+  const data = setup.dataset
+    ? await loadDataset(io, setup.dataset, setup.seed, false, imageInputShape(doc), (l) => io.err(l))
+    : undefined;
   const pkg = pytorchPackage(doc, {
     ...(data ? { data } : {}),
     ...(weightsPath ? { weights: io.readFile(weightsPath) } : {}),

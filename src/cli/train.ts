@@ -8,8 +8,17 @@ import type { OptimizerName } from '../autodiff/optimizers.ts';
 import { exportDocument } from '../onnx/from-document.ts';
 import { documentTrainingSetup, prepareDocumentTraining } from '../runtime/document-training.ts';
 import type { Dataset } from '../runtime/datasets/dataset.ts';
-import { trainValSplit } from '../runtime/datasets/dataset.ts';
-import { fitFeatures, toyByName } from '../runtime/datasets/catalogue.ts';
+import { subset, trainValSplit } from '../runtime/datasets/dataset.ts';
+import {
+  fitClasses,
+  fitFeatures,
+  isImageSetName,
+  isToyName,
+  toyByName,
+} from '../runtime/datasets/catalogue.ts';
+import { describeBadImages } from '../runtime/datasets/image-folder.ts';
+import { imageAugmenter } from '../runtime/datasets/images.ts';
+import { isFolder, loadImageFolder } from './image-folder.ts';
 import { parseCsv } from '../runtime/datasets/csv.ts';
 import { mnistFromDigits } from '../runtime/datasets/mnist.ts';
 import type { EpochReport } from '../runtime/worker-protocol.ts';
@@ -34,11 +43,31 @@ function nodeMnist(normalize: boolean): Dataset {
   return mnistFromDigits(mnistDigits, undefined, normalize);
 }
 
-export function loadDataset(io: CliIO, name: string, seed: number, normalize = true): Dataset {
+/**
+ * A dataset by name: a CSV file, a folder of images (one sub-folder per class, fitted to `shape`),
+ * MNIST, or a set made from code. Unusable images are reported on `io.err`, one line.
+ */
+export async function loadDataset(
+  io: CliIO,
+  name: string,
+  seed: number,
+  normalize: boolean,
+  shape: readonly number[],
+  say: (line: string) => void = (l) => io.out(l),
+): Promise<Dataset> {
   if (/\.csv$/i.test(name))
     return parseCsv(new TextDecoder().decode(io.readFile(name)), { path: name, name });
   if (name === 'mnist') return nodeMnist(normalize);
-  return toyByName(name, seed + 1);
+  if (!isImageSetName(name) && !isToyName(name) && isFolder(io, name)) {
+    const folder = await loadImageFolder(io, name, shape, normalize);
+    const names = folder.dataset.classNames ?? [];
+    say(
+      `${name}: ${folder.dataset.size} images in ${names.length} classes (${names.map((n, k) => `${n} ${folder.counts[k]}`).join(', ')})`,
+    );
+    if (folder.bad.length) io.err(`${name}: ${describeBadImages(folder.bad)}`);
+    return folder.dataset;
+  }
+  return toyByName(name, seed + 1, normalize);
 }
 
 function floatOption(v: string | undefined, name: string): number | undefined {
@@ -75,9 +104,10 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train a project or template on a dataset and write the trained model',
   usage:
-    'netloom train <project.json|template-name> [--dataset NAME|file.csv] [--epochs N|--steps N] [--batch N]\n' +
-    `    [--optimizer ${optimizerNames.join('|')}] [--lr X] [--seed N] [--out trained.onnx] [--json]\n' +
-    '    [--weights start.safetensors] [--save-weights trained.safetensors]`,
+    'netloom train <project.json|template-name> [--dataset NAME|file.csv|folder] [--epochs N|--steps N] [--batch N]\n' +
+    `    [--optimizer ${optimizerNames.join('|')}] [--lr X] [--seed N] [--out trained.onnx] [--json]\n` +
+    '    [--weights start.safetensors] [--save-weights trained.safetensors] [--limit N]\n' +
+    '    [--flip] [--crop-padding N] [--no-augment]',
   async run(args, io) {
     const { values, positionals } = parse(args, {
       dataset: { type: 'string' },
@@ -91,6 +121,10 @@ export const trainCommand: Command = {
       json: { type: 'boolean' },
       weights: { type: 'string' },
       'save-weights': { type: 'string' },
+      limit: { type: 'string' },
+      flip: { type: 'boolean' },
+      'crop-padding': { type: 'string' },
+      'no-augment': { type: 'boolean' },
     });
     const doc = loadProject(io, oneFile(positionals, 'project file or template name'));
     const setup = documentTrainingSetup(doc);
@@ -106,7 +140,17 @@ export const trainCommand: Command = {
     }
     const lr = floatOption(values.lr, 'lr');
     const datasetName = values.dataset ?? setup.dataset;
-    if (!datasetName) throw new UsageError('the project names no dataset: give --dataset NAME or file.csv');
+    if (!datasetName)
+      throw new UsageError('the project names no dataset: give --dataset NAME, file.csv or an image folder');
+    const limit = intOption(values.limit, 'limit', 2);
+    const cropPadding = intOption(values['crop-padding'], 'crop-padding', 0);
+    if (values['no-augment'] && (values.flip || cropPadding !== undefined))
+      throw new UsageError('give --no-augment or --flip/--crop-padding, not both');
+    const augmentSetup = values['no-augment']
+      ? undefined
+      : values.flip || cropPadding !== undefined
+        ? { flip: values.flip ?? false, cropPadding: cropPadding ?? 0 }
+        : setup.augment;
 
     const start = values.weights
       ? loadWeightsFile(io, values.weights, lowerDocument(doc).graph.weights)
@@ -119,13 +163,26 @@ export const trainCommand: Command = {
     });
     const model = prepared.objectives[0]!.model;
     const input = model.graph.values.get(model.features)!;
-    const data = fitFeatures(
-      loadDataset(io, datasetName, seed, setup.normalizeInputs),
+    const loaded = fitFeatures(
+      await loadDataset(io, datasetName, seed, setup.normalizeInputs, input.shape.slice(1), (l) =>
+        values.json ? io.err(l) : io.out(l),
+      ),
       input.shape.slice(1),
       model.features,
     );
+    // --limit: the first N examples (the built-in sets interleave their classes, so any prefix is balanced).
+    const data = fitClasses(
+      limit !== undefined && limit < loaded.size
+        ? subset(
+            loaded,
+            Array.from({ length: limit }, (_, i) => i),
+          )
+        : loaded,
+      model,
+    );
     // Before anything runs, and in file order: the first label the model cannot take.
     checkLabels(data, model);
+    const augment = imageAugmenter(augmentSetup, data);
     const { train: tr, val } = trainValSplit(
       data,
       setup.validationSplit > 0 ? setup.validationSplit : 0.2,
@@ -134,7 +191,10 @@ export const trainCommand: Command = {
     if (!values.json) {
       io.out(
         `training ${doc.name} on ${data.name}: ${tr.size} train / ${val.size} validation examples, batch ${batchSize}, ` +
-          `${prepared.objectives.map((o) => `${o.name}: ${o.optimizer.name ?? 'adam'} lr ${o.optimizer.lr ?? 1e-3}`).join('; ')}`,
+          `${prepared.objectives.map((o) => `${o.name}: ${o.optimizer.name ?? 'adam'} lr ${o.optimizer.lr ?? 1e-3}`).join('; ')}` +
+          (augment
+            ? `; augment: ${[augmentSetup?.flip ? 'flip' : '', augmentSetup?.cropPadding ? `crop padding ${augmentSetup.cropPadding}` : ''].filter((t) => t).join(', ')}`
+            : ''),
       );
     }
     const result = await train({
@@ -145,6 +205,7 @@ export const trainCommand: Command = {
       ...(steps !== undefined ? { steps } : { epochs }),
       seed,
       ...(setup.schedule ? { schedule: setup.schedule } : {}),
+      ...(augment ? { augment } : {}),
       onEpoch: (e) => {
         if (values.json) {
           io.out(

@@ -26,6 +26,19 @@ export interface FileFilter {
   readonly extensions: readonly string[];
 }
 
+/**
+ * A folder the user chose (a native dialog, the browser's directory picker, a drop): the files
+ * one sub-folder down, which is where an image folder keeps them (one sub-folder per class).
+ */
+export interface ChosenFolder {
+  /** The folder's own name (no path). */
+  readonly name: string;
+  /** Paths under the folder, '/'-separated: "cats/001.png". Files deeper or beside the sub-folders are not listed. */
+  readonly files: readonly string[];
+  /** Reads one of `files`; the desktop app reads nothing outside the folder the user chose. */
+  read(path: string): Promise<Uint8Array>;
+}
+
 export interface Host {
   readonly kind: 'desktop' | 'browser';
   /** Asks the user for a file; undefined when cancelled. */
@@ -41,6 +54,8 @@ export interface Host {
     opts: { path?: string; suggestedName: string; filters: readonly FileFilter[] },
   ): Promise<SaveResult>;
   recentFiles(): Promise<readonly string[]>;
+  /** Asks the user for a folder (an image folder to train on); undefined when cancelled. */
+  chooseFolder(): Promise<ChosenFolder | undefined>;
   /** Window title: file name and an unsaved-changes mark. */
   setTitle(title: string, dirty: boolean): void;
   /** Menu commands from the host (desktop menus); returns an unsubscribe function. */

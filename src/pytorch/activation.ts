@@ -8,6 +8,7 @@ import {
   logSoftmaxLayer,
   mishLayer,
   preluLayer,
+  relu6Layer,
   reluLayer,
   seluLayer,
   sigmoidLayer,
@@ -27,6 +28,7 @@ function fn(layer: LayerDef<Record<string, never>>, callee: string) {
 }
 
 export const reluTorch = fn(reluLayer, 'F.relu');
+export const relu6Torch = fn(relu6Layer, 'F.relu6');
 export const seluTorch = fn(seluLayer, 'F.selu');
 export const sigmoidTorch = fn(sigmoidLayer, 'torch.sigmoid');
 export const tanhTorch = fn(tanhLayer, 'torch.tanh');
@@ -84,4 +86,5 @@ export const activationTorchForms: readonly AnyTorchForm[] = [
   mishTorch,
   hardSigmoidTorch,
   hardSwishTorch,
+  relu6Torch,
 ];

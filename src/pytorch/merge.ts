@@ -11,6 +11,7 @@ import {
   splitLayer,
   subtractLayer,
   upsampleLayer,
+  padLayer,
   zeroPad2dLayer,
 } from '../layers/merge.ts';
 import { call, kwargs, pyList, pyNumber, pySize, pyString, pyTuple } from './python.ts';
@@ -72,6 +73,12 @@ export const zeroPad2dTorch = torchForm(zeroPad2dLayer, {
   call: (a) => call('F.pad', [a.x['x']!, pyTuple(a.p.padding)]),
 });
 
+export const padTorch = torchForm(padLayer, {
+  // Netloom's padding is F.pad's: (before, after) pairs from the last axis backwards.
+  call: (a) =>
+    call('F.pad', [a.x['x']!, pyTuple(a.p.padding)], a.p.value === 0 ? [] : [`value=${pyNumber(a.p.value)}`]),
+});
+
 export const upsampleTorch = torchForm(upsampleLayer, {
   call: (a) =>
     call(
@@ -97,4 +104,5 @@ export const mergeTorchForms: readonly AnyTorchForm[] = [
   sliceTorch,
   upsampleTorch,
   zeroPad2dTorch,
+  padTorch,
 ];

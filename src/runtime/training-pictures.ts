@@ -1,6 +1,8 @@
 // What a person would rather look at than a loss number, computed from the model as trained so
 // far: a decision boundary over a 2-D set (TensorFlow Playground style), the fitted curve of a 1-D
-// regression, test digits with predictions and a confusion matrix for MNIST. Pure data out; the
+// regression, held-out images with predictions and a confusion matrix for an image classifier
+// (MNIST digits, the shapes, an image folder), predicted masks beside the true ones for a
+// segmentation net, and the first convolution's filters as little images. Pure data out; the
 // renderer draws it.
 import type { NetloomDocument } from '../document/schema.ts';
 import { exportDocument } from '../onnx/from-document.ts';
@@ -11,6 +13,7 @@ import { createSession, runSession } from './ort-session.ts';
 import type { HostTensor } from './tensors.ts';
 import { floatTensor, int64Tensor } from './tensors.ts';
 import { numel } from '../ir/types.ts';
+import { nodeName } from '../compile/lower.ts';
 import { Rng } from '../util/random.ts';
 import type { TrainingPicture } from './worker-protocol.ts';
 
@@ -79,18 +82,63 @@ function toGrey(x: Float32Array, count: number, px: number): Uint8Array {
   return out;
 }
 
+/** Images for display, bytes per pixel (RGB interleaved): standardised sets in their own colours. */
+export function displayImages(d: Dataset, count: number): { pixels: Uint8Array; channels: number } {
+  const shape = d.featureShape;
+  const channels = shape.length === 3 ? shape[0]! : 1;
+  const px = featureSize(d) / channels;
+  // Grey images without statistics (MNIST as given) are stretched one by one; colour ones without
+  // statistics hold pixels in [0, 1].
+  if (channels === 1 && !d.pixelStats) return { pixels: toGrey(d.x, count, px), channels };
+  const stats =
+    d.pixelStats && d.pixelStats.mean.length === channels
+      ? d.pixelStats
+      : { mean: new Array<number>(channels).fill(0), std: new Array<number>(channels).fill(1) };
+  const out = new Uint8Array(count * px * channels);
+  for (let i = 0; i < count; i++)
+    for (let c = 0; c < channels; c++)
+      for (let j = 0; j < px; j++) {
+        const v = d.x[(i * channels + c) * px + j]! * stats.std[c]! + stats.mean[c]!;
+        out[(i * px + j) * channels + c] = Math.max(0, Math.min(255, Math.round(v * 255)));
+      }
+  return { pixels: out, channels };
+}
+
+/** Whether examples are pictures [1 or 3, H, W]. */
+function isPictureShape(s: readonly number[]): boolean {
+  return s.length === 3 && (s[0] === 1 || s[0] === 3);
+}
+
+/** Every picture that suits the model and data: the main one, then the first convolution's filters. */
+export async function trainingPictures(p: PictureInput): Promise<TrainingPicture[]> {
+  const main = await trainingPicture(p);
+  const filters = firstConvFilters(p.doc, p.weights);
+  return [...(main ? [main] : []), ...(filters ? [filters] : [])];
+}
+
 /** The picture that suits the dataset, or undefined when none does (e.g. a CSV with 5 columns). */
 export async function trainingPicture(p: PictureInput): Promise<TrainingPicture | undefined> {
   const fs = featureSize(p.data);
   const side = Math.round(Math.sqrt(fs));
   const isImage = side * side === fs && fs > 1;
-  const isDigits = p.data.task === 'classification' && (fs === 784 || p.data.name === 'mnist');
-  if (!(fs === 2 && p.data.task === 'classification') && fs !== 1 && !isDigits && !isImage) return undefined;
+  const classify = p.data.task === 'classification';
+  const isDigits = classify && (fs === 784 || p.data.name === 'mnist');
+  const picture = isPictureShape(p.data.featureShape);
+  const target = p.data.targetShape;
+  const isMasks =
+    picture &&
+    classify &&
+    target.length === 2 &&
+    target[0] === p.data.featureShape[1] &&
+    target[1] === p.data.featureShape[2];
+  const isLabelled = picture && classify && target.length === 0;
+  if (!(fs === 2 && classify) && fs !== 1 && !isDigits && !isImage && !isMasks && !isLabelled)
+    return undefined;
   // One export per picture: the generator/autoencoder check and the classifier pictures share it.
   const exported = exportDocument(p.doc, { weights: p.weights });
-  if (isImage) {
+  if (isImage || picture) {
     const samples = await generatedSamples(p, fs, side, exported);
-    if (samples || !isDigits) return samples;
+    if (samples || (!isDigits && !isMasks && !isLabelled)) return samples;
   }
   const { bytes, lowered } = exported;
   const out = lowered.graph.outputs.find((o) => o.role === 'output');
@@ -102,7 +150,8 @@ export async function trainingPicture(p: PictureInput): Promise<TrainingPicture 
     return r[out.name]!;
   };
   try {
-    if (isDigits) return await digits(p, run);
+    if (isMasks) return await masks(p, run);
+    if (isDigits || isLabelled) return await digits(p, run);
     const extent = extentOf(p.data.x);
     if (fs === 2) {
       const grid = 48;
@@ -122,6 +171,111 @@ export async function trainingPicture(p: PictureInput): Promise<TrainingPicture 
   } finally {
     await session.release();
   }
+}
+
+/**
+ * Segmentation: the first held-out images with their true and predicted masks; pixel accuracy and
+ * mean IoU over up to 256 held-out images.
+ */
+async function masks(
+  p: PictureInput,
+  run: (x: Float32Array, n: number) => Promise<HostTensor>,
+): Promise<TrainingPicture> {
+  const [, h, w] = p.data.featureShape as [number, number, number];
+  const px = h * w;
+  const per = featureSize(p.val);
+  const classes = p.val.classes ?? 2;
+  const n = Math.min(256, p.val.size);
+  const predicted = new Uint8Array(n * px);
+  for (let s = 0; s < n; s += 32) {
+    const b = Math.min(32, n - s);
+    const out = await run(p.val.x.subarray(s * per, (s + b) * per), b);
+    const k = out.shape[1] ?? 1;
+    const d = out.data as Float32Array;
+    for (let i = 0; i < b; i++)
+      for (let j = 0; j < px; j++) {
+        let best = 0;
+        for (let c = 1; c < k; c++) if (d[(i * k + c) * px + j]! > d[(i * k + best) * px + j]!) best = c;
+        predicted[(s + i) * px + j] = best;
+      }
+  }
+  const truth = Uint8Array.from(p.val.y.subarray(0, n * px));
+  let right = 0;
+  const inter = new Array<number>(classes).fill(0);
+  const union = new Array<number>(classes).fill(0);
+  for (let j = 0; j < n * px; j++) {
+    const t = truth[j]!;
+    const q = predicted[j]!;
+    if (t === q) {
+      right++;
+      inter[t] = inter[t]! + 1;
+      union[t] = union[t]! + 1;
+    } else {
+      if (t < classes) union[t] = union[t]! + 1;
+      if (q < classes) union[q] = union[q]! + 1;
+    }
+  }
+  const present = union.map((u, c) => (u > 0 ? inter[c]! / u : -1)).filter((v) => v >= 0);
+  const count = Math.min(8, n);
+  const shown = displayImages(p.val, count);
+  return {
+    kind: 'masks',
+    side: h,
+    width: w,
+    count,
+    channels: shown.channels,
+    images: shown.pixels,
+    truth: truth.slice(0, count * px),
+    predicted: predicted.slice(0, count * px),
+    classes,
+    ...(p.val.classNames ? { classNames: [...p.val.classNames] } : {}),
+    pixelAccuracy: n ? right / (n * px) : 0,
+    meanIoU: present.length ? present.reduce((a, b) => a + b, 0) / present.length : 0,
+  };
+}
+
+/**
+ * The first Conv2d fed straight from an image Input, its filters as little images: what the
+ * network has learned to look for first (edges, colour blobs).
+ */
+export function firstConvFilters(
+  doc: NetloomDocument,
+  weights: ReadonlyMap<string, Float32Array>,
+): TrainingPicture | undefined {
+  const inputs = new Set(doc.nodes.filter((n) => n.kind === 'Input').map((n) => n.id));
+  const edge = doc.edges.find(
+    (e) => inputs.has(e.source.node) && doc.nodes.find((n) => n.id === e.target.node)?.kind === 'Conv2d',
+  );
+  if (!edge) return undefined;
+  const node = doc.nodes.find((n) => n.id === edge.target.node)!;
+  const w = weights.get(`${node.id}.weight`);
+  const params = node.params as { outChannels?: number; kernelSize?: number[]; groups?: number };
+  const [kh, kw] = (params.kernelSize ?? [3, 3]) as [number, number];
+  const out = params.outChannels ?? 16;
+  if (!w || w.length % (out * kh * kw) !== 0) return undefined;
+  const inC = w.length / (out * kh * kw);
+  const channels = inC === 3 ? 3 : 1;
+  const count = Math.min(out, 64);
+  const area = kh * kw;
+  const images = new Uint8Array(count * area * channels);
+  for (let f = 0; f < count; f++) {
+    const base = f * inC * area;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0; k < inC * area; k++) {
+      lo = Math.min(lo, w[base + k]!);
+      hi = Math.max(hi, w[base + k]!);
+    }
+    for (let j = 0; j < area; j++)
+      for (let c = 0; c < channels; c++) {
+        // Grey filters over several input channels show their mean.
+        let v = 0;
+        if (channels === 3) v = w[base + c * area + j]!;
+        else for (let ic = 0; ic < inC; ic++) v += w[base + ic * area + j]! / inC;
+        images[(f * area + j) * channels + c] = Math.round(((v - lo) / (hi - lo || 1)) * 255);
+      }
+  }
+  return { kind: 'filters', layer: nodeName(node), count, kernel: [kh, kw], channels, images };
 }
 
 async function digits(
@@ -145,10 +299,16 @@ async function digits(
   }
   const correct = predictions.filter((c, i) => c === p.val.y[i]).length;
   const shown = Math.min(40, p.val.size);
+  const s = p.val.featureShape;
+  const picture = isPictureShape(s);
+  const display = displayImages(p.val, shown);
   return {
     kind: 'digits',
-    side: Math.round(Math.sqrt(px)),
-    images: toGrey(p.val.x, shown, px),
+    side: picture ? s[1]! : Math.round(Math.sqrt(px)),
+    ...(picture && s[2] !== s[1] ? { width: s[2]! } : {}),
+    ...(display.channels !== 1 ? { channels: display.channels } : {}),
+    images: display.pixels,
+    ...(p.val.classNames ? { classNames: [...p.val.classNames] } : {}),
     labels: Array.from(p.val.y.subarray(0, shown)),
     predictions: predictions.slice(0, shown),
     confusion,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { NetloomDocument } from '../document/schema.ts';
 import { optimizerNames } from '../autodiff/optimizers.ts';
 import { backendNames } from './ort-runtime.ts';
+import type { AugmentSetup } from './datasets/images.ts';
 
 const float32s = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected a Uint8Array');
@@ -33,9 +34,40 @@ export const datasetSourceSchema = z.discriminatedUnion('kind', [
     urls: z.array(z.string()).optional(),
     packedUrl: z.string().optional(),
   }),
+  /** A dataset the page has already made (an image folder decoded and resized there): its arrays. */
+  z.object({
+    kind: z.literal('tensors'),
+    dataset: z
+      .object({
+        name: z.string(),
+        task: z.enum(['classification', 'regression']),
+        featureShape: z.array(z.number().int().positive()).min(1).readonly(),
+        targetShape: z.array(z.number().int().positive()).readonly(),
+        size: z.number().int().positive(),
+        x: float32s,
+        y: float32s,
+        classes: z.number().int().positive().optional(),
+        classNames: z.array(z.string()).readonly().optional(),
+        pixelStats: z
+          .object({ mean: z.array(z.number()).readonly(), std: z.array(z.number()).readonly() })
+          .optional(),
+      })
+      .refine(
+        (d) =>
+          d.x.length === d.size * d.featureShape.reduce((a, b) => a * b, 1) &&
+          d.y.length === d.size * d.targetShape.reduce((a, b) => a * b, 1),
+        'the arrays do not hold `size` examples of the shapes given',
+      ),
+  }),
 ]);
 
 export const backendSchema = z.enum(backendNames);
+
+/** Image augmentation for one run (trainingSchema's `augment`). */
+export const augmentSetupSchema = z.object({
+  flip: z.boolean(),
+  cropPadding: z.number().int().min(0).max(64),
+}) satisfies z.ZodType<AugmentSetup>;
 
 export const startSchema = z.object({
   type: z.literal('start'),
@@ -59,6 +91,10 @@ export const startSchema = z.object({
   inputs: z.object({ features: z.string().optional(), targets: z.string().optional() }).optional(),
   /** Report every n-th step (default 1). */
   stepEvery: z.number().int().positive().optional(),
+  /** Train and validate on the first `limit` examples only. */
+  limit: z.number().int().min(2).optional(),
+  /** Replaces the document's augmentation for this run (null: none). */
+  augment: augmentSetupSchema.nullable().optional(),
 });
 
 /**
@@ -123,15 +159,48 @@ export const trainingPictureSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('digits'),
+    /** Image height (and width, unless `width` says otherwise). */
     side: z.number(),
-    /** `count` images, side² grey levels each (0 = black), for the grid of test digits. */
+    width: z.number().optional(),
+    /** 1: grey levels; 3: RGB bytes interleaved per pixel. Default 1. */
+    channels: z.number().optional(),
+    /** `count` images, side·width·channels bytes each (0 = black), for the grid of held-out images. */
     images: bytes,
+    /** What the classes are called (else their numbers are shown). */
+    classNames: z.array(z.string()).optional(),
     labels: z.array(z.number()),
     predictions: z.array(z.number()),
     /** classes×classes counts, true class by row, predicted class by column, over the whole split. */
     confusion: z.array(z.number()),
     classes: z.number(),
     accuracy: z.number(),
+  }),
+  /** A segmentation net: held-out images, their true masks and the predicted ones. */
+  z.object({
+    kind: z.literal('masks'),
+    side: z.number(),
+    width: z.number(),
+    count: z.number(),
+    channels: z.number(),
+    /** `count` images, side·width·channels bytes each (RGB interleaved when 3). */
+    images: bytes,
+    /** Class per pixel, side·width each: the true masks and the model's argmax. */
+    truth: bytes,
+    predicted: bytes,
+    classes: z.number(),
+    classNames: z.array(z.string()).optional(),
+    /** Over (up to 256 of) the held-out images: pixels right, and IoU averaged over the classes present. */
+    pixelAccuracy: z.number(),
+    meanIoU: z.number(),
+  }),
+  /** The first convolution's filters (kernel × kernel × channels each), scaled to 0..255 one by one. */
+  z.object({
+    kind: z.literal('filters'),
+    layer: z.string(),
+    count: z.number(),
+    kernel: z.tuple([z.number(), z.number()]),
+    channels: z.number(),
+    images: bytes,
   }),
   z.object({
     kind: z.literal('samples'),

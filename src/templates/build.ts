@@ -2,135 +2,24 @@
 // weight id such as `layer1.0.conv1.weight` is the torch state_dict key, and groups carry the
 // blocks a reader looks for (ResNet-18 as stem + four stages of two blocks).
 // scripts/build-templates.ts writes these to templates/*.json; a test keeps the two in step.
-import type { DocEdge, DocGroup, DocNode, NetloomDocument } from '../document/schema.ts';
+import type { NetloomDocument } from '../document/schema.ts';
+import { TemplateBuilder, classifier, classifierTraining, conv } from './template-builder.ts';
+import {
+  alexnetTemplate,
+  googlenetTemplate,
+  mobilenetV2Template,
+  resnet18Template,
+  resnet34Template,
+  resnet50Template,
+  vgg16Template,
+} from './cnn-zoo.ts';
+import { resnet20Template, smallMobileNetTemplate, smallVggTemplate, unetTemplate } from './small-cnns.ts';
 import {
   cganMnistTemplate,
   convAutoencoderTemplate,
   dcganMnistTemplate,
   denoisingAutoencoderTemplate,
 } from './generative.ts';
-
-type Params = Record<string, unknown>;
-
-/** Accumulates nodes, wires and groups, placing nodes top to bottom in columns. */
-class TemplateBuilder {
-  readonly nodes: DocNode[] = [];
-  readonly edges: DocEdge[] = [];
-  readonly groups: DocGroup[] = [];
-  private readonly rows = new Map<number, number>();
-  group: string | undefined;
-
-  addGroup(id: string, name: string, description: string, parent?: string, collapsed = false): void {
-    this.groups.push({ id, name, collapsed, description, ...(parent ? { parent } : {}) });
-  }
-
-  /** Adds a node in column `col` (x = 280·col), one row below the column's last node. */
-  node(
-    id: string,
-    kind: string,
-    params: Params = {},
-    opts: { name?: string; col?: number; y?: number } = {},
-  ): string {
-    const col = opts.col ?? 0;
-    const y = opts.y ?? this.rows.get(col) ?? 0;
-    this.rows.set(col, y + 100);
-    this.nodes.push({
-      id,
-      kind,
-      ...(opts.name !== undefined ? { name: opts.name } : {}),
-      params,
-      position: { x: col * 280, y },
-      ...(this.group ? { group: this.group } : {}),
-    });
-    return id;
-  }
-
-  /** Wires `from` (node or node:port, port y by default) to `to` (node:port, port x by default). */
-  wire(from: string, to: string): void {
-    const [sn, sp] = from.includes(':') ? from.split(':') : [from, 'y'];
-    const [tn, tp] = to.includes(':') ? to.split(':') : [to, 'x'];
-    this.edges.push({
-      id: `${sn}:${sp}->${tn}:${tp}`,
-      source: { node: sn!, port: sp! },
-      target: { node: tn!, port: tp! },
-    });
-  }
-
-  /** Adds a node fed by `from` on port x. */
-  then(
-    from: string,
-    id: string,
-    kind: string,
-    params: Params = {},
-    opts: { name?: string; col?: number } = {},
-  ) {
-    this.node(id, kind, params, opts);
-    this.wire(from, id);
-    return id;
-  }
-
-  /** Keeps a column's next row at least at `y` (so a side branch lines up with the main path). */
-  alignRow(col: number, y: number): void {
-    this.rows.set(col, Math.max(this.rows.get(col) ?? 0, y));
-  }
-
-  rowOf(col: number): number {
-    return this.rows.get(col) ?? 0;
-  }
-
-  document(name: string, description: string, training?: Record<string, unknown>): NetloomDocument {
-    return {
-      format: 'netloom',
-      version: 1,
-      name,
-      description,
-      nodes: this.nodes,
-      edges: this.edges,
-      groups: this.groups,
-      ...(training ? { training } : {}),
-    };
-  }
-}
-
-const conv = (out: number, k: number, s = 1, p = 0, bias = true): Params => ({
-  outChannels: out,
-  kernelSize: [k, k],
-  stride: [s, s],
-  padding: [p, p],
-  bias,
-});
-
-function classifierTraining(dataset: string, lr: number, epochs: number, batchSize: number) {
-  return {
-    dataset,
-    batchSize,
-    epochs,
-    seed: 0,
-    validationSplit: 0.2,
-    objectives: [{ name: 'main', loss: 'loss', params: 'all', optimizer: { name: 'adam', lr } }],
-  };
-}
-
-/** Logits → Output, and a CrossEntropy loss against an int64 class-index Input. */
-function addClassifierHead(b: TemplateBuilder, logits: string, labelCol: number, labelY: number): void {
-  b.then(logits, 'logits', 'Output', {}, { name: 'logits' });
-  b.node('label', 'Input', { shape: [], dtype: 'int64' }, { name: 'label', col: labelCol, y: labelY });
-  b.node('loss', 'CrossEntropy', {}, { col: labelCol });
-  b.wire(logits, 'loss:x');
-  b.wire('label', 'loss:target');
-}
-
-/** The head and the document of a classifier template trained on `training`'s dataset. */
-function classifier(
-  b: TemplateBuilder,
-  logits: string,
-  title: string,
-  description: string,
-  training: ReturnType<typeof classifierTraining>,
-): NetloomDocument {
-  addClassifierHead(b, logits, 1, b.rowOf(0) - 100);
-  return b.document(title, description, training);
-}
 
 export function mlpTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
@@ -170,67 +59,6 @@ export function lenet5Template(): NetloomDocument {
     'LeNet-5',
     'LeCun et al. 1998 for 28×28 digits (padded first convolution, ReLU and max pooling as usually trained today).',
     classifierTraining('mnist', 1e-3, 2, 64),
-  );
-}
-
-/** torchvision's BasicBlock: conv3×3-BN-ReLU-conv3×3-BN, plus the (projected) shortcut, then ReLU. */
-function basicBlock(
-  b: TemplateBuilder,
-  x: string,
-  prefix: string,
-  inC: number,
-  outC: number,
-  stride: number,
-) {
-  const top = b.rowOf(0);
-  let y = b.then(x, `${prefix}.conv1`, 'Conv2d', conv(outC, 3, stride, 1, false));
-  y = b.then(y, `${prefix}.bn1`, 'BatchNorm2d');
-  y = b.then(y, `${prefix}.relu1`, 'ReLU');
-  y = b.then(y, `${prefix}.conv2`, 'Conv2d', conv(outC, 3, 1, 1, false));
-  y = b.then(y, `${prefix}.bn2`, 'BatchNorm2d');
-  let shortcut = x;
-  if (stride !== 1 || inC !== outC) {
-    b.alignRow(1, top);
-    shortcut = b.then(x, `${prefix}.downsample.0`, 'Conv2d', conv(outC, 1, stride, 0, false), { col: 1 });
-    shortcut = b.then(shortcut, `${prefix}.downsample.1`, 'BatchNorm2d', {}, { col: 1 });
-  }
-  b.node(`${prefix}.add`, 'Add', { inputs: 2 });
-  b.wire(y, `${prefix}.add:x0`);
-  b.wire(shortcut, `${prefix}.add:x1`);
-  return b.then(`${prefix}.add`, `${prefix}.relu2`, 'ReLU');
-}
-
-export function resnet18Template(): NetloomDocument {
-  const b = new TemplateBuilder();
-  b.addGroup('stem', 'Stem', '7×7 convolution, stride 2, then 3×3 max pooling: 224 → 56.');
-  b.group = 'stem';
-  let x = b.node('image', 'Input', { shape: [3, 224, 224], dtype: 'float32' }, { name: 'image' });
-  x = b.then(x, 'conv1', 'Conv2d', conv(64, 7, 2, 3, false));
-  x = b.then(x, 'bn1', 'BatchNorm2d');
-  x = b.then(x, 'relu', 'ReLU');
-  x = b.then(x, 'maxpool', 'MaxPool2d', { kernelSize: [3, 3], stride: [2, 2], padding: [1, 1] });
-  let inC = 64;
-  const widths = [64, 128, 256, 512];
-  widths.forEach((w, i) => {
-    const stage = `layer${i + 1}`;
-    const size = 56 >> i;
-    b.addGroup(stage, `Layer ${i + 1}`, `Two basic blocks, ${w} channels at ${size}×${size}.`);
-    for (let j = 0; j < 2; j++) {
-      const block = `${stage}.${j}`;
-      b.addGroup(block, `Block ${i + 1}.${j}`, 'conv3×3-BN-ReLU-conv3×3-BN + shortcut, ReLU', stage);
-      b.group = block;
-      x = basicBlock(b, x, block, inC, w, j === 0 && i > 0 ? 2 : 1);
-      inC = w;
-    }
-  });
-  b.addGroup('head', 'Head', 'Global average pooling and the 1000-way classifier.');
-  b.group = 'head';
-  x = b.then(x, 'avgpool', 'GlobalAvgPool', { keepDims: false });
-  x = b.then(x, 'fc', 'Dense', { units: 1000 });
-  b.then(x, 'logits', 'Output', {}, { name: 'logits' });
-  return b.document(
-    'ResNet-18',
-    'He et al. 2015, exactly torchvision.models.resnet18(): 11,689,512 parameters, 224×224 RGB, 1000 classes.',
   );
 }
 
@@ -471,6 +299,16 @@ export const templateSources: readonly TemplateSource[] = [
   { name: 'mlp', build: mlpTemplate },
   { name: 'lenet5', build: lenet5Template },
   { name: 'resnet18', build: resnet18Template },
+  { name: 'resnet34', build: resnet34Template },
+  { name: 'resnet50', build: resnet50Template },
+  { name: 'alexnet', build: alexnetTemplate },
+  { name: 'vgg16', build: vgg16Template },
+  { name: 'googlenet', build: googlenetTemplate },
+  { name: 'mobilenet-v2', build: mobilenetV2Template },
+  { name: 'small-vgg', build: smallVggTemplate },
+  { name: 'resnet20', build: resnet20Template },
+  { name: 'small-mobilenet', build: smallMobileNetTemplate },
+  { name: 'unet', build: unetTemplate },
   { name: 'dcgan', build: dcganTemplate },
   { name: 'gan-mnist', build: ganMnistTemplate },
   { name: 'dcgan-mnist', build: dcganMnistTemplate },

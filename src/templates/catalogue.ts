@@ -6,6 +6,16 @@ import playground from '../../templates/playground.json' with { type: 'json' };
 import mlp from '../../templates/mlp.json' with { type: 'json' };
 import lenet5 from '../../templates/lenet5.json' with { type: 'json' };
 import resnet18 from '../../templates/resnet18.json' with { type: 'json' };
+import resnet34 from '../../templates/resnet34.json' with { type: 'json' };
+import resnet50 from '../../templates/resnet50.json' with { type: 'json' };
+import alexnet from '../../templates/alexnet.json' with { type: 'json' };
+import vgg16 from '../../templates/vgg16.json' with { type: 'json' };
+import googlenet from '../../templates/googlenet.json' with { type: 'json' };
+import mobilenetV2 from '../../templates/mobilenet-v2.json' with { type: 'json' };
+import smallVgg from '../../templates/small-vgg.json' with { type: 'json' };
+import resnet20 from '../../templates/resnet20.json' with { type: 'json' };
+import smallMobilenet from '../../templates/small-mobilenet.json' with { type: 'json' };
+import unet from '../../templates/unet.json' with { type: 'json' };
 import dcgan from '../../templates/dcgan.json' with { type: 'json' };
 import ganMnist from '../../templates/gan-mnist.json' with { type: 'json' };
 import dcganMnist from '../../templates/dcgan-mnist.json' with { type: 'json' };
@@ -28,6 +38,16 @@ const raw: Readonly<Record<string, unknown>> = {
   mlp,
   lenet5,
   resnet18,
+  resnet34,
+  resnet50,
+  alexnet,
+  vgg16,
+  googlenet,
+  'mobilenet-v2': mobilenetV2,
+  'small-vgg': smallVgg,
+  resnet20,
+  'small-mobilenet': smallMobilenet,
+  unet,
   dcgan,
   'gan-mnist': ganMnist,
   'dcgan-mnist': dcganMnist,

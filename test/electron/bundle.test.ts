@@ -154,7 +154,14 @@ describe('dist/electron/main.cjs with a fake electron', () => {
     expect(win?.url).toBe('app://netloom/index.html');
     expect(win?.on.has('close')).toBe(true);
 
-    expect([...calls.handles.keys()].sort()).toEqual(['open-file', 'open-path', 'recent-files', 'save-file']);
+    expect([...calls.handles.keys()].sort()).toEqual([
+      'choose-folder',
+      'open-file',
+      'open-path',
+      'read-folder-file',
+      'recent-files',
+      'save-file',
+    ]);
     await expect(
       calls.handles.get('open-path')?.({ senderFrame: { url: 'app://netloom/' } }, { path: 1 }),
     ).rejects.toThrow(/refused malformed payload/);
@@ -228,6 +235,7 @@ describe('dist/electron/preload.cjs with a fake electron', () => {
     expect(Object.keys(p.host).sort()).toEqual(
       [
         'autosave',
+        'chooseFolder',
         'kind',
         'onMenuCommand',
         'onOpenFile',

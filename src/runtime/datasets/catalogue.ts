@@ -3,19 +3,34 @@ import { NetloomError } from '../../util/errors.ts';
 import type { Dataset } from './dataset.ts';
 import { toyDataset, toyNames } from './toy.ts';
 import type { ToyName } from './toy.ts';
+import { shapesDataset } from './shapes.ts';
 import { numel } from '../../ir/types.ts';
 
-export const builtinDatasetNames = [...toyNames, 'mnist'] as const;
+/** Generated image sets: the shapes with their class, or with their per-pixel masks. */
+export const imageSetNames = ['shapes', 'shapes-masks'] as const;
+export type ImageSetName = (typeof imageSetNames)[number];
+
+export const builtinDatasetNames = [...toyNames, 'mnist', ...imageSetNames] as const;
+
+export function isImageSetName(name: string): name is ImageSetName {
+  return (imageSetNames as readonly string[]).includes(name);
+}
 
 export function isToyName(name: string): name is ToyName {
   return (toyNames as readonly string[]).includes(name);
 }
 
-export function toyByName(name: string, seed = 1): Dataset {
+/**
+ * A built-in set made from code (no file, no download): a 2-D toy set (from `seed`) or a
+ * generated image set (always the same images; `normalize` standardises them per channel).
+ */
+export function toyByName(name: string, seed = 1, normalize = true): Dataset {
+  if (name === 'shapes') return shapesDataset('classes', normalize);
+  if (name === 'shapes-masks') return shapesDataset('masks', normalize);
   if (!isToyName(name)) {
     throw new NetloomError(
       'bad-argument',
-      `Unknown dataset "${name}"; built in: ${builtinDatasetNames.join(', ')}, or a .csv file`,
+      `Unknown dataset "${name}"; built in: ${builtinDatasetNames.join(', ')}, or a .csv file or a folder of images`,
     );
   }
   return toyDataset(name, { seed });
@@ -35,4 +50,28 @@ export function fitFeatures(d: Dataset, shape: readonly number[], inputName: str
     );
   }
   return { ...d, featureShape: [...shape] };
+}
+
+/**
+ * Checks that the model can name every class of a classification set: its prediction's axis 1
+ * (the logits) must have at least as many entries as the dataset has classes.
+ */
+export function fitClasses(
+  d: Dataset,
+  model: {
+    readonly graph: { readonly values: ReadonlyMap<string, { readonly shape: readonly number[] }> };
+    readonly prediction?: string;
+  },
+): Dataset {
+  // A set that names each example's place (a CSV's rows) is refused by checkLabels instead,
+  // naming the first row whose label the model cannot take.
+  if (d.task !== 'classification' || !d.classes || !model.prediction || d.placeOf) return d;
+  const width = model.graph.values.get(model.prediction)?.shape[1];
+  if (width !== undefined && width > 1 && width < d.classes) {
+    throw new NetloomError(
+      'bad-argument',
+      `Dataset "${d.name}" has ${d.classes} classes but the model's prediction has ${width} — give the last layer ${d.classes} outputs`,
+    );
+  }
+  return d;
 }

@@ -19,10 +19,22 @@ export interface Dataset {
   readonly y: Float32Array;
   /** Number of classes (classification). */
   readonly classes?: number;
+  /** What each class is called (folder names, shape names), for pictures and reports. */
+  readonly classNames?: readonly string[];
+  /**
+   * Images standardised per channel, x = (pixel − mean) / std with pixels in [0, 1]: the statistics,
+   * so a picture can show the original colours and augmentation can pad with black.
+   */
+  readonly pixelStats?: PixelStats;
   /** The label each class index stands for, where the file named them (a CSV's values or words). */
   readonly labels?: readonly string[];
   /** Where example i came from, for messages (a CSV's row and label column). */
   readonly placeOf?: (example: number) => string;
+}
+
+export interface PixelStats {
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
 }
 
 export function featureSize(d: Pick<Dataset, 'featureShape'>): number {
