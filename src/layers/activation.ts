@@ -39,6 +39,13 @@ export const siluLayer = simple('SiLU', 'SiLU / Swish', 'x · sigmoid(x)', (c, x
 export const mishLayer = simple('Mish', 'Mish', 'x · tanh(softplus(x))', (c, x) =>
   c.op('Mul', [x, c.op('Tanh', [c.op('Softplus', [x])])]),
 );
+export const relu6Layer = simple(
+  'ReLU6',
+  'ReLU6',
+  "min(max(0, x), 6) (torch.nn.ReLU6): MobileNet's activation, bounded for low-precision inference",
+  // ONNX Clip-13 takes its bounds as inputs; torch.onnx exports ReLU6 as this same Clip(0, 6).
+  (c, x) => c.op('Clip', [x, c.constFloat([0], []), c.constFloat([6], [])]),
+);
 export const hardSigmoidLayer = simple(
   'HardSigmoid',
   'Hard sigmoid',
@@ -174,6 +181,7 @@ export const logSoftmaxLayer = defineLayer({
 
 export const activationLayers: readonly AnyLayerDef[] = [
   reluLayer,
+  relu6Layer,
   leakyReluLayer,
   preluLayer,
   eluLayer,

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { defineLayer, expectRank, req } from './layer-def.ts';
 import type { AnyLayerDef, LayerContext, PortSpec } from './layer-def.ts';
-import { bool, choice, int, ints } from './params.ts';
+import { bool, choice, float, int, ints } from './params.ts';
 import type { Shape } from '../ir/types.ts';
 import { formatShape, numel } from '../ir/types.ts';
 
@@ -190,6 +190,50 @@ export const zeroPad2dLayer = defineLayer({
     // ONNX Pad-13: pads = [x1_begin, x2_begin, ..., x1_end, x2_end, ...].
     const pads = ctx.constInt([0, 0, top, left, 0, 0, bottom, right]);
     return { y: ctx.op('Pad', [x, pads], { mode: 'constant' }) };
+  },
+});
+
+export const padLayer = defineLayer({
+  kind: 'Pad',
+  family: 'shape',
+  title: 'Constant padding',
+  description:
+    'Pads the last axes with a constant, pairs from the last axis backwards: [left, right, top, bottom, front, back] (torch.nn.functional.pad); [0, 0, 0, 0, 8, 8] adds 8 zero channels on each side of [N, C, H, W].',
+  params: z.object({
+    padding: z
+      .array(z.number().int().min(0))
+      .min(2)
+      .max(12)
+      .refine((v) => v.length % 2 === 0, { message: 'give the padding in pairs (before, after)' })
+      .default([1, 1])
+      .describe('Padding pairs from the last axis backwards'),
+    value: float(0, 'Value'),
+  }),
+  inputs: [{ name: 'x' }],
+  outputs: [{ name: 'y' }],
+  summary: (p) => `${p.padding.join(', ')}${p.value === 0 ? '' : ` = ${p.value}`}`,
+  lower(ctx, inputs, p) {
+    const x = req(inputs, 'x');
+    const s = ctx.shape(x);
+    const axes = p.padding.length / 2;
+    if (axes > s.length - 1) {
+      ctx.fail(
+        `Pad: ${p.padding.length} values pad ${axes} axes, but ${formatShape(s, true)} has ${s.length - 1} after the batch axis`,
+        { field: 'padding' },
+      );
+    }
+    // torch lists (before, after) from the last axis backwards; ONNX Pad-13 wants every axis's
+    // begin, then every axis's end, in axis order.
+    const begin = new Array<number>(s.length).fill(0);
+    const end = new Array<number>(s.length).fill(0);
+    for (let k = 0; k < axes; k++) {
+      begin[s.length - 1 - k] = p.padding[2 * k]!;
+      end[s.length - 1 - k] = p.padding[2 * k + 1]!;
+    }
+    const y = ctx.op('Pad', [x, ctx.constInt([...begin, ...end]), ctx.constFloat([p.value], [])], {
+      mode: 'constant',
+    });
+    return { y };
   },
 });
 
@@ -384,4 +428,5 @@ export const mergeLayers: readonly AnyLayerDef[] = [
   sliceLayer,
   upsampleLayer,
   zeroPad2dLayer,
+  padLayer,
 ];
