@@ -1,9 +1,10 @@
 // ONNX bytes → IR graph + weight values. Shapes are inferred with the IR's op rows, so an imported
 // model is checked by the same rules as one built in the editor. What torch.onnx.export writes by
 // default is read as the user meant it: a static leading dimension is the batch axis, one-element
-// initializers (a one-unit head's bias, PReLU's single slope) are weights, an initializer torch
-// merged because its values were equal (LayerNorm's ones, a BatchNorm's zeros) is split per use
-// again. Ops the IR has no row for are refused together, every one named, in one message.
+// initializers (a one-unit head's bias, PReLU's single slope) are weights, and parameters torch
+// merged because their values were equal (fresh LayerNorms' ones, zero biases: one initializer
+// read through Identity nodes named after each parameter) are separate weights again. Ops the IR
+// has no row for are refused together, every one named, in one message.
 import type {
   AttrValue,
   ConstTensor,
@@ -26,7 +27,7 @@ import { fold, foldOnlyOps } from './import-fold.ts';
 import type { OnnxGraph, OnnxNode, OnnxValueInfo } from './import-proto.ts';
 import { dataTypeName, decodeAttribute, decodeTensor, irDType, modelSchema } from './import-proto.ts';
 import { normalizeToOpset17 } from './import-opset.ts';
-import { isExportComputed, modulePath, splitWeightName } from './torch-names.ts';
+import { isExportComputed, splitWeightName } from './torch-names.ts';
 
 /**
  * Opset 13 moved the axes of Squeeze, Unsqueeze, ReduceSum and Split from attributes to inputs, as
@@ -86,25 +87,7 @@ function fits(type: AttrType, v: AttrValue): boolean {
 interface Use {
   readonly op: string;
   readonly index: number;
-  /** The node's position in the file. */
-  readonly k: number;
   readonly node: string;
-}
-
-/** Running statistics are state; every other weight input is trained. */
-function roleAt(op: string, index: number): WeightRole {
-  return opRow(op)?.stateInputs?.includes(index) ? 'state' : 'param';
-}
-
-/** Who reads a weight: a node, in one role (a BatchNorm reads its scale as a parameter, its variance as state). */
-function readerKey(u: Use): string {
-  return `${u.k}:${roleAt(u.op, u.index)}`;
-}
-
-/** Every element the same (a fresh LayerNorm's ones, a folded BatchNorm's zero bias). */
-function uniform(data: Float32Array): boolean {
-  for (let i = 1; i < data.length; i++) if (data[i] !== data[0]) return false;
-  return true;
 }
 
 class Importer {
@@ -116,15 +99,10 @@ class Importer {
   private readonly ops: Op[] = [];
   private readonly opIds = new Set<string>();
   private readonly weights: Weight[] = [];
-  private readonly weightById = new Map<string, Weight>();
   private readonly weightValues = new Map<string, Float32Array>();
   private readonly inputs: GraphInput[] = [];
-  /** Identity of an initializer: the name it reads as. */
-  private readonly aliases = new Map<string, string>();
-  /** Weights torch merged because their values were equal: the reader that keeps the original. */
-  private readonly splitOwner = new Map<string, string>();
-  /** Copies made for other readers, by `${weight}@${reader}`. */
-  private readonly copies = new Map<string, string>();
+  /** Outputs of Identity nodes that read an initializer: weights of their own. */
+  private copied = new Set<string>();
   /** Values computed by an op Netloom cannot run (what reads them is not checked). */
   private readonly unknown = new Set<string>();
   /** Unsupported op types → the nodes that have them. */
@@ -154,10 +132,6 @@ class Importer {
     this.values.set(id, { id, shape: t.shape, dtype: t.dtype });
   }
 
-  private resolve(v: string): string {
-    return this.aliases.get(v) ?? v;
-  }
-
   run(): Graph {
     if (this.g.sparseInitializer.length) {
       throw this.err('unsupported-op', 'sparse initializers are not supported');
@@ -168,29 +142,44 @@ class Importer {
       initNames.add(t.name);
     }
     const outputNames = new Set(this.g.output.map((o) => o.name));
-    // torch writes one initializer read through Identity nodes where it merged equal tensors; an
-    // Identity of an initializer is that initializer.
+    // torch.onnx.export writes one initializer for parameters whose values are equal (fresh
+    // LayerNorms, zero biases) and reads it through an Identity named after each other parameter.
+    // Those were separate parameters: each Identity of an initializer is a weight of its own.
+    const copyOf = new Map<string, string>();
     for (const n of this.g.node) {
       const src = n.input[0];
       const out = n.output[0];
       if (n.opType !== 'Identity' || (n.domain !== '' && n.domain !== 'ai.onnx')) continue;
       if (src === undefined || out === undefined || outputNames.has(out)) continue;
-      const root = this.resolve(src);
-      if (initNames.has(root)) this.aliases.set(out, root);
+      const root = copyOf.get(src) ?? src;
+      if (initNames.has(root)) copyOf.set(out, root);
     }
+    this.copied = new Set(copyOf.keys());
     const uses = new Map<string, Use[]>();
     this.g.node.forEach((n, k) => {
-      if (n.opType === 'Identity' && this.aliases.has(n.output[0] ?? '')) return;
+      if (n.opType === 'Identity' && this.copied.has(n.output[0] ?? '')) return;
       n.input.forEach((v, index) => {
         if (v === '') return;
-        const r = this.resolve(v);
-        const list = uses.get(r) ?? [];
-        list.push({ op: n.opType, index, k, node: n.name || `${n.opType}_${k}` });
-        uses.set(r, list);
+        const list = uses.get(v) ?? [];
+        list.push({ op: n.opType, index, node: n.name || `${n.opType}_${k}` });
+        uses.set(v, list);
       });
     });
+    const decoded = new Map<string, ConstTensor>();
     for (const t of this.g.initializer) {
-      this.initializer(decodeTensor(t, `initializer '${t.name}'`), t.name, uses.get(t.name) ?? []);
+      const c = decodeTensor(t, `initializer '${t.name}'`);
+      decoded.set(t.name, c);
+      this.initializer(c, t.name, uses.get(t.name) ?? []);
+    }
+    for (const [out, root] of copyOf) {
+      const c = decoded.get(root)!;
+      const data =
+        c.data instanceof Float32Array
+          ? Float32Array.from(c.data)
+          : c.data instanceof BigInt64Array
+            ? BigInt64Array.from(c.data)
+            : Uint8Array.from(c.data);
+      this.initializer({ shape: c.shape, dtype: c.dtype, data }, out, uses.get(out) ?? []);
     }
     // Before IR version 4 initializers were also listed as graph inputs; they stay weights.
     for (const i of this.g.input) if (!initNames.has(i.name)) this.graphInput(i);
@@ -252,22 +241,18 @@ class Importer {
       this.consts.set(name, { tensor: t });
       return;
     }
+    const role: WeightRole = uses.some((u) => opRow(u.op)?.stateInputs?.includes(u.index))
+      ? 'state'
+      : 'param';
     const split = splitWeightName(name);
-    const data = t.data as Float32Array;
-    // torch.onnx.export keeps one of several initializers with equal values (fresh LayerNorms,
-    // zero biases, a BatchNorm's running mean equal to its bias); they were separate tensors, so
-    // each node, and each role within a node, gets its own again. A tensor of varied values read
-    // twice is a tied weight and stays one.
-    const readers = new Set(uses.map(readerKey));
-    const shared = readers.size > 1 && uniform(data);
-    const first = uses[0]!;
-    const role: WeightRole = shared
-      ? roleAt(first.op, first.index)
-      : uses.some((u) => roleAt(u.op, u.index) === 'state')
-        ? 'state'
-        : 'param';
-    this.addWeight(name, split?.node ?? first.node, split?.name ?? name, t.shape, role, data);
-    if (shared) this.splitOwner.set(name, readerKey(first));
+    this.addWeight(
+      name,
+      split?.node ?? uses[0]!.node,
+      split?.name ?? name,
+      t.shape,
+      role,
+      t.data as Float32Array,
+    );
   }
 
   private addWeight(
@@ -281,33 +266,7 @@ class Importer {
     this.define(id, { shape, dtype: 'float32' }, `initializer '${id}'`);
     const w: Weight = { id, node, name, shape, dtype: 'float32', role, init: { kind: 'values', data } };
     this.weights.push(w);
-    this.weightById.set(id, w);
     this.weightValues.set(id, data);
-  }
-
-  /** The weight a node at position k reads: its own copy of a merged one. */
-  private weightFor(id: string, use: Use, nodeName: string): string {
-    const owner = this.splitOwner.get(id);
-    const reader = readerKey(use);
-    if (owner === undefined || owner === reader) return id;
-    const key = `${id}@${reader}`;
-    const have = this.copies.get(key);
-    if (have) return have;
-    const w = this.weightById.get(id)!;
-    const scope = modulePath(nodeName);
-    let copy = scope && !isExportComputed(id) ? `${scope}.${w.name}` : `${id}_${use.k}`;
-    while (this.values.has(copy) || this.consts.has(copy)) copy = `${copy}_${use.k}`;
-    const split = splitWeightName(copy);
-    this.addWeight(
-      copy,
-      split?.node ?? nodeName,
-      split?.name ?? copy,
-      w.shape,
-      roleAt(use.op, use.index),
-      Float32Array.from(this.weightValues.get(id)!),
-    );
-    this.copies.set(key, copy);
-    return copy;
   }
 
   private graphInput(i: OnnxValueInfo): void {
@@ -383,12 +342,12 @@ class Importer {
   }
 
   private node(n: OnnxNode, k: number): void {
-    if (n.opType === 'Identity' && this.aliases.has(n.output[0] ?? '')) return;
+    if (n.opType === 'Identity' && this.copied.has(n.output[0] ?? '')) return;
     let id = n.name || `${n.opType}_${k}`;
     while (this.opIds.has(id)) id = `${id}_${k}`;
     this.opIds.add(id);
     const what = `node '${id}' (${n.opType})`;
-    const rawInputs = n.input.map((v) => (v === '' ? '' : this.resolve(v)));
+    const rawInputs = n.input;
     for (const v of rawInputs) {
       if (v !== '' && !this.values.has(v) && !this.consts.has(v) && !this.unknown.has(v)) {
         throw this.err(
@@ -477,10 +436,7 @@ class Importer {
       if (!fits(t, v))
         throw this.err('invalid-onnx', `${what}: attribute '${name}' should be of type ${t}`, id);
     }
-    const inputs = norm.inputs.map((v, i) => {
-      if (v !== '' && this.weightById.has(v)) return this.weightFor(v, { op: type, index: i, k, node: id }, id);
-      return this.operand(type, norm.inputs, v, i, what);
-    });
+    const inputs = norm.inputs.map((v, i) => this.operand(type, norm.inputs, v, i, what));
     const args = {
       inputs: inputs.map(typeOf),
       consts: inputs.map((v) => (v === '' ? undefined : this.consts.get(v)?.tensor)),
