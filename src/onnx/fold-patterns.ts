@@ -719,7 +719,13 @@ const pad: Pattern = (c, op) => {
   // torch lists (before, after) pairs from the last axis backwards, as far as the first padded one.
   let axes = 0;
   for (let a = 1; a < r; a++) if (p[a] !== 0 || p[a + r] !== 0) axes = Math.max(axes, r - a);
-  if (axes === 0) return undefined;
+  if (axes === 0) {
+    // No padding at all (torch's avg_pool2d writes one): the input passes through.
+    const src = c.producer.get(op.inputs[0]!);
+    if (!src) return undefined;
+    c.producer.set(op.outputs[0]!, src);
+    return [op];
+  }
   const padding: number[] = [];
   for (let k = 0; k < axes; k++) padding.push(p[r - 1 - k]!, p[2 * r - 1 - k]!);
   const id = c.idFor(op);
