@@ -18,8 +18,21 @@ const coreLayers = {
   autodiff: ['ir', 'util'],
   onnx: ['compile', 'layers', 'ir', 'document', 'util'],
   templates: ['document', 'util'],
+  pytorch: ['autodiff', 'compile', 'layers', 'ir', 'document', 'util'],
   runtime: ['templates', 'onnx', 'autodiff', 'compile', 'layers', 'ir', 'document', 'host', 'util'],
-  cli: ['runtime', 'templates', 'onnx', 'autodiff', 'compile', 'layers', 'ir', 'document', 'host', 'util'],
+  cli: [
+    'runtime',
+    'pytorch',
+    'templates',
+    'onnx',
+    'autodiff',
+    'compile',
+    'layers',
+    'ir',
+    'document',
+    'host',
+    'util',
+  ],
 };
 
 /** An import path that reaches another folder of src/ by going up: `../ir/x.ts`, `../../ir/x.ts`. */

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { ReferencesReporter } from './test/helpers/references-reporter.ts';
 
 const testTimeoutMs = 120_000;
 
@@ -10,5 +11,8 @@ export default defineConfig({
     hookTimeout: testTimeoutMs,
     // Two cores: onnxruntime's WASM and Chromium each want one.
     maxWorkers: 2,
+    // Python and Chromium, found once (scripts/references.mjs); what is missing is listed at the end.
+    globalSetup: ['test/helpers/references-setup.ts'],
+    reporters: ['default', new ReferencesReporter()],
   },
 });

@@ -1,6 +1,6 @@
 // Timing helpers for the benchmarks: medians of repeated runs after a warm-up.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { findPythons, pythonMissingReason, pythonWith } from '../scripts/references.mjs';
 
 /** Times of `runs` calls after `warmup` untimed ones, in milliseconds, in call order. */
 export async function timesMs(
@@ -37,11 +37,22 @@ export function table(rows: readonly (readonly string[])[]): void {
     console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
 }
 
-export const python = '/usr/bin/python3';
+let peer: { python: string | undefined } | undefined;
 
-/** Runs a Python snippet with Debian's torch; undefined (and a note) when torch is not there. */
+/** The Python with torch that scripts/references.mjs finds (NETLOOM_PYTHON, else PATH), looked up once. */
+function torchPython(): string | undefined {
+  if (!peer) {
+    const found = { python: findPythons() };
+    peer = { python: pythonWith(found, ['torch']) };
+    if (!peer.python) console.log(`(PyTorch peer not run: ${pythonMissingReason(found, ['torch'])})`);
+  }
+  return peer.python;
+}
+
+/** Runs a Python snippet with the reference torch; undefined (and a note) when torch is not there. */
 export function torchPeer(code: string): string | undefined {
-  if (!existsSync(python)) return undefined;
+  const python = torchPython();
+  if (!python) return undefined;
   try {
     return execFileSync(python, ['-c', code], { encoding: 'utf8', maxBuffer: 64 << 20 });
   } catch (e) {

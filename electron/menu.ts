@@ -69,6 +69,7 @@ export function buildMenuTemplate(deps: MenuDeps): Item[] {
       { type: 'separator' },
       cmd('import-onnx'),
       cmd('export-onnx'),
+      cmd('export-pytorch'),
       {
         label: 'Export Diagram…',
         id: 'export-diagram',

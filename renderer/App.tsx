@@ -42,6 +42,7 @@ const toolbarStart: readonly (readonly ToolbarButton[])[] = [
   ],
   [
     { command: 'export-onnx', text: 'Export ONNX', testId: 'export-onnx' },
+    { command: 'export-pytorch', text: 'PyTorch', testId: 'export-pytorch' },
     { command: 'export-diagram-svg', text: 'SVG' },
     { command: 'export-diagram-png', text: 'PNG' },
   ],

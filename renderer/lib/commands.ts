@@ -19,6 +19,7 @@ import { useEditor } from '../store/document-store.ts';
 import {
   exportDiagram,
   exportOnnxFile,
+  exportPytorchFile,
   importOnnxFile,
   newDocument,
   openProject,
@@ -89,6 +90,7 @@ const behaviours: Readonly<Record<CommandId, Behaviour>> = {
   'save-as': { perform: (ctx) => void saveProject(ctx.host, true) },
   'import-onnx': { perform: (ctx) => void importOnnxFile(ctx.host).then(fitAfterOpen(ctx)) },
   'export-onnx': { perform: (ctx) => void exportOnnxFile(ctx.host) },
+  'export-pytorch': { perform: (ctx) => void exportPytorchFile(ctx.host) },
   'export-diagram-svg': { perform: (ctx) => void exportDiagram(ctx.host, 'svg') },
   'export-diagram-png': { perform: (ctx) => void exportDiagram(ctx.host, 'png') },
   gallery: { perform: (ctx) => ctx.showGallery() },

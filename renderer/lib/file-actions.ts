@@ -3,6 +3,13 @@ import { parseDocument, serializeDocument } from '../../src/document/parse.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import type { Host } from '../../src/host/host.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
+import { weightsFileBytes } from '../../src/ir/weights-file.ts';
+import { pytorchPackage } from '../../src/pytorch/package.ts';
+import type { DatasetArrays } from '../../src/pytorch/dataset-files.ts';
+import { trainingSetupOf } from '../../src/pytorch/objectives.ts';
+import { isToyName, toyByName } from '../../src/runtime/datasets/catalogue.ts';
+import { mnistFromDigits, unpackMnist } from '../../src/runtime/datasets/mnist.ts';
+import { zipStore } from '../../src/util/zip.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { importedToDocument } from '../../src/onnx/to-document.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
@@ -115,6 +122,47 @@ export async function exportOnnxFile(host: Host): Promise<void> {
     });
   } catch (e) {
     st.say('error', `Cannot export ONNX: ${errorText(e)}`);
+  }
+}
+
+/**
+ * The project's data set as Netloom trains on it (before normalisation), for the package's data/:
+ * a built-in set; a CSV file named by path cannot be read from here, so train.py takes --data.
+ */
+async function projectData(name: string | undefined, seed: number): Promise<DatasetArrays | undefined> {
+  if (name === undefined) return undefined;
+  if (isToyName(name)) return toyByName(name, seed + 1);
+  if (name !== 'mnist') return undefined;
+  const url = new URL('mnist-digits.bin', document.baseURI).href;
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`the MNIST digits could not be loaded (${res.status})`);
+  return mnistFromDigits(unpackMnist(new Uint8Array(await res.arrayBuffer()), url), undefined, false);
+}
+
+/**
+ * "Export PyTorch…": the project as a PyTorch training package, one .zip (a browser downloads one
+ * file; the desktop app saves it atomically where the user says), with the trained weights when
+ * they belong to this graph.
+ */
+export async function exportPytorchFile(host: Host): Promise<void> {
+  const st = useEditor.getState();
+  try {
+    const doc = st.doc;
+    const w = useWeights.getState().weights;
+    const trained = weightsFit(doc, w)
+      ? weightsFileBytes(lowerCached(doc).graph.weights, new Map(Object.entries(w!)), doc.name)
+      : undefined;
+    const setup = trainingSetupOf(doc);
+    const data = await projectData(setup.dataset, setup.seed);
+    const pkg = pytorchPackage(doc, { ...(data ? { data } : {}), ...(trained ? { weights: trained } : {}) });
+    const r = await host.saveFile(zipStore(pkg.files), {
+      suggestedName: `${fileStem(doc, st.filePath)}-pytorch.zip`,
+      filters: [{ name: 'Zip archive', extensions: ['zip'] }],
+    });
+    if (r.path !== undefined)
+      st.say('info', `${r.path}: PyTorch package — unzip it and run python train.py (see its README)`);
+  } catch (e) {
+    st.say('error', `Cannot export PyTorch: ${errorText(e)}`);
   }
 }
 

@@ -1,6 +1,16 @@
 // What a command may touch, passed in so tests run commands in-process with captured output.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { NetloomError } from '../util/errors.ts';
 
 export interface CliIO {
@@ -11,6 +21,11 @@ export interface CliIO {
   /** Throws NetloomError naming the file when it cannot be written. */
   writeFile(path: string, data: Uint8Array | string): void;
   mkdir(path: string): void;
+  /**
+   * Writes a folder of files all at once: into a temporary folder beside it, then renamed into
+   * place, so a failure leaves nothing half-written. The folder must not exist, or be empty.
+   */
+  writeFolder(path: string, files: readonly { readonly path: string; readonly bytes: Uint8Array }[]): void;
   readonly cwd: string;
   /** True when stdout is a terminal (progress bars redraw in place only then). */
   readonly tty: boolean;
@@ -38,7 +53,7 @@ export function fileError(path: string, verb: 'read' | 'write' | 'create folder'
 }
 
 /** The file operations of CliIO on the real file system, paths relative to `cwd`. */
-export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 'mkdir'> {
+export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 'mkdir' | 'writeFolder'> {
   return {
     readFile(p) {
       try {
@@ -59,6 +74,37 @@ export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 
         mkdirSync(resolve(cwd, p), { recursive: true });
       } catch (e) {
         throw fileError(p, 'create folder', e);
+      }
+    },
+    writeFolder(p, files) {
+      const target = resolve(cwd, p);
+      if (existsSync(target)) {
+        if (!statSync(target).isDirectory())
+          throw new NetloomError('invalid-file', `${p}: a file of that name is in the way`, { path: p });
+        if (readdirSync(target).length > 0) {
+          throw new NetloomError(
+            'invalid-file',
+            `${p}: the folder exists and is not empty; choose a new folder, or empty it first`,
+            { path: p },
+          );
+        }
+      }
+      for (const f of files) {
+        if (f.path.startsWith('/') || f.path.split('/').some((s) => s === '..' || s === ''))
+          throw new Error(`internal: unsafe path in a folder: ${f.path}`);
+      }
+      const tmp = `${target}.netloom-${process.pid}-${Date.now()}`;
+      try {
+        for (const f of files) {
+          const out = resolve(tmp, f.path);
+          mkdirSync(dirname(out), { recursive: true });
+          writeFileSync(out, f.bytes);
+        }
+        if (existsSync(target)) rmdirSync(target);
+        renameSync(tmp, target);
+      } catch (e) {
+        rmSync(tmp, { recursive: true, force: true });
+        throw fileError(p, 'write', e);
       }
     },
   };

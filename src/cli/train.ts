@@ -22,13 +22,16 @@ import { loadProject, loadWeightsFile } from './project.ts';
 import { weightsFileBytes } from '../ir/weights-file.ts';
 import { lowerDocument } from '../compile/lower.ts';
 
+// The digits' JSON (41 MB) is parsed once per process: a test runs several commands in one.
+let mnistDigits: number[][] | undefined;
+
 function nodeMnist(normalize: boolean): Dataset {
   const dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
-  const arrays = Array.from(
+  mnistDigits ??= Array.from(
     { length: 10 },
     (_, d) => (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data,
   );
-  return mnistFromDigits(arrays, undefined, normalize);
+  return mnistFromDigits(mnistDigits, undefined, normalize);
 }
 
 export function loadDataset(io: CliIO, name: string, seed: number, normalize = true): Dataset {

@@ -32,6 +32,13 @@ export const commandSpecs = {
   'save-as': { label: 'Save As…', keys: [mod('s', true)], inMenus: true, accelerator: 'CmdOrCtrl+Shift+S' },
   'import-onnx': { label: 'Import ONNX…', inMenus: true, accelerator: 'CmdOrCtrl+I' },
   'export-onnx': { label: 'Export ONNX…', keys: [mod('e')], inMenus: true, accelerator: 'CmdOrCtrl+E' },
+  'export-pytorch': {
+    label: 'Export PyTorch…',
+    help: 'Export a PyTorch training package',
+    keys: [mod('e', true)],
+    inMenus: true,
+    accelerator: 'CmdOrCtrl+Shift+E',
+  },
   'export-diagram-svg': { label: 'Export Diagram as SVG…', inMenus: true },
   'export-diagram-png': { label: 'Export Diagram as PNG…', inMenus: true },
   gallery: { label: 'Templates', keys: [{ key: 't' }] },

@@ -235,7 +235,17 @@ export class GraphBuilder extends IrBuilder {
     }
   }
 
+  // Called after every node (the lowering counts its weights and FLOPs), so no object spread here.
   build(): BuiltGraph {
-    return { ...this.graph(), stateUpdates: this.stateUpdates, opFlops: this.opFlops };
+    return {
+      values: this.values,
+      ops: this.ops,
+      inputs: this.inputs,
+      outputs: this.outputs,
+      weights: this.weights,
+      constants: this.constants,
+      stateUpdates: this.stateUpdates,
+      opFlops: this.opFlops,
+    };
   }
 }

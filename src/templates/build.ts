@@ -138,7 +138,7 @@ export function mlpTemplate(): NetloomDocument {
     b,
     x,
     'MLP 784-256-128-10',
-    'A multilayer perceptron for MNIST digits: two hidden layers with ReLU, softmax cross-entropy.',
+    'A multilayer perceptron trained by backpropagation (Rumelhart, Hinton & Williams 1986) for MNIST digits: two hidden layers with ReLU, softmax cross-entropy.',
     classifierTraining('mnist', 1e-3, 2, 64),
   );
 }
@@ -332,7 +332,7 @@ export function ganMnistTemplate(): NetloomDocument {
   const adam = { name: 'adam', lr: 2e-4, beta1: 0.5 };
   return b.document(
     'GAN for MNIST digits',
-    'A generator (64 → 256 → 512 → 784) and a discriminator (784 → 256 → 1) trained in turns; watch samples from fixed noise turn into digits.',
+    'Goodfellow et al. 2014: a generator (64 → 256 → 512 → 784) and a discriminator (784 → 256 → 1) trained in turns; watch samples from fixed noise turn into digits.',
     {
       dataset: 'mnist',
       batchSize: 64,
@@ -402,7 +402,7 @@ export function lstmTemplate(): NetloomDocument {
     b,
     x,
     'LSTM on MNIST rows',
-    'An LSTM reads each digit as 28 rows of 28 pixels and classifies it from its last state; exported as a compact ONNX LSTM op.',
+    'An LSTM (Hochreiter & Schmidhuber 1997) reads each digit as 28 rows of 28 pixels and classifies it from its last state; exported as a compact ONNX LSTM op.',
     classifierTraining('mnist', 2e-3, 2, 64),
   );
 }
@@ -432,7 +432,7 @@ export function transformerTemplate(): NetloomDocument {
     b,
     x,
     'Transformer on MNIST rows',
-    'Rows of a digit as 28 tokens: a linear embedding, sinusoidal positions, two encoder layers with multi-head self-attention, a linear classifier.',
+    'The Transformer encoder of Vaswani et al. 2017 on rows of a digit as 28 tokens: a linear embedding, sinusoidal positions, two encoder layers with multi-head self-attention, a linear classifier.',
     classifierTraining('mnist', 1e-3, 2, 64),
   );
 }
@@ -449,7 +449,7 @@ export function playgroundTemplate(): NetloomDocument {
     b,
     x,
     'Playground',
-    'Two inputs, two small hidden layers: classify 2-D points (spirals, moons, circles, XOR) as in TensorFlow Playground.',
+    'Two inputs, two small hidden layers: classify 2-D points (spirals, moons, circles, XOR) as in TensorFlow Playground (Smilkov et al. 2017).',
     classifierTraining('spirals', 0.01, 60, 32),
   );
 }

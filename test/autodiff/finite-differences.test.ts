@@ -1,6 +1,6 @@
 // Every gradient rule against central finite differences of the same op run in onnxruntime-web,
 // and every gradient graph through onnx.checker (full_check).
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { buildCase, finiteDifferences, runGrads } from './grad-harness.ts';
 import { opCases } from './op-cases.ts';
 import { checkOnnxModels } from '../helpers/onnx-checker.ts';
@@ -29,7 +29,8 @@ describe('gradient rules match finite differences', () => {
   }
 });
 
-afterAll(() => {
+// Last in the file, after every case has built its graph.
+test('every gradient graph passes onnx.checker', () => {
   const failures = checkOnnxModels(models);
   expect(failures).toEqual({});
 });

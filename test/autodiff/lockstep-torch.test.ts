@@ -10,7 +10,7 @@ import { preparedStepRunner, prepareDocumentTraining } from '../../src/runtime/d
 import { batchOf } from '../../src/runtime/datasets/dataset.ts';
 import { spirals } from '../../src/runtime/datasets/toy.ts';
 import { chainDoc } from '../helpers/doc.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 
 test('300 Adam steps follow torch step for step', async () => {
   const doc = chainDoc(
@@ -69,7 +69,9 @@ for k in range(300):
     out.append(float(l))
 print(json.dumps(out))
 `;
-  const ref = JSON.parse(execFileSync(python, ['-c', script, file], { encoding: 'utf8' })) as number[];
+  const ref = JSON.parse(
+    execFileSync(requirePython(['torch']), ['-c', script, file], { encoding: 'utf8' }),
+  ) as number[];
   let worst = 0;
   ref.forEach((v, i) => (worst = Math.max(worst, Math.abs(losses[i]! - v) / Math.max(1, Math.abs(v)))));
   expect(worst).toBeLessThan(1e-3);

@@ -10,7 +10,8 @@ import { writeNpy } from '../../src/runtime/npy.ts';
 import { templateNames } from '../../src/templates/catalogue.ts';
 import { captureIO } from '../helpers/cli-io.ts';
 import { chainDoc } from '../helpers/doc.ts';
-import { checkOnnxFiles, python } from '../helpers/onnx-checker.ts';
+import { checkOnnxFiles } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-cli-'));
 const bin = join(import.meta.dirname, '../../bin/netloom.mjs');
@@ -109,7 +110,7 @@ describe('export and run', () => {
     // onnxruntime is not a Debian package, so the reference is the same MLP computed in torch from
     // the weights stored in the exported file (read with the onnx package).
     const check = execFileSync(
-      python,
+      requirePython(['numpy', 'onnx', 'torch']),
       [
         '-c',
         [
@@ -182,7 +183,8 @@ describe('the real bin', () => {
     const r = spawnSync(process.execPath, [bin, 'export', 'mlp'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      'netloom export: missing -o model.onnx\nUsage: netloom export <project.json|template-name> -o model.onnx [--weights trained.safetensors] [--seed N]\n',
+      'netloom export: missing -o model.onnx\nUsage: netloom export <project.json|template-name> -o model.onnx [--weights trained.safetensors] [--seed N]\n' +
+        '       netloom export <project.json|template-name> --format pytorch -o DIR|package.zip [--weights trained.safetensors]\n',
     );
   });
 

@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../src/ir/weights-file.ts';
 import { captureIO } from '../helpers/cli-io.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
 import { floatTensor } from '../../src/runtime/tensors.ts';
 import { onnxFixtureDir, torchModelCase } from '../helpers/fixtures.ts';
@@ -38,7 +38,7 @@ describe('weights sidecar (safetensors)', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('trained.safetensors: trained weights');
     const report = JSON.parse(
-      execFileSync(python, [
+      execFileSync(requirePython(['numpy', 'onnx', 'torch']), [
         join(import.meta.dirname, '../tools/read_safetensors.py'),
         join(dir, 'trained.safetensors'),
         join(dir, 'trained.onnx'),

@@ -1,12 +1,14 @@
 // The editor as a person uses it, in Debian's Chromium: drag layers from the palette, wire them,
 // read the shapes, make a shape error and fix it, undo/redo, open ResNet-18 from the gallery, and
-// export ONNX that onnxruntime loads.
+// export ONNX that onnxruntime loads, and a PyTorch package that Python runs.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
 import { floatTensor } from '../../src/runtime/tensors.ts';
 import { onnxFixtureDir, torchModelCase } from '../helpers/fixtures.ts';
+import { requirePython } from '../helpers/references.ts';
 import { appPerFile, shots } from './app.ts';
 
 const app = appPerFile();
@@ -186,3 +188,50 @@ test('drop an ONNX file from the desktop onto the canvas', async () => {
   expect(await app.page.locator('.layer-node[data-kind="Dense"]').count()).toBeGreaterThanOrEqual(2);
   expect(await app.page.getByTestId('problems').textContent()).toContain('No problems');
 }, 60_000);
+
+test('export LeNet-5 as a PyTorch package: one zip with the model, the loop and the MNIST copy', async () => {
+  await app.page.getByTestId('open-gallery').click();
+  await app.page.locator('.card[data-template="lenet5"]').click();
+  await expect.poll(() => app.page.locator('.layer-node[data-kind="Conv2d"]').count()).toBe(2);
+  const [download] = await Promise.all([
+    app.page.waitForEvent('download', { timeout: 60_000 }),
+    app.page.getByTestId('export-pytorch').click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('LeNet-5-pytorch.zip');
+  const file = join(shots, 'lenet5-pytorch.zip');
+  await download.saveAs(file);
+  await expect
+    .poll(() => app.page.getByTestId('banner-info').textContent(), { timeout: 30_000 })
+    .toContain('PyTorch package');
+  await app.page.screenshot({ path: join(shots, 'editor-export-pytorch.png') });
+  // Python's zipfile checks every CRC; the package compiles, and its model runs on a digit.
+  const script = [
+    'import sys, zipfile, tempfile, py_compile, json',
+    'z = zipfile.ZipFile(sys.argv[1]); bad = z.testzip()',
+    'd = tempfile.mkdtemp(); z.extractall(d)',
+    'for f in ("model.py", "train.py", "data.py", "safetensors_file.py"): py_compile.compile(f"{d}/{f}", doraise=True)',
+    'sys.path.insert(0, d); import torch, numpy as np, model',
+    'y = model.LeNet5().eval()(torch.zeros(2, 1, 28, 28))',
+    'x = np.load(f"{d}/data/features.npy")',
+    'print(json.dumps([bad, sorted(z.namelist()), list(y.shape), list(x.shape), str(x.dtype)]))',
+  ].join('\n');
+  const out = JSON.parse(
+    execFileSync(requirePython(['torch', 'numpy']), ['-c', script, file], { encoding: 'utf8' }),
+  ) as unknown[];
+  expect(out).toEqual([
+    null,
+    [
+      'README.md',
+      'data.py',
+      'data/dataset.json',
+      'data/features.npy',
+      'data/labels.npy',
+      'model.py',
+      'safetensors_file.py',
+      'train.py',
+    ],
+    [2, 10],
+    [10_000, 1, 28, 28],
+    'uint8',
+  ]);
+}, 180_000);

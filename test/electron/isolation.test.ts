@@ -1,4 +1,4 @@
-// The app:// protocol's headers and CSP, checked in a real Chromium (Debian's, via playwright-core):
+// The app:// protocol's headers and CSP, checked in a real Chromium (via playwright-core):
 // the page is cross-origin isolated, so onnxruntime-web runs its threaded WASM; the CSP lets it
 // compile WASM but blocks eval, inline scripts and remote content. A control server without
 // COOP/COEP shows the same page losing isolation (and ort falling back to one thread).
@@ -6,10 +6,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appOrigin, createAppProtocolHandler } from '../../electron/app-protocol.ts';
+import { launchChromium } from '../helpers/references.ts';
 import { tempDir } from './fakes.ts';
 
 // y = x + x, opset 17; made with onnx.helper (python3-onnx 1.12) and passed onnx.checker full_check.
@@ -81,18 +81,8 @@ async function serve(root: string, isolate: boolean): Promise<{ url: string; clo
   return { url: `http://localhost:${port}/`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-const chromiumPath = '/usr/bin/chromium';
-const flags = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
-
 describe('app:// headers in Chromium', () => {
-  let browser: Browser;
+  let browser: Browser | undefined;
   let root: string;
 
   beforeAll(async () => {
@@ -100,13 +90,14 @@ describe('app:// headers in Chromium', () => {
     nodeFs.writeFileSync(nodePath.join(root, 'index.html'), page);
     nodeFs.writeFileSync(nodePath.join(root, 'main.js'), mainJs);
     nodeFs.symlinkSync(nodePath.resolve('node_modules/onnxruntime-web/dist'), nodePath.join(root, 'ort'));
-    browser = await chromium.launch({ executablePath: chromiumPath, args: flags });
   });
   afterAll(async () => {
     await browser?.close();
   });
 
   async function load(isolate: boolean): Promise<PageResult> {
+    // Launched by the first test (where there is no Chromium, each test is reported not run).
+    browser ??= await launchChromium();
     const server = await serve(root, isolate);
     const context = await browser.newContext();
     try {

@@ -10,6 +10,7 @@ const allCommands = [
   'save-as',
   'import-onnx',
   'export-onnx',
+  'export-pytorch',
   'export-diagram-svg',
   'export-diagram-png',
   'undo',
@@ -82,7 +83,7 @@ describe.each(['linux', 'win32', 'darwin'] as const)('menus on %s', (platform) =
         : ['&File', '&Edit', '&View', '&Help'],
     );
     const menu = (name: string) => template.find((i) => i.label === name);
-    expect(labels(menu('&File')).slice(0, 8)).toEqual([
+    expect(labels(menu('&File')).slice(0, 9)).toEqual([
       'New',
       'Open…',
       'Open Recent',
@@ -90,6 +91,7 @@ describe.each(['linux', 'win32', 'darwin'] as const)('menus on %s', (platform) =
       'Save As…',
       'Import ONNX…',
       'Export ONNX…',
+      'Export PyTorch…',
       'Export Diagram…',
     ]);
     expect(labels(menu('&Edit'))).toEqual(['Undo', 'Redo', 'Cut', 'Copy', 'Paste', 'Select All']);

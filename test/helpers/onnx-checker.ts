@@ -1,14 +1,15 @@
-// The outside judge of our ONNX files: onnx.checker.check_model(full_check=True) from Debian's
-// python3-onnx, run once over many files.
+// The outside judge of our ONNX files: onnx.checker.check_model(full_check=True) from the reference
+// Python (test/helpers/references.ts), run once over many files. Call it inside a test: where no
+// Python with onnx is found, that test is reported as "onnx.checker: not run".
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-export const python = '/usr/bin/python3';
+import { requirePython } from './references.ts';
 
 export function checkOnnxFiles(paths: readonly string[]): Record<string, string | null> {
   if (paths.length === 0) return {};
+  const python = requirePython(['onnx'], 'onnx.checker');
   const out = execFileSync(python, [join(import.meta.dirname, '../tools/check_onnx.py'), ...paths], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

@@ -22,10 +22,15 @@ function build(p: number, mode: 'training' | 'inference') {
 
 const input = Float32Array.from({ length: batch * features }, (_, i) => 1 + (i % 7) * 0.25);
 
-async function run(p: number, runs: number): Promise<Float32Array[]> {
+const probabilities = [0.1, 0.5, 0.8];
+
+function exportTraining(p: number): Uint8Array {
   const g = build(p, 'training').graph;
-  const bytes = exportOnnx(g, materializeWeights(g.weights));
-  expect(checkOnnxModels(new Map([[`dropout p=${p}`, bytes]]))).toEqual({});
+  return exportOnnx(g, materializeWeights(g.weights));
+}
+
+async function run(p: number, runs: number): Promise<Float32Array[]> {
+  const bytes = exportTraining(p);
   const session = await createSession(bytes);
   try {
     const outs: Float32Array[] = [];
@@ -42,7 +47,7 @@ async function run(p: number, runs: number): Promise<Float32Array[]> {
 }
 
 describe('Dropout in training mode', () => {
-  for (const p of [0.1, 0.5, 0.8]) {
+  for (const p of probabilities) {
     test(`p=${p}: zero share ≈ p, kept values scaled by 1/(1−p)`, async () => {
       const [y, y2] = await run(p, 2);
       const n = input.length;
@@ -62,6 +67,11 @@ describe('Dropout in training mode', () => {
       expect(differ).toBeGreaterThan(0);
     });
   }
+
+  test('the training graphs pass onnx.checker', () => {
+    const models = new Map(probabilities.map((p) => [`dropout p=${p}`, exportTraining(p)] as const));
+    expect(checkOnnxModels(models)).toEqual({});
+  });
 
   test('the graph keeps the mask for the backward pass', () => {
     const g = build(0.5, 'training').graph;

@@ -7,7 +7,7 @@ import { parseTrainingSetup } from '../../src/autodiff/training-schema.ts';
 import { lowerDocument } from '../../src/compile/lower.ts';
 import { prepareDocumentTraining } from '../../src/runtime/document-training.ts';
 import { train } from '../../src/runtime/train-loop.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 import { chainDoc } from '../helpers/doc.ts';
 
 const N = 4;
@@ -97,7 +97,7 @@ describe('recurrent layers in training', () => {
     });
     const start = Object.fromEntries([...prepared.initial].map(([k, v]) => [k, Array.from(v)]));
     const ref = JSON.parse(
-      execFileSync(python, [
+      execFileSync(requirePython(['torch']), [
         '-c',
         torchStep,
         JSON.stringify({ kind, hidden, layers, bi, weights: start, x: Array.from(x), y: Array.from(y) }),
@@ -140,7 +140,7 @@ describe('recurrent layers in training', () => {
     const l = lowerDocument(doc);
     const names = l.graph.weights.map((w) => w.id.replace('lstm.', ''));
     const ref = JSON.parse(
-      execFileSync(python, [
+      execFileSync(requirePython(['torch']), [
         '-c',
         `import json, torch; m = torch.nn.LSTM(${F}, 8, num_layers=2, bidirectional=True, batch_first=True)
 print(json.dumps({"names": list(m.state_dict().keys()), "count": sum(p.numel() for p in m.parameters())}))`,

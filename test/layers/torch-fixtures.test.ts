@@ -1,6 +1,6 @@
 // Every layer kind, exported to ONNX and run in onnxruntime-web (WASM), against PyTorch outputs;
 // every exported model also passes onnx.checker (full_check).
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { DocEdge, DocNode, NetloomDocument } from '../../src/document/schema.ts';
 import { lowerDocument } from '../../src/compile/lower.ts';
 import { hasErrors } from '../../src/compile/diagnostics.ts';
@@ -110,7 +110,8 @@ test('every layer kind has a PyTorch fixture', () => {
   expect(missing).toEqual([]);
 });
 
-afterAll(() => {
+// Last in the file, after every case has exported its model.
+test('every exported model passes onnx.checker', () => {
   const failures = checkOnnxModels(exported);
   expect(failures).toEqual({});
 });

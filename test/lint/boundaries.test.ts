@@ -51,8 +51,21 @@ const mayImport: Readonly<Record<string, readonly string[]>> = {
   autodiff: ['ir', 'util'],
   onnx: ['compile', 'layers', 'ir', 'document', 'util'],
   templates: ['document', 'util'],
+  pytorch: ['autodiff', 'compile', 'layers', 'ir', 'document', 'util'],
   runtime: ['templates', 'onnx', 'autodiff', 'compile', 'layers', 'ir', 'document', 'host', 'util'],
-  cli: ['runtime', 'templates', 'onnx', 'autodiff', 'compile', 'layers', 'ir', 'document', 'host', 'util'],
+  cli: [
+    'runtime',
+    'pytorch',
+    'templates',
+    'onnx',
+    'autodiff',
+    'compile',
+    'layers',
+    'ir',
+    'document',
+    'host',
+    'util',
+  ],
 };
 const folders = Object.keys(mayImport);
 

@@ -5,11 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { readNpy, writeNpy } from '../../src/runtime/npy.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-npy-'));
 const py = (code: string) =>
-  execFileSync(python, ['-c', `import numpy as np\n${code}`], { encoding: 'utf8', cwd: dir });
+  execFileSync(requirePython(['numpy']), ['-c', `import numpy as np\n${code}`], {
+    encoding: 'utf8',
+    cwd: dir,
+  });
 
 test('reads float32 and int64 arrays numpy saved, including scalars and 1-element shapes', () => {
   py(

@@ -12,7 +12,7 @@ import type { EpochReport } from '../../src/runtime/worker-protocol.ts';
 import type { WorkerEvent } from '../../src/runtime/worker-protocol.ts';
 import { trainingWorker } from '../../src/runtime/train-worker.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 import { mnistNode } from './mnist-data.ts';
 
 /** a, b → Dense "fa" and Dense "fb" (sharing fa's weights) → Add → MSE against a constant 1. */
@@ -84,7 +84,7 @@ describe('shared weights', () => {
     const w0 = prepared.initial.get('fa.weight')!;
     const b0 = prepared.initial.get('fa.bias')!;
     const torch = JSON.parse(
-      execFileSync(python, [
+      execFileSync(requirePython(['torch']), [
         '-c',
         `
 import json, sys, torch

@@ -12,7 +12,8 @@ import { writeNpy } from '../../src/runtime/npy.ts';
 import { floatTensor, int64Tensor } from '../../src/runtime/tensors.ts';
 import { captureIO } from '../helpers/cli-io.ts';
 import { chainDoc } from '../helpers/doc.ts';
-import { checkOnnxFiles, python } from '../helpers/onnx-checker.ts';
+import { checkOnnxFiles } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-train-cli-'));
 
@@ -135,7 +136,9 @@ loss.backward()
 worst = max(float(np.abs((p[k] - 0.5 * p[k].grad).detach().numpy() - w1[k]).max()) for k in p)
 print(float(loss), worst)
 `;
-    const [torchLoss, worst] = execFileSync(python, ['-c', script, dir], { encoding: 'utf8' })
+    const [torchLoss, worst] = execFileSync(requirePython(['numpy', 'onnx', 'torch']), ['-c', script, dir], {
+      encoding: 'utf8',
+    })
       .trim()
       .split(' ')
       .map(Number);
@@ -178,7 +181,9 @@ loss = torch.nn.functional.cross_entropy(m(x), y); loss.backward(); opt.step()
 torch.save({k: v for k, v in m.state_dict().items()}, d + '/after.pt')
 print(float(loss))
 `;
-    const torchLoss = Number(execFileSync(python, ['-c', script, dir], { encoding: 'utf8' }).trim());
+    const torchLoss = Number(
+      execFileSync(requirePython(['numpy', 'torch']), ['-c', script, dir], { encoding: 'utf8' }).trim(),
+    );
     const r = await run(
       stepCommand(),
       'torch.onnx',
@@ -204,7 +209,13 @@ got = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
 want = torch.load(d + '/after.pt')
 print(max(float(np.abs(got[k] - v.numpy()).max()) for k, v in want.items()))
 `;
-    expect(Number(execFileSync(python, ['-c', check, dir], { encoding: 'utf8' }).trim())).toBeLessThan(1e-6);
+    expect(
+      Number(
+        execFileSync(requirePython(['numpy', 'onnx', 'torch']), ['-c', check, dir], {
+          encoding: 'utf8',
+        }).trim(),
+      ),
+    ).toBeLessThan(1e-6);
   });
 });
 
@@ -220,7 +231,7 @@ x = torch.randn(2, 4)
 torch.onnx.export(M(), x, d + '/round.onnx', input_names=['x'], output_names=['y'], opset_version=17)
 np.save(d + '/rx.npy', x.numpy()); np.save(d + '/ry.npy', np.zeros((2, 3), np.float32))
 `;
-    execFileSync(python, ['-c', script, dir]);
+    execFileSync(requirePython(['numpy', 'torch']), ['-c', script, dir]);
     await expect(
       run(
         stepCommand(),

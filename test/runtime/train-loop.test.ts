@@ -19,7 +19,7 @@ import { trainValSplit } from '../../src/runtime/datasets/dataset.ts';
 import { blobs } from '../../src/runtime/datasets/toy.ts';
 import { TrainingControl, train } from '../../src/runtime/train-loop.ts';
 import { chainDoc } from '../helpers/doc.ts';
-import { python } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 
 const ce = (opt: Record<string, unknown>) =>
   parseTrainingSetup({ objectives: [{ loss: { kind: 'cross-entropy', output: 'output' }, optimizer: opt }] });
@@ -86,7 +86,7 @@ out = {'n1.weight': s['0.weight'], 'n2.weight': s['1.weight'], 'n2.bias': s['1.b
 print(json.dumps({'losses': losses, 'params': {k: v.reshape(-1).tolist() for k, v in out.items()}}))
 `;
     const ref = JSON.parse(
-      execFileSync(python, ['-c', script, join(dir, 'case.json')], { encoding: 'utf8' }),
+      execFileSync(requirePython(['torch']), ['-c', script, join(dir, 'case.json')], { encoding: 'utf8' }),
     ) as {
       losses: number[];
       params: Record<string, number[]>;

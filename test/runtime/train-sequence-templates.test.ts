@@ -30,6 +30,8 @@ describe('sequence templates on MNIST rows', () => {
       expect(r.epochs).toHaveLength(2);
       expect(r.epochs[1]!.valAccuracy).toBeGreaterThanOrEqual(0.9);
     },
-    120_000,
+    // 57 s each alone on a shared 2-core machine (load 11); beside another test worker both passed
+    // 120 s. A limit, not a speed check: speed is the bench's.
+    300_000,
   );
 });

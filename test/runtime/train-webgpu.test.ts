@@ -1,10 +1,10 @@
 // The training step on WebGPU (SwiftShader in headless Chromium: correct, slowly): weights and
 // optimizer state stay in GPU buffers between steps, and the loss curve matches WASM's.
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { expect, test } from 'vitest';
 import { serveStatic } from '../../scripts/serve-static.mjs';
+import { launchChromium, requireChromium } from '../helpers/references.ts';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -14,6 +14,7 @@ interface Curve {
 }
 
 test('WebGPU and WASM training steps agree; WebGPU keeps tensors on the GPU', async () => {
+  requireChromium();
   // The page's own bundle (no config file: the repository's vite.config.ts builds the renderer).
   await build({
     configFile: false,
@@ -23,19 +24,7 @@ test('WebGPU and WASM training steps agree; WebGPU keeps tensors on the GPU', as
     build: { outDir: join(root, 'dist/test-webgpu'), emptyOutDir: true, target: 'es2022' },
   });
   const server = await serveStatic(join(root, 'dist/test-webgpu'), 0);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--enable-unsafe-webgpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-quic',
-    ],
-  });
+  const browser = await launchChromium(['--enable-unsafe-webgpu']);
   try {
     const page = await browser.newPage();
     const errors: string[] = [];

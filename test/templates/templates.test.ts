@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { serializeDocument } from '../../src/document/parse.ts';
 import { hasErrors } from '../../src/compile/diagnostics.ts';
 import { lowerDocument } from '../../src/compile/lower.ts';
@@ -14,7 +14,8 @@ import { runOnnx } from '../../src/runtime/ort-session.ts';
 import type { HostTensor } from '../../src/runtime/tensors.ts';
 import { loadTemplate, templateNames, templates } from '../../src/templates/catalogue.ts';
 import { templateSources } from '../../src/templates/build.ts';
-import { checkOnnxModels, python } from '../helpers/onnx-checker.ts';
+import { checkOnnxModels } from '../helpers/onnx-checker.ts';
+import { requirePython } from '../helpers/references.ts';
 
 interface Reference {
   resnet18: Record<string, number[]>;
@@ -27,9 +28,21 @@ interface Reference {
   };
 }
 
-const reference = JSON.parse(
-  execFileSync(python, [join(import.meta.dirname, '../tools/reference_models.py')], { encoding: 'utf8' }),
-) as Reference;
+let cachedReference: Reference | undefined;
+
+/** torch's architectures, asked for inside the tests that compare with them (once). */
+function torchReference(): Reference {
+  cachedReference ??= JSON.parse(
+    execFileSync(
+      requirePython(['torch', 'torchvision']),
+      [join(import.meta.dirname, '../tools/reference_models.py')],
+      {
+        encoding: 'utf8',
+      },
+    ),
+  ) as Reference;
+  return cachedReference;
+}
 const exported = new Map<string, Uint8Array>();
 
 test('templates/*.json are what scripts/build-templates.ts writes', () => {
@@ -73,6 +86,7 @@ describe.each(templateNames())('template %s', (name) => {
 });
 
 test('ResNet-18 has torchvision resnet18() weights: same names, same shapes, same count', () => {
+  const reference = torchReference();
   const lowered = lowerDocument(loadTemplate('resnet18')!);
   const ours = Object.fromEntries(lowered.graph.weights.map((w) => [w.id, [...w.shape]]));
   expect(ours).toEqual(reference.resnet18);
@@ -81,6 +95,7 @@ test('ResNet-18 has torchvision resnet18() weights: same names, same shapes, sam
 });
 
 test('DCGAN generator and discriminator groups match the PyTorch example', () => {
+  const reference = torchReference();
   const doc = loadTemplate('dcgan')!;
   const lowered = lowerDocument(doc);
   const groupOf = new Map(doc.nodes.map((n) => [n.id, n.group]));
@@ -95,6 +110,8 @@ test('DCGAN generator and discriminator groups match the PyTorch example', () =>
   expect([reference.dcgan.generator, reference.dcgan.discriminator]).toEqual([3_576_704, 2_765_568]);
 });
 
-afterAll(() => {
+// Last in the file, after every template has exported its model.
+test('every template exports ONNX that passes onnx.checker', () => {
+  expect(exported.size).toBe(templateNames().length);
   expect(checkOnnxModels(exported)).toEqual({});
 });

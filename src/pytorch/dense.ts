@@ -1,0 +1,29 @@
+// Linear, Embedding and Bilinear: torch.nn's modules hold the weights under Netloom's names.
+import { bilinearLayer, denseLayer, embeddingLayer } from '../layers/dense.ts';
+import { call, kwargs } from './python.ts';
+import { inShape } from './shapes.ts';
+import type { AnyTorchForm } from './torch-form.ts';
+import { torchForm } from './torch-form.ts';
+
+export const denseTorch = torchForm(denseLayer, {
+  module: (p, t) =>
+    call('nn.Linear', [String(inShape(t).at(-1)), String(p.units)], kwargs(['bias', p.bias, true])),
+  call: (a) => `${a.m}(${a.x['x']})`,
+});
+
+export const embeddingTorch = torchForm(embeddingLayer, {
+  module: (p) => call('nn.Embedding', [String(p.numEmbeddings), String(p.dim)]),
+  call: (a) => `${a.m}(${a.x['x']})`,
+});
+
+export const bilinearTorch = torchForm(bilinearLayer, {
+  module: (p, t) =>
+    call(
+      'nn.Bilinear',
+      [String(inShape(t, 'x1')[1]), String(inShape(t, 'x2')[1]), String(p.units)],
+      kwargs(['bias', p.bias, true]),
+    ),
+  call: (a) => `${a.m}(${a.x['x1']}, ${a.x['x2']})`,
+});
+
+export const denseTorchForms: readonly AnyTorchForm[] = [denseTorch, embeddingTorch, bilinearTorch];
