@@ -27,7 +27,8 @@ export interface FoldContext {
   /** Whether an op already has its node (a pattern may claim only ops that do not). */
   placed(op: Op): boolean;
   shape(v: string): readonly number[];
-  idFor(op: Op, weightIds?: readonly (string | undefined)[]): string;
+  /** A node id from torch's names; `claimed` are the ops the layer stands for (default: op). */
+  idFor(op: Op, weightIds?: readonly (string | undefined)[], claimed?: readonly Op[]): string;
   /** The id of the BatchNorm torch folded into the convolution `of`. */
   siblingId(of: string, op: Op): string;
   add(id: string, kind: string, params: Record<string, unknown>): string;
@@ -131,7 +132,6 @@ const prelu: Pattern = (c, op) => {
   const perChannel = n > 1 && xs.length >= 2 && s[0] === xs[1] && s.slice(1).every((d) => d === 1);
   const trailing = xs.length - 1 - s.length;
   if (n !== 1 && !(perChannel && trailing === 0)) return undefined;
-  if (n === 1 && s.length > 1) return undefined;
   const id = c.idFor(op, [slope]);
   c.add(id, 'PReLU', { numParameters: n, init: 0.25 });
   c.wire(x!, id);
@@ -405,7 +405,7 @@ const layerNormDecomposed: Pattern = (c, op) => {
   const withBias = addB !== undefined && c.isWeight(b) && same(c.shape(b), [last]);
   if (affine !== withBias) return undefined;
   const ops = [op, sub, pow, var_, addEps, sqrt, div, ...(affine ? [mul!, addB!] : [])];
-  const id = c.idFor(op, affine ? [w, b] : []);
+  const id = c.idFor(op, affine ? [w, b] : [], ops);
   c.add(id, 'LayerNorm', { normalizedShape: 1, eps, elementwiseAffine: affine });
   c.wire(x, id);
   if (affine) {
@@ -430,7 +430,7 @@ const geluDecomposed: Pattern = (c, op) => {
   if (mul?.type !== 'Mul' || !mul.inputs.includes(x)) return undefined;
   const half = c.sole(mul.outputs[0]!);
   if (half?.type !== 'Mul' || c.scalar(half.inputs[1]) !== 0.5) return undefined;
-  const id = c.idFor(op);
+  const id = c.idFor(op, [], [op, erf, add, mul, half]);
   c.add(id, 'GELU', { approximate: 'none' });
   c.wire(x, id);
   c.output(half.outputs[0]!, id);
@@ -666,7 +666,7 @@ const recurrent: Pattern = (c, op) => {
   }
   const acts = first.attrs['activations'];
   const weightIds = steps.flatMap((s) => s.op.inputs.slice(1, 4));
-  const id = c.idFor(first, weightIds);
+  const id = c.idFor(first, weightIds, claimed);
   c.add(id, cell, {
     hiddenSize: hidden,
     numLayers: steps.length,

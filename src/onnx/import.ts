@@ -27,7 +27,7 @@ import { fold, foldOnlyOps } from './import-fold.ts';
 import type { OnnxGraph, OnnxNode, OnnxValueInfo } from './import-proto.ts';
 import { dataTypeName, decodeAttribute, decodeTensor, irDType, modelSchema } from './import-proto.ts';
 import { normalizeToOpset17 } from './import-opset.ts';
-import { isExportComputed, splitWeightName } from './torch-names.ts';
+import { splitWeightName } from './torch-names.ts';
 
 /**
  * Opset 13 moved the axes of Squeeze, Unsqueeze, ReduceSum and Split from attributes to inputs, as
@@ -232,11 +232,11 @@ class Importer {
     const constUse = uses.some(
       (u) => opRow(u.op)?.constantInputs?.includes(u.index) || foldOnlyOps.has(u.op),
     );
-    // A scalar is a constant; so is a one-element tensor torch computed while exporting (a folded
-    // scale). A one-element tensor with a state_dict name (nn.Linear(n, 1)'s bias, nn.PReLU()'s
-    // slope) is a parameter like any other.
+    // A scalar (rank 0) is a constant. Every float tensor of rank 1 or more a trainable op reads
+    // is a weight, one element included: nn.Linear(n, 1)'s bias, nn.PReLU()'s slope (which torch
+    // writes as onnx::PRelu_N of shape [1, 1, 1]). torch writes true constants as Constant nodes.
     const n = numel(t.shape);
-    const scalarLike = t.shape.length === 0 || (n <= 1 && isExportComputed(name)) || n === 0;
+    const scalarLike = t.shape.length === 0 || n === 0;
     if (t.dtype !== 'float32' || scalarLike || constUse || uses.length === 0) {
       this.consts.set(name, { tensor: t });
       return;

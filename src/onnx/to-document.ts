@@ -145,14 +145,16 @@ class DocumentBuilder implements FoldContext {
   }
 
   /** torch's module path for a node whose layer owns weights: from its weights' names, else the op's scope. */
-  idFor(op: Op, weightIds: readonly (string | undefined)[] = []): string {
+  idFor(op: Op, weightIds: readonly (string | undefined)[] = [], claimed: readonly Op[] = [op]): string {
     for (const w of weightIds) {
       const split = w ? splitWeightName(w) : undefined;
       if (split && !this.used.has(split.node)) return this.remember(this.freshId(split.node), op);
     }
     const scope = modulePath(op.node);
     if (scope === undefined) return this.remember(this.freshId(op.node), op);
-    const alone = (this.opsInScope.get(scope) ?? 0) === 1 && !this.containers.has(scope);
+    // The layer is its module when it claims every op torch wrote in that module's scope.
+    const mine = claimed.filter((o) => modulePath(o.node) === scope).length;
+    const alone = (this.opsInScope.get(scope) ?? 0) === mine && !this.containers.has(scope);
     return this.remember(this.freshId(alone ? scope : `${scope}.${opPart(op.node)}`), op);
   }
 
