@@ -43,6 +43,7 @@ export function transpose2d(data: Float32Array, rows: number, cols: number): Flo
 
 /** int64 values beyond what a double holds exactly (Slice's "to the end") are kept in range. */
 const int64Max = 9223372036854774784;
+const recurrentOps = new Set(['LSTM', 'GRU', 'RNN']);
 
 function attrJson(v: Op['attrs'][string]): OnnxAttrJson {
   if (typeof v === 'object' && !Array.isArray(v)) return tensorToJson(v as ConstTensor);
@@ -229,6 +230,12 @@ class DocumentBuilder implements FoldContext {
         return { kind: 'weight', name, shape: [...w.shape], role: w.role, init: 'zeros' };
       }
       const c = this.constant(v);
+      // torch writes a recurrent op's zero initial state as ConstantOfShape([layers, batch, hidden]),
+      // folded here at the batch it was exported with; the op's own default is the same zeros at
+      // every batch, so the input is left out.
+      if (c && recurrentOps.has(op.type) && i >= 5 && Array.from(c.data).every((x) => Number(x) === 0)) {
+        return { kind: 'none' };
+      }
       if (c) {
         const data = c.data instanceof BigInt64Array ? Array.from(c.data, Number) : Array.from(c.data);
         const safe = c.dtype === 'int64' ? data.map((x) => Math.max(Math.min(x, int64Max), -int64Max)) : data;

@@ -224,14 +224,14 @@ describe('bad files fail with one line', () => {
   });
 
   test('an opset newer than we read', () => {
-    const e = importError(model(oneNode({ opType: 'Relu', input: ['x'], output: ['y'] }), 18));
+    const e = importError(model(oneNode({ opType: 'Relu', input: ['x'], output: ['y'] }), 19));
     expect(e.code).toBe('unsupported-version');
-    expect(e.message).toBe('opset 18 is newer than Netloom reads (13–17); export with opset 17');
+    expect(e.message).toBe('opset 19 is newer than Netloom reads (13–18); export with opset 17');
   });
 
   test('an opset older than we read', () => {
     const e = importError(model(oneNode({ opType: 'Relu', input: ['x'], output: ['y'] }), 11));
-    expect(e.message).toBe('opset 11 is older than Netloom reads (13–17); export with opset 17');
+    expect(e.message).toBe('opset 11 is older than Netloom reads (13–18); export with opset 17');
   });
 
   test('an op without a row', () => {
@@ -239,7 +239,29 @@ describe('bad files fail with one line', () => {
       model(oneNode({ name: 'nms_1', opType: 'NonMaxSuppression', input: ['x'], output: ['y'] })),
     );
     expect(e.code).toBe('unsupported-op');
-    expect(e.message).toBe("unsupported op 'NonMaxSuppression' in node 'nms_1'");
+    expect(e.message).toBe("Netloom cannot run this op: NonMaxSuppression (1 node: 'nms_1')");
+    expect(e.nodeId).toBe('nms_1');
+  });
+
+  test('every op it cannot run is named at once, not only the first', () => {
+    const e = importError(
+      model({
+        name: 'g',
+        node: [
+          { name: 'nms_1', opType: 'NonMaxSuppression', input: ['x'], output: ['a'] },
+          { name: 'r', opType: 'Relu', input: ['a'], output: ['b'] },
+          { name: 'nms_2', opType: 'NonMaxSuppression', input: ['b'], output: ['c'] },
+          { name: 'f', opType: 'FusedGemm', domain: 'com.microsoft', input: ['c'], output: ['y'] },
+        ],
+        input: [floatInput('x', ['N', 4])],
+        output: [{ name: 'y' }],
+      }),
+    );
+    expect(e.code).toBe('unsupported-op');
+    expect(e.message).toBe(
+      "Netloom cannot run these 2 ops: NonMaxSuppression (2 nodes: 'nms_1', 'nms_2'); com.microsoft.FusedGemm (1 node: 'f')",
+    );
+    expect(e.nodeId).toBe('nms_1');
   });
 
   test('an op from another domain', () => {
@@ -248,7 +270,7 @@ describe('bad files fail with one line', () => {
         oneNode({ name: 'f', opType: 'FusedGemm', domain: 'com.microsoft', input: ['x'], output: ['y'] }),
       ),
     );
-    expect(e.message).toBe("unsupported op 'com.microsoft.FusedGemm' in node 'f'");
+    expect(e.message).toBe("Netloom cannot run this op: com.microsoft.FusedGemm (1 node: 'f')");
   });
 
   test('an attribute the op does not have', () => {
@@ -263,7 +285,7 @@ describe('bad files fail with one line', () => {
         }),
       ),
     );
-    expect(e.message).toBe("node 'r' (Relu): attribute 'beta' is not supported");
+    expect(e.message).toBe("Netloom cannot run this op: Relu with attribute 'beta' (1 node: 'r')");
   });
 
   test('a node reading an undefined value', () => {

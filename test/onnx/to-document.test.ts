@@ -1,7 +1,7 @@
 // ONNX files open as editable documents: torch-exported models fold back into layers (Gemm and
 // MatMul + Add → Dense, Conv → Conv2d, BatchNormalization → BatchNorm2d, …) with their weights, and
 // the document exports a model whose outputs match torch's; Netloom's own templates come back
-// the same; an op with no layer is named.
+// the same; an op with no layer stays an ONNX op node.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -14,7 +14,6 @@ import { importedToDocument } from '../../src/onnx/to-document.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
 import type { HostTensor } from '../../src/runtime/tensors.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';
-import { NetloomError } from '../../src/util/errors.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/onnx');
 const torchCases = JSON.parse(readFileSync(join(dir, 'torch-models.json'), 'utf8')) as Record<
@@ -83,15 +82,17 @@ describe('ONNX → document', () => {
     },
   );
 
-  test('an op with no layer is named with its node', () => {
+  test('an op with no layer becomes an ONNX op node that exports what torch computes', async () => {
     const c = torchCases['lstm']!;
-    // Fused recurrent ops import as IR but have no document pattern yet.
-    try {
-      importedToDocument(importOnnx(readFileSync(join(dir, c.file)), { batch: 2 }), 'lstm.onnx');
-      throw new Error('expected a failure');
-    } catch (e) {
-      expect(e).toBeInstanceOf(NetloomError);
-      expect((e as Error).message).toMatch(/^lstm\.onnx: node '.*' \(\w+\) /);
-    }
+    const { doc, weights, genericOps } = importedToDocument(
+      importOnnx(readFileSync(join(dir, c.file)), { path: c.file }),
+      c.file,
+    );
+    const op = doc.nodes.find((n) => n.kind === 'OnnxOp' && (n.params as { op?: string }).op === 'LSTM');
+    expect(op, doc.nodes.map((n) => n.kind).join(', ')).toBeDefined();
+    expect(genericOps.get('LSTM')).toBe(1);
+    const { bytes } = exportDocument(doc, { weights });
+    const out = await runOnnx(bytes, { x: float(c.inputs['x']!) });
+    expect(worst(out['y']!, c.outputs['y']!)).toBeLessThan(1e-5);
   });
 });
