@@ -9,6 +9,7 @@ import {
   mishLayer,
   preluLayer,
   reluLayer,
+  relu6Layer,
   seluLayer,
   sigmoidLayer,
   siluLayer,
@@ -27,6 +28,7 @@ function fn(layer: LayerDef<Record<string, never>>, callee: string) {
 }
 
 export const reluTorch = fn(reluLayer, 'F.relu');
+export const relu6Torch = fn(relu6Layer, 'F.relu6');
 export const seluTorch = fn(seluLayer, 'F.selu');
 export const sigmoidTorch = fn(sigmoidLayer, 'torch.sigmoid');
 export const tanhTorch = fn(tanhLayer, 'torch.tanh');
@@ -70,6 +72,7 @@ export const logSoftmaxTorch = torchForm(logSoftmaxLayer, {
 
 export const activationTorchForms: readonly AnyTorchForm[] = [
   reluTorch,
+  relu6Torch,
   leakyReluTorch,
   preluTorch,
   eluTorch,

@@ -5,6 +5,7 @@ import {
   concatLayer,
   flattenLayer,
   multiplyLayer,
+  padLayer,
   permuteLayer,
   reshapeLayer,
   sliceLayer,
@@ -72,6 +73,11 @@ export const zeroPad2dTorch = torchForm(zeroPad2dLayer, {
   call: (a) => call('F.pad', [a.x['x']!, pyTuple(a.p.padding)]),
 });
 
+export const padTorch = torchForm(padLayer, {
+  // Netloom's pairs run from the last axis backwards, as torch.nn.functional.pad's do.
+  call: (a) => call('F.pad', [a.x['x']!, pyTuple(a.p.padding)], kwargs(['value', a.p.value, 0])),
+});
+
 export const upsampleTorch = torchForm(upsampleLayer, {
   call: (a) =>
     call(
@@ -97,4 +103,5 @@ export const mergeTorchForms: readonly AnyTorchForm[] = [
   sliceTorch,
   upsampleTorch,
   zeroPad2dTorch,
+  padTorch,
 ];
