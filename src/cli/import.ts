@@ -1,14 +1,25 @@
 // `netloom import`: an ONNX model (from torch.onnx.export or anywhere) as a Netloom project, its
-// weights in a safetensors sidecar beside it.
+// weights in a safetensors sidecar beside it. Says what it read (opset, producer, inputs), what
+// folded into layers and what stays as ONNX op nodes.
 import { serializeDocument } from '../document/parse.ts';
 import { weightsFileName } from '../ir/weights-file.ts';
-import { lowerDocument } from '../compile/lower.ts';
+import { fixedBatch, lowerDocument } from '../compile/lower.ts';
 import { importOnnx } from '../onnx/import.ts';
 import { importedToDocument } from '../onnx/to-document.ts';
 import { oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './io.ts';
 import { weightsFileBytes } from '../ir/weights-file.ts';
+
+/** "Conv2d ×20, ReLU ×17, …": kinds by how often they occur. */
+function tally(names: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => (n === 1 ? k : `${k} ×${n}`))
+    .join(', ');
+}
 
 export const importCommand: Command = {
   name: 'import',
@@ -21,15 +32,28 @@ export const importCommand: Command = {
     });
     const file = oneFile(positionals, 'ONNX file');
     if (!values.out) throw new UsageError('missing -o project.json');
-    const { doc, weights } = importedToDocument(importOnnx(io.readFile(file), { path: file }), file);
+    const model = importOnnx(io.readFile(file), { path: file });
+    const { doc, weights, summary, genericOps } = importedToDocument(model, file);
     const sidecar = values.weights ?? weightsFileName(values.out);
     const lowered = lowerDocument(doc);
     io.writeFile(values.out, serializeDocument(doc));
     io.writeFile(sidecar, weightsFileBytes(lowered.graph.weights, weights, doc.name));
+    io.out(`${file}: ${summary}`);
     io.out(
-      `${values.out}: ${doc.nodes.length} nodes (${[...new Set(doc.nodes.map((n) => n.kind))].join(', ')}); ` +
+      `${values.out}: ${doc.nodes.length} nodes (${tally(doc.nodes.map((n) => n.kind))}); ` +
         `${sidecar}: ${lowered.totals.params.toLocaleString('en-US')} parameters`,
     );
+    if (genericOps.size > 0) {
+      const ops = tally([...genericOps].flatMap(([op, n]) => new Array<string>(n).fill(op)));
+      io.out(`kept as ONNX op nodes (no layer describes them): ${ops}`);
+    }
+    const fixed = fixedBatch(doc);
+    if (fixed !== undefined) {
+      io.out(
+        `batch fixed at ${fixed}: the model's shapes spell that size out, so it runs at that batch only`,
+      );
+    }
+    for (const w of model.warnings) io.out(`note: ${w}`);
     return 0;
   },
 };

@@ -109,7 +109,12 @@ describe('netloom import', () => {
     const fixtures = onnxFixtureDir;
     const r = await cli('import', join(fixtures, 'cnn.onnx'), '-o', 'cnn.json');
     expect(r.err).toBe('');
-    expect(r.out).toMatch(/^cnn\.json: 10 nodes \(.*Conv2d.*\); cnn\.safetensors: 291 parameters$/);
+    const [read, wrote, ...rest] = r.out.split('\n');
+    // What it read (opset, producer, input), then what it wrote.
+    expect(read).toMatch(/cnn\.onnx: opset 17, made by pytorch 1\.13[^;]*; input x \[N, /);
+    expect(wrote).toMatch(/^cnn\.json: 10 nodes \(.*Conv2d.*\); cnn\.safetensors: 291 parameters$/);
+    // Everything folds into layers: nothing is left as an ONNX op node.
+    expect(rest.join('\n')).not.toMatch(/ONNX op nodes/);
     const e = await cli('export', 'cnn.json', '--weights', 'cnn.safetensors', '-o', 'cnn-again.onnx');
     expect(e.code).toBe(0);
     const c = torchModelCase('cnn');
@@ -119,6 +124,14 @@ describe('netloom import', () => {
     });
     (out.y!.data as Float32Array).forEach((v, i) =>
       expect(Math.abs(v - c.outputs['y']!.data[i]!)).toBeLessThan(1e-4),
+    );
+  });
+
+  test('ops no layer describes are listed, by how often they occur', async () => {
+    const r = await cli('import', join(onnxFixtureDir, 'lstm.onnx'), '-o', 'lstm.json');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')).toContain(
+      'kept as ONNX op nodes (no layer describes them): Transpose ×2, LSTM, Squeeze',
     );
   });
 });
