@@ -152,7 +152,9 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
     }
     const mark = b.mark();
     try {
-      const ctx = makeContext(b, nid, nodeName(n), mode, batch);
+      // A frozen layer is fixed while the rest trains: it computes as at inference (a BatchNorm
+      // uses and keeps its running statistics), so its weights stay exactly as they are.
+      const ctx = makeContext(b, nid, nodeName(n), n.frozen ? 'inference' : mode, batch);
       const outs = def.lower(ctx, inputs, p);
       const outTypes: Record<string, TensorType> = {};
       for (const port of portsOf(def.outputs, p)) {
