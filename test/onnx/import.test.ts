@@ -208,9 +208,12 @@ describe('bad files fail with one line', () => {
 
   test('a truncated file', () => {
     const bytes = readFileSync(join(dir, 'mlp.onnx'));
-    const e = importError(bytes.subarray(0, bytes.length >> 1));
+    const e = importError(bytes.subarray(0, bytes.length >> 1), 'models/mlp.onnx');
     expect(e.code).toBe('invalid-onnx');
     expect(e.message.split('\n')).toHaveLength(1);
+    // The file's name, then what is wrong with it.
+    expect(e.message).toMatch(/^models\/mlp\.onnx: not an ONNX model \(.+\)$/);
+    expect(e.path).toBe('models/mlp.onnx');
   });
 
   test('a text file', () => {
