@@ -171,6 +171,7 @@ export function buildFlow(
             : '',
       error: errors.get(n.id)?.[0]?.message,
       warning: warnings.get(n.id),
+      frozen: n.frozen ?? false,
     };
     nodes.push({
       id: n.id,
