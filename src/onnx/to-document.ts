@@ -233,7 +233,12 @@ class DocumentBuilder implements FoldContext {
       // torch writes a recurrent op's zero initial state as ConstantOfShape([layers, batch, hidden]),
       // folded here at the batch it was exported with; the op's own default is the same zeros at
       // every batch, so the input is left out.
-      if (c && recurrentOps.has(op.type) && i >= 5 && Array.from(c.data).every((x) => Number(x) === 0)) {
+      if (
+        c &&
+        recurrentOps.has(op.type) &&
+        i >= 5 &&
+        Array.from(c.data as ArrayLike<number | bigint>).every((x) => Number(x) === 0)
+      ) {
         return { kind: 'none' };
       }
       if (c) {
