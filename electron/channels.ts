@@ -14,7 +14,7 @@ export const sendChannels = {
   setTitle: 'set-title',
   setDirty: 'set-dirty',
   autosave: 'autosave',
-  droppedPaths: 'dropped-paths',
+  droppedFiles: 'dropped-files',
   nativeEdit: 'native-edit',
 } as const;
 

@@ -3,6 +3,7 @@
 // recent files, autosave and recovery, closing with unsaved changes. main.ts only wires Electron's
 // objects into this.
 import type { MessageBoxOptions, OpenDialogOptions, SaveDialogOptions } from 'electron';
+import { createHash } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { FileFilter, OpenedFile } from '../src/host/host.ts';
@@ -11,6 +12,7 @@ import { HostIoError } from '../src/host/host-error.ts';
 import { appOrigin } from './app-protocol.ts';
 import type { AtomicFs } from './atomic-write.ts';
 import { atomicWriteFile, describeFsError, nodeAtomicFs } from './atomic-write.ts';
+import { sweepStaleTemps } from '../src/host/atomic-file.ts';
 import type { AutosaveStore } from './autosave.ts';
 import type { NativeEditCommand, Reply } from './channels.ts';
 import { eventChannels, invokeChannels, sendChannels } from './channels.ts';
@@ -18,7 +20,7 @@ import { CloseGuard } from './close-guard.ts';
 import type { z } from 'zod';
 import {
   autosaveRequest,
-  droppedPathsRequest,
+  droppedFilesRequest,
   IpcPayloadError,
   maxFileBytes,
   nativeEditRequest,
@@ -30,7 +32,12 @@ import {
   setDirtyRequest,
   setTitleRequest,
 } from './ipc-schemas.ts';
-import type { AutosaveRequest, OpenFileRequest, SaveFileRequest } from './ipc-schemas.ts';
+import type {
+  AutosaveRequest,
+  DroppedFilesRequest,
+  OpenFileRequest,
+  SaveFileRequest,
+} from './ipc-schemas.ts';
 import { isOpenableFile } from './file-kinds.ts';
 import type { PathGrants } from './path-grants.ts';
 import type { RecentFiles } from './recent-files.ts';
@@ -179,7 +186,7 @@ export class Desktop {
     on(sendChannels.setTitle, setTitleRequest, (req) => this.setTitle(req.title, req.dirty));
     on(sendChannels.setDirty, setDirtyRequest, (req) => this.setDirty(req.dirty));
     on(sendChannels.autosave, autosaveRequest, (req) => void this.autosave(req));
-    on(sendChannels.droppedPaths, droppedPathsRequest, (req) => void this.openFromOutside(req.paths));
+    on(sendChannels.droppedFiles, droppedFilesRequest, (req) => void this.openDropped(req.files));
     on(sendChannels.nativeEdit, nativeEditRequest, (req) => this.nativeEdit(req.command));
   }
 
@@ -199,7 +206,8 @@ export class Desktop {
     });
     const chosen = result.filePaths[0];
     if (result.canceled || chosen === undefined) return { ok: true, value: undefined };
-    this.#deps.grants.grant(chosen);
+    const granted = this.#deps.grants.grant(chosen);
+    if (!granted.ok) return { ok: false, message: cannotOpen(chosen, granted.why) };
     return this.#open(chosen);
   }
 
@@ -211,11 +219,49 @@ export class Desktop {
     return this.#open(path);
   }
 
+  /**
+   * Files dropped on the window. The renderer says which, and proves each drop with the SHA-256
+   * and size of the bytes it read from the dropped File; main reads the file itself and grants and
+   * opens it only when they agree. A path named without that proof grants nothing.
+   */
+  async openDropped(files: DroppedFilesRequest['files']): Promise<void> {
+    for (const f of files) {
+      if (!isOpenableFile(f.path)) continue;
+      const granted = this.#deps.grants.resolve(f.path);
+      if (!granted.ok) {
+        await this.#showError(cannotOpen(f.path, granted.why));
+        continue;
+      }
+      let file: OpenedFile;
+      try {
+        file = await readUserFile(f.path, this.#readFs);
+      } catch (err) {
+        await this.#showError(messageOf(err));
+        continue;
+      }
+      const digest = createHash('sha256').update(file.bytes).digest('hex');
+      if (file.bytes.byteLength !== f.size || digest !== f.sha256) {
+        this.#log(
+          `IPC "${sendChannels.droppedFiles}": refused ${JSON.stringify(f.path)}: the drop's bytes do not match the file`,
+        );
+        continue;
+      }
+      // Read only, and not in the recent list yet: saving over it asks the user first (saveFile).
+      this.#deps.grants.grant(f.path, 'read');
+      this.#send(eventChannels.openFile, file);
+      return;
+    }
+  }
+
   async #open(path: string): Promise<Reply<OpenedFile>> {
     try {
       const file = await readUserFile(path, this.#readFs);
-      await this.#deps.recent.add(path);
-      this.#deps.onRecentChanged?.(path);
+      // The recent list grants writing at the next start: only files the user chose go on it (a
+      // dropped file joins once the user lets it be saved over).
+      if (this.#deps.grants.canWrite(path)) {
+        await this.#deps.recent.add(path);
+        this.#deps.onRecentChanged?.(path);
+      }
       return { ok: true, value: file };
     } catch (err) {
       // A recent entry that no longer opens leaves the list.
@@ -228,27 +274,35 @@ export class Desktop {
   }
 
   /**
-   * Files from outside the page: command line, file association, second launch, drop on the
-   * window. Opens the first one that can be opened (the window holds one document).
+   * Files from outside the page: command line, file association, second launch. Opens the first
+   * one that can be opened (the window holds one document). Drops go through openDropped.
    */
   async openFromOutside(paths: readonly string[]): Promise<void> {
     for (const p of paths) {
       if (!isOpenableFile(p) || !nodePath.isAbsolute(p)) continue;
-      this.#deps.grants.grant(p);
-      const reply = await this.#open(p);
+      const granted = this.#deps.grants.grant(p);
+      const reply = granted.ok
+        ? await this.#open(p)
+        : { ok: false as const, message: cannotOpen(p, granted.why) };
       if (reply.ok) {
         this.#send(eventChannels.openFile, reply.value);
         return;
       }
-      await this.#deps.dialog.showMessageBox({ type: 'error', message: reply.message, buttons: ['OK'] });
+      await this.#showError(reply.message);
     }
   }
 
   async openRecent(path: string): Promise<void> {
-    this.#deps.grants.grant(path);
-    const reply = await this.#open(path);
+    const granted = this.#deps.grants.grant(path);
+    const reply = granted.ok
+      ? await this.#open(path)
+      : { ok: false as const, message: cannotOpen(path, granted.why) };
     if (reply.ok) this.#send(eventChannels.openFile, reply.value);
-    else await this.#deps.dialog.showMessageBox({ type: 'error', message: reply.message, buttons: ['OK'] });
+    else await this.#showError(reply.message);
+  }
+
+  async #showError(message: string): Promise<void> {
+    await this.#deps.dialog.showMessageBox({ type: 'error', message, buttons: ['OK'] });
   }
 
   recentList(): readonly string[] {
@@ -264,8 +318,30 @@ export class Desktop {
 
   async saveFile(req: SaveFileRequest): Promise<Reply<string | undefined>> {
     let target = req.path;
-    if (target !== undefined && !this.#deps.grants.isAllowed(target)) {
-      throw new IpcPayloadError(invokeChannels.saveFile, 'path was not chosen by the user');
+    // Written where the grant was checked: the real file, through any link (the link stays a link).
+    let real = target !== undefined ? this.#deps.grants.allowedReal(target, 'write') : undefined;
+    if (target !== undefined && real === undefined) {
+      if (!this.#deps.grants.isAllowed(target)) {
+        throw new IpcPayloadError(invokeChannels.saveFile, 'path was not chosen by the user');
+      }
+      // A dropped file: only the user, in a dialog the page cannot answer, lets it be overwritten.
+      const { response } = await this.#deps.dialog.showMessageBox({
+        type: 'question',
+        message: `Save over "${nodePath.basename(target)}"?`,
+        detail: `${target}\n\nThe file was dropped on the window; ${this.#deps.appName} asks once before changing it.`,
+        buttons: ['Save', 'Cancel'],
+        defaultId: 0,
+        cancelId: 1,
+        noLink: true,
+      });
+      if (response !== 0) {
+        this.guard.onSaveAbandoned();
+        return { ok: true, value: undefined };
+      }
+      const granted = this.#deps.grants.grant(target, 'write');
+      if (!granted.ok)
+        return { ok: false, message: `Could not save "${nodePath.basename(target)}": ${granted.why}.` };
+      real = granted.real;
     }
     if (target === undefined) {
       const result = await this.#deps.dialog.showSaveDialog({
@@ -278,10 +354,18 @@ export class Desktop {
         return { ok: true, value: undefined };
       }
       target = result.filePath;
-      this.#deps.grants.grant(target);
+      const granted = this.#deps.grants.grant(target);
+      if (!granted.ok) {
+        this.guard.onSaveAbandoned();
+        return {
+          ok: false,
+          message: `Could not save "${nodePath.basename(target)}": ${granted.why}. Nothing was written.`,
+        };
+      }
+      real = granted.real;
     }
     try {
-      await atomicWriteFile(target, req.bytes, this.#writeFs);
+      await atomicWriteFile(real ?? target, req.bytes, this.#writeFs);
     } catch (err) {
       // The document stays open and dirty in the renderer; a pending close is called off.
       this.guard.onSaveAbandoned();
@@ -315,7 +399,7 @@ export class Desktop {
     if (!this.guard.dirty) return;
     // The path is kept only if the renderer may name it anyway: recovery grants it next start.
     const path =
-      req.meta.path !== undefined && this.#deps.grants.isAllowed(req.meta.path) ? req.meta.path : undefined;
+      req.meta.path !== undefined && this.#deps.grants.canWrite(req.meta.path) ? req.meta.path : undefined;
     await this.#deps.autosave.write(req.bytes, { path, name: req.meta.name }).catch((err: unknown) => {
       this.#log(`autosave failed: ${messageOf(err)}`);
     });
@@ -377,6 +461,20 @@ export class Desktop {
     }
   }
 
+  /**
+   * At start-up: hidden temporary files that saves killed mid-way (a crash, a power cut) left
+   * beside the autosave and the recent files are removed. Returns how many.
+   */
+  async sweepLeftovers(): Promise<number> {
+    let n = (await this.#deps.autosave.sweep().catch(() => [])).length;
+    for (const f of this.#deps.recent.list()) {
+      const real = this.#deps.grants.allowedReal(f);
+      if (real !== undefined) n += (await sweepStaleTemps(real, this.#writeFs).catch(() => [])).length;
+    }
+    if (n > 0) this.#log(`removed ${n} temporary file(s) left by interrupted saves`);
+    return n;
+  }
+
   /** At start-up: unsaved work the last session left behind is offered back. */
   async offerRecovery(): Promise<void> {
     const rec = await this.#deps.autosave.recover();
@@ -395,9 +493,12 @@ export class Desktop {
       await this.#deps.autosave.discard();
       return;
     }
-    if (rec.meta.path !== undefined) this.#deps.grants.grant(rec.meta.path);
+    // The path comes back only while it still leads to a file of its kind (not, say, a link that
+    // was re-pointed since); otherwise the work is recovered as untitled and saving asks where.
+    const path =
+      rec.meta.path !== undefined && this.#deps.grants.grant(rec.meta.path).ok ? rec.meta.path : '';
     const file: OpenedFile = {
-      path: rec.meta.path ?? '',
+      path,
       name: rec.meta.name,
       bytes: rec.bytes,
       recovered: true,
@@ -419,6 +520,10 @@ export class Desktop {
   #log(message: string): void {
     this.#deps.log?.(message);
   }
+}
+
+function cannotOpen(path: string, why: string): string {
+  return `Could not open "${nodePath.basename(path)}": ${why}.`;
 }
 
 function toElectronFilter(f: FileFilter): { name: string; extensions: string[] } {

@@ -47,7 +47,22 @@ export const autosaveRequest = z.strictObject({
   bytes,
   meta: z.strictObject({ path: path.optional(), name: z.string().min(1).max(255) }),
 });
-export const droppedPathsRequest = z.strictObject({ paths: z.array(path).min(1).max(16) });
+/**
+ * Files dropped on the window, each with what proves the drop: the SHA-256 and size of the bytes the
+ * preload read from the real File object. Main reads the file and grants it only when they agree.
+ */
+export const droppedFilesRequest = z.strictObject({
+  files: z
+    .array(
+      z.strictObject({
+        path,
+        size: z.number().int().nonnegative().max(maxFileBytes),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      }),
+    )
+    .min(1)
+    .max(16),
+});
 export const nativeEditRequest = z.strictObject({ command: z.enum(nativeEditCommands) });
 
 export type OpenFileRequest = z.infer<typeof openFileRequest>;
@@ -56,7 +71,7 @@ export type SaveFileRequest = z.infer<typeof saveFileRequest>;
 export type SetTitleRequest = z.infer<typeof setTitleRequest>;
 export type SetDirtyRequest = z.infer<typeof setDirtyRequest>;
 export type AutosaveRequest = z.infer<typeof autosaveRequest>;
-export type DroppedPathsRequest = z.infer<typeof droppedPathsRequest>;
+export type DroppedFilesRequest = z.infer<typeof droppedFilesRequest>;
 export type NativeEditRequest = z.infer<typeof nativeEditRequest>;
 
 /** Refusal of a malformed payload, with the first problem named (logged in main, never shown raw). */

@@ -111,6 +111,7 @@ async function start(): Promise<void> {
     callback({ cancel: !isAllowedRequestUrl(details.url) }),
   );
 
+  void d.sweepLeftovers();
   d.registerIpc(ipcMain);
   setMenu(d);
   createWindow(d);

@@ -84,8 +84,11 @@ const host: Host = {
 
 contextBridge.exposeInMainWorld('netloomHost', host);
 
-// Project and model files dropped on the window open like File > Open (main grants the paths).
-// Other drops (a dataset, a layer from the palette) are left to the page.
+// Project and model files dropped on the window open like File > Open. Main grants a dropped path
+// only with proof that the drop was real: the SHA-256 of the bytes read here from the File object
+// the drop delivered (a page cannot make a File that stands for a file on disk, and the sandboxed
+// renderer can read a file's bytes only when the user dropped or picked it). Other drops (a
+// dataset, a layer from the palette) are left to the page.
 window.addEventListener(
   'dragover',
   (event) => {
@@ -93,15 +96,26 @@ window.addEventListener(
   },
   true,
 );
+
+async function dropProof(file: File, path: string): Promise<{ path: string; size: number; sha256: string }> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
+  const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  return { path, size: file.size, sha256 };
+}
+
 window.addEventListener(
   'drop',
   (event) => {
-    const files = [...(event.dataTransfer?.files ?? [])];
-    const paths = files.map((f) => webUtils.getPathForFile(f)).filter((p) => p !== '' && isOpenableFile(p));
-    if (paths.length === 0) return;
+    const dropped = [...(event.dataTransfer?.files ?? [])]
+      .map((file) => ({ file, path: webUtils.getPathForFile(file) }))
+      .filter((d) => d.path !== '' && isOpenableFile(d.path));
+    if (dropped.length === 0) return;
     event.preventDefault();
     event.stopPropagation();
-    ipcRenderer.send(sendChannels.droppedPaths, { paths });
+    void Promise.all(dropped.map((d) => dropProof(d.file, d.path))).then(
+      (files) => ipcRenderer.send(sendChannels.droppedFiles, { files }),
+      () => undefined, // unreadable (moved or deleted since the drop): nothing to open
+    );
   },
   true,
 );

@@ -2,27 +2,13 @@
 // place: isolated and sandboxed renderer without Node, a strict CSP, no remote content, no
 // navigation, no new windows, no webviews, no permissions beyond what the app uses.
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
+import cspDirectives from './content-security-policy.json' with { type: 'json' };
 
 /**
- * Only our own origin. 'wasm-unsafe-eval' lets onnxruntime-web compile its WASM (without allowing
- * JS eval); workers may be blob: because Emscripten's thread pool can start them from one;
- * style attributes are how React Flow positions nodes, hence 'unsafe-inline' for styles only.
+ * Only our own origin (the directives and why each is there: content-security-policy.json, which
+ * the browser fallback server, scripts/serve-static.mjs, sends as well).
  */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self' blob:",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self' data: blob:",
-  "media-src 'none'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const contentSecurityPolicy = cspDirectives.directives.join('; ');
 
 export const secureWebPreferences = (preload: string): WebPreferences => ({
   preload,

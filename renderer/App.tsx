@@ -10,6 +10,7 @@ import { Inspector } from './components/Inspector.tsx';
 import { Palette } from './components/Palette.tsx';
 import { Problems } from './components/Problems.tsx';
 import { Summary } from './components/Summary.tsx';
+import { echo } from '../src/util/text.ts';
 import { TrainPanel } from './train/TrainPanel.tsx';
 import { currentHost } from './host/browser-host.ts';
 import { confirmDiscard, openBytes, recoverAutosave, writeAutosave } from './lib/file-actions.ts';
@@ -83,7 +84,7 @@ function Shell() {
 
   useEffect(() => {
     const name = filePath?.split(/[\\/]/).pop() ?? doc.name;
-    host.setTitle(name, dirty);
+    host.setTitle(echo(name, 120), dirty);
     host.setDirty(dirty);
     const t = setTimeout(writeAutosave, 400);
     return () => clearTimeout(t);

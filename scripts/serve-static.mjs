@@ -1,8 +1,26 @@
 // A tiny static server for the built renderer (npm start's browser fallback and the e2e tests).
-// It sends the cross-origin-isolation headers onnxruntime-web needs for threaded WASM.
+// It sends the cross-origin-isolation headers onnxruntime-web needs for threaded WASM and the
+// desktop app's Content-Security-Policy (one list: electron/content-security-policy.json), and it
+// answers only requests addressed to localhost: a page elsewhere that points its own host name at
+// 127.0.0.1 (DNS rebinding) gets 421, never the app or its files.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import csp from '../electron/content-security-policy.json' with { type: 'json' };
+
+export const contentSecurityPolicy = csp.directives.join('; ');
+
+const localHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Whether a Host header names this machine (any port: the server may have been given port 0).
+ * @param {string | undefined} host
+ */
+export function isLocalHost(host) {
+  if (host === undefined) return false;
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(host);
+  return m !== null && localHosts.has((m[1] ?? '').toLowerCase());
+}
 
 const types = {
   '.html': 'text/html; charset=utf-8',
@@ -26,7 +44,15 @@ export async function serveStatic(dir, port = 0) {
       'Cross-Origin-Embedder-Policy': 'require-corp',
       'Cross-Origin-Resource-Policy': 'same-origin',
       'Cache-Control': 'no-cache',
+      'Content-Security-Policy': contentSecurityPolicy,
+      'X-Content-Type-Options': 'nosniff',
     };
+    if (!isLocalHost(req.headers.host)) {
+      res
+        .writeHead(421, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' })
+        .end('misdirected request');
+      return;
+    }
     try {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
       let file = normalize(join(root, path));

@@ -2,6 +2,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { useEditor } from '../store/document-store.ts';
 import { useLowered } from '../store/useLowered.ts';
+import { echo } from '../../src/util/text.ts';
 
 export function Problems() {
   const lowered = useLowered();
@@ -26,7 +27,7 @@ export function Problems() {
             if (n) flow.setCenter(n.position.x + 100, n.position.y + 40, { zoom: 1, duration: 300 });
           }}
         >
-          <b>{d.node ? (lowered.nodes.get(d.node)?.name ?? d.node) : 'graph'}</b>
+          <b>{d.node ? echo(lowered.nodes.get(d.node)?.name ?? d.node, 60) : 'graph'}</b>
           {d.field ? ` · ${d.field}` : d.port ? ` · ${d.port}` : ''}: {d.message}
         </li>
       ))}

@@ -2,6 +2,7 @@
 import { useEditor } from '../store/document-store.ts';
 import { useLowered } from '../store/useLowered.ts';
 import { shapeText } from '../lib/flow-graph.ts';
+import { echo } from '../../src/util/text.ts';
 
 export function Summary() {
   const doc = useEditor((s) => s.doc);
@@ -43,7 +44,7 @@ export function Summary() {
             if (!r) return null;
             return (
               <tr key={id} onClick={() => useEditor.getState().select([id])}>
-                <td>{r.name}</td>
+                <td>{echo(r.name, 60)}</td>
                 <td>{r.kind}</td>
                 <td>{shapeText(Object.values(r.outputs)[0], kinds.get(id) ?? '')}</td>
                 <td className="num">{r.params ? r.params.toLocaleString('en-US') : ''}</td>

@@ -4,6 +4,7 @@ import type { Lowered } from '../../src/compile/lower.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { familyColors, formatCount } from './families.ts';
 import { shapeText } from './flow-graph.ts';
+import { echo } from '../../src/util/text.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -47,7 +48,7 @@ export function diagramSvg(doc: NetloomDocument, lowered: Lowered, theme: 'dark'
       `<g transform="translate(${n.position.x},${n.position.y})">`,
       `<rect width="${W}" height="${H}" rx="10" fill="${card}" stroke="${color}" stroke-width="2"/>`,
       `<text x="12" y="22" font-size="13" font-weight="600" fill="${color}">${esc(def?.title ?? n.kind)}</text>`,
-      `<text x="12" y="40" font-size="11" fill="${fg}">${esc(n.name ?? n.id)}</text>`,
+      `<text x="12" y="40" font-size="11" fill="${fg}">${esc(echo(n.name ?? n.id, 60))}</text>`,
       `<text x="12" y="56" font-size="11" fill="${fg}">${esc(out)}${r?.params ? ` · ${formatCount(r.params)}` : ''}</text>`,
       `</g>`,
     );

@@ -2,9 +2,11 @@
 // labelled with the shape they carry (red with the reason when it does not fit), group frames, and
 // collapsed blocks standing in for their members.
 import type { Edge, Node } from '@xyflow/react';
-import type { NetloomDocument } from '../../src/document/schema.ts';
+import type { DocGroup, DocNode, NetloomDocument } from '../../src/document/schema.ts';
 import type { Lowered } from '../../src/compile/lower.ts';
 import { formatShape } from '../../src/ir/types.ts';
+import { echo } from '../../src/util/text.ts';
+import { groupChain, groupParents } from '../../src/document/groups.ts';
 import type { TensorType } from '../../src/ir/types.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { portsOf } from '../../src/layers/layer-def.ts';
@@ -19,12 +21,44 @@ export function shapeText(t: TensorType | undefined, kind: string): string {
   return t.dtype === 'float32' ? s : `${s} ${t.dtype}`;
 }
 
-/** The outermost collapsed group containing a node (its members are drawn as that block). */
-function collapsedAncestor(doc: NetloomDocument, group: string | undefined): string | undefined {
-  const byId = new Map(doc.groups.map((g) => [g.id, g]));
+/** The outermost collapsed group of a chain (innermost first): its members are drawn as that block. */
+function outermostCollapsed(
+  chain: readonly string[],
+  byId: ReadonlyMap<string, DocGroup>,
+): string | undefined {
   let found: string | undefined;
-  for (let at = group; at; at = byId.get(at)?.parent) if (byId.get(at)?.collapsed) found = at;
+  for (const at of chain) if (byId.get(at)?.collapsed) found = at;
   return found;
+}
+
+interface GroupIndex {
+  /** Every node inside each group, directly or through nested groups. */
+  readonly members: ReadonlyMap<string, DocNode[]>;
+  readonly params: ReadonlyMap<string, number>;
+  /** The collapsed block each hidden node is drawn as. */
+  readonly hiddenIn: ReadonlyMap<string, string>;
+}
+
+/** One pass over the nodes (each walks up its own groups): a search per group was quadratic. */
+function indexGroups(doc: NetloomDocument, lowered: Lowered): GroupIndex {
+  const parents = groupParents(doc.groups);
+  const byId = new Map(doc.groups.map((g) => [g.id, g]));
+  const members = new Map<string, DocNode[]>();
+  const params = new Map<string, number>();
+  const hiddenIn = new Map<string, string>();
+  for (const n of doc.nodes) {
+    const chain = groupChain(parents, n.group);
+    const c = outermostCollapsed(chain, byId);
+    if (c) hiddenIn.set(n.id, c);
+    const p = lowered.nodes.get(n.id)?.params ?? 0;
+    for (const g of chain) {
+      const list = members.get(g);
+      if (list) list.push(n);
+      else members.set(g, [n]);
+      params.set(g, (params.get(g) ?? 0) + p);
+    }
+  }
+  return { members, params, hiddenIn };
 }
 
 export function groupParams(
@@ -32,19 +66,18 @@ export function groupParams(
   lowered: Lowered,
   gid: string,
 ): { params: number; count: number } {
-  const parent = new Map(doc.groups.map((g) => [g.id, g.parent]));
-  let params = 0;
-  let count = 0;
-  for (const n of doc.nodes) {
-    for (let at = n.group; at; at = parent.get(at)) {
-      if (at === gid) {
-        params += lowered.nodes.get(n.id)?.params ?? 0;
-        count++;
-        break;
-      }
-    }
+  const index = indexGroups(doc, lowered);
+  return { params: index.params.get(gid) ?? 0, count: index.members.get(gid)?.length ?? 0 };
+}
+
+function extent(values: readonly number[]): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
-  return { params, count };
+  return { min, max };
 }
 
 export function buildFlow(
@@ -62,11 +95,9 @@ export function buildFlow(
       errors.set(d.node, [...(errors.get(d.node) ?? []), { message: d.message, port: d.port }]);
     else warnings.set(d.node, d.message);
   }
-  const hiddenIn = new Map<string, string>();
-  for (const n of doc.nodes) {
-    const c = collapsedAncestor(doc, n.group);
-    if (c) hiddenIn.set(n.id, c);
-  }
+  const groupIndex = indexGroups(doc, lowered);
+  const hiddenIn = groupIndex.hiddenIn;
+  const groupById = new Map(doc.groups.map((g) => [g.id, g]));
 
   // Lookups by id: per-wire searches of the node list made a 500-layer graph's rebuild quadratic.
   const kindOf = new Map(doc.nodes.map((n) => [n.id, n.kind]));
@@ -74,26 +105,19 @@ export function buildFlow(
 
   const nodes: Node[] = [];
   // Frames of expanded groups, behind the nodes, sized to their members.
-  const parent = new Map(doc.groups.map((g) => [g.id, g.parent]));
+  const parents = groupParents(doc.groups);
   for (const g of doc.groups) {
-    const members = doc.nodes.filter((n) => {
-      for (let at = n.group; at; at = parent.get(at)) if (at === g.id) return true;
-      return false;
-    });
+    const members = groupIndex.members.get(g.id) ?? [];
     if (members.length === 0) continue;
-    const hiddenBy = collapsedAncestor(doc, g.id);
-    const xs = members.map((m) => m.position.x);
-    const ys = members.map((m) => m.position.y);
-    const depth = (() => {
-      let d = 0;
-      for (let at = g.parent; at; at = parent.get(at)) d++;
-      return d;
-    })();
+    const hiddenBy = outermostCollapsed(groupChain(parents, g.id), groupById);
+    const xs = extent(members.map((m) => m.position.x));
+    const ys = extent(members.map((m) => m.position.y));
+    const depth = groupChain(parents, g.parent).length;
     const pad = 24 - depth * 8;
-    const stats = groupParams(doc, lowered, g.id);
+    const stats = { params: groupIndex.params.get(g.id) ?? 0, count: members.length };
     const data: GroupNodeData = {
       groupId: g.id,
-      name: g.name,
+      name: echo(g.name, 60),
       params: formatCount(stats.params),
       count: stats.count,
       error: members.some((m) => errors.has(m.id)),
@@ -103,15 +127,15 @@ export function buildFlow(
       nodes.push({
         id: `group:${g.id}`,
         type: 'block',
-        position: { x: Math.min(...xs), y: Math.min(...ys) },
+        position: { x: xs.min, y: ys.min },
         initialWidth: nodeSize.width,
         initialHeight: nodeSize.height,
         data,
         selected: selected.has(`group:${g.id}`),
       });
     } else if (!g.collapsed && !hiddenBy) {
-      const x0 = Math.min(...xs) - pad;
-      const y0 = Math.min(...ys) - pad - 22;
+      const x0 = xs.min - pad;
+      const y0 = ys.min - pad - 22;
       nodes.push({
         id: `frame:${g.id}`,
         type: 'frame',
@@ -121,8 +145,8 @@ export function buildFlow(
         selectable: false,
         zIndex: -1 - (4 - depth),
         style: {
-          width: Math.max(...xs) + nodeSize.width + pad - x0,
-          height: Math.max(...ys) + nodeSize.height + pad - y0,
+          width: xs.max + nodeSize.width + pad - x0,
+          height: ys.max + nodeSize.height + pad - y0,
         },
       });
     }
@@ -149,8 +173,9 @@ export function buildFlow(
     }
     const data: LayerNodeData = {
       kind: n.kind,
-      title: def?.title ?? n.kind,
-      label: n.name ?? n.id,
+      // Names and kinds from a file are shown printable and cut: a name may hold anything.
+      title: def?.title ?? echo(n.kind, 40),
+      label: echo(n.name ?? n.id, 60),
       summary,
       color: def ? familyColors[def.family] : '#ef4444',
       inputs: ports(def ? portsOf(def.inputs, params) : [{ name: 'x' }]),

@@ -100,10 +100,10 @@ export function TrainPanel() {
   });
 
   const loadWeights = fileAction(async () => {
-    const values = await loadWeightsFile(doc);
-    if (!values) return;
-    setWeights(values);
-    run.setError(undefined);
+    const loaded = await loadWeightsFile(doc);
+    if (!loaded) return;
+    setWeights(loaded.values);
+    run.setError(loaded.warning);
     run.markDone();
   });
 

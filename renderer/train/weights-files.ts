@@ -2,7 +2,12 @@
 // safetensors sidecar (torch's state_dict names) saved and loaded beside the project file.
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
-import { decodeSafetensors, weightsFileBytes, weightsForModel } from '../../src/ir/weights-file.ts';
+import {
+  decodeSafetensors,
+  nonFiniteWarning,
+  weightsFileBytes,
+  weightsForModel,
+} from '../../src/ir/weights-file.ts';
 import { currentHost } from '../host/browser-host.ts';
 import { lowerCached } from '../store/useLowered.ts';
 
@@ -28,16 +33,17 @@ export async function saveWeightsFile(doc: NetloomDocument, weights: Weights): P
   );
 }
 
-/** The chosen file's weights for this model; undefined when cancelled. Throws naming every mismatch. */
+/**
+ * The chosen file's weights for this model, and a warning when some hold NaN or ±Inf (they load:
+ * the file is what it says, but a diverged model should not pass unnoticed); undefined when
+ * cancelled. Throws naming every mismatch.
+ */
 export async function loadWeightsFile(
   doc: NetloomDocument,
-): Promise<Record<string, Float32Array> | undefined> {
+): Promise<{ values: Record<string, Float32Array>; warning: string | undefined } | undefined> {
   const file = await currentHost().openFile([{ name: 'Weights (safetensors)', extensions: ['safetensors'] }]);
   if (!file) return undefined;
-  const values = weightsForModel(
-    decodeSafetensors(file.bytes, file.name),
-    lowerCached(doc).graph.weights,
-    file.name,
-  );
-  return Object.fromEntries(values);
+  const tensors = decodeSafetensors(file.bytes, file.name);
+  const values = weightsForModel(tensors, lowerCached(doc).graph.weights, file.name);
+  return { values: Object.fromEntries(values), warning: nonFiniteWarning(tensors, file.name) };
 }

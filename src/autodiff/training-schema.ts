@@ -3,6 +3,7 @@
 // autoencoders and VAEs; two alternating ones a GAN (discriminator step, then generator step).
 import { z } from 'zod';
 import { NetloomError } from '../util/errors.ts';
+import { clip, echo, firstFew } from '../util/text.ts';
 import { lossKinds } from './losses.ts';
 import { optimizerSchema } from './optimizers.ts';
 import { scheduleSchema } from './schedules.ts';
@@ -56,12 +57,12 @@ export type ObjectiveSetup = z.output<typeof objectiveSchema>;
 export function parseTrainingSetup(raw: unknown): TrainingSetup {
   const r = trainingSchema.safeParse(raw);
   if (r.success) return r.data;
-  const msg = r.error.issues
-    .map(
+  const msg = firstFew(
+    r.error.issues.map(
       (i) =>
-        `training${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`,
-    )
-    .join('\n');
+        `training${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${echo(String(p), 40)}`)).join('')}: ${clip(i.message, 200)}`,
+    ),
+  ).join('\n');
   const first = r.error.issues[0];
   throw new NetloomError('invalid-file', `The training setup is not valid:\n${msg}`, {
     path: `training${first ? first.path.map((p) => `.${String(p)}`).join('') : ''}`,

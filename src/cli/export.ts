@@ -15,7 +15,12 @@ import type { NetloomDocument } from '../document/schema.ts';
 
 const formats = ['onnx', 'pytorch'] as const;
 
-function exportPytorch(io: CliIO, doc: NetloomDocument, out: string, weightsPath: string | undefined): void {
+async function exportPytorch(
+  io: CliIO,
+  doc: NetloomDocument,
+  out: string,
+  weightsPath: string | undefined,
+): Promise<void> {
   // The trained weights must fit this model before they are shipped with it.
   if (weightsPath) loadWeightsFile(io, weightsPath, lowerDocument(doc).graph.weights);
   const setup = trainingSetupOf(doc);
@@ -25,7 +30,7 @@ function exportPytorch(io: CliIO, doc: NetloomDocument, out: string, weightsPath
     ...(data ? { data } : {}),
     ...(weightsPath ? { weights: io.readFile(weightsPath) } : {}),
   });
-  if (/\.zip$/i.test(out)) io.writeFile(out, zipStore(pkg.files));
+  if (/\.zip$/i.test(out)) await io.writeFile(out, zipStore(pkg.files));
   else io.writeFolder(out, pkg.files);
   const size = pkg.files.reduce((s, f) => s + f.bytes.length, 0);
   io.out(
@@ -61,7 +66,7 @@ export const exportCommand: Command = {
       if (!values.out) throw new UsageError('missing -o DIR (a new folder) or -o package.zip');
       if (seed !== undefined)
         throw new UsageError('--seed is for ONNX exports; train.py takes --seed itself');
-      exportPytorch(io, doc, values.out, values.weights);
+      await exportPytorch(io, doc, values.out, values.weights);
       return 0;
     }
     if (!values.out) throw new UsageError('missing -o model.onnx');
@@ -72,7 +77,7 @@ export const exportCommand: Command = {
       seed: seed ?? 0,
       ...(weights ? { weights } : {}),
     });
-    io.writeFile(values.out, bytes);
+    await io.writeFile(values.out, bytes);
     io.out(
       `${values.out}: ${lowered.totals.params.toLocaleString('en-US')} parameters, ` +
         `${(bytes.length / 2 ** 20).toFixed(2)} MB, opset 17`,

@@ -1,12 +1,14 @@
 // `netloom inspect`: a per-node table of kind, output shape, parameters and FLOPs, like
 // torchinfo's summary, plus totals, per-group counts and the graph's diagnostics.
 import type { NetloomDocument } from '../document/schema.ts';
+import { groupChain, groupParents } from '../document/groups.ts';
 import { hasErrors } from '../compile/diagnostics.ts';
 import { lowerDocument } from '../compile/lower.ts';
 import type { Lowered } from '../compile/lower.ts';
 import { formatShape } from '../ir/types.ts';
 import type { TensorType } from '../ir/types.ts';
 import type { Diagnostic } from '../util/errors.ts';
+import { echo, firstFew } from '../util/text.ts';
 import { oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import { loadProject } from './project.ts';
@@ -40,19 +42,27 @@ function shapeText(t: TensorType, kind: string): string {
 }
 
 export function inspectDocument(doc: NetloomDocument, lowered: Lowered = lowerDocument(doc)): InspectReport {
-  const kindOf = new Map(doc.nodes.map((n) => [n.id, n.kind]));
+  // Everything by id, once: a search per node made 100,000 nodes take minutes.
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const into = new Map<string, NetloomDocument['edges'][number][]>();
+  for (const e of doc.edges) {
+    const list = into.get(e.target.node);
+    if (list) list.push(e);
+    else into.set(e.target.node, [e]);
+  }
   const inputsOf = (id: string): Record<string, string> => {
-    const out: Record<string, string> = {};
-    for (const e of doc.edges) {
-      if (e.target.node !== id) continue;
-      const t = lowered.nodes.get(e.source.node)?.outputs[e.source.port];
-      if (t) out[e.target.port] = shapeText(t, kindOf.get(e.source.node) ?? '');
+    // User-named ports: a Map, so a port called "__proto__" or "toString" is just a name.
+    const out = new Map<string, string>();
+    for (const e of into.get(id) ?? []) {
+      const outs = lowered.nodes.get(e.source.node)?.outputs;
+      const t = outs && Object.hasOwn(outs, e.source.port) ? outs[e.source.port] : undefined;
+      if (t) out.set(e.target.port, shapeText(t, byId.get(e.source.node)?.kind ?? ''));
     }
-    return out;
+    return Object.fromEntries(out);
   };
   const nodes: InspectNode[] = [];
   for (const id of lowered.order.length ? lowered.order : doc.nodes.map((n) => n.id)) {
-    const n = doc.nodes.find((x) => x.id === id);
+    const n = byId.get(id);
     const r = lowered.nodes.get(id);
     if (!n || !r) continue;
     nodes.push({
@@ -67,21 +77,23 @@ export function inspectDocument(doc: NetloomDocument, lowered: Lowered = lowerDo
       flops: r.flops,
     });
   }
-  const parent = new Map(doc.groups.map((g) => [g.id, g.parent]));
-  const groups = doc.groups.map((g) => {
-    let params = 0;
-    for (const n of nodes) {
-      // A node counts towards its group and every enclosing group.
-      for (let at: string | undefined = n.group ?? undefined; at; at = parent.get(at)) {
-        if (at === g.id) params += n.params;
-      }
+  // A node counts towards its group and every enclosing group (a loop of groups counted once).
+  const parents = groupParents(doc.groups);
+  const groupTotals = new Map<string, number>();
+  for (const n of nodes) {
+    if (n.params === 0) continue;
+    for (const g of groupChain(parents, n.group ?? undefined)) {
+      groupTotals.set(g, (groupTotals.get(g) ?? 0) + n.params);
     }
-    return { id: g.id, name: g.name, params };
-  });
+  }
+  const groups = doc.groups.map((g) => ({ id: g.id, name: g.name, params: groupTotals.get(g.id) ?? 0 }));
   return { name: doc.name, nodes, groups, totals: { ...lowered.totals }, diagnostics: lowered.diagnostics };
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** Problems the table lists before it gives a count of the rest. */
+const maxProblems = 20;
 
 function humanFlops(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
@@ -96,8 +108,8 @@ export function formatInspectTable(r: InspectReport): string[] {
       .map(([p, s]) => (Object.keys(m).length > 1 ? `${p}: ${s}` : s))
       .join('  ');
   const rows = r.nodes.map((n) => [
-    n.name,
-    n.kind,
+    echo(n.name, 40),
+    echo(n.kind, 40),
     // A sink (Output) has no outputs of its own: show what it receives.
     Object.keys(n.outputs).length
       ? shapes(n.outputs)
@@ -116,19 +128,21 @@ export function formatInspectTable(r: InspectReport): string[] {
       .trimEnd();
   const rule = '─'.repeat(widths.reduce((a, b) => a + b + 2, -2));
   const out = [r.name, rule, line(head), rule, ...rows.map(line), rule];
-  for (const g of r.groups) out.push(`Group ${g.name}: ${fmt(g.params)} parameters`);
+  for (const g of r.groups) out.push(`Group ${echo(g.name)}: ${fmt(g.params)} parameters`);
   out.push(
     `Total parameters: ${fmt(r.totals.params)} (trainable ${fmt(r.totals.trainableParams)}, ` +
       `${((r.totals.params * 4) / 2 ** 20).toFixed(2)} MB as float32)`,
     `FLOPs per example: ${humanFlops(r.totals.flops)} (${fmt(r.totals.flops)})`,
   );
   const names = new Map(r.nodes.map((n) => [n.id, n.name]));
-  for (const d of r.diagnostics) {
+  const problems = r.diagnostics.map((d) => {
     const where = d.node
-      ? `node "${names.get(d.node) ?? d.node}"${d.field ? ` field ${d.field}` : ''}${d.port ? ` port ${d.port}` : ''}`
+      ? `node "${echo(names.get(d.node) ?? d.node)}"${d.field ? ` field ${echo(d.field)}` : ''}${d.port ? ` port ${echo(d.port)}` : ''}`
       : 'graph';
-    out.push(`${d.severity}: ${where}: ${d.message}`);
-  }
+    return `${d.severity}: ${where}: ${d.message}`;
+  });
+  // A file with 100,000 problems gets the first ones and a count; --json lists them all.
+  out.push(...firstFew(problems, maxProblems, 'more problems (netloom inspect --json lists them all)'));
   return out;
 }
 

@@ -11,6 +11,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { AtomicFs } from '../host/atomic-file.ts';
+import { AtomicWriteError, nodeAtomicFs, writeFileAtomic } from '../host/atomic-file.ts';
 import { NetloomError } from '../util/errors.ts';
 
 export interface CliIO {
@@ -18,8 +20,11 @@ export interface CliIO {
   err(line: string): void;
   /** Throws NetloomError naming the file when it cannot be read. */
   readFile(path: string): Uint8Array;
-  /** Throws NetloomError naming the file when it cannot be written. */
-  writeFile(path: string, data: Uint8Array | string): void;
+  /**
+   * Writes the whole file atomically (src/host/atomic-file.ts): an interrupted or failed write
+   * leaves the old file as it was. Rejects with NetloomError naming the file.
+   */
+  writeFile(path: string, data: Uint8Array | string): Promise<void>;
   mkdir(path: string): void;
   /**
    * Writes a folder of files all at once: into a temporary folder beside it, then renamed into
@@ -43,6 +48,8 @@ const reasons: Readonly<Record<string, string>> = {
   EPERM: 'permission denied',
   EROFS: 'read-only file system',
   ENOSPC: 'the disk is full',
+  EDANGLING: 'it is a link to a file that does not exist',
+  ENOTFILE: 'it is not a regular file',
 };
 
 /** A file system failure as one line for the user: "out/m.onnx: cannot write (no such file or folder)". */
@@ -53,7 +60,10 @@ export function fileError(path: string, verb: 'read' | 'write' | 'create folder'
 }
 
 /** The file operations of CliIO on the real file system, paths relative to `cwd`. */
-export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 'mkdir' | 'writeFolder'> {
+export function fileSystem(
+  cwd: string,
+  fs: AtomicFs = nodeAtomicFs,
+): Pick<CliIO, 'readFile' | 'writeFile' | 'mkdir' | 'writeFolder'> {
   return {
     readFile(p) {
       try {
@@ -62,11 +72,17 @@ export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 
         throw fileError(p, 'read', e);
       }
     },
-    writeFile(p, d) {
+    async writeFile(p, d) {
       try {
-        writeFileSync(resolve(cwd, p), d);
+        await writeFileAtomic(resolve(cwd, p), typeof d === 'string' ? new TextEncoder().encode(d) : d, fs);
       } catch (e) {
-        throw fileError(p, 'write', e);
+        const err = fileError(p, 'write', e instanceof AtomicWriteError ? (e.cause ?? e) : e);
+        if (e instanceof AtomicWriteError && e.keptAt !== undefined) {
+          throw new NetloomError('invalid-file', `${err.message}; the complete new file is ${e.keptAt}`, {
+            path: p,
+          });
+        }
+        throw err;
       }
     },
     mkdir(p) {
@@ -112,6 +128,14 @@ export function fileSystem(cwd: string): Pick<CliIO, 'readFile' | 'writeFile' | 
 
 export function nodeIO(): CliIO {
   const cwd = process.cwd();
+  // `netloom inspect big.json | head`: once the reader is gone, stop quietly (as cat does) rather
+  // than die with a stack trace on EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   return {
     out: (l) => process.stdout.write(l + '\n'),
     err: (l) => process.stderr.write(l + '\n'),

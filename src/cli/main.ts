@@ -1,6 +1,7 @@
 // The `netloom` command line: one table of commands. User mistakes end in one line on stderr and a
 // non-zero status (2: how the command was called, 1: the input given), never a stack trace.
 import { NetloomError } from '../util/errors.ts';
+import { clip, printable } from '../util/text.ts';
 import type { Command } from './command.ts';
 import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
@@ -33,7 +34,29 @@ function help(): string[] {
   ];
 }
 
-export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+/** The longest line an error message may print; values in messages are cut far sooner (80). */
+const maxErrorLine = 2000;
+
+/**
+ * Every line the CLI prints passes through here: control characters from names in the input (an
+ * ONNX node named with a terminal escape sequence) are shown as `\u001b`, never sent raw.
+ */
+function safeIO(io: CliIO): CliIO {
+  return {
+    ...io,
+    out: (l) => io.out(printable(l)),
+    err: (l) =>
+      io.err(
+        l
+          .split('\n')
+          .map((part) => printable(clip(part, maxErrorLine)))
+          .join('\n'),
+      ),
+  };
+}
+
+export async function main(argv: readonly string[], rawIO: CliIO): Promise<number> {
+  const io = safeIO(rawIO);
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     // Asked for, help is the output; without a command it is a usage mistake and goes to stderr.
@@ -44,7 +67,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.err(`netloom: unknown command '${name}' (commands: ${commands.map((c) => c.name).join(', ')})`);
+    io.err(`netloom: unknown command '${clip(name)}' (commands: ${commands.map((c) => c.name).join(', ')})`);
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {

@@ -5,7 +5,7 @@ import { loadTemplate, templateNames } from '../templates/catalogue.ts';
 import { NetloomError } from '../util/errors.ts';
 import type { CliIO } from './io.ts';
 import type { Weight } from '../ir/types.ts';
-import { decodeSafetensors, weightsForModel } from '../ir/weights-file.ts';
+import { decodeSafetensors, nonFiniteWarning, weightsForModel } from '../ir/weights-file.ts';
 
 export function loadProject(io: CliIO, arg: string): NetloomDocument {
   const template = loadTemplate(arg);
@@ -25,5 +25,9 @@ export function loadWeightsFile(
   path: string,
   weights: readonly Weight[],
 ): Map<string, Float32Array> {
-  return weightsForModel(decodeSafetensors(io.readFile(path), path), weights, path);
+  const tensors = decodeSafetensors(io.readFile(path), path);
+  const values = weightsForModel(tensors, weights, path);
+  const warning = nonFiniteWarning(tensors, path);
+  if (warning) io.err(`warning: ${warning}`);
+  return values;
 }

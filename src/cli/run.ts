@@ -95,7 +95,7 @@ export const runCommand: Command = {
       io.mkdir(values.out);
       for (const [name, t] of Object.entries(outputs)) {
         const path = join(values.out, `${name.replace(/[^\w.-]/g, '_')}.npy`);
-        io.writeFile(path, writeNpy(t));
+        await io.writeFile(path, writeNpy(t));
         io.out(`${path}: ${t.dtype} [${t.shape.join(', ')}]`);
       }
       return 0;

@@ -14,7 +14,7 @@ import { exportOnnx } from '../onnx/export.ts';
 import { importOnnx } from '../onnx/import.ts';
 import { exportDocument } from '../onnx/from-document.ts';
 import { readNpy } from '../runtime/npy.ts';
-import { StepRunner, TensorStore } from '../runtime/step-runner.ts';
+import { assertFiniteWeights, StepRunner, TensorStore } from '../runtime/step-runner.ts';
 import type { HostTensor } from '../runtime/tensors.ts';
 import { NetloomError } from '../util/errors.ts';
 import { oneFile, parse } from './args.ts';
@@ -149,7 +149,9 @@ export function stepCommand(importer: OnnxImporter | undefined = importForStep):
       try {
         const r = await runner.run(batch, lr);
         const updated = await store.read(model.graph.weights.map((w) => w.id));
-        io.writeFile(values.out, model.save(updated));
+        // Nothing is written when the update overflowed: the culprit is named instead.
+        assertFiniteWeights(updated, model.graph.weights, r.step);
+        await io.writeFile(values.out, model.save(updated));
         const updatedCount = params.length - step.unreached.length;
         io.out(
           `loss ${r.loss.toPrecision(6)} before the step; ${updatedCount} parameters updated (${opt}, lr ${lr}) → ${values.out}`,

@@ -13,7 +13,7 @@ import { fitFeatures, toyByName } from '../runtime/datasets/catalogue.ts';
 import { parseCsv } from '../runtime/datasets/csv.ts';
 import { mnistFromDigits } from '../runtime/datasets/mnist.ts';
 import type { EpochReport } from '../runtime/worker-protocol.ts';
-import { train } from '../runtime/train-loop.ts';
+import { checkLabels, train } from '../runtime/train-loop.ts';
 import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import type { CliIO } from './io.ts';
@@ -124,6 +124,8 @@ export const trainCommand: Command = {
       input.shape.slice(1),
       model.features,
     );
+    // Before anything runs, and in file order: the first label the model cannot take.
+    checkLabels(data, model);
     const { train: tr, val } = trainValSplit(
       data,
       setup.validationSplit > 0 ? setup.validationSplit : 0.2,
@@ -159,12 +161,12 @@ export const trainCommand: Command = {
     });
     if (values.out) {
       const { bytes } = exportDocument(doc, { weights: result.weights, seed });
-      io.writeFile(values.out, bytes);
+      await io.writeFile(values.out, bytes);
       if (!values.json) io.out(`${values.out}: trained model (${result.steps} steps), opset 17`);
     }
     if (values['save-weights']) {
       const path = values['save-weights'];
-      io.writeFile(path, weightsFileBytes(lowerDocument(doc).graph.weights, result.weights, doc.name));
+      await io.writeFile(path, weightsFileBytes(lowerDocument(doc).graph.weights, result.weights, doc.name));
       if (!values.json) io.out(`${path}: trained weights (safetensors, ${prepared.weights.length} tensors)`);
     }
     return 0;

@@ -3,6 +3,7 @@
 import type { NetloomDocument } from '../document/schema.ts';
 import type { Diagnostic } from '../util/errors.ts';
 import { NetloomError } from '../util/errors.ts';
+import { echo, firstFew } from '../util/text.ts';
 import type { LowerOptions, Lowered } from './lower.ts';
 import { lowerDocument } from './lower.ts';
 
@@ -10,15 +11,18 @@ export function hasErrors(l: { diagnostics: readonly Diagnostic[] }): boolean {
   return l.diagnostics.some((d) => d.severity === 'error');
 }
 
-/** One line per error: `node "name" field f: message`, or `graph: message`. */
-export function formatDiagnostics(lowered: Lowered): string {
-  return lowered.diagnostics
+/**
+ * One line per error — `node "name" field f: message`, or `graph: message` — the first few of
+ * them and a count of the rest (a file with 100,000 problems gets a readable message).
+ */
+export function formatDiagnostics(lowered: Lowered, max = 5): string {
+  const lines = lowered.diagnostics
     .filter((d) => d.severity === 'error')
     .map((d) => {
       const n = d.node ? (lowered.nodes.get(d.node)?.name ?? d.node) : undefined;
-      return `${n ? `node "${n}"` : 'graph'}${d.field ? ` field ${d.field}` : ''}: ${d.message}`;
-    })
-    .join('\n');
+      return `${n ? `node "${echo(n)}"` : 'graph'}${d.field ? ` field ${echo(d.field)}` : ''}: ${d.message}`;
+    });
+  return firstFew(lines, max, lines.length - max === 1 ? 'more error' : 'more errors').join('\n');
 }
 
 /** Lowers the document; throws NetloomError('graph-has-errors') listing the errors if it has any. */

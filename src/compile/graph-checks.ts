@@ -7,6 +7,7 @@ import type { Diagnostic } from '../util/errors.ts';
 import type { AnyLayerDef } from '../layers/layer-def.ts';
 import { portsOf } from '../layers/layer-def.ts';
 import { layerDef } from '../layers/registry.ts';
+import { clip, echo } from '../util/text.ts';
 
 /** Where an input port's wire comes from. */
 export interface WireSource {
@@ -34,8 +35,8 @@ function describeZodIssue(issue: { path: readonly PropertyKey[]; message: string
   field: string;
   message: string;
 } {
-  const field = issue.path.map(String).join('.');
-  return { field, message: `${field || 'parameters'}: ${issue.message}` };
+  const field = echo(issue.path.map(String).join('.'));
+  return { field, message: `${field || 'parameters'}: ${clip(issue.message, 200)}` };
 }
 
 /** Orders nodes so every wire goes forward; nodes on a cycle are returned separately. */
@@ -76,7 +77,7 @@ export function checkGraph(doc: NetloomDocument): CheckedGraph {
         severity: 'error',
         code: 'duplicate-id',
         node: n.id,
-        message: `Two nodes share the id "${n.id}"`,
+        message: `Two nodes share the id "${echo(n.id)}"`,
       });
       continue;
     }
@@ -90,7 +91,7 @@ export function checkGraph(doc: NetloomDocument): CheckedGraph {
         severity: 'error',
         code: 'unknown-kind',
         node: n.id,
-        message: `Unknown layer kind "${n.kind}"`,
+        message: `Unknown layer kind "${echo(n.kind)}"`,
       });
     } else defs.set(n.id, def);
   }
@@ -120,7 +121,7 @@ export function checkGraph(doc: NetloomDocument): CheckedGraph {
         severity: 'error',
         code: 'dangling-edge',
         node: src ? src.id : dst?.id,
-        message: `A wire (${e.id}) points at a node that does not exist: "${missing}"`,
+        message: `A wire (${echo(e.id)}) points at a node that does not exist: "${echo(missing)}"`,
       });
       continue;
     }
@@ -134,7 +135,7 @@ export function checkGraph(doc: NetloomDocument): CheckedGraph {
         code: 'unknown-port',
         node: src.id,
         port: e.source.port,
-        message: `${srcDef.title} has no output "${e.source.port}"`,
+        message: `${srcDef.title} has no output "${echo(e.source.port)}"`,
       });
       continue;
     }
@@ -144,7 +145,7 @@ export function checkGraph(doc: NetloomDocument): CheckedGraph {
         code: 'unknown-port',
         node: dst.id,
         port: e.target.port,
-        message: `${dstDef.title} has no input "${e.target.port}"`,
+        message: `${dstDef.title} has no input "${echo(e.target.port)}"`,
       });
       continue;
     }
@@ -155,7 +156,7 @@ export function checkGraph(doc: NetloomDocument): CheckedGraph {
         code: 'multiple-wires',
         node: dst.id,
         port: e.target.port,
-        message: `Input "${e.target.port}" has more than one wire; use Concat or Add to merge`,
+        message: `Input "${echo(e.target.port)}" has more than one wire; use Concat or Add to merge`,
       });
       continue;
     }

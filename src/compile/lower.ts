@@ -4,8 +4,10 @@
 import type { NetloomDocument, DocNode } from '../document/schema.ts';
 import type { Diagnostic } from '../util/errors.ts';
 import { LayerError } from '../util/errors.ts';
+import { echo } from '../util/text.ts';
+import { groupCycles } from '../document/groups.ts';
 import type { BuiltGraph } from '../ir/builder.ts';
-import { GraphBuilder } from '../ir/builder.ts';
+import { GraphBuilder, maxWeightBytes, WeightTooLargeError } from '../ir/builder.ts';
 import type { TensorType } from '../ir/types.ts';
 import { numel } from '../ir/types.ts';
 import type { LowerMode } from '../layers/layer-def.ts';
@@ -62,6 +64,19 @@ export function fixedBatch(doc: NetloomDocument): number | undefined {
   for (const n of doc.nodes) {
     const b = n.kind === 'Input' ? n.params['batch'] : undefined;
     if (typeof b === 'number' && Number.isInteger(b) && b >= 1) return b;
+  }
+  return undefined;
+}
+
+/**
+ * The parameter that sized a weight too large to make: the one whose value is the weight's largest
+ * dimension it matches (Dense's units for [units, in]), so the editor marks that field.
+ */
+function sizingParam(params: Record<string, unknown>, shape: readonly number[]): string | undefined {
+  for (const d of [...shape].sort((x, y) => y - x)) {
+    for (const [k, v] of Object.entries(params)) {
+      if (v === d || (Array.isArray(v) && v.includes(d))) return k;
+    }
   }
   return undefined;
 }
@@ -131,11 +146,11 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
     if (n.sharesWeightsWith !== undefined) {
       const owner = nodesById.get(n.sharesWeightsWith);
       const problem = !owner
-        ? `shares weights with "${n.sharesWeightsWith}", which is not a node of this graph`
+        ? `shares weights with "${echo(n.sharesWeightsWith)}", which is not a node of this graph`
         : owner.kind !== n.kind
-          ? `shares weights with "${nodeName(owner)}", a ${owner.kind}; weights can be shared only between layers of the same kind (${n.kind})`
+          ? `shares weights with "${echo(nodeName(owner))}", a ${echo(owner.kind)}; weights can be shared only between layers of the same kind (${echo(n.kind)})`
           : owner.sharesWeightsWith !== undefined
-            ? `shares weights with "${nodeName(owner)}", which itself shares another node's; point to the owner "${owner.sharesWeightsWith}"`
+            ? `shares weights with "${echo(nodeName(owner))}", which itself shares another node's; point to the owner "${echo(owner.sharesWeightsWith)}"`
             : undefined;
       if (problem) {
         diagnostics.push({
@@ -185,11 +200,12 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
     } catch (e) {
       b.rollback(mark);
       if (!(e instanceof LayerError)) throw e;
+      const field = e.field ?? (e instanceof WeightTooLargeError ? sizingParam(p, e.shape) : undefined);
       diagnostics.push({
         severity: 'error',
         code: e.code,
         node: nid,
-        ...(e.field ? { field: e.field } : {}),
+        ...(field ? { field } : {}),
         ...(e.port ? { port: e.port } : {}),
         message: e.message,
       });
@@ -211,7 +227,27 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
     });
   }
 
+  // Groups only arrange the canvas, so a loop of parents leaves the network well defined; it is
+  // shown, and every walk up the groups stops at it.
+  for (const cycle of groupCycles(doc.groups)) {
+    const names = new Map(doc.groups.map((g) => [g.id, g.name]));
+    const path = [...cycle, cycle[0]!].map((id) => `"${echo(names.get(id) ?? id, 40)}"`).join(' → ');
+    diagnostics.push({
+      severity: 'warning',
+      code: 'group-cycle',
+      message: `Groups contain each other in a loop (${path}); move one of them out of the other`,
+    });
+  }
+
   const graph = b.build();
+  const weightBytes = graph.weights.reduce((sum, w) => sum + numel(w.shape) * 4, 0);
+  if (weightBytes > maxWeightBytes) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'too-large',
+      message: `The weights take ${(weightBytes / 2 ** 30).toFixed(1)} GiB together; a model (and an ONNX file) holds at most ${maxWeightBytes / 2 ** 30} GiB`,
+    });
+  }
   if (graph.outputs.length === 0 && doc.nodes.length > 0) {
     diagnostics.push({
       severity: 'warning',

@@ -1,7 +1,10 @@
 // Finds where JSON text stops being valid. JSON.parse's message carries no position in every
 // engine (V8 in Node 20 gives none), and users need a line and column to fix a file by hand.
 
-/** Offset of the first syntax error in text, or -1 when the text is valid JSON. */
+/**
+ * Offset of the first syntax error in text, or -1 when the text is valid JSON. Recursive: callers
+ * bound the nesting first (jsonNestingTooDeep).
+ */
 export function jsonErrorOffset(text: string): number {
   let i = 0;
   const ws = (): void => {
@@ -40,8 +43,11 @@ export function jsonErrorOffset(text: string): number {
     }
     fail();
   };
+  // Sticky: matched where the scan is, never on a copy of the rest (which made a long file quadratic).
+  const numberPattern = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
   const number = (): void => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    numberPattern.lastIndex = i;
+    const m = numberPattern.exec(text);
     if (!m || m[0] === '' || m[0] === '-') fail();
     i += m![0].length;
   };

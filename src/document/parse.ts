@@ -2,7 +2,9 @@
 // names the place: line and column for syntax, a JSON path for structure.
 import type { z } from 'zod';
 import { NetloomError } from '../util/errors.ts';
+import { clip, echo } from '../util/text.ts';
 import { jsonErrorOffset } from './json-error-offset.ts';
+import { jsonNestingTooDeep } from '../util/json-nesting.ts';
 import { migrate } from './migrate.ts';
 import type { NetloomDocument } from './schema.ts';
 import { documentSchema } from './schema.ts';
@@ -23,9 +25,52 @@ export function jsonPath(path: readonly PropertyKey[]): string {
   return path.length === 0
     ? '(top level)'
     : path
-        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${echo(String(p), 40)}`))
         .join('')
         .replace(/^\./, '');
+}
+
+/** Deeper than any project needs (node params nest a few levels), shallow enough for recursion. */
+export const maxJsonDepth = 64;
+
+/**
+ * Walks a parsed value without recursion: refuses nesting deeper than maxJsonDepth and the key
+ * "__proto__" (parsed into a plain object it would set the object's prototype rather than a
+ * field — a file that reads one way and saves another).
+ */
+function checkJsonTree(value: unknown, file: string): void {
+  type Item = { v: unknown; depth: number; parent: Item | undefined; key: string | number | undefined };
+  const pathOf = (item: Item): string => {
+    const keys: (string | number)[] = [];
+    for (let at: Item | undefined = item; at?.key !== undefined; at = at.parent) keys.unshift(at.key);
+    return jsonPath(keys);
+  };
+  const stack: Item[] = [{ v: value, depth: 0, parent: undefined, key: undefined }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (typeof item.v !== 'object' || item.v === null) continue;
+    if (item.depth >= maxJsonDepth) {
+      throw new NetloomError(
+        'invalid-file',
+        `${file}: ${pathOf(item)}: nested deeper than ${maxJsonDepth} levels`,
+        { path: file },
+      );
+    }
+    if (Array.isArray(item.v)) {
+      item.v.forEach((v, i) => stack.push({ v, depth: item.depth + 1, parent: item, key: i }));
+      continue;
+    }
+    for (const [k, v] of Object.entries(item.v)) {
+      if (k === '__proto__') {
+        throw new NetloomError(
+          'invalid-file',
+          `${file}: ${pathOf(item)}: the key "__proto__" is not allowed`,
+          { path: file },
+        );
+      }
+      stack.push({ v, depth: item.depth + 1, parent: item, key: k });
+    }
+  }
 }
 
 function describeIssue(issue: z.core.$ZodIssue, doc: unknown): string {
@@ -36,9 +81,9 @@ function describeIssue(issue: z.core.$ZodIssue, doc: unknown): string {
     const item = (doc as Record<string, unknown[]>)[list]?.[index];
     const itemId =
       typeof item === 'object' && item && 'id' in item ? (item as { id: unknown }).id : undefined;
-    if (typeof itemId === 'string') where += ` (${list === 'nodes' ? 'node' : 'edge'} "${itemId}")`;
+    if (typeof itemId === 'string') where += ` (${list === 'nodes' ? 'node' : 'edge'} "${echo(itemId)}")`;
   }
-  return `${where}: ${issue.message}`;
+  return `${where}: ${clip(issue.message, 200)}`;
 }
 
 /** Validates an already-parsed JSON value as a project document. */
@@ -46,11 +91,12 @@ export function parseDocumentValue(value: unknown, file = '<document>'): Netloom
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new NetloomError('invalid-file', `${file}: a project file is a JSON object`, { path: file });
   }
+  checkJsonTree(value, file);
   const obj = value as Record<string, unknown>;
   if (obj['format'] !== undefined && obj['format'] !== 'netloom') {
     throw new NetloomError(
       'invalid-file',
-      `${file}: not a Netloom project ("format" is ${JSON.stringify(obj['format'])})`,
+      `${file}: not a Netloom project ("format" is ${echo(obj['format'])})`,
       {
         path: `${file}#/format`,
       },
@@ -71,6 +117,14 @@ export function parseDocumentValue(value: unknown, file = '<document>'): Netloom
 
 /** Parses project-file text. Throws NetloomError naming the place of the first problem. */
 export function parseDocument(text: string, file = '<document>'): NetloomDocument {
+  const deep = jsonNestingTooDeep(text, maxJsonDepth);
+  if (deep >= 0) {
+    throw new NetloomError(
+      'invalid-file',
+      `${file}: nested deeper than ${maxJsonDepth} levels at ${lineCol(text, deep)}`,
+      { path: file },
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -21,6 +21,7 @@ import { constInts, numel } from './types.ts';
 import { opRow } from './ops/registry.ts';
 import type { OpInferArgs, OpRow } from './ops/op-row.ts';
 import { LayerError } from '../util/errors.ts';
+import { echo } from '../util/text.ts';
 
 export interface StateUpdate {
   /** The state weight (e.g. BatchNorm running mean) and the value holding its next contents. */
@@ -33,6 +34,26 @@ export interface BuiltGraph extends Graph {
   readonly stateUpdates: readonly StateUpdate[];
   /** FLOPs of each op, by op id. */
   readonly opFlops: ReadonlyMap<string, number>;
+}
+
+/**
+ * The largest weight a model may hold: 2 GiB as float32, which is also the most one ONNX file can
+ * hold (protobuf's limit). A bigger one is a diagnostic before anything is allocated.
+ */
+export const maxWeightBytes = 2 ** 31;
+
+/** Raised for a weight over maxWeightBytes; the lowering puts it on the parameter that sized it. */
+export class WeightTooLargeError extends LayerError {
+  readonly shape: readonly number[];
+  constructor(name: string, shape: readonly number[]) {
+    const gib = (numel(shape) * 4) / 2 ** 30;
+    super(
+      `the weight "${name}" [${shape.join(', ')}] would take ${gib.toFixed(1)} GiB; a weight may take at most ${maxWeightBytes / 2 ** 30} GiB`,
+      { code: 'too-large' },
+    );
+    this.name = 'WeightTooLargeError';
+    this.shape = shape;
+  }
 }
 
 /** The graph being built and the checked way to add ops and constants to it. */
@@ -94,7 +115,7 @@ export abstract class IrBuilder {
     const row = opRow(type);
     if (!row) throw new Error(`op ${type} has no row in the IR op registry`);
     for (const name of Object.keys(attrs)) {
-      if (!(name in row.attrs)) throw new Error(`op ${type} has no attribute ${name}`);
+      if (!Object.hasOwn(row.attrs, name)) throw new Error(`op ${type} has no attribute ${name}`);
     }
     const args: OpInferArgs = {
       inputs: inputs.map((id) => (id === '' ? undefined : this.type(id))),
@@ -146,6 +167,8 @@ export abstract class IrBuilder {
 export class GraphBuilder extends IrBuilder {
   private readonly stateUpdates: StateUpdate[] = [];
   private readonly opFlops = new Map<string, number>();
+  /** Weights by id: a shared weight is looked up per use, so a search of the list was quadratic. */
+  private readonly weightById = new Map<string, Weight>();
   /** Value ids in creation order, so a rollback knows what came after a mark. */
   private readonly valueOrder: string[] = [];
   private counter = 0;
@@ -182,7 +205,11 @@ export class GraphBuilder extends IrBuilder {
     if (shape.some((d) => !Number.isInteger(d) || d <= 0)) {
       throw new LayerError(`weight ${name} would have shape [${shape.join(', ')}]`);
     }
-    const shared = this.weights.find((w) => w.id === id);
+    if (numel(shape) * 4 > maxWeightBytes) {
+      // Said before anything is allocated: export and training would make the values.
+      throw new WeightTooLargeError(name, shape);
+    }
+    const shared = this.weightById.get(id);
     if (shared) {
       if (shared.shape.length !== shape.length || shared.shape.some((d, i) => d !== shape[i])) {
         throw new LayerError(
@@ -192,18 +219,38 @@ export class GraphBuilder extends IrBuilder {
       }
       return id;
     }
+    if (this.values.has(id)) {
+      throw new LayerError(
+        `its weight "${echo(id)}" has the name of another value of the model (an Input named so?)`,
+      );
+    }
     this.define(id, { shape, dtype: 'float32' });
-    this.weights.push({ id, node: owner, name, shape, dtype: 'float32', role, init });
+    const w: Weight = { id, node: owner, name, shape, dtype: 'float32', role, init };
+    this.weights.push(w);
+    this.weightById.set(id, w);
     return id;
   }
 
   graphInput(name: string, t: TensorType, batched: boolean): string {
+    // The name is the user's (an Input node's): another Input, or a weight, may already have it.
+    if (this.values.has(name)) {
+      throw new LayerError(
+        `another input or weight of the model is already named "${echo(name)}"; give this one another name`,
+        { field: 'name' },
+      );
+    }
     const id = this.define(name, t);
     this.inputs.push({ value: id, name, node: this.node, batched });
     return id;
   }
 
   graphOutput(name: string, value: string, role: GraphOutput['role']): void {
+    if (this.outputs.some((o) => o.name === name)) {
+      throw new LayerError(
+        `another output of the model is already named "${echo(name)}"; give this one another name`,
+        { field: 'name' },
+      );
+    }
     this.outputs.push({ value, name, node: this.node, role });
   }
 
@@ -225,7 +272,7 @@ export class GraphBuilder extends IrBuilder {
 
   rollback(m: ReturnType<GraphBuilder['mark']>): void {
     for (const op of this.ops.splice(m.ops)) this.opFlops.delete(op.id);
-    this.weights.splice(m.weights);
+    for (const w of this.weights.splice(m.weights)) this.weightById.delete(w.id);
     this.inputs.splice(m.inputs);
     this.outputs.splice(m.outputs);
     this.stateUpdates.splice(m.updates);

@@ -3,8 +3,11 @@
 // the raw little-endian data). The project JSON stays small and diffable; the sidecar loads in
 // PyTorch with `safetensors.torch.load_file`, and its names are torch's state_dict names.
 import type { Weight } from './types.ts';
-import { formatShape, numel } from './types.ts';
+import { formatShape } from './types.ts';
+import { z } from 'zod';
 import { NetloomError } from '../util/errors.ts';
+import { clip, echo, firstFew } from '../util/text.ts';
+import { jsonNestingTooDeep } from '../util/json-nesting.ts';
 
 export interface NamedTensor {
   readonly shape: readonly number[];
@@ -43,6 +46,43 @@ export function encodeSafetensors(
   return out;
 }
 
+/** The format's element types and their sizes in bits (safetensors' Dtype). */
+const dtypeBits: Readonly<Record<string, number>> = {
+  BOOL: 8,
+  U8: 8,
+  I8: 8,
+  F8_E5M2: 8,
+  F8_E4M3: 8,
+  I16: 16,
+  U16: 16,
+  F16: 16,
+  BF16: 16,
+  I32: 32,
+  U32: 32,
+  F32: 32,
+  F64: 64,
+  I64: 64,
+  U64: 64,
+};
+
+/** The reference reader's bound on the header (HeaderTooLarge). */
+const maxHeaderBytes = 100_000_000;
+
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const tensorInfoSchema = z.object({
+  dtype: z.string(),
+  shape: z.array(count),
+  data_offsets: z.tuple([count, count]),
+});
+const metadataSchema = z.record(z.string(), z.string());
+
+/**
+ * Reads a safetensors file, checked as the reference implementation checks it: the header length
+ * within the file, a JSON object header, every entry a {dtype, shape, data_offsets} of the right
+ * types, and the tensors' byte ranges contiguous and in order from the start of the data, each
+ * exactly its shape's size, together covering the data to the last byte. Netloom holds F32
+ * weights; a tensor of another dtype is refused by name.
+ */
 export function decodeSafetensors(bytes: Uint8Array, path: string): Map<string, NamedTensor> {
   const bad = (message: string, position?: number): never => {
     const at = position !== undefined ? ` (at byte ${position})` : '';
@@ -50,49 +90,107 @@ export function decodeSafetensors(bytes: Uint8Array, path: string): Map<string, 
   };
   if (bytes.length < 8) bad('too short to be a safetensors file (no header length)', 0);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(view.getBigUint64(0, true));
+  const n64 = view.getBigUint64(0, true);
+  if (n64 > BigInt(maxHeaderBytes)) bad(`the header claims ${n64} bytes, more than the format allows`, 0);
+  const n = Number(n64);
   if (8 + n > bytes.length)
     bad(`the header claims ${n} bytes but the file has ${bytes.length - 8} after the length`, 0);
-  let header: Record<string, unknown>;
+  if (bytes[8] !== 0x7b) bad('the header does not start with "{"', 8);
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n))) as Record<
-      string,
-      unknown
-    >;
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    const deep = jsonNestingTooDeep(text, 8);
+    if (deep >= 0) bad('the header nests deeper than a safetensors header does', 8 + deep);
+    header = JSON.parse(text);
   } catch (e) {
-    return bad(`the header is not valid JSON (${e instanceof Error ? e.message : String(e)})`, 8);
+    if (e instanceof NetloomError) throw e;
+    return bad(`the header is not valid JSON (${echo(e instanceof Error ? e.message : String(e))})`, 8);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     bad('the header is not a JSON object', 8);
   const dataStart = 8 + n;
   const dataLength = bytes.length - dataStart;
-  const out = new Map<string, NamedTensor>();
-  for (const [name, raw] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (info.dtype !== 'F32') bad(`tensor '${name}' is ${String(info.dtype)}; Netloom reads F32 weights`);
-    const shape = info.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      bad(`tensor '${name}' has no valid shape`);
+  const entries: { name: string; dtype: string; shape: number[]; begin: number; end: number }[] = [];
+  for (const [name, raw] of Object.entries(header as object)) {
+    if (name === '__metadata__') {
+      if (!metadataSchema.safeParse(raw).success) bad('"__metadata__" is not a map of strings to strings');
+      continue;
     }
-    const offsets = info.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isInteger(d))) {
-      return bad(`tensor '${name}' has no valid data_offsets`);
+    const info = tensorInfoSchema.safeParse(raw);
+    if (!info.success) {
+      const issue = info.error.issues[0];
+      const where = issue && issue.path.length ? `${issue.path.join('.')}: ` : '';
+      return bad(`tensor '${echo(name)}' is not described right (${where}${issue?.message ?? 'invalid'})`);
     }
-    const [begin, end] = offsets as [number, number];
-    const count = numel(shape as number[]);
-    if (end - begin !== count * 4 || begin < 0 || end > dataLength) {
+    const {
+      dtype,
+      shape,
+      data_offsets: [begin, end],
+    } = info.data;
+    if (dtypeBits[dtype] === undefined) bad(`tensor '${echo(name)}' has an unknown dtype ${echo(dtype)}`);
+    entries.push({ name, dtype, shape, begin, end });
+  }
+  // As the reference's Metadata::validate: in offset order, each range starts where the last ended.
+  const ordered = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  for (const t of ordered) {
+    const label = `tensor '${echo(t.name)}' ${clip(formatShape(t.shape), 60)}`;
+    if (t.begin !== at || t.end < t.begin) {
       bad(
-        `tensor '${name}' ${formatShape(shape as number[])} needs ${count * 4} bytes; its data_offsets [${begin}, ${end}] ` +
-          (end > dataLength ? `run past the end of the file` : `hold ${end - begin}`),
-        dataStart + Math.max(0, begin),
+        `${label}: its data_offsets [${t.begin}, ${t.end}] ` +
+          (t.begin > at
+            ? `leave bytes ${at}–${t.begin} unused`
+            : t.end < t.begin
+              ? 'end before they begin'
+              : `overlap the tensor before it (which ends at ${at})`),
+        dataStart + Math.min(t.begin, dataLength),
       );
     }
-    const data = new Float32Array(count);
-    for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + begin + i * 4, true);
-    out.set(name, { shape: shape as number[], data });
+    const elements = t.shape.reduce((p, d) => p * d, 1);
+    const size = (elements * dtypeBits[t.dtype]!) / 8;
+    if (!Number.isSafeInteger(size)) bad(`${label} is too large to hold`);
+    if (t.end - t.begin !== size) {
+      bad(`${label} needs ${size} bytes; its data_offsets [${t.begin}, ${t.end}] hold ${t.end - t.begin}`);
+    }
+    at = t.end;
+  }
+  const last = ordered.at(-1);
+  if (at > dataLength && last) {
+    bad(
+      `tensor '${echo(last.name)}' ${clip(formatShape(last.shape), 60)}: its data_offsets [${last.begin}, ${last.end}] run past the end of the file (${dataLength} bytes of data after the header)`,
+      dataStart + Math.min(last.begin, dataLength),
+    );
+  }
+  if (at < dataLength) {
+    bad(`${dataLength - at} bytes after the last tensor's data belong to no tensor`, dataStart + at);
+  }
+  const out = new Map<string, NamedTensor>();
+  for (const t of entries) {
+    if (t.dtype !== 'F32') bad(`tensor '${echo(t.name)}' is ${t.dtype}; Netloom reads F32 weights`);
+    const values = (t.end - t.begin) / 4;
+    const data = new Float32Array(values);
+    for (let i = 0; i < values; i++) data[i] = view.getFloat32(dataStart + t.begin + i * 4, true);
+    out.set(t.name, { shape: t.shape, data });
   }
   return out;
+}
+
+/**
+ * A warning naming the tensors that hold NaN or ±Inf (a model trained past divergence): they load,
+ * since the file is what it says, but the user should know. Undefined when all are finite.
+ */
+export function nonFiniteWarning(
+  tensors: ReadonlyMap<string, NamedTensor>,
+  path: string,
+): string | undefined {
+  const bad: string[] = [];
+  for (const [name, t] of tensors) {
+    let n = 0;
+    for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i]!)) n++;
+    if (n > 0) bad.push(`'${echo(name)}' (${n} of ${t.data.length} values)`);
+  }
+  if (bad.length === 0) return undefined;
+  return `${path}: weights hold NaN or infinite values: ${firstFew(bad, 4, 'more tensors').join(', ')}`;
 }
 
 /**
@@ -110,15 +208,15 @@ export function weightsForModel(
   const known = new Set(weights.map((w) => w.id));
   for (const w of weights) {
     const t = tensors.get(w.id);
-    if (!t) missing.push(`'${w.id}'`);
+    if (!t) missing.push(`'${echo(w.id)}'`);
     else if (t.shape.length !== w.shape.length || t.shape.some((d, i) => d !== w.shape[i])) {
       problems.push(
-        `'${w.id}' is ${formatShape(t.shape)} in the file; the model needs ${formatShape(w.shape)}`,
+        `'${echo(w.id)}' is ${clip(formatShape(t.shape), 60)} in the file; the model needs ${formatShape(w.shape)}`,
       );
     } else out.set(w.id, t.data);
   }
   for (const name of tensors.keys())
-    if (!known.has(name)) problems.push(`'${name}' is not a weight of this model`);
+    if (!known.has(name)) problems.push(`'${echo(name)}' is not a weight of this model`);
   if (missing.length) {
     problems.push(
       `${missing.length === 1 ? 'weight' : `${missing.length} weights`} missing: ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''}`,

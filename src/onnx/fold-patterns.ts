@@ -101,7 +101,7 @@ const simpleActivations: Readonly<Record<string, (op: Op) => [string, Record<str
   };
 
 const activation: Pattern = (c, op) => {
-  const f = simpleActivations[op.type];
+  const f = Object.hasOwn(simpleActivations, op.type) ? simpleActivations[op.type] : undefined;
   if (!f) return undefined;
   const r = f(op);
   if (!r) return undefined;

@@ -129,7 +129,9 @@ export function decodeTensor(t: OnnxTensor, what: string): ConstTensor {
     irDType(t.dataType) ??
     bad(`data type ${dataTypeName(t.dataType)} is not supported (Netloom holds FLOAT, INT64 and BOOL)`);
   const shape = t.dims.map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) bad(`dims [${shape.join(', ')}] are not valid`);
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    bad(`dims [${shape.slice(0, 8).join(', ')}${shape.length > 8 ? ', …' : ''}] are not valid`);
+  }
   const n = numel(shape);
   const raw = t.rawData;
   let data: Float32Array | BigInt64Array | Uint8Array;

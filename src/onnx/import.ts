@@ -21,9 +21,10 @@ import { constInts, formatShape, numel } from '../ir/types.ts';
 import { opRow } from '../ir/ops/registry.ts';
 import type { AttrType } from '../ir/ops/op-row.ts';
 import { LayerError, NetloomError } from '../util/errors.ts';
+import { echo } from '../util/text.ts';
 import { decodeModel, onnxOpset } from './proto.ts';
 import type { Folded } from './import-fold.ts';
-import { fold, foldOnlyOps } from './import-fold.ts';
+import { fold, foldOnlyOps, maxFoldElements } from './import-fold.ts';
 import type { OnnxGraph, OnnxNode, OnnxValueInfo } from './import-proto.ts';
 import { dataTypeName, decodeAttribute, decodeTensor, irDType, modelSchema } from './import-proto.ts';
 import { normalizeToOpset17 } from './import-opset.ts';
@@ -66,6 +67,9 @@ export interface ImportedModel {
   /** int64 constants whose elements are the batch size (from the model's shape arithmetic). */
   readonly batchConstants: ReadonlyMap<string, readonly boolean[]>;
 }
+
+/** The most elements all folded constants of one import may hold together. */
+const maxFoldedTotal = 4 * maxFoldElements;
 
 function fits(type: AttrType, v: AttrValue): boolean {
   switch (type) {
@@ -110,6 +114,7 @@ class Importer {
   readonly warnings: string[] = [];
   readonly batchConstants = new Map<string, readonly boolean[]>();
   fileBatch: number | undefined;
+  private foldedElements = 0;
 
   constructor(
     private readonly g: OnnxGraph,
@@ -127,7 +132,7 @@ class Importer {
 
   private define(id: string, t: TensorType, what: string): void {
     if (this.values.has(id) || this.consts.has(id)) {
-      throw this.err('invalid-onnx', `${what} defines '${id}', which is already defined`);
+      throw this.err('invalid-onnx', `${what} defines '${echo(id)}', which is already defined`);
     }
     this.values.set(id, { id, shape: t.shape, dtype: t.dtype });
   }
@@ -138,7 +143,8 @@ class Importer {
     }
     const initNames = new Set<string>();
     for (const t of this.g.initializer) {
-      if (initNames.has(t.name)) throw this.err('invalid-onnx', `initializer '${t.name}' is given twice`);
+      if (initNames.has(t.name))
+        throw this.err('invalid-onnx', `initializer '${echo(t.name)}' is given twice`);
       initNames.add(t.name);
     }
     const outputNames = new Set(this.g.output.map((o) => o.name));
@@ -167,7 +173,7 @@ class Importer {
     });
     const decoded = new Map<string, ConstTensor>();
     for (const t of this.g.initializer) {
-      const c = decodeTensor(t, `initializer '${t.name}'`);
+      const c = decodeTensor(t, `initializer '${echo(t.name)}'`);
       decoded.set(t.name, c);
       this.initializer(c, t.name, uses.get(t.name) ?? []);
     }
@@ -208,7 +214,7 @@ class Importer {
     const list = [...this.unsupported].map(([type, nodes]) => {
       const shown = nodes
         .slice(0, 3)
-        .map((n) => `'${n}'`)
+        .map((n) => `'${echo(n)}'`)
         .join(', ');
       const more = nodes.length > 3 ? `, … ${nodes.length - 3} more` : '';
       return `${type} (${nodes.length} node${nodes.length === 1 ? '' : 's'}: ${shown}${more})`;
@@ -263,7 +269,7 @@ class Importer {
     role: WeightRole,
     data: Float32Array,
   ): void {
-    this.define(id, { shape, dtype: 'float32' }, `initializer '${id}'`);
+    this.define(id, { shape, dtype: 'float32' }, `initializer '${echo(id)}'`);
     const w: Weight = { id, node, name, shape, dtype: 'float32', role, init: { kind: 'values', data } };
     this.weights.push(w);
     this.weightValues.set(id, data);
@@ -271,20 +277,26 @@ class Importer {
 
   private graphInput(i: OnnxValueInfo): void {
     const tt = i.type?.tensorType;
-    if (!tt) throw this.err('unsupported-op', `input '${i.name}' is not a tensor`);
+    if (!tt) throw this.err('unsupported-op', `input '${echo(i.name)}' is not a tensor`);
     const dtype = irDType(tt.elemType);
     if (!dtype) {
       throw this.err(
         'unsupported-op',
-        `input '${i.name}' has element type ${dataTypeName(tt.elemType)}; Netloom handles FLOAT, INT64 and BOOL`,
+        `input '${echo(i.name)}' has element type ${dataTypeName(tt.elemType)}; Netloom handles FLOAT, INT64 and BOOL`,
       );
     }
     if (!tt.shape)
-      throw this.err('unsupported-op', `input '${i.name}' has no shape; Netloom needs static shapes`);
+      throw this.err('unsupported-op', `input '${echo(i.name)}' has no shape; Netloom needs static shapes`);
     const dims = tt.shape.dim;
     let batched = false;
     const shape = dims.map((d, axis) => {
       if (d.dimValue !== undefined && d.dimParam === undefined) {
+        if (!Number.isSafeInteger(d.dimValue) || d.dimValue < 0) {
+          throw this.err(
+            'invalid-onnx',
+            `input '${echo(i.name)}' has dimension ${d.dimValue} at axis ${axis}`,
+          );
+        }
         // torch.onnx.export's default: static shapes, the example's batch written out. Axis 0
         // is still the batch axis (and exported as N), unless the caller keeps it fixed.
         if (axis === 0 && !this.opts.fixedBatch) {
@@ -295,7 +307,8 @@ class Importer {
         return d.dimValue;
       }
       const param = d.dimParam ?? '?';
-      const given = this.opts.dims?.[param];
+      const given =
+        this.opts.dims && Object.hasOwn(this.opts.dims, param) ? this.opts.dims[param] : undefined;
       if (given !== undefined) return given;
       if (axis === 0) {
         batched = true;
@@ -303,10 +316,10 @@ class Importer {
       }
       throw this.err(
         'unsupported-op',
-        `input '${i.name}' has a symbolic dimension '${param}' at axis ${axis}; Netloom needs static shapes — give its size`,
+        `input '${echo(i.name)}' has a symbolic dimension '${echo(param)}' at axis ${axis}; Netloom needs static shapes — give its size`,
       );
     });
-    this.define(i.name, { shape, dtype }, `input '${i.name}'`);
+    this.define(i.name, { shape, dtype }, `input '${echo(i.name)}'`);
     if (batched) this.batchAxis0.add(i.name);
     this.inputs.push({ value: i.name, name: i.name, node: i.name, batched });
   }
@@ -330,7 +343,7 @@ class Importer {
       });
     }
     if (!this.values.has(name))
-      throw this.err('invalid-onnx', `output '${name}' is not computed by any node`);
+      throw this.err('invalid-onnx', `output '${echo(name)}' is not computed by any node`);
     return { value: name, name, node: name, role: 'output' };
   }
 
@@ -346,31 +359,38 @@ class Importer {
     let id = n.name || `${n.opType}_${k}`;
     while (this.opIds.has(id)) id = `${id}_${k}`;
     this.opIds.add(id);
-    const what = `node '${id}' (${n.opType})`;
+    const what = `node '${echo(id)}' (${echo(n.opType, 40)})`;
     const rawInputs = n.input;
     for (const v of rawInputs) {
       if (v !== '' && !this.values.has(v) && !this.consts.has(v) && !this.unknown.has(v)) {
         throw this.err(
           'invalid-onnx',
-          `${what} reads '${v}', which no earlier node, input or initializer defines`,
+          `${what} reads '${echo(v)}', which no earlier node, input or initializer defines`,
           id,
         );
       }
     }
     if (n.domain !== '' && n.domain !== 'ai.onnx') {
-      this.problem(`${n.domain}.${n.opType}`, id, n.output);
+      this.problem(echo(`${n.domain}.${n.opType}`), id, n.output);
       return;
     }
     if (rawInputs.some((v) => this.unknown.has(v))) {
       // Downstream of an op already named: its shapes cannot be known, but its type is still
       // checked, so the message names every op the model would need.
       const known = opRow(n.opType) || foldOnlyOps.has(n.opType) || n.opType === 'Constant';
-      if (!known) this.problem(n.opType, id, n.output);
+      if (!known) this.problem(echo(n.opType, 40), id, n.output);
       else for (const o of n.output) if (o !== '') this.unknown.add(o);
       return;
     }
-    const rawAttrs: Record<string, AttrValue> = {};
-    for (const a of n.attribute) rawAttrs[a.name] = decodeAttribute(a, `${what} attribute '${a.name}'`);
+    // Attribute names come from the file: no prototype, so "__proto__" or "toString" is just a name
+    // (and then an unknown attribute), never the object's prototype or a method of it.
+    const rawAttrs = Object.create(null) as Record<string, AttrValue>;
+    for (const a of n.attribute) {
+      if (Object.hasOwn(rawAttrs, a.name)) {
+        throw this.err('invalid-onnx', `${what} gives attribute '${echo(a.name)}' twice`, id);
+      }
+      rawAttrs[a.name] = decodeAttribute(a, `${what} attribute '${echo(a.name)}'`);
+    }
 
     if (n.opType === 'Constant') {
       this.constant(n, rawAttrs, what, id);
@@ -401,19 +421,34 @@ class Importer {
       return;
     }
     const { type, attrs } = norm;
-    const folded = fold({
-      type,
-      attrs,
-      consts: norm.inputs.map((v) => (v === '' ? undefined : this.consts.get(v))),
-      types: norm.inputs.map(typeOf),
-      batchAxis0: norm.inputs.map((v) => this.batchAxis0.has(v)),
-    });
+    let folded: Folded[] | undefined;
+    try {
+      folded = fold({
+        type,
+        attrs,
+        consts: norm.inputs.map((v) => (v === '' ? undefined : this.consts.get(v))),
+        types: norm.inputs.map(typeOf),
+        batchAxis0: norm.inputs.map((v) => this.batchAxis0.has(v)),
+      });
+    } catch (e) {
+      if (e instanceof LayerError) throw this.err('invalid-onnx', `${what}: ${e.message}`, id);
+      throw e;
+    }
     if (folded) {
+      // Each fold is bounded; so is their sum (a chain of 16M-element folds would add up).
+      for (const f of folded) this.foldedElements += f.tensor.data.length;
+      if (this.foldedElements > maxFoldedTotal) {
+        throw this.err(
+          'unsupported-op',
+          `${what}: the constants computed while importing pass ${maxFoldedTotal.toLocaleString('en-US')} elements`,
+          id,
+        );
+      }
       n.output.forEach((o, i) => {
-        const f = folded[i];
+        const f = folded?.[i];
         if (o === '' || !f) return;
         if (this.values.has(o) || this.consts.has(o))
-          throw this.err('invalid-onnx', `${what} redefines '${o}'`, id);
+          throw this.err('invalid-onnx', `${what} redefines '${echo(o)}'`, id);
         this.consts.set(o, f);
       });
       return;
@@ -421,20 +456,22 @@ class Importer {
     const row = opRow(type);
     if (!row) {
       this.problem(
-        foldOnlyOps.has(type) ? `${type} (computed at run time; Netloom needs it known when built)` : type,
+        foldOnlyOps.has(type)
+          ? `${type} (computed at run time; Netloom needs it known when built)`
+          : echo(type, 40),
         id,
         n.output,
       );
       return;
     }
     for (const [name, v] of Object.entries(attrs)) {
-      const t = row.attrs[name];
+      const t = Object.hasOwn(row.attrs, name) ? row.attrs[name] : undefined;
       if (!t) {
-        this.problem(`${type} with attribute '${name}'`, id, n.output);
+        this.problem(`${type} with attribute '${echo(name)}'`, id, n.output);
         return;
       }
       if (!fits(t, v))
-        throw this.err('invalid-onnx', `${what}: attribute '${name}' should be of type ${t}`, id);
+        throw this.err('invalid-onnx', `${what}: attribute '${echo(name)}' should be of type ${t}`, id);
     }
     const inputs = norm.inputs.map((v, i) => this.operand(type, norm.inputs, v, i, what));
     const args = {
@@ -513,7 +550,7 @@ class Importer {
   private warn(what: string, v: string): void {
     const b = this.opts.batch ?? this.fileBatch ?? 1;
     this.warnings.push(
-      `${what}: '${v}' is computed from the batch size, which is fixed at ${b} in the imported model`,
+      `${what}: '${echo(v)}' is computed from the batch size, which is fixed at ${b} in the imported model`,
     );
   }
 
@@ -539,7 +576,7 @@ class Importer {
       throw this.err('unsupported-op', `${what}: a constant given as ${names} is not supported`, id);
     }
     if (this.values.has(out) || this.consts.has(out))
-      throw this.err('invalid-onnx', `${what} redefines '${out}'`, id);
+      throw this.err('invalid-onnx', `${what} redefines '${echo(out)}'`, id);
     this.consts.set(out, { tensor: t });
   }
 }

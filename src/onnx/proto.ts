@@ -1,7 +1,8 @@
-// ONNX protobuf messages, from the official onnx.proto through protobufjs (no hand-rolled wire
-// format). The descriptor is generated once by scripts/gen-onnx-proto.mjs.
+// ONNX protobuf messages, from the official onnx.proto through protobufjs's reflection and wire
+// format (proto-codec.ts walks them). The descriptor is generated once by scripts/gen-onnx-proto.mjs.
 import protobuf from 'protobufjs/light.js';
 import { onnxProtoDescriptor } from './onnx-proto.ts';
+import { decodeMessageBytes, encodeMessageBytes } from './proto-codec.ts';
 
 const root = protobuf.Root.fromJSON(onnxProtoDescriptor as unknown as protobuf.INamespace);
 
@@ -23,19 +24,16 @@ export const AttributeType = {
 export const onnxIrVersion = 8;
 export const onnxOpset = 17;
 
+/**
+ * A ModelProto (plain object, fields by their camelCase names) as bytes. Throws Error('internal: …')
+ * for a field of the wrong kind. No code is compiled at run time (see proto-codec.ts): this runs
+ * under the desktop app's Content-Security-Policy.
+ */
 export function encodeModel(model: Record<string, unknown>): Uint8Array {
-  const err = ModelProto.verify(model);
-  if (err) throw new Error(`internal: ModelProto does not verify: ${err}`);
-  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+  return encodeMessageBytes(ModelProto, model);
 }
 
 /** Decodes bytes into a plain object (int64 as numbers, bytes as Uint8Array). */
 export function decodeModel(bytes: Uint8Array): Record<string, unknown> {
-  const msg = ModelProto.decode(bytes);
-  return ModelProto.toObject(msg, {
-    longs: Number,
-    enums: Number,
-    bytes: Uint8Array,
-    defaults: false,
-  }) as Record<string, unknown>;
+  return decodeMessageBytes(ModelProto, bytes);
 }

@@ -11,6 +11,7 @@ import { constInts, numel } from '../ir/types.ts';
 import type { OnnxAttrJson, OnnxSlot } from '../layers/onnx.ts';
 import { onnxOutputPort, tensorToJson } from '../layers/onnx.ts';
 import { NetloomError } from '../util/errors.ts';
+import { echo } from '../util/text.ts';
 import { hasErrors } from '../compile/diagnostics.ts';
 import { lowerDocument } from '../compile/lower.ts';
 import type { ImportedModel } from './import.ts';
@@ -100,10 +101,14 @@ class DocumentBuilder implements FoldContext {
   }
 
   fail(op: Op, why: string): never {
-    throw new NetloomError('unsupported-op', `${this.path}: node '${op.node}' (${op.type}) ${why}`, {
-      path: this.path,
-      nodeId: op.node,
-    });
+    throw new NetloomError(
+      'unsupported-op',
+      `${this.path}: node '${echo(op.node)}' (${echo(op.type, 40)}) ${why}`,
+      {
+        path: this.path,
+        nodeId: op.node,
+      },
+    );
   }
 
   isWeight(v: string | undefined): v is string {
@@ -183,7 +188,7 @@ class DocumentBuilder implements FoldContext {
     if (!from) {
       throw new NetloomError(
         'invalid-onnx',
-        `${this.path}: value '${value}' has no producer Netloom can show`,
+        `${this.path}: value '${echo(value)}' has no producer Netloom can show`,
         {
           path: this.path,
         },

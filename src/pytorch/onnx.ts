@@ -79,8 +79,8 @@ function operands(a: Args): (string | undefined)[] {
 /** Why an op has no PyTorch form here (its inputs must be constants where torch needs numbers). */
 function whyNot(p: OnnxOpParams): string | undefined {
   const known =
-    p.op in unary ||
-    p.op in binary ||
+    Object.hasOwn(unary, p.op) ||
+    Object.hasOwn(binary, p.op) ||
     [
       'LeakyRelu',
       'Elu',
@@ -121,7 +121,7 @@ function whyNot(p: OnnxOpParams): string | undefined {
     Tile: [1],
     ReduceSum: [1],
   };
-  for (const i of needConst[p.op] ?? []) {
+  for (const i of (Object.hasOwn(needConst, p.op) ? needConst[p.op] : undefined) ?? []) {
     const s = p.inputs[i];
     if (s && s.kind !== 'const' && s.kind !== 'none') {
       return `the ONNX op ${p.op} reads input ${i} at run time; its PyTorch form needs it as a constant`;
@@ -141,8 +141,8 @@ function expression(a: Args, x: (string | undefined)[], shapes: (Shape | undefin
   const p = a.p;
   const x0 = x[0]!;
   const rank0 = shapes[0]?.length ?? 0;
-  if (p.op in unary) return unary[p.op] ? `${unary[p.op]}(${x0})` : x0;
-  if (p.op in binary) return `(${x0} ${binary[p.op]} ${x[1]})`;
+  if (Object.hasOwn(unary, p.op)) return unary[p.op] ? `${unary[p.op]}(${x0})` : x0;
+  if (Object.hasOwn(binary, p.op)) return `(${x0} ${binary[p.op]} ${x[1]})`;
   switch (p.op) {
     case 'LeakyRelu':
       return call('F.leaky_relu', [x0, pyFloat(num(p, 'alpha', 0.01))]);

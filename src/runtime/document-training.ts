@@ -2,6 +2,7 @@
 // graph with its loss, prediction and which inputs take features and targets; an inference-mode
 // graph for validation; the parameters each objective updates.
 import type { NetloomDocument, DocNode } from '../document/schema.ts';
+import { groupChain, groupParents } from '../document/groups.ts';
 import type { Lowered } from '../compile/lower.ts';
 import { fixedBatch, nodeName } from '../compile/lower.ts';
 import { lowerOrThrow } from '../compile/diagnostics.ts';
@@ -147,11 +148,8 @@ export function objectiveParams(
   o: ObjectiveSetup,
 ): string[] {
   const nodes = new Map(doc.nodes.map((n) => [n.id, n]));
-  const parentOf = new Map(doc.groups.map((g) => [g.id, g.parent]));
-  const inGroup = (n: DocNode, gid: string): boolean => {
-    for (let g = n.group; g !== undefined; g = parentOf.get(g)) if (g === gid) return true;
-    return false;
-  };
+  const parentOf = groupParents(doc.groups);
+  const inGroup = (n: DocNode, gid: string): boolean => groupChain(parentOf, n.group).includes(gid);
   const chosen = (n: DocNode): boolean => {
     if (o.params === 'all') return !n.frozen;
     return o.params.some((p) => p === n.id || inGroup(n, p));

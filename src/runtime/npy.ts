@@ -2,6 +2,7 @@
 // https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 import type { DType } from '../ir/types.ts';
 import { NetloomError } from '../util/errors.ts';
+import { clip, echo } from '../util/text.ts';
 import type { HostTensor } from './tensors.ts';
 import { numel } from '../ir/types.ts';
 
@@ -17,23 +18,82 @@ function bad(file: string, message: string): never {
   throw new NetloomError('invalid-file', `${file}: ${message}`, { path: file });
 }
 
-/** Reads the header dict: {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), } */
+/**
+ * Reads the header dict — `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }` — as
+ * NumPy's reader does (a Python literal with exactly these three keys), strictly: anything else in
+ * it, a key twice, or something after it but the padding is refused, so a damaged header is never
+ * read as some other array.
+ */
 function parseHeader(text: string, file: string): { descr: string; fortran: boolean; shape: number[] } {
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined)
-    bad(file, `not a valid .npy header: ${JSON.stringify(text.trim().slice(0, 80))}`);
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map((s) => {
-      const n = Number(s.replace(/L$/, ''));
-      if (!Number.isInteger(n) || n < 0) bad(file, `bad dimension '${s}' in the .npy shape`);
-      return n;
-    });
-  return { descr, fortran: fortran === 'True', shape };
+  const garbled = (): never => bad(file, `not a valid .npy header: ${echo(text.trim())}`);
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  };
+  const expect = (c: string): void => {
+    ws();
+    if (text[i] !== c) garbled();
+    i++;
+  };
+  const str = (): string => {
+    ws();
+    const q = text[i];
+    if (q !== "'" && q !== '"') return garbled();
+    const end = text.indexOf(q, i + 1);
+    if (end < 0) return garbled();
+    const v = text.slice(i + 1, end);
+    i = end + 1;
+    return v;
+  };
+  const int = (): number => {
+    ws();
+    const m = /^\d{1,16}L?/.exec(text.slice(i, i + 17));
+    if (!m) return garbled();
+    i += m[0].length;
+    const n = Number(m[0].replace(/L$/, ''));
+    if (!Number.isSafeInteger(n)) bad(file, `bad dimension '${m[0]}' in the .npy shape`);
+    return n;
+  };
+  const values: { descr?: string; fortran?: boolean; shape?: number[] } = {};
+  expect('{');
+  for (;;) {
+    ws();
+    if (text[i] === '}') break;
+    const key = str();
+    expect(':');
+    ws();
+    if (key === 'descr' && values.descr === undefined) values.descr = str();
+    else if (key === 'fortran_order' && values.fortran === undefined) {
+      if (text.startsWith('True', i)) values.fortran = true;
+      else if (text.startsWith('False', i)) values.fortran = false;
+      else garbled();
+      i += values.fortran ? 4 : 5;
+    } else if (key === 'shape' && values.shape === undefined) {
+      expect('(');
+      const shape: number[] = [];
+      ws();
+      while (text[i] !== ')') {
+        shape.push(int());
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] !== ')') garbled();
+        ws();
+      }
+      i++;
+      // A one-element tuple needs its comma in Python: "(2)" is not a shape.
+      if (shape.length === 1 && !/,\s*\)$/.test(text.slice(0, i))) garbled();
+      values.shape = shape;
+    } else garbled();
+    ws();
+    if (text[i] === ',') i++;
+    else if (text[i] !== '}') garbled();
+  }
+  i++;
+  // Only the padding may follow: spaces, then the newline that ends the header.
+  if (!/^ *\n?$/.test(text.slice(i))) garbled();
+  const { descr, fortran, shape } = values;
+  if (descr === undefined || fortran === undefined || shape === undefined) return garbled();
+  return { descr, fortran, shape };
 }
 
 export function readNpy(bytes: Uint8Array, file = '<npy>'): HostTensor {
@@ -53,17 +113,25 @@ export function readNpy(bytes: Uint8Array, file = '<npy>'): HostTensor {
   if (!kind)
     bad(
       file,
-      `dtype '${descr}' is not supported: save float32 or int64 (e.g. x.astype(np.float32)) in little-endian order`,
+      `dtype '${echo(descr)}' is not supported: save float32 or int64 (e.g. x.astype(np.float32)) in little-endian order`,
     );
   if (fortran && shape.length > 1)
     bad(file, 'Fortran-order arrays are not supported: save np.ascontiguousarray(x)');
   const n = numel(shape);
   const offset = start + headerLen;
   const need = n * kind.bytes;
-  if (bytes.length - offset < need)
+  const have = bytes.length - offset;
+  // Exactly: a shorter file is truncated, a longer one holds more than its header says (a header
+  // damaged into a smaller shape would otherwise read as a different array).
+  if (have < need)
     bad(
       file,
-      `the data is truncated: shape (${shape.join(', ')}) needs ${need} bytes, the file has ${bytes.length - offset}`,
+      `the data is truncated: shape (${clip(shape.join(', '), 60)}) needs ${need} bytes, the file has ${have}`,
+    );
+  if (have > need)
+    bad(
+      file,
+      `the file holds ${have} bytes of data; its header's shape (${clip(shape.join(', '), 60)}) ${kind.dtype} needs ${need}`,
     );
   // Copy so the tensor is aligned and independent of the file buffer.
   // (Node's Buffer.slice is a view, so copy explicitly.)

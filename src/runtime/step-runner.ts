@@ -7,6 +7,7 @@ import { optimizerScalars } from '../autodiff/optimizers.ts';
 import { GraphEditor } from '../autodiff/graph-editor.ts';
 import { exportOnnx } from '../onnx/export.ts';
 import { NetloomError } from '../util/errors.ts';
+import { echo } from '../util/text.ts';
 import type { Backend } from './ort-session.ts';
 import { configureWasm, fromOrt, toOrt } from './ort-session.ts';
 import type { HostTensor } from './tensors.ts';
@@ -74,6 +75,29 @@ export class NonFiniteError extends NetloomError {
     );
     this.step = step;
     this.tensor = tensor;
+  }
+}
+
+/**
+ * Throws NonFiniteError naming the first weight (in the model's order) that holds NaN or ±Inf: an
+ * update that overflowed (`--lr 1e39`) must stop the run there, not be written out as a model.
+ */
+export function assertFiniteWeights(
+  values: ReadonlyMap<string, Float32Array>,
+  weights: readonly { id: string; node: string }[],
+  step: number,
+): void {
+  for (const w of weights) {
+    const data = values.get(w.id);
+    if (!data) continue;
+    const i = firstBad(data);
+    if (i >= 0) {
+      throw new NonFiniteError(
+        step,
+        `weight "${echo(w.id)}" of node "${echo(w.node)}"`,
+        `is ${data[i]} after the update (element ${i})`,
+      );
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import { buildStepGraph } from '../autodiff/step-graph.ts';
 import type { StepGraph } from '../autodiff/step-graph.ts';
 import { exportOnnx } from '../onnx/export.ts';
 import { NetloomError } from '../util/errors.ts';
+import { echo } from '../util/text.ts';
 import { Rng } from '../util/random.ts';
 import type { Batch, Dataset } from './datasets/dataset.ts';
 import { batchOf, epochBatches } from './datasets/dataset.ts';
@@ -18,7 +19,7 @@ import type { Backend } from './ort-session.ts';
 import { fromOrt, toOrt } from './ort-session.ts';
 import type { Schedule } from '../autodiff/schedules.ts';
 import { lrAt } from '../autodiff/schedules.ts';
-import { StepRunner, TensorStore } from './step-runner.ts';
+import { assertFiniteWeights, StepRunner, TensorStore } from './step-runner.ts';
 import type { HostTensor } from './tensors.ts';
 import type { EpochReport, StepReport } from './worker-protocol.ts';
 import { numel } from '../ir/types.ts';
@@ -209,8 +210,39 @@ export function objectiveStepGraph(o: TrainerObjective): StepGraph {
   });
 }
 
+/**
+ * Class labels must be classes of the model: a label past the prediction's class axis would train
+ * against an all-zero target and report nonsense (10 labels into a 2-output model: "acc 5 %").
+ * Throws naming the first example (a CSV's row and column) whose label does not fit.
+ */
+export function checkLabels(data: Dataset, model: ModelGraph): void {
+  if (data.task !== 'classification' || !model.prediction || !model.targets) return;
+  const pred = model.graph.values.get(model.prediction);
+  const target = model.graph.values.get(model.targets);
+  if (!pred || !target || target.dtype !== 'int64' || pred.shape.length < 2) return;
+  const classes = pred.shape[1]!;
+  const inner = data.targetShape.reduce((p, v) => p * v, 1);
+  for (let i = 0; i < data.y.length; i++) {
+    const y = data.y[i]!;
+    if (Number.isInteger(y) && y >= 0 && y < classes) continue;
+    const example = Math.floor(i / inner);
+    const label = data.labels?.[y] ?? String(y);
+    const where = data.placeOf ? `${data.placeOf(example)}: ` : `example ${example + 1}: `;
+    throw new NetloomError(
+      'bad-argument',
+      `${where}label "${echo(label)}": the data has ${data.classes ?? `at least ${y + 1}`} classes, ` +
+        `the model predicts ${classes} — give its last layer ${data.classes ?? y + 1} outputs`,
+    );
+  }
+}
+
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const seed = opts.seed ?? 0;
+  const fed = opts.objectives[0]?.model;
+  if (fed) {
+    checkLabels(opts.train, fed);
+    if (opts.val) checkLabels(opts.val, fed);
+  }
   const rng = new Rng(seed);
   const control = opts.control ?? new TrainingControl();
   if (opts.train.size < opts.batchSize) {
@@ -236,6 +268,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const perEpoch = Math.floor(opts.train.size / opts.batchSize);
     const totalSteps = opts.steps ?? perEpoch * (opts.epochs ?? 1);
     const epochs: EpochReport[] = [];
+    const weightIds = opts.weights.map((w) => w.id);
+    let current: Map<string, Float32Array> | undefined;
     let step = 0;
     for (let epoch = 1; step < totalSteps && !control.stopped; epoch++) {
       const t0 = now();
@@ -279,12 +313,18 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         stepsPerSecond: seconds > 0 ? stepsThisEpoch / seconds : 0,
         steps: stepsThisEpoch,
       };
+      // The loss of the next step would catch NaN weights too late for the last step of an epoch
+      // (and of the run): every epoch ends with the weights checked, the culprit named.
+      current = await store.read(weightIds);
+      assertFiniteWeights(current, opts.weights, step);
       epochs.push(report);
       opts.onEpoch?.(report);
-      await opts.afterEpoch?.(report, () => store.read(opts.weights.map((w) => w.id)));
+      const read = current;
+      await opts.afterEpoch?.(report, async () => read);
       if (stepsThisEpoch === 0) break;
     }
-    const weights = await store.read(opts.weights.map((w) => w.id));
+    const weights = current ?? (await store.read(weightIds));
+    assertFiniteWeights(weights, opts.weights, step);
     return { epochs, weights, steps: step, stopped: control.stopped };
   } finally {
     for (const r of runners) await r.release();

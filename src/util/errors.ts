@@ -14,7 +14,9 @@ export type DiagnosticCode =
   | 'dangling-edge'
   | 'multiple-wires'
   | 'no-output'
-  | 'upstream-error';
+  | 'upstream-error'
+  | 'group-cycle'
+  | 'too-large';
 
 /** A problem in the user's graph, placed on a node (and a field or port when there is one). */
 export interface Diagnostic {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { decodeSafetensors, encodeSafetensors } from '../../src/ir/weights-file.ts';
+import { decodeSafetensors, encodeSafetensors, nonFiniteWarning } from '../../src/ir/weights-file.ts';
 import { captureIO } from '../helpers/cli-io.ts';
 import { requirePython } from '../helpers/references.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
@@ -92,7 +92,7 @@ describe('weights sidecar (safetensors)', () => {
     const good = encodeSafetensors(new Map([['w', { shape: [2, 2], data: Float32Array.of(1, 2, 3, 4) }]]));
     expect(decodeSafetensors(good, 'ok.safetensors').get('w')?.data).toEqual(Float32Array.of(1, 2, 3, 4));
     expect(() => decodeSafetensors(good.subarray(0, good.length - 4), 'cut.safetensors')).toThrow(
-      /^cut\.safetensors: tensor 'w' \[2, 2\] needs 16 bytes; its data_offsets \[0, 16\] run past the end of the file \(at byte \d+\)$/,
+      /^cut\.safetensors: tensor 'w' \[2, 2\]: its data_offsets \[0, 16\] run past the end of the file \(12 bytes of data after the header\) \(at byte \d+\)$/,
     );
     const garbled = good.slice();
     garbled[9] = 0x7b; // '{' where the header's first key begins: no longer JSON
@@ -133,5 +133,80 @@ describe('netloom import', () => {
     expect(r.out.split('\n')).toContain(
       'kept as ONNX op nodes (no layer describes them): Transpose ×2, LSTM, Squeeze',
     );
+  });
+});
+
+describe('safetensors checked as the reference implementation checks it', () => {
+  const data = new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer);
+  const file = (header: unknown, body: Uint8Array = data) => {
+    const h = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));
+    const out = new Uint8Array(8 + h.length + body.length);
+    new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+    out.set(h, 8);
+    out.set(body, 8 + h.length);
+    return out;
+  };
+  const t = (b: number, e: number, shape = [2]) => ({ dtype: 'F32', shape, data_offsets: [b, e] });
+
+  test('ranges in order, contiguous and covering the data exactly load', () => {
+    const m = decodeSafetensors(
+      file({ b: t(8, 16), a: t(0, 8), __metadata__: { k: 'v' } }),
+      'ok.safetensors',
+    );
+    expect(m.get('a')?.data).toEqual(Float32Array.of(1, 2));
+    expect(m.get('b')?.data).toEqual(Float32Array.of(3, 4));
+  });
+
+  test.each([
+    [
+      'overlapping',
+      { a: t(0, 8), b: t(4, 12) },
+      /tensor 'b' \[2\]: its data_offsets \[4, 12\] overlap the tensor before it \(which ends at 8\)/,
+    ],
+    [
+      'gapped',
+      { a: t(0, 4, [1]), b: t(8, 16) },
+      /tensor 'b' \[2\]: its data_offsets \[8, 16\] leave bytes 4–8 unused/,
+    ],
+    ['trailing bytes', { a: t(0, 8) }, /8 bytes after the last tensor's data belong to no tensor/],
+    ['a null entry', { a: null }, /tensor 'a' is not described right/],
+    [
+      'a string shape',
+      { a: { dtype: 'F32', shape: ['2'], data_offsets: [0, 16] } },
+      /tensor 'a' is not described right \(shape\.0:/,
+    ],
+    ['an unknown dtype', { a: { dtype: 'F33', shape: [4], data_offsets: [0, 16] } }, /unknown dtype F33/],
+    [
+      'metadata that is not strings',
+      { __metadata__: { k: 1 }, a: t(0, 16, [4]) },
+      /"__metadata__" is not a map of strings/,
+    ],
+    ['a header not starting with {', ' {}', /the header does not start with "\{"/],
+  ])('%s is refused', (_, header, message) => {
+    expect(() =>
+      decodeSafetensors(
+        file(header as never, _ === 'a header not starting with {' ? new Uint8Array(0) : data),
+        'x.safetensors',
+      ),
+    ).toThrow(message);
+  });
+
+  test('NaN and infinite weights load with a warning naming them', () => {
+    const m = decodeSafetensors(
+      encodeSafetensors(new Map([['w', { shape: [3], data: Float32Array.of(NaN, 1, Infinity) }]])),
+      'nan.safetensors',
+    );
+    expect(nonFiniteWarning(m, 'nan.safetensors')).toBe(
+      "nan.safetensors: weights hold NaN or infinite values: 'w' (2 of 3 values)",
+    );
+    expect(
+      nonFiniteWarning(
+        decodeSafetensors(
+          encodeSafetensors(new Map([['w', { shape: [1], data: Float32Array.of(1) }]])),
+          'ok',
+        ),
+        'ok',
+      ),
+    ).toBeUndefined();
   });
 });

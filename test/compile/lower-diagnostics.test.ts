@@ -108,3 +108,72 @@ describe('diagnostics point at the node, field or port', () => {
     expect(l.totals.trainableParams).toBe(l.totals.params);
   });
 });
+
+describe('graphs a file can describe but no model can be (issue 10)', () => {
+  test('a weight over 2 GiB is an error on the field that sized it, with nothing allocated', () => {
+    const l = lowerDocument(chainDoc([100], [{ kind: 'Dense', params: { units: 30_000_000 } }]));
+    expect(l.diagnostics).toContainEqual(
+      expect.objectContaining({
+        node: 'n1',
+        field: 'units',
+        code: 'too-large',
+        severity: 'error',
+        message: 'the weight "weight" [30000000, 100] would take 11.2 GiB; a weight may take at most 2 GiB',
+      }),
+    );
+  });
+
+  test('weights over 2 GiB together are an error on the graph', () => {
+    const steps = Array.from({ length: 3 }, () => ({ kind: 'Dense', params: { units: 16_000 } }));
+    const l = lowerDocument(chainDoc([16_000], steps));
+    expect(l.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'too-large',
+        severity: 'error',
+        message: expect.stringMatching(/^The weights take 2\.9 GiB together/),
+      }),
+    );
+  });
+
+  test('a loop of group parents is a warning naming the groups', () => {
+    const d = chainDoc([4], [{ kind: 'ReLU' }]);
+    const l = lowerDocument({
+      ...d,
+      groups: [
+        { id: 'a', name: 'Encoder', parent: 'c', collapsed: false },
+        { id: 'b', name: 'Decoder', parent: 'a', collapsed: false },
+        { id: 'c', name: 'Block', parent: 'b', collapsed: true },
+        { id: 'd', name: 'Fine', parent: 'a', collapsed: false },
+      ],
+    });
+    expect(l.diagnostics.filter((x) => x.code === 'group-cycle')).toEqual([
+      {
+        severity: 'warning',
+        code: 'group-cycle',
+        message:
+          'Groups contain each other in a loop ("Encoder" → "Block" → "Decoder" → "Encoder"); move one of them out of the other',
+      },
+    ]);
+  });
+
+  test('two Inputs with one name, or an Input named like a weight, are errors on the name', () => {
+    const d = doc(
+      [
+        node('a', 'Input', { shape: [3] }, 'x'),
+        node('b', 'Input', { shape: [3] }, 'x'),
+        node('fc', 'Dense', { units: 2 }),
+        node('c', 'Input', { shape: [2] }, 'fc.weight'),
+      ],
+      [['a:y', 'fc:x']],
+    );
+    const l = lowerDocument(d);
+    expect(l.diagnostics).toContainEqual(
+      expect.objectContaining({
+        node: 'b',
+        field: 'name',
+        message: expect.stringMatching(/already named "x"/),
+      }),
+    );
+    expect(hasErrors(l)).toBe(true);
+  });
+});

@@ -64,3 +64,34 @@ describe('project files', () => {
     expect(d.edges[0]).toMatchObject({ source: { node: 'a', port: 'y' }, target: { node: 'b', port: 'x' } });
   });
 });
+
+describe('hostile project files (issue 10)', () => {
+  test('nesting is bounded before anything recursive runs', () => {
+    expect(errorOf('['.repeat(100_000)).message).toBe(
+      'model.json: nested deeper than 64 levels at line 1, column 65',
+    );
+    const deep = JSON.stringify(chainDoc([4], [])).replace(
+      '"edges"',
+      `"deep":${'['.repeat(70)}${']'.repeat(70)},"edges"`,
+    );
+    expect(errorOf(deep).message).toMatch(/nested deeper than 64 levels/);
+  });
+
+  test('a "__proto__" key is refused: it would read one way and save another', () => {
+    const text = serializeDocument(chainDoc([4], [{ kind: 'Dense', params: { units: 3 } }])).replace(
+      '"units": 3',
+      '"__proto__": {"units": 3}',
+    );
+    expect(errorOf(text).message).toBe('model.json: nodes[1].params: the key "__proto__" is not allowed');
+  });
+
+  test('values echoed in messages are cut and made printable', () => {
+    const d = chainDoc([4], []) as unknown as { nodes: Record<string, unknown>[] };
+    d.nodes[0]!['id'] = `a\u001b[2J${'x'.repeat(10_000)}`;
+    d.nodes[0]!['position'] = 'left';
+    const e = errorOf(JSON.stringify(d));
+    expect(e.message.length).toBeLessThan(300);
+    expect(e.message).toContain('(node "a\\u001b[2Jxxx');
+    expect(e.message).not.toContain('\u001b');
+  });
+});

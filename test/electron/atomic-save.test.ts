@@ -21,8 +21,8 @@ function failingFs(
 ): AtomicFs & { calls: string[] } {
   const calls: string[] = [];
   return {
+    ...nodeAtomicFs,
     calls,
-    stat: (p) => nodeAtomicFs.stat(p),
     unlink: (p) => {
       calls.push('unlink');
       return nodeAtomicFs.unlink(p);
@@ -51,6 +51,8 @@ function failingFs(
           if (step === 'sync' && flags !== 'r') throw errno(code);
           return h.sync();
         },
+        truncate: (n) => h.truncate(n),
+        chmod: (m) => h.chmod(m),
         close: () => h.close(),
       };
     },
@@ -162,5 +164,84 @@ describe('atomic save', () => {
     expect(rig.recent.list()).toEqual([target]);
     // The chosen path may be saved to again without asking.
     expect(rig.grants.isAllowed(target)).toBe(true);
+  });
+});
+
+describe('saving through links, as editors do', () => {
+  it('saving a project opened through a symbolic link writes the link’s target; the link stays', async () => {
+    const rig = makeRig();
+    const realDir = nodePath.join(rig.dir, 'projects');
+    nodeFs.mkdirSync(realDir);
+    const target = nodePath.join(realDir, 'model.json');
+    nodeFs.writeFileSync(target, oldText);
+    const link = nodePath.join(rig.dir, 'model.json');
+    nodeFs.symlinkSync(target, link);
+    rig.dialog.openAnswers.push([link]);
+    await rig.ipc.invoke(invokeChannels.openFile, { filters: [] });
+    const reply = await rig.ipc.invoke(invokeChannels.saveFile, {
+      bytes: newBytes,
+      path: link,
+      suggestedName: 'model.json',
+      filters: [],
+    });
+    expect(reply).toEqual({ ok: true, value: link });
+    expect(nodeFs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(nodeFs.readFileSync(target)).toEqual(Buffer.from(newBytes));
+  });
+
+  it('saving a hard-linked project keeps the link: both names show the saved content', async () => {
+    const rig = makeRig();
+    const file = nodePath.join(rig.dir, 'model.json');
+    const other = nodePath.join(rig.dir, 'backup-name.json');
+    nodeFs.writeFileSync(file, oldText, { mode: 0o600 });
+    nodeFs.linkSync(file, other);
+    rig.grants.grant(file);
+    await rig.ipc.invoke(invokeChannels.saveFile, {
+      bytes: newBytes,
+      path: file,
+      suggestedName: 'model.json',
+      filters: [],
+    });
+    expect(nodeFs.readFileSync(other)).toEqual(Buffer.from(newBytes));
+    expect(nodeFs.statSync(file).nlink).toBe(2);
+    expect(nodeFs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('Save As onto a link to a file of another kind is refused and writes nothing', async () => {
+    const rig = makeRig();
+    const notes = nodePath.join(rig.dir, 'notes.txt');
+    nodeFs.writeFileSync(notes, 'my notes');
+    const link = nodePath.join(rig.dir, 'x.json');
+    nodeFs.symlinkSync(notes, link);
+    rig.dialog.saveAnswers.push(link);
+    const reply = await rig.ipc.invoke(invokeChannels.saveFile, {
+      bytes: newBytes,
+      suggestedName: 'x.json',
+      filters: [],
+    });
+    expect(reply).toEqual({
+      ok: false,
+      message:
+        'Could not save "x.json": it is a link to "notes.txt", a file of another kind. Nothing was written.',
+    });
+    expect(nodeFs.readFileSync(notes, 'utf8')).toBe('my notes');
+    expect(nodeFs.lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  it('at start, temporary files of killed saves beside recent files are removed', async () => {
+    const dir = tempDir();
+    const first = makeRig({ dir });
+    const file = nodePath.join(dir, 'model.json');
+    nodeFs.writeFileSync(file, oldText);
+    // Saved a while before the killed save (file times are as coarse as the kernel's tick).
+    const past = new Date(Date.now() - 60_000);
+    nodeFs.utimesSync(file, past, past);
+    first.dialog.openAnswers.push([file]);
+    await first.ipc.invoke(invokeChannels.openFile, { filters: [] });
+    const leftover = nodePath.join(dir, '.model.json.999999999-0123456789ab.tmp');
+    nodeFs.writeFileSync(leftover, 'half a save');
+    expect(await first.desktop.sweepLeftovers()).toBe(1);
+    expect(nodeFs.existsSync(leftover)).toBe(false);
+    expect(nodeFs.readFileSync(file, 'utf8')).toBe(oldText);
   });
 });

@@ -1,6 +1,7 @@
 // The shipped bundles (dist/electron/{main,preload}.cjs, built by scripts/build-electron.mjs) loaded
 // in Node with a fake `electron`: main wires a secure window, the app:// protocol, permissions,
 // validated IPC and menus; preload exposes exactly the Host as window.netloomHost.
+import { createHash } from 'node:crypto';
 import * as nodeFs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
@@ -287,7 +288,14 @@ describe('dist/electron/preload.cjs with a fake electron', () => {
 
     let prevented = 0;
     const dropEvent = (paths: string[]) => ({
-      dataTransfer: { files: paths.map((path) => ({ path })), types: ['Files'] },
+      dataTransfer: {
+        files: paths.map((path) => ({
+          path,
+          size: path.length,
+          arrayBuffer: async () => new TextEncoder().encode(path).buffer,
+        })),
+        types: ['Files'],
+      },
       preventDefault: () => void prevented++,
       stopPropagation: () => undefined,
     });
@@ -295,6 +303,20 @@ describe('dist/electron/preload.cjs with a fake electron', () => {
     expect(prevented).toBe(0);
     p.windowListeners.get('drop')?.(dropEvent(['/d/data.csv', '/d/net.onnx']));
     expect(prevented).toBe(1);
-    expect(p.sent.at(-1)).toEqual({ channel: 'dropped-paths', payload: { paths: ['/d/net.onnx'] } });
+    // Main grants a dropped path only with the proof: the SHA-256 and size of the File's bytes.
+    await vi.waitFor(() =>
+      expect(p.sent.at(-1)).toEqual({
+        channel: 'dropped-files',
+        payload: {
+          files: [
+            {
+              path: '/d/net.onnx',
+              size: 11,
+              sha256: createHash('sha256').update('/d/net.onnx').digest('hex'),
+            },
+          ],
+        },
+      }),
+    );
   });
 });

@@ -142,16 +142,38 @@ describe('autosave and recovery', () => {
     const store = new AutosaveStore(dir);
     await store.write(new Uint8Array([1, 2, 3]), { name: 'a.json' });
     expect((await store.recover())?.bytes).toEqual(new Uint8Array([1, 2, 3]));
-    // Bytes replaced without their meta (a crash between the two writes): length no longer matches.
-    nodeFs.writeFileSync(nodePath.join(dir, 'document.bin'), new Uint8Array([9]));
+    const record = nodeFs.readFileSync(store.path);
+    // One flipped byte of the document, a torn end, a damaged header: nothing is offered.
+    const flipped = Uint8Array.from(record);
+    flipped[flipped.length - 1]! ^= 1;
+    nodeFs.writeFileSync(store.path, flipped);
     expect(await store.recover()).toBeUndefined();
-    nodeFs.writeFileSync(nodePath.join(dir, 'document.meta.json'), '{"version":1,"name":');
+    nodeFs.writeFileSync(store.path, record.subarray(0, record.length - 1));
+    expect(await store.recover()).toBeUndefined();
+    nodeFs.writeFileSync(store.path, Buffer.concat([record, Buffer.from([0])]));
+    expect(await store.recover()).toBeUndefined();
+    const header = Uint8Array.from(record);
+    header[20] = 0x7b;
+    nodeFs.writeFileSync(store.path, header);
     expect(await store.recover()).toBeUndefined();
 
     const rig = makeRig();
     rig.ipc.send(sendChannels.autosave, { bytes: new Uint8Array([1]), meta: { name: 'x' } });
     await settle();
     expect(await rig.autosave.recover()).toBeUndefined();
+  });
+
+  it('files of the old two-file autosave are never offered, and are removed on discard', async () => {
+    const dir = tempDir();
+    nodeFs.writeFileSync(nodePath.join(dir, 'document.bin'), new Uint8Array([9]));
+    nodeFs.writeFileSync(
+      nodePath.join(dir, 'document.meta.json'),
+      JSON.stringify({ version: 1, name: 'a.json', savedAt: 'x', byteLength: 1 }),
+    );
+    const store = new AutosaveStore(dir);
+    expect(await store.recover()).toBeUndefined();
+    await store.discard();
+    expect(nodeFs.readdirSync(dir)).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -58,7 +59,7 @@ describe('IPC: every channel is registered and validated', () => {
     ipc.send(sendChannels.setTitle, { title: 'a.json' });
     ipc.send(sendChannels.setDirty, { dirty: 'yes' });
     ipc.send(sendChannels.nativeEdit, { command: 'delete-everything' });
-    ipc.send(sendChannels.droppedPaths, { paths: [] });
+    ipc.send(sendChannels.droppedFiles, { files: [] });
     ipc.send(sendChannels.setDirty, { dirty: true }, 'https://evil.example/');
     expect(win.title).toBe('');
     expect(desktop.guard.dirty).toBe(false);
@@ -85,11 +86,13 @@ describe('IPC: every channel is registered and validated', () => {
     expect(win.nativeEdits).toEqual(['selectAll']);
   });
 
-  it('opens dropped .json/.onnx files and sends them to the page', async () => {
+  it('opens dropped .json/.onnx files the drop proves, and sends them to the page', async () => {
     const { ipc, win, dir, grants } = makeRig();
     const file = nodePath.join(dir, 'net.onnx');
     nodeFs.writeFileSync(file, new Uint8Array([8, 7]));
-    ipc.send(sendChannels.droppedPaths, { paths: [nodePath.join(dir, 'notes.txt'), file] });
+    ipc.send(sendChannels.droppedFiles, {
+      files: [dropProof(nodePath.join(dir, 'notes.txt'), new Uint8Array([1])), dropProof(file)],
+    });
     await vi.waitFor(() => expect(win.sent).toHaveLength(1));
     expect(win.sent).toEqual([
       {
@@ -99,5 +102,112 @@ describe('IPC: every channel is registered and validated', () => {
     ]);
     expect(grants.isAllowed(file)).toBe(true);
     expect(grants.isAllowed(nodePath.join(dir, 'notes.txt'))).toBe(false);
+  });
+});
+
+/** What the preload sends for a real drop: the path and the SHA-256 and size of the File's bytes. */
+function dropProof(path: string, bytes: Uint8Array = nodeFs.readFileSync(path)) {
+  return { path, size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+describe('IPC attacks from a compromised renderer fail', () => {
+  async function attack(payload: (victim: string) => unknown) {
+    const rig = makeRig();
+    const victim = nodePath.join(rig.dir, 'victim.json');
+    nodeFs.writeFileSync(victim, 'keep me');
+    rig.ipc.send(sendChannels.droppedFiles, payload(victim));
+    // Each refusal is logged (the page, possibly compromised, is told nothing).
+    await vi.waitFor(() => expect(rig.logs).toHaveLength(1));
+    // Nothing opened, nothing granted: reading and overwriting the named file are both refused.
+    expect(rig.win.sent).toEqual([]);
+    expect(rig.grants.isAllowed(victim)).toBe(false);
+    await expect(rig.ipc.invoke(invokeChannels.openPath, { path: victim })).rejects.toThrow(
+      /not chosen by the user/,
+    );
+    await expect(
+      rig.ipc.invoke(invokeChannels.saveFile, {
+        bytes: new Uint8Array([1]),
+        path: victim,
+        suggestedName: 'victim.json',
+        filters: [],
+      }),
+    ).rejects.toThrow(/not chosen by the user/);
+    expect(nodeFs.readFileSync(victim, 'utf8')).toBe('keep me');
+    return rig;
+  }
+
+  it('a dropped path without proof of the drop grants nothing (the old dropped-paths message)', async () => {
+    const rig = makeRig();
+    // The channel that took a path on the renderer's word is gone.
+    expect(rig.ipc.listeners.has('dropped-paths')).toBe(false);
+    const guessed = new TextEncoder().encode('a guess');
+    const r = await attack((victim) => ({ files: [dropProof(victim, guessed)] }));
+    expect(r.logs.join('\n')).toMatch(/refused .*victim\.json.*do not match the file/);
+  });
+
+  it('a drop forged with a file’s known bytes reads only what was known, and cannot change it', async () => {
+    const rig = makeRig();
+    const victim = nodePath.join(rig.dir, 'settings.json');
+    nodeFs.writeFileSync(victim, '{"default": true}');
+    rig.ipc.send(sendChannels.droppedFiles, { files: [dropProof(victim)] });
+    await vi.waitFor(() => expect(rig.win.sent).toHaveLength(1));
+    expect(rig.grants.canWrite(victim)).toBe(false);
+    // Re-opening it by path reads it again, but does not put it on the recent list (which would
+    // grant writing at the next start).
+    expect(await rig.ipc.invoke(invokeChannels.openPath, { path: victim })).toMatchObject({ ok: true });
+    expect(rig.recent.list()).toEqual([]);
+    // Saving over it asks the user in a native dialog, which the page cannot answer: Cancel.
+    rig.dialog.boxAnswers.push(1);
+    const save = {
+      bytes: new TextEncoder().encode('{"evil": true}'),
+      path: victim,
+      suggestedName: 'settings.json',
+      filters: [],
+    };
+    expect(await rig.ipc.invoke(invokeChannels.saveFile, save)).toEqual({ ok: true, value: undefined });
+    expect(rig.dialog.boxes.at(-1)?.message).toBe('Save over "settings.json"?');
+    expect(nodeFs.readFileSync(victim, 'utf8')).toBe('{"default": true}');
+    // The user's own drop: they confirm once; then it saves like any chosen file.
+    rig.dialog.boxAnswers.push(0);
+    expect(await rig.ipc.invoke(invokeChannels.saveFile, save)).toEqual({ ok: true, value: victim });
+    expect(nodeFs.readFileSync(victim, 'utf8')).toBe('{"evil": true}');
+    expect(rig.recent.list()).toEqual([victim]);
+    const boxes = rig.dialog.boxes.length;
+    await rig.ipc.invoke(invokeChannels.saveFile, save);
+    expect(rig.dialog.boxes).toHaveLength(boxes);
+  });
+
+  it('a drop naming the right size but a made-up hash grants nothing', async () => {
+    await attack((victim) => ({ files: [{ path: victim, size: 7, sha256: 'ab'.repeat(32) }] }));
+  });
+
+  it('a payload in the old shape is refused by the schema', async () => {
+    const r = await attack((victim) => ({ paths: [victim] }));
+    expect(r.logs.join('\n')).toMatch(/refused malformed payload/);
+  });
+
+  it('a dropped link to a file of another kind is refused, even with the right bytes', async () => {
+    const rig = makeRig();
+    const notes = nodePath.join(rig.dir, 'notes.txt');
+    nodeFs.writeFileSync(notes, 'my notes');
+    const link = nodePath.join(rig.dir, 'x.json');
+    nodeFs.symlinkSync(notes, link);
+    rig.ipc.send(sendChannels.droppedFiles, { files: [dropProof(link)] });
+    await vi.waitFor(() => expect(rig.dialog.boxes).toHaveLength(1));
+    expect(rig.win.sent).toEqual([]);
+    expect(rig.dialog.boxes.at(-1)?.message).toBe(
+      'Could not open "x.json": it is a link to "notes.txt", a file of another kind.',
+    );
+    expect(rig.grants.isAllowed(link)).toBe(false);
+    expect(rig.grants.isAllowed(notes)).toBe(false);
+    await expect(
+      rig.ipc.invoke(invokeChannels.saveFile, {
+        bytes: new Uint8Array([1]),
+        path: link,
+        suggestedName: 'x.json',
+        filters: [],
+      }),
+    ).rejects.toThrow(/not chosen by the user/);
+    expect(nodeFs.readFileSync(notes, 'utf8')).toBe('my notes');
   });
 });

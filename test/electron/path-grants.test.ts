@@ -50,6 +50,31 @@ describe('PathGrants', () => {
     expect(g.isAllowed(link)).toBe(false);
   });
 
+  it('grants the real file only when a link leads to a regular file of the same kind', () => {
+    const dir = tempDir();
+    const notes = nodePath.join(dir, 'notes.txt');
+    nodeFs.writeFileSync(notes, 'x');
+    const disguised = nodePath.join(dir, 'x.json');
+    nodeFs.symlinkSync(notes, disguised);
+    const g = new PathGrants();
+    expect(g.grant(disguised)).toEqual({
+      ok: false,
+      why: 'it is a link to "notes.txt", a file of another kind',
+    });
+    expect(g.isAllowed(disguised)).toBe(false);
+    expect(g.isAllowed(notes)).toBe(false);
+    const folder = nodePath.join(dir, 'folder.json');
+    nodeFs.mkdirSync(folder);
+    expect(g.grant(folder)).toEqual({ ok: false, why: 'it is not a file' });
+    // A link of the same kind is fine, and a write lands on what was checked: the real file.
+    const real = nodePath.join(dir, 'real.onnx');
+    nodeFs.writeFileSync(real, 'x');
+    const link = nodePath.join(dir, 'link.onnx');
+    nodeFs.symlinkSync(real, link);
+    expect(g.grant(link).ok).toBe(true);
+    expect(g.allowedReal(link)).toBe(real);
+  });
+
   it('grants a file that does not exist yet (Save As), through its real folder', () => {
     const dir = tempDir();
     const g = new PathGrants();

@@ -71,3 +71,33 @@ test('other dtypes, Fortran order, truncated files and garbled headers are refus
   garbled.set(new TextEncoder().encode("{'descx'"), 10);
   expect(() => readNpy(garbled, 'g.npy')).toThrow(/^g\.npy: not a valid \.npy header/);
 });
+
+test('the data must be exactly what the header says: a shape smaller than the data is refused', () => {
+  const six = new Uint8Array(new Float32Array([1, 2, 3, 4, 5, 6]).buffer);
+  const header = (dict: string) => {
+    const total = Math.ceil((10 + dict.length + 1) / 64) * 64;
+    const h = dict.padEnd(total - 11, ' ') + '\n';
+    const out = new Uint8Array(10 + h.length + six.length);
+    out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+    new DataView(out.buffer).setUint16(8, h.length, true);
+    out.set(new TextEncoder().encode(h), 10);
+    out.set(six, 10 + h.length);
+    return out;
+  };
+  expect(readNpy(header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }")).shape).toEqual([
+    2, 3,
+  ]);
+  expect(() => readNpy(header("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }"), 's.npy')).toThrow(
+    "s.npy: the file holds 24 bytes of data; its header's shape (2) float32 needs 8",
+  );
+  // Header damage that numpy's own reader would not accept is refused, not read as another array.
+  for (const dict of [
+    "{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }junk",
+    "{'descr': '<f4', 'shape': (2,), 'fortran_order': False, 'shape': (6,), }",
+    "{'descr': '<f4', 'fortran_order': False, 'shape': (6), }",
+    "{'descr': '<f4', 'fortran_order': False, 'shape': (6,), 'extra': 1, }",
+    "{'descr': '<f4', 'fortran_order': Fals, 'shape': (6,), }",
+  ]) {
+    expect(() => readNpy(header(dict), 'h.npy'), dict).toThrow(/^h\.npy: not a valid \.npy header/);
+  }
+});

@@ -96,3 +96,39 @@ describe('training setup', () => {
     expect(lrAt({ kind: 'warmup', steps: 4 }, 1, 7, 10)).toBe(1);
   });
 });
+
+describe('CSV values the model can use (issue 10)', () => {
+  test('a number float32 cannot hold is refused with its row and column', () => {
+    expect(() => parseCsv('x1,x2,label\n0.1,1e39,0\n', { path: 'f.csv' })).toThrow(
+      'f.csv: row 2, column "x2": "1e39" is beyond what float32 holds (±3.4e38)',
+    );
+    expect(() => parseCsv('x,y\n1,-1e39\n2,0.5\n', { path: 'r.csv', task: 'regression' })).toThrow(
+      'r.csv: row 2, column "y": "-1e39" is beyond what float32 holds (±3.4e38)',
+    );
+  });
+
+  test('labels past the model’s classes are refused, naming the first row that has one', async () => {
+    const { checkLabels } = await import('../../src/runtime/train-loop.ts');
+    const rows = Array.from({ length: 10 }, (_, i) => `${i / 10},0.5,${i}`).join('\n');
+    const d = parseCsv(`x1,x2,digit\n${rows}\n`, { path: 'ten.csv', name: 'ten' });
+    const values = new Map([
+      ['logits', { id: 'logits', shape: [1, 2], dtype: 'float32' as const }],
+      ['label', { id: 'label', shape: [1], dtype: 'int64' as const }],
+    ]);
+    const model = {
+      graph: { values, ops: [], inputs: [], outputs: [], weights: [], constants: new Map() },
+      loss: 'loss',
+      prediction: 'logits',
+      features: 'x',
+      targets: 'label',
+    };
+    expect(() => checkLabels(d, model)).toThrow(
+      'ten.csv: row 4, column "digit": label "2": the data has 10 classes, the model predicts 2 — give its last layer 10 outputs',
+    );
+    // After a shuffle the place still names the file's row.
+    const { train } = trainValSplit(d, 0.2, 1);
+    expect(() => checkLabels(train, model)).toThrow(/ten\.csv: row \d+, column "digit": label "\d"/);
+    const ok = parseCsv('x1,x2,label\n0,1,0\n1,0,1\n');
+    expect(() => checkLabels(ok, model)).not.toThrow();
+  });
+});

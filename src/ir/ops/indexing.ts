@@ -12,7 +12,7 @@ export const indexingOps: readonly OpRow[] = [
       const indices = input(a, 0, 'OneHot');
       const values = input(a, 2, 'OneHot');
       if (indices.dtype !== 'int64') fail('OneHot: indices must be int64');
-      const depth = constInput(a, 1, 'OneHot');
+      const depth = constInput(a, 1, 'OneHot', true);
       if (!depth || depth.length !== 1 || depth[0]! < 1) fail('OneHot: depth must be one positive constant');
       const rank = indices.shape.length + 1;
       const axis = normAxis(intAttr(a.attrs, 'axis', -1), rank, 'OneHot');

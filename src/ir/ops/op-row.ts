@@ -62,13 +62,24 @@ export function stringAttr(attrs: Attrs, name: string, fallback: string): string
   return typeof v === 'string' ? v : fallback;
 }
 
-/** Reads a constant input (shape, axes, pads, scales) as numbers; undefined when omitted. */
-export function constInput(args: OpInferArgs, i: number, op: string): number[] | undefined {
+/**
+ * Reads a constant input (shape, axes, pads) as numbers; undefined when omitted. ONNX types these
+ * inputs int64; a float tensor there (an imported file can hold one) is refused, not rounded into a
+ * shape. `anyNumeric` is for the inputs ONNX lets be float (Resize's scales, OneHot's depth).
+ */
+export function constInput(
+  args: OpInferArgs,
+  i: number,
+  op: string,
+  anyNumeric = false,
+): number[] | undefined {
   const c = args.consts[i];
   if (!c) {
     if (args.inputs[i]) fail(`${op}: input ${i} must be a constant known when the graph is built`);
     return undefined;
   }
+  if (!anyNumeric && c.dtype !== 'int64')
+    fail(`${op}: input ${i} must hold int64 values; it holds ${c.dtype}`);
   return constInts(c);
 }
 

@@ -22,7 +22,7 @@ export const resizeOps: readonly OpRow[] = [
       const mode = stringAttr(a.attrs, 'mode', 'nearest');
       if (!['nearest', 'linear', 'cubic'].includes(mode)) fail(`Resize: unknown mode "${mode}"`);
       const rank = x.shape.length;
-      const scales = constInput(a, 2, 'Resize');
+      const scales = constInput(a, 2, 'Resize', true);
       const sizes = constInput(a, 3, 'Resize');
       if ((scales === undefined) === (sizes === undefined)) {
         fail('Resize: give exactly one of scales and sizes');

@@ -1,6 +1,7 @@
 // A user's CSV file as a dataset: numeric feature columns and one label column. Problems name the
 // row (1-based, as a spreadsheet shows it) and the column.
 import { NetloomError } from '../../util/errors.ts';
+import { clip, echo } from '../../util/text.ts';
 import type { Dataset, Task } from './dataset.ts';
 
 export interface CsvOptions {
@@ -35,7 +36,16 @@ function splitLine(line: string): string[] {
   return cells;
 }
 
-const isNumber = (s: string): boolean => s !== '' && Number.isFinite(Number(s));
+/** A number float32 can hold: 1e39 parses in JavaScript but would become Infinity in training. */
+const isNumber = (s: string): boolean => s !== '' && Number.isFinite(Math.fround(Number(s)));
+
+/** Why a cell is not a number features or regression labels can use. */
+function notANumber(c: string): string {
+  const v = Number(c);
+  return c !== '' && Number.isFinite(v)
+    ? `"${echo(c)}" is beyond what float32 holds (±3.4e38)`
+    : `"${echo(c)}" is not a number`;
+}
 
 export function parseCsv(text: string, o: CsvOptions = {}): Dataset {
   const place = o.path ? { path: o.path } : {};
@@ -50,7 +60,9 @@ export function parseCsv(text: string, o: CsvOptions = {}): Dataset {
   const first = rows[0]!;
   const hasHeader = first.cells.some((c) => !isNumber(c));
   const width = first.cells.length;
-  const header = hasHeader ? first.cells : first.cells.map((_, i) => `column ${i + 1}`);
+  const header = (hasHeader ? first.cells : first.cells.map((_, i) => `column ${i + 1}`)).map((h) =>
+    echo(h, 40),
+  );
   const body = hasHeader ? rows.slice(1) : rows;
   if (body.length === 0) fail('there are no data rows after the header');
   if (width < 2) fail(`row ${first.row} has ${width} column; at least one feature and a label are needed`);
@@ -58,7 +70,7 @@ export function parseCsv(text: string, o: CsvOptions = {}): Dataset {
   if (typeof o.label === 'number') labelCol = o.label;
   else if (typeof o.label === 'string') {
     labelCol = header.indexOf(o.label);
-    if (labelCol < 0) fail(`there is no column "${o.label}" (columns: ${header.join(', ')})`);
+    if (labelCol < 0) fail(`there is no column "${echo(o.label)}" (columns: ${clip(header.join(', '))})`);
   }
   if (labelCol < 0 || labelCol >= width) fail(`label column ${labelCol} is outside the ${width} columns`);
   const nf = width - 1;
@@ -73,21 +85,23 @@ export function parseCsv(text: string, o: CsvOptions = {}): Dataset {
         rawLabels.push(c);
         return;
       }
-      if (!isNumber(c)) fail(`row ${r.row}, column "${header[j]}": "${c}" is not a number`);
+      if (!isNumber(c)) fail(`row ${r.row}, column "${header[j]}": ${notANumber(c)}`);
       x[i * nf + k++] = Number(c);
     });
   });
   const numeric = rawLabels.every(isNumber);
+  const placeOf = (example: number): string =>
+    `${o.path ? `${o.path}: ` : ''}row ${body[example]?.row ?? '?'}, column "${header[labelCol]}"`;
   const integral = numeric && rawLabels.every((v) => Number.isInteger(Number(v)));
   const task: Task = o.task ?? (!numeric || integral ? 'classification' : 'regression');
   const name = o.name ?? 'csv';
   if (task === 'regression') {
     if (!numeric) {
       const bad = rawLabels.findIndex((v) => !isNumber(v));
-      fail(`row ${body[bad]!.row}, column "${header[labelCol]}": "${rawLabels[bad]}" is not a number`);
+      fail(`row ${body[bad]!.row}, column "${header[labelCol]}": ${notANumber(rawLabels[bad]!)}`);
     }
     const y = Float32Array.from(rawLabels, Number);
-    return { name, task, featureShape: [nf], targetShape: [1], size: body.length, x, y };
+    return { name, task, featureShape: [nf], targetShape: [1], size: body.length, x, y, placeOf };
   }
   const classes = numeric
     ? [...new Set(rawLabels.map(Number))].sort((a, b) => a - b).map(String)
@@ -103,5 +117,7 @@ export function parseCsv(text: string, o: CsvOptions = {}): Dataset {
     x,
     y,
     classes: classes.length,
+    labels: classes,
+    placeOf,
   };
 }

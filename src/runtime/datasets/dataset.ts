@@ -19,6 +19,10 @@ export interface Dataset {
   readonly y: Float32Array;
   /** Number of classes (classification). */
   readonly classes?: number;
+  /** The label each class index stands for, where the file named them (a CSV's values or words). */
+  readonly labels?: readonly string[];
+  /** Where example i came from, for messages (a CSV's row and label column). */
+  readonly placeOf?: (example: number) => string;
 }
 
 export function featureSize(d: Pick<Dataset, 'featureShape'>): number {
@@ -39,7 +43,15 @@ export function subset(d: Dataset, indices: readonly number[], name = d.name): D
     x.set(d.x.subarray(src * fs, (src + 1) * fs), i * fs);
     y.set(d.y.subarray(src * ts, (src + 1) * ts), i * ts);
   });
-  return { ...d, name, size: indices.length, x, y };
+  const placeOf = d.placeOf;
+  return {
+    ...d,
+    name,
+    size: indices.length,
+    x,
+    y,
+    ...(placeOf ? { placeOf: (i: number) => placeOf(indices[i] ?? -1) } : {}),
+  };
 }
 
 export function permutation(n: number, rng: Rng): number[] {

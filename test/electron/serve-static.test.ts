@@ -1,0 +1,72 @@
+// The browser fallback server (npm start without Electron, and the e2e tests): the desktop app's
+// CSP on every response, and nothing at all for a request addressed to another host name.
+import * as nodeFs from 'node:fs';
+import { request } from 'node:http';
+import * as nodePath from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentSecurityPolicy } from '../../electron/security.ts';
+import { isLocalHost, serveStatic } from '../../scripts/serve-static.mjs';
+import { tempDir } from './fakes.ts';
+
+let server: { url: string; close: () => Promise<void> };
+let port = 0;
+
+beforeAll(async () => {
+  const dir = tempDir();
+  nodeFs.writeFileSync(nodePath.join(dir, 'index.html'), '<!doctype html><title>t</title>');
+  server = await serveStatic(dir, 0);
+  port = Number(new URL(server.url).port);
+});
+afterAll(() => server.close());
+
+function get(
+  host: string,
+  path = '/',
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((ok, fail) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { Host: host } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+describe('scripts/serve-static.mjs', () => {
+  it('sends the desktop app’s Content-Security-Policy with the page', async () => {
+    const r = await get(`localhost:${port}`);
+    expect(r.status).toBe(200);
+    expect(r.headers['content-security-policy']).toBe(contentSecurityPolicy);
+    expect(r.headers['cross-origin-embedder-policy']).toBe('require-corp');
+    expect((await get(`127.0.0.1:${port}`, '/nope.js')).headers['content-security-policy']).toBe(
+      contentSecurityPolicy,
+    );
+  });
+
+  it('answers only to localhost: a rebound host name gets 421 and no file', async () => {
+    for (const host of [
+      `evil.example:${port}`,
+      'evil.example',
+      `localhost.evil.example:${port}`,
+      `127.0.0.2:${port}`,
+    ]) {
+      const r = await get(host);
+      expect([host, r.status]).toEqual([host, 421]);
+      expect(r.body).not.toContain('<title>');
+    }
+    expect((await get(`[::1]:${port}`)).status).toBe(200);
+    expect((await get(`LOCALHOST:${port}`)).status).toBe(200);
+  });
+
+  it('reads Host headers strictly', () => {
+    expect(isLocalHost(undefined)).toBe(false);
+    expect(isLocalHost('')).toBe(false);
+    expect(isLocalHost('localhost')).toBe(true);
+    expect(isLocalHost('localhost:4173')).toBe(true);
+    expect(isLocalHost('localhost:4173:1')).toBe(false);
+    expect(isLocalHost('user@localhost')).toBe(false);
+    expect(isLocalHost('[::1]:80')).toBe(true);
+  });
+});
