@@ -544,6 +544,9 @@ const torchFromOnnx: Record<Cell, readonly number[]> = { RNN: [0], GRU: [1, 0, 2
 /** A zero initial state: absent, or an Expand of zeros read only by this op. */
 function zeroState(c: FoldContext, v: string | undefined, reader: Op): Op[] | undefined {
   if (v === undefined || v === '') return [];
+  // A model exported with a dynamic batch computes the zeros from the input's shape; import folds
+  // that to a constant (at the batch it read), and zeros at every batch are the layer's own start.
+  if (!c.producerOp.has(v)) return allEqual(c.constant(v), 0) ? [] : undefined;
   const e = c.producerOp.get(v);
   if (e?.type !== 'Expand' || c.placed(e) || c.sole(v) !== reader) return undefined;
   if (!allEqual(c.constant(e.inputs[0]), 0)) return undefined;

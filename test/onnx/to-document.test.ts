@@ -10,6 +10,7 @@ import { lowerDocument } from '../../src/compile/lower.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
 import { formatDiagnostics } from '../../src/compile/diagnostics.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
+import { encodeModel } from '../../src/onnx/proto.ts';
 import { importedToDocument } from '../../src/onnx/to-document.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
 import type { HostTensor } from '../../src/runtime/tensors.ts';
@@ -82,17 +83,64 @@ describe('ONNX → document', () => {
     },
   );
 
-  test('an op with no layer becomes an ONNX op node that exports what torch computes', async () => {
+  test("torch's LSTM with a dynamic batch folds into an LSTM layer that runs at any batch", async () => {
+    // torch computes the zero initial state from the input's shape; import reads it at batch 1.
     const c = torchCases['lstm']!;
     const { doc, weights, genericOps } = importedToDocument(
       importOnnx(readFileSync(join(dir, c.file)), { path: c.file }),
       c.file,
     );
-    const op = doc.nodes.find((n) => n.kind === 'OnnxOp' && (n.params as { op?: string }).op === 'LSTM');
-    expect(op, doc.nodes.map((n) => n.kind).join(', ')).toBeDefined();
-    expect(genericOps.get('LSTM')).toBe(1);
+    expect(doc.nodes.map((n) => n.kind)).toEqual(['Input', 'LSTM', 'Output']);
+    expect(genericOps.size).toBe(0);
     const { bytes } = exportDocument(doc, { weights });
-    const out = await runOnnx(bytes, { x: float(c.inputs['x']!) });
+    const x = float(c.inputs['x']!);
+    expect(x.shape[0]).toBe(2);
+    const out = await runOnnx(bytes, { x });
     expect(worst(out['y']!, c.outputs['y']!)).toBeLessThan(1e-5);
+  });
+
+  test('an op with no layer becomes an ONNX op node that exports what the file computes', async () => {
+    const file = encodeModel({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g',
+        node: [
+          { name: 'sin', opType: 'Sin', input: ['x'], output: ['s'] },
+          {
+            name: 'fc',
+            opType: 'Gemm',
+            input: ['s', 'w'],
+            output: ['y'],
+            attribute: [{ name: 'transB', type: 2, i: 1 }],
+          },
+        ],
+        input: [
+          {
+            name: 'x',
+            type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 3 }] } } },
+          },
+        ],
+        initializer: [{ name: 'w', dims: [2, 3], dataType: 1, floatData: [0.5, -1, 2, 1.5, 0.25, -0.75] }],
+        output: [{ name: 'y' }],
+      },
+    });
+    const { doc, weights, genericOps } = importedToDocument(
+      importOnnx(file, { path: 'sin.onnx' }),
+      'sin.onnx',
+    );
+    const op = doc.nodes.find((n) => n.kind === 'OnnxOp');
+    expect(op?.params).toMatchObject({ op: 'Sin' });
+    expect([...genericOps]).toEqual([['Sin', 1]]);
+    expect(doc.nodes.map((n) => n.kind)).toContain('Dense');
+    const x: HostTensor = {
+      dtype: 'float32',
+      shape: [2, 3],
+      data: Float32Array.of(0.1, -2, 3, 0.7, 1.2, -0.4),
+    };
+    // onnxruntime on the original file is the reference.
+    const want = await runOnnx(file, { x });
+    const got = await runOnnx(exportDocument(doc, { weights }).bytes, { x });
+    expect(worst(got['y']!, want['y']!)).toBeLessThan(1e-6);
   });
 });
