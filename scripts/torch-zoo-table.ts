@@ -1,7 +1,8 @@
 // Every model of test/fixtures/torch_zoo.py (torchvision's classification families, bigger members
 // included: AlexNet and VGG at 224, ViT-B/16, ResNet-50, ConvNeXt, Swin, MaxViT, and the small
 // torch modules) through `netloom import` → `netloom export` → `netloom run`, as a Markdown table:
-// exports?, imports?, max |ours − torch|, parameters ours vs torch, ops left as ONNX op nodes.
+// exports?, imports?, max |ours − torch| (and max |torch|: random weights can make outputs huge or
+// nearly 0), parameters ours vs torch, ops left as ONNX op nodes.
 // CI runs one model per family (test/onnx/torch-zoo.test.ts); this prints the whole table.
 // Usage: npx tsx scripts/torch-zoo-table.ts [NAME ...]   (Python with torch, torchvision, onnx, numpy:
 // NETLOOM_PYTHON or python3 on PATH)
@@ -91,12 +92,16 @@ async function row(name: string, python: string): Promise<string> {
   const a = readNpy(readFileSync(join(dir, 'y', f)), f).data as Float32Array;
   const b = readNpy(readFileSync(m.y), m.y).data as Float32Array;
   let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
   const count =
     ours === m.params
       ? `${ours.toLocaleString('en-US')} = torch`
       : `${ours.toLocaleString('en-US')} vs torch ${m.params.toLocaleString('en-US')}`;
-  return `| ${name} | ${size} | yes | yes (${ms} ms${fixed ? `, batch fixed at ${fixed}` : ''}) | ${worst.toExponential(1)} | ${count} | ${generic} |`;
+  return `| ${name} | ${size} | yes | yes (${ms} ms${fixed ? `, batch fixed at ${fixed}` : ''}) | ${worst.toExponential(1)} (max |torch| ${scale.toExponential(1)}) | ${count} | ${generic} |`;
 }
 
 const python =

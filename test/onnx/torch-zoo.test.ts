@@ -72,7 +72,13 @@ for (const name of models) {
     const a = ours.data as Float32Array;
     const b = theirs.data as Float32Array;
     let worst = 0;
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    expect(worst).toBeLessThan(1e-4);
+    let scale = 0;
+    for (let i = 0; i < a.length; i++) {
+      worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+      scale = Math.max(scale, Math.abs(b[i]!));
+    }
+    // torch's outputs are not all (nearly) zero, so agreeing with them says something.
+    expect(scale).toBeGreaterThan(0.01);
+    expect(worst).toBeLessThan(1e-4 * Math.max(1, scale));
   }, 600_000);
 }
