@@ -9,6 +9,9 @@ import { NetloomError } from '../util/errors.ts';
 import { clip, echo, firstFew } from '../util/text.ts';
 import { jsonNestingTooDeep } from '../util/json-nesting.ts';
 
+/** safetensors is little-endian; weights are copied as bytes, swapped only on a big-endian host. */
+const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export interface NamedTensor {
   readonly shape: readonly number[];
   readonly data: Float32Array;
@@ -41,7 +44,10 @@ export function encodeSafetensors(
   out.set(head, 8);
   let o = 8 + head.length;
   for (const t of tensors.values()) {
-    for (let i = 0; i < t.data.length; i++, o += 4) view.setFloat32(o, t.data[i]!, true);
+    const raw = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    out.set(raw, o);
+    if (!littleEndianHost) swapEvery4(out.subarray(o, o + raw.length));
+    o += raw.length;
   }
   return out;
 }
@@ -168,11 +174,32 @@ export function decodeSafetensors(bytes: Uint8Array, path: string): Map<string, 
   for (const t of entries) {
     if (t.dtype !== 'F32') bad(`tensor '${echo(t.name)}' is ${t.dtype}; Netloom reads F32 weights`);
     const values = (t.end - t.begin) / 4;
-    const data = new Float32Array(values);
-    for (let i = 0; i < values; i++) data[i] = view.getFloat32(dataStart + t.begin + i * 4, true);
-    out.set(t.name, { shape: t.shape, data });
+    out.set(t.name, { shape: t.shape, data: float32LittleEndian(bytes, dataStart + t.begin, values) });
   }
   return out;
+}
+
+/**
+ * The bytes themselves, not values read one by one: a float read into a JavaScript number and
+ * stored back may lose a NaN's payload (found by the fuzz suite), and a weight must be its bytes.
+ */
+function float32LittleEndian(bytes: Uint8Array, start: number, values: number): Float32Array {
+  const data = new Float32Array(values);
+  const raw = new Uint8Array(data.buffer);
+  raw.set(bytes.subarray(start, start + values * 4));
+  if (!littleEndianHost) swapEvery4(raw);
+  return data;
+}
+
+function swapEvery4(raw: Uint8Array): void {
+  for (let i = 0; i < raw.length; i += 4) {
+    const a = raw[i]!;
+    const b = raw[i + 1]!;
+    raw[i] = raw[i + 3]!;
+    raw[i + 1] = raw[i + 2]!;
+    raw[i + 2] = b;
+    raw[i + 3] = a;
+  }
 }
 
 /**

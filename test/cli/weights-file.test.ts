@@ -209,6 +209,21 @@ describe('safetensors checked as the reference implementation checks it', () => 
     ).toThrow(message);
   });
 
+  test('a weight is its bytes: NaN payloads survive loading and saving (a fuzz finding)', () => {
+    // Written by hand: a signalling NaN, a quiet NaN with a payload, -0 and the smallest subnormal.
+    const words = [0x7f800001, 0xffc12345, 0x80000000, 0x00000001];
+    const json = '{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}';
+    const head = new TextEncoder().encode(json.padEnd(json.length + ((8 - ((8 + json.length) % 8)) % 8)));
+    const file = new Uint8Array(8 + head.length + 16);
+    const view = new DataView(file.buffer);
+    view.setBigUint64(0, BigInt(head.length), true);
+    file.set(head, 8);
+    words.forEach((w, i) => view.setUint32(8 + head.length + i * 4, w, true));
+    const w = decodeSafetensors(file, 'nan-payloads.safetensors').get('w')!;
+    expect([...new Uint32Array(w.data.buffer, w.data.byteOffset, 4)]).toEqual(words);
+    expect(encodeSafetensors(new Map([['w', w]]))).toEqual(file);
+  });
+
   test('NaN and infinite weights load with a warning naming them', () => {
     const m = decodeSafetensors(
       encodeSafetensors(new Map([['w', { shape: [3], data: Float32Array.of(NaN, 1, Infinity) }]])),
