@@ -139,7 +139,8 @@ export const onnxOpLayer = defineLayer({
     for (const [name, v] of Object.entries(p.attrs)) {
       const t = row.attrs[name];
       if (!t) return ctx.fail(`${p.op} has no attribute '${name}'`, { field: 'attrs' });
-      if (!attrFits(t, v)) ctx.fail(`${p.op}: attribute '${name}' should be of type ${t}`, { field: 'attrs' });
+      if (!attrFits(t, v))
+        ctx.fail(`${p.op}: attribute '${name}' should be of type ${t}`, { field: 'attrs' });
       attrs[name] = typeof v === 'object' && !Array.isArray(v) ? tensorFromJson(v as TensorJson) : v;
     }
     const values = p.inputs.map((s, i): string => {
@@ -149,7 +150,8 @@ export const onnxOpLayer = defineLayer({
           return v ?? ctx.fail(`input '${s.name}' is not connected`, { port: s.name });
         }
         case 'weight': {
-          const init = s.init === 'normal' ? { kind: 'normal' as const, mean: 0, std: 0.02 } : { kind: s.init };
+          const init =
+            s.init === 'normal' ? { kind: 'normal' as const, mean: 0, std: 0.02 } : { kind: s.init };
           return ctx.weight(s.name, s.shape, init, s.role);
         }
         case 'const':
