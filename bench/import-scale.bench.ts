@@ -6,7 +6,7 @@ import { lowerDocument } from '../src/compile/lower.ts';
 import { importOnnx } from '../src/onnx/import.ts';
 import { encodeModel } from '../src/onnx/proto.ts';
 import { importedToDocument } from '../src/onnx/to-document.ts';
-import { buildFlow } from '../renderer/lib/flow-graph.ts';
+import { FlowModel } from '../renderer/lib/flow-model.ts';
 import { median, table, timesMs } from './stats.ts';
 
 /** x [N, 16] → (Gemm 16×16 → Relu) × nodes/2 → y. */
@@ -65,10 +65,10 @@ export async function run(): Promise<void> {
     ['import (ONNX → IR)', (b) => importOnnx(b, { path: 'chain.onnx' })],
     ['import → document (folded into layers)', (b) => importedToDocument(importOnnx(b), 'chain.onnx')],
     [
-      'import → document → canvas (lower + buildFlow)',
+      'import → document → canvas (lower + a new flow model)',
       (b) => {
         const { doc } = importedToDocument(importOnnx(b), 'chain.onnx');
-        buildFlow(doc, lowerDocument(doc), [], () => undefined);
+        new FlowModel(() => undefined).update(doc, lowerDocument(doc), []);
       },
     ],
   ];

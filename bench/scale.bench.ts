@@ -4,7 +4,7 @@
 import { formatInspectTable, inspectDocument } from '../src/cli/inspect.ts';
 import { parseDocument } from '../src/document/parse.ts';
 import { lowerDocument } from '../src/compile/lower.ts';
-import { buildFlow } from '../renderer/lib/flow-graph.ts';
+import { FlowModel } from '../renderer/lib/flow-model.ts';
 import { median, table, timesMs } from './stats.ts';
 
 /** n unconnected nodes (the issue-10 case that took 17.9 s), in groups of 10 nested in pairs. */
@@ -35,10 +35,10 @@ export async function run(): Promise<void> {
       },
     ],
     [
-      'canvas rebuild (buildFlow)',
+      'canvas build (a new flow model)',
       (t) => {
         const doc = parseDocument(t);
-        buildFlow(doc, lowerDocument(doc), [], () => undefined);
+        new FlowModel(() => undefined).update(doc, lowerDocument(doc), []);
       },
     ],
   ];

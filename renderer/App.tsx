@@ -17,9 +17,10 @@ import { confirmDiscard, openBytes, recoverAutosave, writeAutosave } from './lib
 import type { Command, CommandContext } from './lib/commands.ts';
 import { command, commandForKey, isEnabled, runCommand } from './lib/commands.ts';
 import { useEditor } from './store/document-store.ts';
-import { useLowered } from './store/useLowered.ts';
+import { useLowered } from './store/lowering-store.ts';
 import type { CommandId } from '../src/host/commands.ts';
 import { chordName } from '../src/host/commands.ts';
+import { fitGraph } from './lib/view.ts';
 
 /** A toolbar button: a command, with a shorter text than its label where the bar is tight. */
 interface ToolbarButton {
@@ -106,7 +107,7 @@ function Shell() {
     const t = loadTemplate(name);
     if (t) useEditor.getState().load(t, undefined);
     setGallery(false);
-    setTimeout(() => flow.fitView(), 50);
+    setTimeout(() => fitGraph(flow), 50);
   };
 
   useEffect(() => host.onMenuCommand((c) => run(c)));
@@ -114,7 +115,7 @@ function Shell() {
     host.onOpenFile(
       (f) =>
         void openBytes(f.bytes, f.path, f.recovered === true).then((opened) => {
-          if (opened) setTimeout(() => flow.fitView(), 50);
+          if (opened) setTimeout(() => fitGraph(flow), 50);
         }),
     ),
   );
@@ -212,8 +213,9 @@ function Shell() {
           </h4>
           <Problems />
           <div className="totals-bar" data-testid="totals">
-            {lowered.totals.params.toLocaleString('en-US')} params · {(lowered.totals.flops / 1e6).toFixed(2)}{' '}
-            MFLOPs
+            {lowered.pending > 0
+              ? `inferring shapes… ${lowered.pending.toLocaleString('en-US')} layers to go`
+              : `${lowered.totals.params.toLocaleString('en-US')} params · ${(lowered.totals.flops / 1e6).toFixed(2)} MFLOPs`}
           </div>
         </aside>
       </main>
@@ -226,7 +228,7 @@ function Shell() {
 function Recovery() {
   const flow = useReactFlow();
   useEffect(() => {
-    if (recoverAutosave()) setTimeout(() => flow.fitView(), 100);
+    if (recoverAutosave()) setTimeout(() => fitGraph(flow), 100);
   }, [flow]);
   return null;
 }

@@ -1,9 +1,16 @@
 // The canvas: React Flow over the Document. Node drags update positions live (one undo step per
 // drag), wires refuse loops, palette items drop where the pointer is, and double-click on empty
 // canvas opens the quick-add search there.
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
-import type { Connection, EdgeChange, NodeChange, NodeTypes } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+//
+// What it draws costs what is visible at the detail that is visible: the flow model
+// (lib/flow-model.ts) remakes only the nodes and wires whose data changed, React Flow renders only
+// those on screen, and below the level-of-detail zoom (lib/view.ts) React Flow gets no nodes at
+// all: one canvas draws every node as a box and every wire as a line (LodLayer), and the Canvas
+// turns clicks, drags and double-clicks on it into selection, moves and zooming in. The minimap is
+// one canvas too.
+import { Background, Controls, ReactFlow, useReactFlow, useStore } from '@xyflow/react';
+import type { Connection, Edge, EdgeChange, EdgeTypes, Node, NodeChange, NodeTypes } from '@xyflow/react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent, MouseEvent } from 'react';
 import {
   addNode,
@@ -15,60 +22,97 @@ import {
   snap,
   toggleCollapsed,
 } from '../../src/document/edits.ts';
+import type { NetloomDocument } from '../../src/document/schema.ts';
 import { useEditor } from '../store/document-store.ts';
-import { useLowered } from '../store/useLowered.ts';
-import { buildFlow } from '../lib/flow-graph.ts';
+import { useLowered } from '../store/lowering-store.ts';
+import { FlowModel } from '../lib/flow-model.ts';
+import { boxAt, overviewOf } from '../lib/overview.ts';
+import { fitGraph, lodEnterZoom, lodExitZoom, maxZoom, minZoom } from '../lib/view.ts';
 import { LayerNode } from './LayerNode.tsx';
 import { BlockNode, FrameNode } from './GroupNodes.tsx';
+import { LodLayer } from './LodLayer.tsx';
+import { MiniMap } from './MiniMap.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
+import { WireEdge } from './WireEdge.tsx';
 import { confirmDiscard, openBytes } from '../lib/file-actions.ts';
 
 const nodeTypes: NodeTypes = { layer: LayerNode, frame: FrameNode, block: BlockNode };
+const edgeTypes: EdgeTypes = { wire: WireEdge };
+const noNodes: Node[] = [];
+const noEdges: Edge[] = [];
 
 export const dragKindType = 'application/netloom-kind';
 
-export function Canvas() {
+const toggleGroup = (gid: string) => useEditor.getState().edit((d) => toggleCollapsed(d, gid));
+
+/**
+ * Where the nodes `id` stands for go when it moves to `to`: a layer itself, or every member of a
+ * collapsed block by the same amount.
+ */
+function movesFor(
+  doc: NetloomDocument,
+  id: string,
+  to: { x: number; y: number },
+  from?: { x: number; y: number },
+): Map<string, { x: number; y: number }> {
+  const moves = new Map<string, { x: number; y: number }>();
+  if (id.startsWith('group:')) {
+    const gid = id.slice(6);
+    const members = doc.nodes.filter((n) => n.group === gid);
+    const x0 = from?.x ?? Math.min(...members.map((m) => m.position.x));
+    const y0 = from?.y ?? Math.min(...members.map((m) => m.position.y));
+    for (const m of members) moves.set(m.id, { x: m.position.x + to.x - x0, y: m.position.y + to.y - y0 });
+  } else moves.set(id, to);
+  return moves;
+}
+
+/** True while the view is zoomed out past the level of detail (with hysteresis). */
+function useLevelOfDetail(): boolean {
+  const on = useRef(false);
+  const lod = useStore(
+    useCallback((s: { transform: [number, number, number] }) => {
+      const z = s.transform[2];
+      return on.current ? z < lodExitZoom : z < lodEnterZoom;
+    }, []),
+  );
+  on.current = lod;
+  return lod;
+}
+
+export const Canvas = memo(function Canvas() {
   const doc = useEditor((s) => s.doc);
   const selection = useEditor((s) => s.selection);
-  const lowered = useLowered();
+  const facts = useLowered();
   const flow = useReactFlow();
   const [quick, setQuick] = useState<{ screen: { x: number; y: number }; flow: { x: number; y: number } }>();
+  const model = useMemo(() => new FlowModel(toggleGroup), []);
+  const graph = model.update(doc, facts, selection);
+  const overview = useMemo(() => overviewOf(graph, (n) => model.sizeOf(n)), [graph, model]);
+  const lod = useLevelOfDetail();
 
-  const onToggle = useCallback(
-    (gid: string) => useEditor.getState().edit((d) => toggleCollapsed(d, gid)),
-    [],
+  const onNodesChange = useCallback(
+    (changes: NodeChange[]) => {
+      const st = useEditor.getState();
+      const moves = new Map<string, { x: number; y: number }>();
+      let sel: Set<string> | undefined;
+      const removed: string[] = [];
+      for (const c of changes) {
+        if (c.type === 'dimensions' && c.dimensions) model.measured.set(c.id, c.dimensions);
+        else if (c.type === 'position' && c.position) {
+          const to = c.dragging === false && !c.id.startsWith('group:') ? snap(c.position) : c.position;
+          for (const [id, p] of movesFor(st.doc, c.id, to)) moves.set(id, p);
+        } else if (c.type === 'select') {
+          sel ??= new Set(st.selection);
+          if (c.selected) sel.add(c.id);
+          else sel.delete(c.id);
+        } else if (c.type === 'remove' && !c.id.startsWith('frame:')) removed.push(c.id);
+      }
+      if (moves.size) st.replace(moveNodes(st.doc, moves));
+      if (sel) st.select([...sel]);
+      if (removed.length) st.edit((d) => removeNodes(d, removed));
+    },
+    [model],
   );
-  const { nodes, edges } = useMemo(
-    () => buildFlow(doc, lowered, selection, onToggle),
-    [doc, lowered, selection, onToggle],
-  );
-
-  const onNodesChange = useCallback((changes: NodeChange[]) => {
-    const st = useEditor.getState();
-    const moves = new Map<string, { x: number; y: number }>();
-    let sel: Set<string> | undefined;
-    const removed: string[] = [];
-    for (const c of changes) {
-      if (c.type === 'position' && c.position) {
-        if (c.id.startsWith('group:')) {
-          // Dragging a collapsed block moves all its members by the same amount.
-          const gid = c.id.slice(6);
-          const members = st.doc.nodes.filter((n) => n.group === gid);
-          const x0 = Math.min(...members.map((m) => m.position.x));
-          const y0 = Math.min(...members.map((m) => m.position.y));
-          for (const m of members)
-            moves.set(m.id, { x: m.position.x + c.position.x - x0, y: m.position.y + c.position.y - y0 });
-        } else moves.set(c.id, c.dragging === false ? snap(c.position) : c.position);
-      } else if (c.type === 'select') {
-        sel ??= new Set(st.selection);
-        if (c.selected) sel.add(c.id);
-        else sel.delete(c.id);
-      } else if (c.type === 'remove' && !c.id.startsWith('frame:')) removed.push(c.id);
-    }
-    if (moves.size) st.replace(moveNodes(st.doc, moves));
-    if (sel) st.select([...sel]);
-    if (removed.length) st.edit((d) => removeNodes(d, removed));
-  }, []);
 
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
     const removed = changes.filter((c) => c.type === 'remove').map((c) => c.id);
@@ -103,7 +147,7 @@ export function Canvas() {
           void file
             .arrayBuffer()
             .then((b) => openBytes(new Uint8Array(b), file.name))
-            .then((ok) => ok && setTimeout(() => flow.fitView(), 50));
+            .then((ok) => ok && setTimeout(() => fitGraph(flow), 50));
         }
         return;
       }
@@ -115,6 +159,95 @@ export function Canvas() {
     },
     [flow],
   );
+
+  /** The layer or block drawn at a screen point by the level-of-detail canvas. */
+  const boxOnScreen = useCallback(
+    (x: number, y: number) => {
+      const p = flow.screenToFlowPosition({ x, y });
+      return boxAt(overview, p.x, p.y);
+    },
+    [flow, overview],
+  );
+
+  /** Set when a drag of a box ends: the click that follows the release is not a selection. */
+  const dragged = useRef(false);
+
+  // Below the level of detail a press on a box drags it (its selection, if it is selected), as
+  // React Flow does with its nodes above it; the pane pans everywhere else.
+  const onMouseDownCapture = useCallback(
+    (e: MouseEvent) => {
+      dragged.current = false;
+      if (!lod || e.button !== 0 || !(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
+      const hit = boxOnScreen(e.clientX, e.clientY);
+      if (!hit) return;
+      e.stopPropagation();
+      e.preventDefault();
+      const st = useEditor.getState();
+      const ids = st.selection.includes(hit.id) ? st.selection : [hit.id];
+      if (!st.selection.includes(hit.id)) st.select([hit.id]);
+      const start = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const from = new Map(overview.boxes.filter((b) => ids.includes(b.id)).map((b) => [b.id, b]));
+      let moved = false;
+      const moveTo = (clientX: number, clientY: number, snapped: boolean) => {
+        const p = flow.screenToFlowPosition({ x: clientX, y: clientY });
+        const dx = p.x - start.x;
+        const dy = p.y - start.y;
+        if (!moved && Math.hypot(dx, dy) * flow.getZoom() < 3) return;
+        if (!moved) st.checkpoint();
+        moved = true;
+        const moves = new Map<string, { x: number; y: number }>();
+        const doc = useEditor.getState().doc;
+        for (const [id, b] of from) {
+          const to = { x: b.x + dx, y: b.y + dy };
+          for (const [m, q] of movesFor(doc, id, snapped ? snap(to) : to, b)) moves.set(m, q);
+        }
+        useEditor.getState().replace(moveNodes(doc, moves));
+      };
+      const onMove = (ev: globalThis.MouseEvent) => moveTo(ev.clientX, ev.clientY, false);
+      const onUp = (ev: globalThis.MouseEvent) => {
+        window.removeEventListener('mousemove', onMove);
+        if (moved) moveTo(ev.clientX, ev.clientY, true);
+        dragged.current = moved;
+      };
+      window.addEventListener('mousemove', onMove);
+      window.addEventListener('mouseup', onUp, { once: true });
+    },
+    [lod, boxOnScreen, flow, overview],
+  );
+
+  const onPaneClick = useCallback(
+    (e: MouseEvent) => {
+      if (dragged.current) {
+        dragged.current = false;
+        return;
+      }
+      const st = useEditor.getState();
+      const hit = lod ? boxOnScreen(e.clientX, e.clientY) : undefined;
+      if (!hit) st.select([]);
+      else if (e.shiftKey || e.ctrlKey || e.metaKey)
+        st.select(
+          st.selection.includes(hit.id)
+            ? st.selection.filter((x) => x !== hit.id)
+            : [...st.selection, hit.id],
+        );
+      else st.select([hit.id]);
+    },
+    [lod, boxOnScreen],
+  );
+
+  // Delete removes the selection; React Flow does it for its own nodes above the level of detail.
+  useEffect(() => {
+    if (!lod) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Delete' && e.key !== 'Backspace') return;
+      if ((e.target as HTMLElement).closest('input, textarea, select, [contenteditable="true"]')) return;
+      const st = useEditor.getState();
+      const ids = st.selection.filter((id) => !id.startsWith('group:'));
+      if (ids.length) st.edit((d) => removeNodes(d, ids));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [lod]);
 
   // "A" opens quick-add where the pointer last was over the canvas (its centre if never).
   const pointer = useRef<{ x: number; y: number }>(undefined);
@@ -137,12 +270,18 @@ export function Canvas() {
   const onDoubleClick = useCallback(
     (e: MouseEvent) => {
       if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
+      const hit = lod ? boxOnScreen(e.clientX, e.clientY) : undefined;
+      if (hit) {
+        // A double-click on a box zooms in to read it.
+        void flow.setCenter(hit.x + hit.w / 2, hit.y + hit.h / 2, { zoom: 1, duration: 300 });
+        return;
+      }
       setQuick({
         screen: { x: e.clientX, y: e.clientY },
         flow: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }),
       });
     },
-    [flow],
+    [flow, lod, boxOnScreen],
   );
 
   return (
@@ -152,12 +291,15 @@ export function Canvas() {
       onDoubleClick={onDoubleClick}
       onMouseMove={(e) => (pointer.current = { x: e.clientX, y: e.clientY })}
       onMouseLeave={() => (pointer.current = undefined)}
+      onMouseDownCapture={onMouseDownCapture}
       data-testid="canvas"
+      data-lod={lod ? 'overview' : 'detail'}
     >
       <ReactFlow
-        nodes={nodes}
-        edges={edges}
+        nodes={lod ? noNodes : (graph.nodes as Node[])}
+        edges={lod ? noEdges : (graph.edges as Edge[])}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStart={() => useEditor.getState().checkpoint()}
@@ -169,29 +311,22 @@ export function Canvas() {
           e.preventDefault();
           e.dataTransfer.dropEffect = 'copy';
         }}
-        onPaneClick={() => useEditor.getState().select([])}
+        onPaneClick={onPaneClick}
         snapToGrid
         snapGrid={[20, 20]}
         zoomOnDoubleClick={false}
         deleteKeyCode={['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionKeyCode="Shift"
-        minZoom={0.05}
+        minZoom={minZoom}
+        maxZoom={maxZoom}
         onlyRenderVisibleElements
         defaultViewport={{ x: 40, y: 40, zoom: 1 }}
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} size={1} />
-        <MiniMap
-          pannable
-          zoomable
-          nodeStrokeWidth={3}
-          className="minimap"
-          nodeColor={(n) =>
-            n.type === 'layer' ? String((n.data as { color?: string }).color ?? '#64748b') : 'transparent'
-          }
-          maskColor="rgb(100 116 139 / 0.25)"
-        />
+        {lod && <LodLayer overview={overview} />}
+        <MiniMap overview={overview} />
         <Controls />
       </ReactFlow>
       {quick && (
@@ -206,4 +341,4 @@ export function Canvas() {
       )}
     </div>
   );
-}
+});

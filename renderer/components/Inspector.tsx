@@ -2,13 +2,13 @@
 // numbers with their ranges, enums as selects, tuples as rows of boxes, booleans as checkboxes.
 // Every keystroke is an edit; the lowering validates it and the message shows beside the field.
 import { z } from 'zod';
-import { useState } from 'react';
+import { useState, memo } from 'react';
 import type { DocNode } from '../../src/document/schema.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { renameNode, setParam } from '../../src/document/edits.ts';
 import { useEditor } from '../store/document-store.ts';
-import { useLowered } from '../store/useLowered.ts';
-import { shapeText } from '../lib/flow-graph.ts';
+import { useLowered } from '../store/lowering-store.ts';
+import { shapeText } from '../lib/flow-model.ts';
 
 interface FieldSchema {
   type?: string;
@@ -145,7 +145,8 @@ function ListInput(props: { value: unknown; onChange: (v: unknown) => void; fiel
   );
 }
 
-export function Inspector() {
+// Memoised: it reads the stores itself, so the window's re-renders need not reach it.
+export const Inspector = memo(function Inspector() {
   const doc = useEditor((s) => s.doc);
   const selection = useEditor((s) => s.selection);
   const lowered = useLowered();
@@ -211,4 +212,4 @@ export function Inspector() {
         ))}
     </div>
   );
-}
+});

@@ -1,12 +1,13 @@
 // Every layer of the catalogue by family, with a search box; drag an item onto the canvas.
-import { useState } from 'react';
+import { useState, memo } from 'react';
 import { familyTitles } from '../../src/layers/registry.ts';
 import type { LayerFamily } from '../../src/layers/layer-def.ts';
 import { familyColors } from '../lib/families.ts';
 import { searchLayers } from '../lib/search.ts';
 import { dragKindType } from './Canvas.tsx';
 
-export function Palette() {
+// Memoised: it reads the stores itself, so the window's re-renders need not reach it.
+export const Palette = memo(function Palette() {
   const [q, setQ] = useState('');
   const hits = searchLayers(q);
   const families = [...new Set(hits.map((h) => h.family))] as LayerFamily[];
@@ -46,4 +47,4 @@ export function Palette() {
       </div>
     </aside>
   );
-}
+});

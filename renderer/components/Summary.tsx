@@ -1,10 +1,12 @@
 // Totals and a per-layer table, like torchinfo's summary.
+import { memo } from 'react';
 import { useEditor } from '../store/document-store.ts';
-import { useLowered } from '../store/useLowered.ts';
-import { shapeText } from '../lib/flow-graph.ts';
+import { useLowered } from '../store/lowering-store.ts';
+import { shapeText } from '../lib/flow-model.ts';
 import { echo } from '../../src/util/text.ts';
 
-export function Summary() {
+// Memoised: it reads the stores itself, so the window's re-renders need not reach it.
+export const Summary = memo(function Summary() {
   const doc = useEditor((s) => s.doc);
   const lowered = useLowered();
   const t = lowered.totals;
@@ -55,4 +57,4 @@ export function Summary() {
       </table>
     </div>
   );
-}
+});

@@ -28,11 +28,12 @@ import {
   saveProject,
 } from './file-actions.ts';
 import { autoLayout } from './layout.ts';
+import { fitGraph } from './view.ts';
 
 /** What commands act on beyond the store: the platform, the canvas's view, the app's dialogs. */
 export interface CommandContext {
   readonly host: Host;
-  readonly flow: Pick<ReactFlowInstance, 'fitView' | 'zoomIn' | 'zoomOut'>;
+  readonly flow: Pick<ReactFlowInstance, 'setViewport' | 'zoomIn' | 'zoomOut'>;
   showHelp(): void;
   showGallery(): void;
 }
@@ -74,14 +75,14 @@ async function layout(ctx: CommandContext): Promise<void> {
   const st = useEditor.getState();
   const positions = await autoLayout(st.doc);
   st.edit((d) => moveNodes(d, positions));
-  setTimeout(() => void ctx.flow.fitView({ duration: 300 }), 50);
+  setTimeout(() => fitGraph(ctx.flow, { duration: 300 }), 50);
 }
 
 /** After a file opened, the view fits it. */
 const fitAfterOpen =
   (ctx: CommandContext) =>
   (opened: boolean): void => {
-    if (opened) setTimeout(() => void ctx.flow.fitView(), 50);
+    if (opened) setTimeout(() => fitGraph(ctx.flow), 50);
   };
 
 // Typed by CommandId, so a command added to the table without a behaviour fails to typecheck.
@@ -136,7 +137,7 @@ const behaviours: Readonly<Record<CommandId, Behaviour>> = {
   layout: { perform: (ctx) => void layout(ctx) },
   'zoom-in': { perform: (ctx) => void ctx.flow.zoomIn() },
   'zoom-out': { perform: (ctx) => void ctx.flow.zoomOut() },
-  'zoom-fit': { perform: (ctx) => void ctx.flow.fitView({ duration: 300 }) },
+  'zoom-fit': { perform: (ctx) => fitGraph(ctx.flow, { duration: 300 }) },
   'toggle-theme': { perform: (_ctx, st) => st.setTheme(st.theme === 'dark' ? 'light' : 'dark') },
   // The desktop menus offer these; the palette and the inspector cannot be hidden yet.
   'toggle-palette': { perform: () => undefined },

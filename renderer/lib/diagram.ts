@@ -1,14 +1,14 @@
 // The diagram as SVG (nodes, wires, shapes) and PNG (the SVG rasterised), for documents and slides.
 import type { NetloomDocument } from '../../src/document/schema.ts';
-import type { Lowered } from '../../src/compile/lower.ts';
+import type { LoweringFacts } from '../../src/compile/lower.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { familyColors, formatCount } from './families.ts';
-import { shapeText } from './flow-graph.ts';
+import { shapeText } from './flow-model.ts';
 import { echo } from '../../src/util/text.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function diagramSvg(doc: NetloomDocument, lowered: Lowered, theme: 'dark' | 'light'): string {
+export function diagramSvg(doc: NetloomDocument, lowered: LoweringFacts, theme: 'dark' | 'light'): string {
   const W = 200;
   const H = 64;
   const xs = doc.nodes.map((n) => n.position.x);

@@ -16,7 +16,7 @@ import { useWeights, weightsFit } from '../store/weights-store.ts';
 import { autoLayout } from './layout.ts';
 import { emptyDocument } from '../../src/document/edits.ts';
 import { useEditor } from '../store/document-store.ts';
-import { lowerCached } from '../store/useLowered.ts';
+import { lowerCached, useLowering } from '../store/lowering-store.ts';
 import { diagramSvg, svgToPng } from './diagram.ts';
 
 const projectFilter = [{ name: 'Netloom project', extensions: ['json'] }];
@@ -114,7 +114,7 @@ export async function exportOnnxFile(host: Host): Promise<void> {
     const w = useWeights.getState().weights;
     const { bytes } = exportDocument(
       st.doc,
-      weightsFit(st.doc, w) ? { weights: new Map(Object.entries(w!)) } : {},
+      weightsFit(lowerCached(st.doc).graph.weights, w) ? { weights: new Map(Object.entries(w!)) } : {},
     );
     await host.saveFile(bytes, {
       suggestedName: `${fileStem(st.doc, st.filePath)}.onnx`,
@@ -149,8 +149,9 @@ export async function exportPytorchFile(host: Host): Promise<void> {
   try {
     const doc = st.doc;
     const w = useWeights.getState().weights;
-    const trained = weightsFit(doc, w)
-      ? weightsFileBytes(lowerCached(doc).graph.weights, new Map(Object.entries(w!)), doc.name)
+    const model = lowerCached(doc).graph.weights;
+    const trained = weightsFit(model, w)
+      ? weightsFileBytes(model, new Map(Object.entries(w!)), doc.name)
       : undefined;
     const setup = trainingSetupOf(doc);
     const data = await projectData(setup.dataset, setup.seed);
@@ -168,7 +169,7 @@ export async function exportPytorchFile(host: Host): Promise<void> {
 
 export async function exportDiagram(host: Host, format: 'svg' | 'png'): Promise<void> {
   const st = useEditor.getState();
-  const svg = diagramSvg(st.doc, lowerCached(st.doc), st.theme);
+  const svg = diagramSvg(st.doc, useLowering.getState().facts, st.theme);
   try {
     const bytes = format === 'svg' ? new TextEncoder().encode(svg) : await svgToPng(svg);
     await host.saveFile(bytes, {

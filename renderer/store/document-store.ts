@@ -1,5 +1,5 @@
 // The editor's store: the Document (the only truth) with undo/redo snapshots, and UI state.
-// Shapes, parameter counts and diagnostics are derived from the Document by the core (useLowered).
+// Shapes, parameter counts and diagnostics are derived from the Document by the core (store/lowering-store.ts).
 import { create } from 'zustand';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { emptyDocument } from '../../src/document/edits.ts';

@@ -2,8 +2,7 @@
 // loaded from a safetensors sidecar, or brought in by an opened ONNX file. Export and training
 // start from them; the document itself stays weight-free JSON.
 import { create } from 'zustand';
-import type { NetloomDocument } from '../../src/document/schema.ts';
-import { lowerCached } from './useLowered.ts';
+import type { Weight } from '../../src/ir/types.ts';
 import { numel } from '../../src/ir/types.ts';
 
 export interface WeightsState {
@@ -16,9 +15,11 @@ export const useWeights = create<WeightsState>((set) => ({
   setWeights: (weights) => set({ weights }),
 }));
 
-/** True when every weight of the document's model has a value of the right size. */
-export function weightsFit(doc: NetloomDocument, w: Record<string, Float32Array> | undefined): boolean {
+/** True when every weight of a model (its lowering's weights) has a value of the right size. */
+export function weightsFit(
+  model: readonly Pick<Weight, 'id' | 'shape'>[],
+  w: Record<string, Float32Array> | undefined,
+): boolean {
   if (!w) return false;
-  const model = lowerCached(doc).graph.weights;
   return model.length > 0 && model.every((x) => w[x.id]?.length === numel(x.shape));
 }

@@ -2,11 +2,12 @@
 // steps/s, live charts (uPlot), and the picture that explains the model best: a decision boundary
 // for 2-D sets, the fitted curve for 1-D regression, test digits and a confusion matrix for MNIST.
 // The run itself (its worker and messages) is useTrainingRun's; this file lays out the views.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, memo } from 'react';
 import type { StartMessage } from '../../src/runtime/worker-protocol.ts';
 import { isToyName } from '../../src/runtime/datasets/catalogue.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
+import { whenLowered } from '../store/lowering-store.ts';
 import { EpochChart, StepChart } from './charts.tsx';
 import { drawConfusion, drawPicture } from './pictures.ts';
 import type { Settings } from './settings.ts';
@@ -14,13 +15,15 @@ import { settingsFrom } from './settings.ts';
 import type { Bindings } from './TrainSettings.tsx';
 import { TrainSettings } from './TrainSettings.tsx';
 import { TrainProgress } from './TrainProgress.tsx';
+import { DrawDigit } from './DrawDigit.tsx';
 import { TryIt } from './TryIt.tsx';
 import { useTrainingRun } from './useTrainingRun.ts';
 import { exportTrainedOnnx, loadWeightsFile, saveWeightsFile } from './weights-files.ts';
 
 const noBindings: Bindings = { features: '', targets: '' };
 
-export function TrainPanel() {
+// Memoised: it reads the stores itself, so the window's re-renders need not reach it.
+export const TrainPanel = memo(function TrainPanel() {
   const doc = useEditor((s) => s.doc);
   const [s, setS] = useState<Settings>(() => settingsFrom(doc));
   const [csv, setCsv] = useState<string>();
@@ -41,7 +44,9 @@ export function TrainPanel() {
     setS(settingsFrom(doc));
     setBindings(noBindings);
     // Weights that came with the document (an opened ONNX file) stay; others belong to another model.
-    if (!weightsFit(doc, useWeights.getState().weights)) setWeights(undefined);
+    void whenLowered(doc).then((facts) => {
+      if (facts && !weightsFit(facts.weights, useWeights.getState().weights)) setWeights(undefined);
+    });
     run.forgetDigits();
   }, [training]);
 
@@ -190,6 +195,9 @@ export function TrainPanel() {
         </>
       )}
       {weights && digits && !running && <TryIt doc={doc} weights={weights} />}
+      {weights && picture?.kind === 'samples' && picture.labels && !running && (
+        <DrawDigit doc={doc} weights={weights} />
+      )}
     </div>
   );
-}
+});

@@ -105,8 +105,22 @@ function drawImages(
   }
 }
 
+/** Generated images; a conditional generator's each with the class it was asked for in its corner. */
 function drawSamples(canvas: HTMLCanvasElement, p: Samples): void {
-  drawImages(canvas, p.images, p.count, p.side);
+  const labels = p.labels;
+  drawImages(
+    canvas,
+    p.images,
+    p.count,
+    p.side,
+    labels
+      ? (i, x, y, cell, ctx) => {
+          ctx.fillStyle = '#38bdf8';
+          ctx.font = `bold ${Math.round(cell / 3.2)}px system-ui, sans-serif`;
+          ctx.fillText(String(labels[i]), x + 4, y + cell / 3);
+        }
+      : undefined,
+  );
 }
 
 /** The top 5 rows: test digits, each with its prediction (green right, red wrong); below: nothing. */

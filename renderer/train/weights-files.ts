@@ -9,7 +9,7 @@ import {
   weightsForModel,
 } from '../../src/ir/weights-file.ts';
 import { currentHost } from '../host/browser-host.ts';
-import { lowerCached } from '../store/useLowered.ts';
+import { lowerCached } from '../store/lowering-store.ts';
 
 type Weights = Readonly<Record<string, Float32Array>>;
 

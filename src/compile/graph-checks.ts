@@ -68,12 +68,80 @@ function topoOrder(doc: NetloomDocument, known: ReadonlySet<string>): { order: s
   return { order, cyclic: doc.nodes.map((n) => n.id).filter((id) => !done.has(id)) };
 }
 
-export function checkGraph(doc: NetloomDocument): CheckedGraph {
-  const diagnostics: Diagnostic[] = [];
+/** A node's parameters as parsed for its layer (cached on the params object, see CheckCache). */
+interface ParsedParams {
+  readonly def: AnyLayerDef;
+  readonly params: Record<string, unknown> | undefined;
+  readonly issues: readonly { field: string; message: string }[];
+  /** Port names in and out, or '' when the parameters do not parse: what the wire checks read. */
+  readonly ports: string;
+}
+
+/**
+ * What an editor keeps between checks of successive documents: parameters parsed per params
+ * object (an edit makes a new one), and the last structure, reused while the ids, kinds, ports and
+ * wires are the same, so a parameter edit or a drag does not re-check every wire.
+ */
+export interface CheckCache {
+  readonly parsed: WeakMap<object, ParsedParams>;
+  last?: { readonly doc: NetloomDocument; readonly parts: CheckParts; readonly checked: CheckedGraph };
+}
+
+export function checkCache(): CheckCache {
+  return { parsed: new WeakMap() };
+}
+
+/** The diagnostics of a check in their parts, so a reused structure can be put together again. */
+interface CheckParts {
+  readonly duplicates: readonly Diagnostic[];
+  readonly unknown: readonly Diagnostic[];
+  readonly wires: readonly Diagnostic[];
+  readonly cycles: readonly Diagnostic[];
+}
+
+function parseParams(def: AnyLayerDef, n: DocNode, cache: CheckCache | undefined): ParsedParams {
+  const hit = cache?.parsed.get(n.params);
+  if (hit && hit.def === def) return hit;
+  const parsed = def.params.safeParse(n.params);
+  const params = parsed.success ? (parsed.data as Record<string, unknown>) : undefined;
+  const names = (list: readonly { name: string }[]) => list.map((p) => p.name).join(',');
+  const result: ParsedParams = {
+    def,
+    params,
+    issues: parsed.success ? [] : parsed.error.issues.map(describeZodIssue),
+    ports: params ? `${names(portsOf(def.inputs, params))}|${names(portsOf(def.outputs, params))}` : '',
+  };
+  cache?.parsed.set(n.params, result);
+  return result;
+}
+
+/** True when the wire checks of `b` would find what they found for `a`. */
+function sameStructure(a: NetloomDocument, b: NetloomDocument, cache: CheckCache): boolean {
+  if (a.edges !== b.edges || a.nodes.length !== b.nodes.length) return false;
+  for (let i = 0; i < a.nodes.length; i++) {
+    const x = a.nodes[i]!;
+    const y = b.nodes[i]!;
+    if (x === y || (x.params === y.params && x.id === y.id && x.kind === y.kind)) continue;
+    if (x.id !== y.id || x.kind !== y.kind) return false;
+    const def = layerDef(y.kind);
+    if (def && parseParams(def, x, cache).ports !== parseParams(def, y, cache).ports) return false;
+  }
+  return true;
+}
+
+/**
+ * Checks the document's graph. With a cache (the editor's), parameters are parsed once per params
+ * object and the wires are checked again only when the structure changed; the result is the same
+ * as without one.
+ */
+export function checkGraph(doc: NetloomDocument, cache?: CheckCache): CheckedGraph {
+  const last = cache?.last;
+  const reuse = last !== undefined && cache !== undefined && sameStructure(last.doc, doc, cache);
   const nodesById = new Map<string, DocNode>();
+  const duplicates: Diagnostic[] = [];
   for (const n of doc.nodes) {
     if (nodesById.has(n.id)) {
-      diagnostics.push({
+      duplicates.push({
         severity: 'error',
         code: 'duplicate-id',
         node: n.id,
@@ -83,33 +151,65 @@ export function checkGraph(doc: NetloomDocument): CheckedGraph {
     }
     nodesById.set(n.id, n);
   }
-  const defs = new Map<string, AnyLayerDef>();
-  for (const n of nodesById.values()) {
-    const def = layerDef(n.kind);
-    if (!def) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'unknown-kind',
-        node: n.id,
-        message: `Unknown layer kind "${echo(n.kind)}"`,
-      });
-    } else defs.set(n.id, def);
+  const defs = reuse ? last.checked.defs : new Map<string, AnyLayerDef>();
+  const unknown: Diagnostic[] = [];
+  if (!reuse) {
+    for (const n of nodesById.values()) {
+      const def = layerDef(n.kind);
+      if (!def) {
+        unknown.push({
+          severity: 'error',
+          code: 'unknown-kind',
+          node: n.id,
+          message: `Unknown layer kind "${echo(n.kind)}"`,
+        });
+      } else (defs as Map<string, AnyLayerDef>).set(n.id, def);
+    }
   }
 
   // Parse params first: ports may depend on them (e.g. Concat's input count).
   const params = new Map<string, Record<string, unknown>>();
+  const badParams: Diagnostic[] = [];
   for (const [nid, def] of defs) {
-    const parsed = def.params.safeParse(nodesById.get(nid)!.params);
-    if (parsed.success) params.set(nid, parsed.data as Record<string, unknown>);
-    else {
-      for (const issue of parsed.error.issues) {
-        const { field, message } = describeZodIssue(issue);
-        diagnostics.push({ severity: 'error', code: 'bad-param', node: nid, field, message });
-      }
-    }
+    const parsed = parseParams(def, nodesById.get(nid)!, cache);
+    if (parsed.params) params.set(nid, parsed.params);
+    for (const { field, message } of parsed.issues)
+      badParams.push({ severity: 'error', code: 'bad-param', node: nid, field, message });
   }
 
-  // Wire check: every edge joins an existing output port to an existing input port.
+  let parts: CheckParts;
+  let incoming: ReadonlyMap<string, WireSource>;
+  let order: readonly string[];
+  let cyclic: readonly string[];
+  if (reuse) {
+    parts = { ...last.parts, duplicates };
+    ({ incoming, order, cyclic } = last.checked);
+  } else {
+    const wired = checkWires(doc, nodesById, defs, params);
+    incoming = wired.incoming;
+    ({ order, cyclic } = topoOrder({ ...doc, edges: wired.validEdges }, new Set(nodesById.keys())));
+    const cycles: Diagnostic[] = cyclic.map((id) => ({
+      severity: 'error',
+      code: 'cycle',
+      node: id,
+      message: 'This layer is on a loop: its output feeds back into its own input',
+    }));
+    parts = { duplicates, unknown, wires: wired.diagnostics, cycles };
+  }
+  const diagnostics = [...parts.duplicates, ...parts.unknown, ...badParams, ...parts.wires, ...parts.cycles];
+  const checked: CheckedGraph = { nodesById, defs, params, incoming, order, cyclic, diagnostics };
+  if (cache) cache.last = { doc, parts, checked };
+  return checked;
+}
+
+/** Every edge joins an existing output port to an existing input port, one wire per input. */
+function checkWires(
+  doc: NetloomDocument,
+  nodesById: ReadonlyMap<string, DocNode>,
+  defs: ReadonlyMap<string, AnyLayerDef>,
+  params: ReadonlyMap<string, Record<string, unknown>>,
+): { incoming: Map<string, WireSource>; validEdges: NetloomDocument['edges']; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
   const incoming = new Map<string, WireSource>();
   const validEdges: NetloomDocument['edges'] = [];
   for (const e of doc.edges) {
@@ -163,15 +263,5 @@ export function checkGraph(doc: NetloomDocument): CheckedGraph {
     incoming.set(key, { edge: e.id, node: src.id, port: e.source.port });
     validEdges.push(e);
   }
-
-  const { order, cyclic } = topoOrder({ ...doc, edges: validEdges }, new Set(nodesById.keys()));
-  for (const id of cyclic) {
-    diagnostics.push({
-      severity: 'error',
-      code: 'cycle',
-      node: id,
-      message: 'This layer is on a loop: its output feeds back into its own input',
-    });
-  }
-  return { nodesById, defs, params, incoming, order, cyclic, diagnostics };
+  return { incoming, validEdges, diagnostics };
 }

@@ -161,16 +161,26 @@ export abstract class IrBuilder {
 }
 
 /**
+ * What other document nodes defined before the one being lowered, for a builder that lowers one
+ * node on its own (the editor's incremental lowering): graph input names and weights, the values
+ * that nodes share by name. A builder that lowers the whole document has everything itself.
+ */
+export interface EarlierNodes {
+  /** The weight another node made under this id, or a graph input named so; undefined if none. */
+  find(id: string): { readonly weight?: Weight; readonly input?: true } | undefined;
+}
+
+/**
  * The builder the lowering uses: every op and value is tagged with the document node being
  * lowered, weights are created (or shared) by name, and a node that fails is rolled back.
  */
 export class GraphBuilder extends IrBuilder {
   private readonly stateUpdates: StateUpdate[] = [];
   private readonly opFlops = new Map<string, number>();
-  /** Weights by id: a shared weight is looked up per use, so a search of the list was quadratic. */
-  private readonly weightById = new Map<string, Weight>();
   /** Value ids in creation order, so a rollback knows what came after a mark. */
   private readonly valueOrder: string[] = [];
+  /** Weights by id: a lookup per weight made over the list a quadratic lowering. */
+  private readonly weightIndex = new Map<string, Weight>();
   private counter = 0;
   /**
    * Set while lowering a node that shares another node's weights (one discriminator applied to
@@ -178,14 +188,40 @@ export class GraphBuilder extends IrBuilder {
    */
   weightOwner: string | undefined;
 
+  /**
+   * `reserved`: names generated ids must not take (the graph input names, so an Input named like a
+   * generated id still gets its name). `earlier`: what other nodes defined, when this builder
+   * lowers one node on its own.
+   */
+  constructor(
+    private readonly reserved: ReadonlySet<string> = new Set(),
+    private readonly earlier?: EarlierNodes,
+  ) {
+    super();
+  }
+
   protected fresh(hint: string): string {
-    this.counter += 1;
-    return `${this.node || 'graph'}/${hint}_${this.counter}`;
+    let id: string;
+    do {
+      this.counter += 1;
+      id = `${this.node || 'graph'}/${hint}_${this.counter}`;
+    } while (this.values.has(id) || this.reserved.has(id));
+    return id;
   }
 
   protected override define(id: string, t: TensorType): string {
     super.define(id, t);
     this.valueOrder.push(id);
+    return id;
+  }
+
+  /**
+   * A value another node produced (an input of the node this builder lowers on its own), with its
+   * contents when it is a constant. Not undone by a rollback.
+   */
+  external(id: string, t: TensorType, constant?: ConstTensor): string {
+    this.values.set(id, { id, shape: t.shape, dtype: t.dtype });
+    if (constant) this.constants.set(id, constant);
     return id;
   }
 
@@ -209,7 +245,8 @@ export class GraphBuilder extends IrBuilder {
       // Said before anything is allocated: export and training would make the values.
       throw new WeightTooLargeError(name, shape);
     }
-    const shared = this.weightById.get(id);
+    const before = this.earlier?.find(id);
+    const shared = this.weightIndex.get(id) ?? before?.weight;
     if (shared) {
       if (shared.shape.length !== shape.length || shared.shape.some((d, i) => d !== shape[i])) {
         throw new LayerError(
@@ -217,25 +254,31 @@ export class GraphBuilder extends IrBuilder {
           { field: 'sharesWeightsWith' },
         );
       }
+      // Another node's weight, seen here as a value of its own (not made, not counted again).
+      if (!this.values.has(id)) this.external(id, shared);
       return id;
     }
-    if (this.values.has(id)) {
+    if (this.values.has(id) || before?.input) {
       throw new LayerError(
-        `its weight "${echo(id)}" has the name of another value of the model (an Input named so?)`,
+        `an Input is named "${echo(id)}", the name of this layer's ${name}; rename the Input`,
       );
     }
     this.define(id, { shape, dtype: 'float32' });
     const w: Weight = { id, node: owner, name, shape, dtype: 'float32', role, init };
     this.weights.push(w);
-    this.weightById.set(id, w);
+    this.weightIndex.set(id, w);
     return id;
   }
 
   graphInput(name: string, t: TensorType, batched: boolean): string {
-    // The name is the user's (an Input node's): another Input, or a weight, may already have it.
-    if (this.values.has(name)) {
+    const before = this.earlier?.find(name);
+    if (this.values.has(name) || before) {
+      const other = before?.weight ?? this.weightIndex.get(name);
+      // The name is the user's (an Input node's): another Input, or a weight, may already have it.
       throw new LayerError(
-        `another input or weight of the model is already named "${echo(name)}"; give this one another name`,
+        other
+          ? `the name "${echo(name)}" is taken by the ${other.name} of "${echo(other.node)}"; Input names name the model's inputs`
+          : `another Input is already named "${echo(name)}"; Input names name the model's inputs, so each must be unique`,
         { field: 'name' },
       );
     }
@@ -272,7 +315,7 @@ export class GraphBuilder extends IrBuilder {
 
   rollback(m: ReturnType<GraphBuilder['mark']>): void {
     for (const op of this.ops.splice(m.ops)) this.opFlops.delete(op.id);
-    for (const w of this.weights.splice(m.weights)) this.weightById.delete(w.id);
+    for (const w of this.weights.splice(m.weights)) this.weightIndex.delete(w.id);
     this.inputs.splice(m.inputs);
     this.outputs.splice(m.outputs);
     this.stateUpdates.splice(m.updates);
@@ -280,6 +323,11 @@ export class GraphBuilder extends IrBuilder {
       this.values.delete(id);
       this.constants.delete(id);
     }
+  }
+
+  /** FLOPs of the op with this id (0 for an op this builder did not add). */
+  flopsOf(opId: string): number {
+    return this.opFlops.get(opId) ?? 0;
   }
 
   // Called after every node (the lowering counts its weights and FLOPs), so no object spread here.

@@ -118,6 +118,8 @@ interface AttentionArgs {
   readonly heads: number;
   readonly causal: boolean;
   readonly dropout: number;
+  /** Keys to ignore: [N, S] (int64 or float32), non-zero where a key is padding (torch's key_padding_mask). */
+  readonly keyPaddingMask?: string | undefined;
 }
 
 /**
@@ -159,10 +161,38 @@ function attention(ctx: LayerContext, w: AttentionWeights, a: AttentionArgs): { 
     const [, , l, s] = ctx.shape(scores);
     scores = ctx.op('Add', [scores, causalMask(ctx, l!, s!)]);
   }
+  if (a.keyPaddingMask) {
+    // torch's masked_fill with −∞ where the mask is set: [N, S] → [N, 1, 1, S] over heads and queries.
+    const padded = ctx.op('Cast', [ctx.op('Unsqueeze', [a.keyPaddingMask, ctx.constInt([1, 2])])], { to: 9 });
+    scores = ctx.op('Where', [padded, ctx.constFloat([-Infinity], []), scores]);
+  }
   const weights = dropout(ctx, ctx.op('Softmax', [scores], { axis: -1 }), a.dropout);
   const ctxv = ctx.op('Transpose', [ctx.op('MatMul', [weights, vh])], { perm: [0, 2, 1, 3] });
   const merged = ctx.op('Reshape', [ctxv, ctx.constInt([0, 0, e])]);
   return { y: linear(ctx, merged, w.outW, w.outB), weights };
+}
+
+/** Checks a key padding mask is [N, S] for keys [N, S, E]; int64 or float32, non-zero = padding. */
+function keyPaddingMask(
+  ctx: LayerContext,
+  mask: string | undefined,
+  layer: string,
+  keys: Shape,
+): string | undefined {
+  if (mask === undefined) return undefined;
+  const t = ctx.type(mask);
+  if (t.dtype !== 'int64' && t.dtype !== 'float32' && t.dtype !== 'bool') {
+    ctx.fail(`${layer}: the key padding mask must be int64 or float32 (non-zero = padding); got ${t.dtype}`, {
+      port: 'mask',
+    });
+  }
+  if (t.shape.length !== 2 || t.shape[0] !== keys[0] || t.shape[1] !== keys[1]) {
+    ctx.fail(
+      `${layer}: the key padding mask must be [N, ${keys[1]}] (one flag per key, non-zero = padding); got ${formatShape(t.shape, true)}`,
+      { port: 'mask' },
+    );
+  }
+  return mask;
 }
 
 export const multiHeadAttentionLayer = defineLayer({
@@ -179,7 +209,12 @@ export const multiHeadAttentionLayer = defineLayer({
     dropout: dropoutParam(0, 'Dropout on attention weights'),
     needWeights: bool(false, 'Output the attention weights (mean over heads)'),
   }),
-  inputs: [{ name: 'q' }, { name: 'k', optional: true }, { name: 'v', optional: true }],
+  inputs: [
+    { name: 'q' },
+    { name: 'k', optional: true },
+    { name: 'v', optional: true },
+    { name: 'mask', label: 'key padding mask', optional: true },
+  ],
   outputs: (p) => (p.needWeights ? [{ name: 'y' }, { name: 'weights' }] : [{ name: 'y' }]),
   summary: (p) => `${p.embedDim}, ${p.numHeads} heads${p.causal ? ', causal' : ''}`,
   lower(ctx, inputs, p): Record<string, string> {
@@ -218,6 +253,7 @@ export const multiHeadAttentionLayer = defineLayer({
         { field: 'causal' },
       );
     }
+    const mask = keyPaddingMask(ctx, inputs['mask'], layer, sk);
     const w = attentionWeights(ctx, '', e, p.bias);
     const { y, weights } = attention(ctx, w, {
       q,
@@ -226,6 +262,7 @@ export const multiHeadAttentionLayer = defineLayer({
       heads: p.numHeads,
       causal: p.causal,
       dropout: p.dropout,
+      keyPaddingMask: mask,
     });
     if (!p.needWeights) return { y };
     // torch's default average_attn_weights=True: the mean over heads, [N, L, S].
@@ -332,9 +369,10 @@ export const transformerEncoderLayer = defineLayer({
     ...transformerParams,
     causal: bool(false, 'Causal mask (position i sees positions ≤ i)'),
   }),
-  inputs: [{ name: 'x' }],
+  inputs: [{ name: 'x' }, { name: 'mask', label: 'key padding mask', optional: true }],
   outputs: [{ name: 'y' }],
-  summary: (p) => `${p.dModel}, ${p.nHead} heads, ff ${p.dimFeedforward}${p.normFirst ? ', pre-norm' : ''}`,
+  summary: (p) =>
+    `${p.dModel}, ${p.nHead} heads, ff ${p.dimFeedforward}${p.normFirst ? ', pre-norm' : ''}${p.causal ? ', causal' : ''}`,
   lower(ctx, inputs, p) {
     const layer = 'TransformerEncoderLayer';
     const x = req(inputs, 'x');
@@ -342,6 +380,7 @@ export const transformerEncoderLayer = defineLayer({
     const d = p.dModel;
     checkModel(ctx, layer, s, d, 'x');
     checkHeads(ctx, layer, d, p.nHead, 'dModel', 'nHead');
+    const mask = keyPaddingMask(ctx, inputs['mask'], layer, s);
     // torch's state_dict order: self_attn, linear1, linear2, norm1, norm2.
     const sa = attentionWeights(ctx, 'self_attn.', d, true);
     const ff = feedForwardWeights(ctx, d, p.dimFeedforward);
@@ -358,6 +397,7 @@ export const transformerEncoderLayer = defineLayer({
           heads: p.nHead,
           causal: p.causal,
           dropout: p.dropout,
+          keyPaddingMask: mask,
         }).y,
         p.dropout,
       );
@@ -475,9 +515,59 @@ export const positionalEncodingLayer = defineLayer({
   },
 });
 
+/** The angle factors exp(−ln(10000)·2i/D) of sinusoidalTable's columns 2i and 2i + 1, i < D/2. */
+export function sinusoidalFrequencies(dim: number): Float32Array {
+  return Float32Array.from({ length: dim / 2 }, (_, i) => Math.exp((2 * i * -Math.log(10000)) / dim));
+}
+
+export const timestepEmbeddingLayer = defineLayer({
+  kind: 'TimestepEmbedding',
+  family: 'attention',
+  title: 'Timestep embedding',
+  description:
+    'A number per example (a diffusion step t) as the sinusoidal vector of "Attention Is All You Need": sin on even, cos on odd columns, as Ho et al. 2020 embed t.',
+  params: z.object({
+    dim: int(32, 'Embedding size D (even)', 2),
+  }),
+  inputs: [{ name: 'x', label: 't' }],
+  outputs: [{ name: 'y' }],
+  summary: (p) => `${p.dim}`,
+  lower(ctx, inputs, p) {
+    const layer = 'TimestepEmbedding';
+    const t = req(inputs, 'x');
+    const tt = ctx.type(t);
+    if (tt.shape.length !== 1) {
+      ctx.fail(
+        `${layer} expects one number per example [N] (an Input of shape []); got ${formatShape(tt.shape, true)}`,
+        { port: 'x' },
+      );
+    }
+    if (tt.dtype !== 'int64' && tt.dtype !== 'float32') ctx.fail(`${layer} expects int64 or float32 steps`);
+    if (p.dim % 2 !== 0)
+      ctx.fail(`${layer}: dim ${p.dim} must be even (sin and cos pairs)`, { field: 'dim' });
+    const tf = tt.dtype === 'int64' ? ctx.op('Cast', [t], { to: 1 }) : t;
+    const half = p.dim / 2;
+    // [N, 1]·[1, D/2] → the angles; sin and cos side by side per frequency, then interleaved.
+    const angles = ctx.op('Mul', [
+      ctx.op('Unsqueeze', [tf, ctx.constInt([1])]),
+      ctx.constFloat(sinusoidalFrequencies(p.dim), [1, half]),
+    ]);
+    const pair = ctx.op(
+      'Concat',
+      [
+        ctx.op('Unsqueeze', [ctx.op('Sin', [angles]), ctx.constInt([2])]),
+        ctx.op('Unsqueeze', [ctx.op('Cos', [angles]), ctx.constInt([2])]),
+      ],
+      { axis: 2 },
+    );
+    return { y: ctx.op('Reshape', [pair, ctx.constInt([0, p.dim])]) };
+  },
+});
+
 export const attentionLayers: readonly AnyLayerDef[] = [
   multiHeadAttentionLayer,
   transformerEncoderLayer,
   transformerDecoderLayer,
   positionalEncodingLayer,
+  timestepEmbeddingLayer,
 ];

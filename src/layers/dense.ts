@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { defineLayer, expectDType, req } from './layer-def.ts';
 import type { LayerContext } from './layer-def.ts';
-import { bool, fanInUniform, int } from './params.ts';
+import { bool, choice, fanInUniform, int } from './params.ts';
 import { formatShape } from '../ir/types.ts';
 
 function lastDim(ctx: LayerContext, x: string, layer: string): number {
@@ -49,19 +49,37 @@ export const embeddingLayer = defineLayer({
   kind: 'Embedding',
   family: 'dense',
   title: 'Embedding',
-  description: 'Looks up a learned vector for each integer token (torch.nn.Embedding).',
+  description:
+    "Looks up a learned vector for each integer token (torch.nn.Embedding); as 'logits', scores vectors against every token's (x·Wᵀ): sharing the input embedding's weights ties a language model's output layer to it.",
   params: z.object({
     numEmbeddings: int(1000, 'Vocabulary size'),
     dim: int(64, 'Embedding size'),
+    mode: choice(
+      ['lookup', 'logits'],
+      'lookup',
+      'Look up tokens, or score vectors against every token (x·Wᵀ)',
+    ),
   }),
   inputs: [{ name: 'x', label: 'tokens' }],
   outputs: [{ name: 'y' }],
-  summary: (p) => `${p.numEmbeddings} → ${p.dim}`,
+  summary: (p) =>
+    p.mode === 'logits' ? `${p.dim} → ${p.numEmbeddings} logits` : `${p.numEmbeddings} → ${p.dim}`,
   lower(ctx, inputs, p) {
     const x = req(inputs, 'x');
-    expectDType(ctx, x, 'int64', 'Embedding');
     const w = ctx.weight('weight', [p.numEmbeddings, p.dim], { kind: 'normal', mean: 0, std: 1 });
-    return { y: ctx.op('Gather', [w, x], { axis: 0 }) };
+    if (p.mode === 'lookup') {
+      expectDType(ctx, x, 'int64', 'Embedding');
+      return { y: ctx.op('Gather', [w, x], { axis: 0 }) };
+    }
+    expectDType(ctx, x, 'float32', 'Embedding (logits)');
+    const f = lastDim(ctx, x, 'Embedding (logits)');
+    if (f !== p.dim) {
+      ctx.fail(
+        `Embedding (logits): the input has ${f} features but dim is ${p.dim} — each vector is scored against the ${p.dim}-wide token vectors`,
+        { field: 'dim' },
+      );
+    }
+    return { y: ctx.op('MatMul', [x, ctx.op('Transpose', [w], { perm: [1, 0] })]) };
   },
 });
 

@@ -39,4 +39,25 @@ export const identityLayer = defineLayer({
   lower: (ctx, inputs) => ({ y: ctx.op('Identity', [req(inputs, 'x')]) }),
 });
 
-export const regularizationLayers: readonly AnyLayerDef[] = [dropoutLayer, identityLayer];
+export const gaussianNoiseLayer = defineLayer({
+  kind: 'GaussianNoise',
+  family: 'regularization',
+  title: 'Gaussian noise',
+  description:
+    'While training, adds noise from N(0, σ²) to every value (a denoising autoencoder corrupts its input so); passes through otherwise.',
+  params: z.object({
+    std: z.number().min(0).default(0.5).describe('Noise level σ (standard deviation; training only)'),
+  }),
+  inputs: [{ name: 'x' }],
+  outputs: [{ name: 'y' }],
+  summary: (p) => `σ=${p.std}`,
+  lower(ctx, inputs, p) {
+    const x = req(inputs, 'x');
+    if (ctx.mode !== 'training' || p.std === 0) return { y: ctx.op('Identity', [x]) };
+    // σ·ε with ε ~ N(0, 1), as torch's x + σ·randn_like(x): one standard draw, scaled after.
+    const eps = ctx.op('RandomNormalLike', [x], { dtype: 1, mean: 0, scale: 1 });
+    return { y: ctx.op('Add', [x, ctx.op('Mul', [eps, ctx.constFloat([p.std], [])])]) };
+  },
+});
+
+export const regularizationLayers: readonly AnyLayerDef[] = [dropoutLayer, identityLayer, gaussianNoiseLayer];

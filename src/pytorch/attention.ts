@@ -3,6 +3,7 @@
 import {
   multiHeadAttentionLayer,
   positionalEncodingLayer,
+  timestepEmbeddingLayer,
   transformerDecoderLayer,
   transformerEncoderLayer,
 } from '../layers/attention.ts';
@@ -10,6 +11,10 @@ import { call, kwargs, pyFloat, pyString } from './python.ts';
 import { inShape } from './shapes.ts';
 import type { AnyTorchForm } from './torch-form.ts';
 import { torchForm } from './torch-form.ts';
+
+/** torch's key_padding_mask: True where a key is padding (Netloom's mask: non-zero there). */
+const padding = (mask: string | undefined): string[] =>
+  mask === undefined ? [] : [`key_padding_mask=${mask} != 0`];
 
 export const multiHeadAttentionTorch = torchForm(multiHeadAttentionLayer, {
   module: (p) =>
@@ -26,7 +31,7 @@ export const multiHeadAttentionTorch = torchForm(multiHeadAttentionLayer, {
     const weights = a.p.needWeights ? [] : ['need_weights=False'];
     return {
       lines: (o) => [
-        `${o['y'] ?? '_'}, ${o['weights'] ?? '_'} = ${call(a.m, [q, k, v], [...weights, ...mask])}`,
+        `${o['y'] ?? '_'}, ${o['weights'] ?? '_'} = ${call(a.m, [q, k, v], [...weights, ...mask, ...padding(a.x['mask'])])}`,
       ],
     };
   },
@@ -54,7 +59,14 @@ export const transformerEncoderTorch = torchForm(transformerEncoderLayer, {
     call('nn.TransformerEncoderLayer', [String(p.dModel), String(p.nHead)], transformerKwargs(p)),
   call: (a) => {
     const x = a.x['x']!;
-    return call(a.m, [x], a.p.causal ? [`src_mask=${a.use('causal_mask')}(${x}.shape[1], ${x}.device)`] : []);
+    return call(
+      a.m,
+      [x],
+      [
+        ...(a.p.causal ? [`src_mask=${a.use('causal_mask')}(${x}.shape[1], ${x}.device)`] : []),
+        ...padding(a.x['mask']).map((k) => `src_${k}`),
+      ],
+    );
   },
 });
 
@@ -79,9 +91,14 @@ export const positionalEncodingTorch = torchForm(positionalEncodingLayer, {
   call: (a) => `${a.m}(${a.x['x']})`,
 });
 
+export const timestepEmbeddingTorch = torchForm(timestepEmbeddingLayer, {
+  call: (a) => `${a.use('timestep_embedding')}(${a.x['x']}, ${a.p.dim})`,
+});
+
 export const attentionTorchForms: readonly AnyTorchForm[] = [
   multiHeadAttentionTorch,
   transformerEncoderTorch,
   transformerDecoderTorch,
   positionalEncodingTorch,
+  timestepEmbeddingTorch,
 ];

@@ -13,7 +13,9 @@ export const denseTorch = torchForm(denseLayer, {
 
 export const embeddingTorch = torchForm(embeddingLayer, {
   module: (p) => call('nn.Embedding', [String(p.numEmbeddings), String(p.dim)]),
-  call: (a) => `${a.m}(${a.x['x']})`,
+  // As logits, the vectors are scored against the embedding table: F.linear(x, W) = x·Wᵀ.
+  call: (a) => (a.p.mode === 'logits' ? `F.linear(${a.x['x']}, ${a.m}.weight)` : `${a.m}(${a.x['x']})`),
+  callOnly: ['mode'],
 });
 
 export const bilinearTorch = torchForm(bilinearLayer, {

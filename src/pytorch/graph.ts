@@ -164,7 +164,8 @@ export function readTorchGraph(doc: NetloomDocument): TorchGraph {
     if (owner === undefined) continue;
     const o = nodes.get(owner)!;
     // torch shares weights by calling one module twice, so both uses must be the same module.
-    const differ = sameParams(n.params, o.params);
+    const callOnly = new Set(n.form.callOnly ?? []);
+    const differ = sameParams(n.params, o.params).filter((k) => !callOnly.has(k));
     if (differ.length) {
       refuse(
         n.doc,

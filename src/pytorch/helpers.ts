@@ -9,6 +9,8 @@ export type HelperName =
   | 'SinusoidalPositionalEncoding'
   | 'LearnedPositionalEncoding'
   | 'noise'
+  | 'gaussian_noise'
+  | 'timestep_embedding'
   | 'binary_cross_entropy'
   | 'gaussian_kl'
   | 'OnnxWeights';
@@ -87,6 +89,22 @@ export const helpers: Readonly<Record<HelperName, Helper>> = {
 
     def forward(self, x: Tensor) -> Tensor:
         return x + self.weight[: x.size(1)]`,
+  },
+  gaussian_noise: {
+    home: 'model',
+    code: `def gaussian_noise(x: Tensor, std: float, training: bool) -> Tensor:
+    """x + N(0, std^2) noise while training (a denoising autoencoder's corruption); x otherwise."""
+    return x + std * torch.randn_like(x) if training else x`,
+  },
+  timestep_embedding: {
+    home: 'model',
+    imports: ['math'],
+    code: `def timestep_embedding(t: Tensor, dim: int) -> Tensor:
+    """A diffusion step per example as the sinusoidal vector of Vaswani et al. 2017 (sin on even,
+    cos on odd columns; Ho et al. 2020 embed t so): [N] -> [N, dim]."""
+    freqs = torch.exp(torch.arange(0, dim, 2, dtype=torch.float64, device=t.device) * (-math.log(10000.0) / dim))
+    angles = t.float().unsqueeze(1) * freqs.float().unsqueeze(0)
+    return torch.stack([torch.sin(angles), torch.cos(angles)], dim=2).reshape(t.shape[0], dim)`,
   },
   noise: {
     home: 'train',

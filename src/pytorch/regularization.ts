@@ -1,5 +1,6 @@
-// Dropout follows the module's training flag, as nn.Dropout does; Identity passes its input on.
-import { dropoutLayer, identityLayer } from '../layers/regularization.ts';
+// Dropout and Gaussian noise follow the module's training flag, as nn.Dropout does; Identity passes
+// its input on.
+import { dropoutLayer, gaussianNoiseLayer, identityLayer } from '../layers/regularization.ts';
 import { pyFloat } from './python.ts';
 import type { AnyTorchForm } from './torch-form.ts';
 import { torchForm } from './torch-form.ts';
@@ -11,4 +12,13 @@ export const dropoutTorch = torchForm(dropoutLayer, {
 
 export const identityTorch = torchForm(identityLayer, { call: (a) => a.x['x']! });
 
-export const regularizationTorchForms: readonly AnyTorchForm[] = [dropoutTorch, identityTorch];
+export const gaussianNoiseTorch = torchForm(gaussianNoiseLayer, {
+  call: (a) =>
+    a.p.std === 0 ? a.x['x']! : `${a.use('gaussian_noise')}(${a.x['x']}, ${pyFloat(a.p.std)}, ${a.training})`,
+});
+
+export const regularizationTorchForms: readonly AnyTorchForm[] = [
+  dropoutTorch,
+  identityTorch,
+  gaussianNoiseTorch,
+];

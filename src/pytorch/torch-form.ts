@@ -46,6 +46,11 @@ export interface TorchForm<P extends Record<string, unknown> = Record<string, un
    */
   readonly module?: (p: P, t: NodeTypes, use: (h: HelperName) => string) => string | undefined;
   readonly call: (a: FormArgs<P>) => TorchCode;
+  /**
+   * Parameters that change only the call, not the module: a node that shares another's weights may
+   * differ in these (one module, called two ways — an embedding's lookup and its tied output layer).
+   */
+  readonly callOnly?: readonly string[];
   /** Why torch has no module for this configuration; undefined when it has one. */
   readonly unsupported?: (p: P, t: NodeTypes) => string | undefined;
 }

@@ -4,7 +4,8 @@
 import type { NetloomDocument, DocNode } from '../document/schema.ts';
 import { groupChain, groupParents } from '../document/groups.ts';
 import type { Lowered } from '../compile/lower.ts';
-import { fixedBatch, nodeName } from '../compile/lower.ts';
+import { fixedBatch } from '../compile/lower.ts';
+import { nodeName } from '../compile/lower-node.ts';
 import { lowerOrThrow } from '../compile/diagnostics.ts';
 import type { Weight } from '../ir/types.ts';
 import type { WeightValues } from '../ir/weights.ts';

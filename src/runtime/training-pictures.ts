@@ -181,6 +181,9 @@ async function generatedSamples(
     return undefined;
   }
   const count = reconstruct ? Math.min(16, p.val.size) : 32;
+  // A class-index input (a conditional generator) gets class 0..9 in turn: the digit each asks for.
+  const conditional = !reconstruct && g.inputs.some((i) => g.values.get(i.value)!.dtype === 'int64');
+  const asked = Array.from({ length: count }, (_, k) => k % 10);
   const rng = new Rng(1234);
   const feeds: Record<string, HostTensor> = {};
   for (const i of g.inputs) {
@@ -188,11 +191,10 @@ async function generatedSamples(
     const data = new Float32Array(numel(shape));
     if (noise.includes(i)) for (let k = 0; k < data.length; k++) data[k] = rng.normal();
     else if (i.name === p.inputName) data.set(p.val.x.subarray(0, Math.min(data.length, p.val.x.length)));
-    // A class-index input (a conditional generator) gets class 0..k-1 in turn.
     feeds[i.name] =
       g.values.get(i.value)!.dtype === 'int64'
         ? int64Tensor(
-            Array.from({ length: numel(shape) }, (_, k) => k % 10),
+            Array.from({ length: numel(shape) }, (_, k) => asked[k % count]!),
             shape,
           )
         : floatTensor(data, shape);
@@ -206,6 +208,16 @@ async function generatedSamples(
       Object.fromEntries(Object.entries(feeds).filter(([k]) => used.has(k))),
     );
     const made = toGrey(r[out.name]!.data as Float32Array, count, fs);
+    if (conditional) {
+      return {
+        kind: 'samples',
+        side,
+        images: made,
+        count,
+        labels: asked,
+        caption: 'generated from the same fixed noise each time, each asked for the digit in its corner',
+      };
+    }
     if (!reconstruct) return { kind: 'samples', side, images: made, count };
     const originals = toGrey(p.val.x, count, fs);
     const pairs = new Uint8Array(2 * count * fs);

@@ -120,6 +120,8 @@ export const trainingPictureSchema = z.discriminatedUnion('kind', [
     /** Generated images from the same fixed noise every time, side² grey levels each. */
     images: bytes,
     count: z.number(),
+    /** A conditional generator's: the class each image was asked for. */
+    labels: z.array(z.number()).optional(),
     caption: z.string().optional(),
   }),
 ]);

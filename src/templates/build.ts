@@ -3,6 +3,12 @@
 // blocks a reader looks for (ResNet-18 as stem + four stages of two blocks).
 // scripts/build-templates.ts writes these to templates/*.json; a test keeps the two in step.
 import type { DocEdge, DocGroup, DocNode, NetloomDocument } from '../document/schema.ts';
+import {
+  cganMnistTemplate,
+  convAutoencoderTemplate,
+  dcganMnistTemplate,
+  denoisingAutoencoderTemplate,
+} from './generative.ts';
 
 type Params = Record<string, unknown>;
 
@@ -467,7 +473,11 @@ export const templateSources: readonly TemplateSource[] = [
   { name: 'resnet18', build: resnet18Template },
   { name: 'dcgan', build: dcganTemplate },
   { name: 'gan-mnist', build: ganMnistTemplate },
+  { name: 'dcgan-mnist', build: dcganMnistTemplate },
+  { name: 'cgan-mnist', build: cganMnistTemplate },
   { name: 'vae', build: vaeTemplate },
+  { name: 'conv-autoencoder', build: convAutoencoderTemplate },
+  { name: 'denoising-autoencoder', build: denoisingAutoencoderTemplate },
   { name: 'lstm', build: lstmTemplate },
   { name: 'transformer', build: transformerTemplate },
 ];

@@ -8,6 +8,10 @@ import lenet5 from '../../templates/lenet5.json' with { type: 'json' };
 import resnet18 from '../../templates/resnet18.json' with { type: 'json' };
 import dcgan from '../../templates/dcgan.json' with { type: 'json' };
 import ganMnist from '../../templates/gan-mnist.json' with { type: 'json' };
+import dcganMnist from '../../templates/dcgan-mnist.json' with { type: 'json' };
+import cganMnist from '../../templates/cgan-mnist.json' with { type: 'json' };
+import convAutoencoder from '../../templates/conv-autoencoder.json' with { type: 'json' };
+import denoisingAutoencoder from '../../templates/denoising-autoencoder.json' with { type: 'json' };
 import lstm from '../../templates/lstm.json' with { type: 'json' };
 import vae from '../../templates/vae.json' with { type: 'json' };
 import transformer from '../../templates/transformer.json' with { type: 'json' };
@@ -26,7 +30,11 @@ const raw: Readonly<Record<string, unknown>> = {
   resnet18,
   dcgan,
   'gan-mnist': ganMnist,
+  'dcgan-mnist': dcganMnist,
+  'cgan-mnist': cganMnist,
   vae,
+  'conv-autoencoder': convAutoencoder,
+  'denoising-autoencoder': denoisingAutoencoder,
   lstm,
   transformer,
 };

@@ -148,7 +148,20 @@ async function netloomStep(
 }
 
 // Every template with a training setup, and a small BatchNorm net (no such template trains).
-const templates = ['playground', 'mlp', 'lenet5', 'lstm', 'transformer', 'vae', 'gan-mnist', 'bn-net'];
+const templates = [
+  'playground',
+  'mlp',
+  'lenet5',
+  'lstm',
+  'transformer',
+  'vae',
+  'gan-mnist',
+  'dcgan-mnist',
+  'cgan-mnist',
+  'conv-autoencoder',
+  'denoising-autoencoder',
+  'bn-net',
+];
 
 describe("one train.py step equals Netloom's step", () => {
   test('SGD and Adam on every template with a training setup', async () => {

@@ -69,11 +69,19 @@ describe.each(templateNames())('template %s', (name) => {
     );
     for (const i of inf.graph.inputs.filter((x) => modelInputs.includes(x.name))) {
       const shape = [2, ...inf.graph.values.get(i.value)!.shape.slice(1)];
-      feeds[i.name] = {
-        dtype: 'float32',
-        shape,
-        data: Float32Array.from({ length: numel(shape) }, (_, k) => Math.sin(k)),
-      };
+      // An int64 Input takes class indices (a conditional GAN's label), the rest numbers.
+      feeds[i.name] =
+        inf.graph.values.get(i.value)!.dtype === 'int64'
+          ? {
+              dtype: 'int64',
+              shape,
+              data: BigInt64Array.from({ length: numel(shape) }, (_, k) => BigInt(k % 10)),
+            }
+          : {
+              dtype: 'float32',
+              shape,
+              data: Float32Array.from({ length: numel(shape) }, (_, k) => Math.sin(k)),
+            };
     }
     const out = await runOnnx(bytes, feeds);
     for (const o of inf.graph.outputs.filter((x) => x.role === 'output')) {

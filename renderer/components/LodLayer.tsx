@@ -1,0 +1,52 @@
+// The canvas at low zoom: every node as a box and every wire as a line, painted on one canvas over
+// the pane (which still pans and zooms it, and takes the clicks the Canvas turns into selection and
+// drags). React Flow gets no nodes while this shows, so thousands of nodes on screen cost one paint.
+import { useStoreApi } from '@xyflow/react';
+import { memo, useLayoutEffect, useRef } from 'react';
+import type { Overview } from '../lib/overview.ts';
+import { paintOverview, paletteOf } from '../lib/overview.ts';
+import { useEditor } from '../store/document-store.ts';
+
+export const LodLayer = memo(function LodLayer({ overview }: { overview: Overview }) {
+  const store = useStoreApi();
+  const ref = useRef<HTMLCanvasElement>(null);
+  const theme = useEditor((s) => s.theme);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const ctx = el?.getContext('2d');
+    if (!el || !ctx) return;
+    let frame = 0;
+    const paint = () => {
+      frame = 0;
+      const { transform, width, height } = store.getState();
+      const dpr = window.devicePixelRatio || 1;
+      const w = Math.max(1, Math.round(width * dpr));
+      const h = Math.max(1, Math.round(height * dpr));
+      if (el.width !== w || el.height !== h) {
+        el.width = w;
+        el.height = h;
+      }
+      paintOverview(
+        ctx,
+        overview,
+        { x: transform[0], y: transform[1], zoom: transform[2] },
+        { width, height, dpr },
+        paletteOf(el),
+      );
+    };
+    // The first paint in this frame (an edit shows with it), and once more in the next frame (a new
+    // theme's colours are on the page by then); pans and zooms once per frame.
+    paint();
+    frame = requestAnimationFrame(paint);
+    const off = store.subscribe((s, prev) => {
+      if (frame || (s.transform === prev.transform && s.width === prev.width && s.height === prev.height))
+        return;
+      frame = requestAnimationFrame(paint);
+    });
+    return () => {
+      off();
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, [overview, theme, store]);
+  return <canvas ref={ref} className="lod-layer" data-testid="lod-canvas" />;
+});

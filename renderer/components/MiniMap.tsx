@@ -1,0 +1,113 @@
+// The minimap: the whole graph as boxes on one canvas (never an SVG element per node), the view
+// as a window in a shaded mask. Drag on it to move the view there, wheel on it to zoom.
+import { Panel, useReactFlow, useStoreApi } from '@xyflow/react';
+import { memo, useLayoutEffect, useRef } from 'react';
+import type { PointerEvent, WheelEvent } from 'react';
+import type { Overview, View } from '../lib/overview.ts';
+import { paintOverview, paletteOf } from '../lib/overview.ts';
+import { useEditor } from '../store/document-store.ts';
+
+const size = { width: 200, height: 150 };
+const mask = 'rgb(100 116 139 / 0.25)';
+
+/** The minimap's own view: the graph and the canvas's view, fitted with a margin. */
+function miniView(o: Overview, seen: { x: number; y: number; width: number; height: number }): View {
+  const b = o.bounds ?? seen;
+  const x0 = Math.min(b.x, seen.x);
+  const y0 = Math.min(b.y, seen.y);
+  const x1 = Math.max(b.x + b.width, seen.x + seen.width);
+  const y1 = Math.max(b.y + b.height, seen.y + seen.height);
+  const zoom = Math.min(size.width / (x1 - x0), size.height / (y1 - y0)) * 0.9;
+  return {
+    zoom,
+    x: (size.width - (x1 - x0) * zoom) / 2 - x0 * zoom,
+    y: (size.height - (y1 - y0) * zoom) / 2 - y0 * zoom,
+  };
+}
+
+export const MiniMap = memo(function MiniMap({ overview }: { overview: Overview }) {
+  const store = useStoreApi();
+  const flow = useReactFlow();
+  const ref = useRef<HTMLCanvasElement>(null);
+  const view = useRef<View>({ x: 0, y: 0, zoom: 1 });
+  const theme = useEditor((s) => s.theme);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const ctx = el?.getContext('2d');
+    if (!el || !ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    el.width = size.width * dpr;
+    el.height = size.height * dpr;
+    // The boxes are painted once per minimap view into a second canvas; a pan inside the graph's
+    // extent only moves the window over them.
+    const boxes = document.createElement('canvas');
+    boxes.width = el.width;
+    boxes.height = el.height;
+    const bctx = boxes.getContext('2d')!;
+    let painted: View | undefined;
+    let frame = 0;
+    const paint = () => {
+      frame = 0;
+      const { transform, width, height } = store.getState();
+      const [tx, ty, zoom] = transform;
+      const seen = { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom };
+      const v = miniView(overview, seen);
+      view.current = v;
+      if (!painted || painted.x !== v.x || painted.y !== v.y || painted.zoom !== v.zoom) {
+        paintOverview(bctx, overview, v, { ...size, dpr }, paletteOf(el), {
+          wires: false,
+          minPixels: 1.5,
+        });
+        painted = v;
+      }
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, el.width, el.height);
+      ctx.drawImage(boxes, 0, 0);
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.beginPath();
+      ctx.rect(0, 0, size.width, size.height);
+      ctx.rect(v.x + seen.x * v.zoom, v.y + seen.y * v.zoom, seen.width * v.zoom, seen.height * v.zoom);
+      ctx.fillStyle = mask;
+      ctx.fill('evenodd');
+    };
+    paint();
+    const off = store.subscribe((s, prev) => {
+      if (frame || (s.transform === prev.transform && s.width === prev.width && s.height === prev.height))
+        return;
+      frame = requestAnimationFrame(paint);
+    });
+    return () => {
+      off();
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, [overview, theme, store]);
+
+  /** Centres the canvas's view on the flow point under the pointer. */
+  const moveTo = (e: PointerEvent<HTMLCanvasElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    const v = view.current;
+    const x = (e.clientX - r.left - v.x) / v.zoom;
+    const y = (e.clientY - r.top - v.y) / v.zoom;
+    void flow.setCenter(x, y, { zoom: store.getState().transform[2] });
+  };
+  return (
+    <Panel position="bottom-right" className="minimap" data-testid="minimap">
+      <canvas
+        ref={ref}
+        style={size}
+        onPointerDown={(e) => {
+          e.currentTarget.setPointerCapture(e.pointerId);
+          moveTo(e);
+        }}
+        onPointerMove={(e) => {
+          if (e.buttons & 1) moveTo(e);
+        }}
+        onWheel={(e: WheelEvent<HTMLCanvasElement>) => {
+          const zoom = store.getState().transform[2] * Math.pow(2, -e.deltaY * 0.002);
+          void flow.zoomTo(zoom);
+        }}
+      />
+    </Panel>
+  );
+});

@@ -1,0 +1,24 @@
+// A wire: a bezier from an output port to an input port, labelled with the shape it carries (red,
+// dashed and crossed when it does not fit). The label is plain SVG text with a halo instead of
+// React Flow's measured label box: measuring each label forced a layout per wire.
+import { BaseEdge, getBezierPath } from '@xyflow/react';
+import type { Edge, EdgeProps } from '@xyflow/react';
+import { memo } from 'react';
+import type { WireData } from '../lib/flow-model.ts';
+
+export type WireFlowEdge = Edge<WireData, 'wire'>;
+
+export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
+  const [path, x, y] = getBezierPath(props);
+  const text = props.data?.text;
+  return (
+    <>
+      <BaseEdge id={props.id} path={path} interactionWidth={props.interactionWidth} />
+      {text && (
+        <text x={x} y={y} className="wire-label" textAnchor="middle" dominantBaseline="central">
+          {text}
+        </text>
+      )}
+    </>
+  );
+});

@@ -1,0 +1,446 @@
+// Document + lowering → React Flow nodes and wires: layer nodes with shapes and errors, wires
+// labelled with the shape they carry (red with the reason when it does not fit), group frames, and
+// collapsed blocks standing in for their members.
+//
+// The model is kept between updates and rebuilds only the objects whose inputs changed: a layer
+// node is made again when its document node, its lowering report, its problem, its selection or
+// (for an Output) the type on its wire changed; a wire when its document edge, its type or its
+// problem changed. Everything else keeps its object identity, which is what lets React Flow and
+// React skip it, and when nothing changed the same arrays come back. The level-of-detail canvas
+// (components/LodLayer.tsx) and the minimap draw from the same nodes and wires.
+import { Position } from '@xyflow/react';
+import type { Edge, Node } from '@xyflow/react';
+import type { DocEdge, DocGroup, DocNode, NetloomDocument } from '../../src/document/schema.ts';
+import type { LoweringFacts, NodeReport } from '../../src/compile/lower.ts';
+import { formatShape } from '../../src/ir/types.ts';
+import { echo } from '../../src/util/text.ts';
+import { groupChain, groupParents } from '../../src/document/groups.ts';
+import type { TensorType } from '../../src/ir/types.ts';
+import { layerDef } from '../../src/layers/registry.ts';
+import { portsOf } from '../../src/layers/layer-def.ts';
+import { familyColors, formatCount } from './families.ts';
+import { nodeSize } from './layout.ts';
+import type { LayerNodeData } from '../components/LayerNode.tsx';
+import type { GroupNodeData } from '../components/GroupNodes.tsx';
+
+export function shapeText(t: TensorType | undefined, kind: string): string {
+  if (!t) return '';
+  const s = formatShape(t.shape, kind !== 'Constant');
+  return t.dtype === 'float32' ? s : `${s} ${t.dtype}`;
+}
+
+/** What the canvas shows: React Flow's nodes and wires (the same arrays while nothing changed). */
+export interface FlowGraph {
+  readonly nodes: readonly Node[];
+  readonly edges: readonly Edge[];
+}
+
+/** The data of a wire, for the wire component and the level-of-detail canvas. */
+export interface WireData extends Record<string, unknown> {
+  /** Why the shape does not fit the input, when it does not. */
+  readonly reason: string | undefined;
+  /** The shape carried, as the label shows it. */
+  readonly text: string;
+}
+
+interface Problem {
+  readonly message: string;
+  readonly port: string | undefined;
+}
+
+interface LayerEntry {
+  readonly doc: DocNode;
+  readonly report: NodeReport | undefined;
+  readonly error: string | undefined;
+  readonly warning: string | undefined;
+  readonly selected: boolean;
+  /** For an Output node: the type on its wire (its face shows it). */
+  readonly inType: TensorType | undefined;
+  readonly node: Node;
+}
+
+interface WireEntry {
+  readonly doc: DocEdge;
+  readonly type: TensorType | undefined;
+  readonly reason: string | undefined;
+  readonly source: string;
+  readonly target: string;
+  readonly srcKind: string;
+  readonly edge: Edge;
+}
+
+function layerData(
+  n: DocNode,
+  report: NodeReport | undefined,
+  inType: TensorType | undefined,
+  error: string | undefined,
+  warning: string | undefined,
+): LayerNodeData {
+  const def = layerDef(n.kind);
+  const params = (report?.resolvedParams ?? def?.params.safeParse(n.params).data ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const ports = (list: ReturnType<typeof portsOf> | undefined) =>
+    (list ?? []).map((p) => ({ name: p.name, label: p.label ?? p.name }));
+  const outs = report?.outputs ?? {};
+  const names = Object.keys(outs);
+  let summary: string;
+  try {
+    summary = def?.summary && report?.resolvedParams ? def.summary(params) : '';
+  } catch {
+    // A summary of half-typed parameters is not worth an error of its own.
+    summary = '';
+  }
+  return {
+    kind: n.kind,
+    // Names and kinds from a file are shown printable and cut: a name may hold anything.
+    title: def?.title ?? echo(n.kind, 40),
+    label: echo(n.name ?? n.id, 60),
+    summary,
+    color: def ? familyColors[def.family] : '#ef4444',
+    inputs: ports(def ? portsOf(def.inputs, params) : [{ name: 'x' }]),
+    outputs: ports(def ? portsOf(def.outputs, params) : [{ name: 'y' }]),
+    shape:
+      n.kind === 'Output'
+        ? shapeText(inType, n.kind)
+        : names.length > 1
+          ? names.map((p) => `${p} ${shapeText(outs[p], n.kind)}`).join(' · ')
+          : shapeText(outs[names[0] ?? ''], n.kind),
+    params:
+      report && report.params > 0
+        ? `${formatCount(report.params)} params`
+        : n.sharesWeightsWith
+          ? `shares ${n.sharesWeightsWith}'s weights`
+          : '',
+    error,
+    warning,
+    frozen: n.frozen ?? false,
+  };
+}
+
+/** A port's place on a node, as React Flow measures it from the DOM (a 10 px dot on the edge). */
+function portHandles(
+  ports: readonly { name: string }[],
+  type: 'source' | 'target',
+  size: { width: number; height: number },
+): NonNullable<Node['handles']> {
+  return ports.map((p, i) => ({
+    id: p.name,
+    type,
+    position: type === 'target' ? Position.Top : Position.Bottom,
+    x: (size.width * (i + 1)) / (ports.length + 1) - 5,
+    y: type === 'target' ? -5 : size.height - 5,
+    width: 10,
+    height: 10,
+  }));
+}
+
+/**
+ * Handles known before React Flow measures a node: without them it renders every unmeasured node
+ * to measure it (all 5,000 of a big graph at once, on screen or not), and draws no wire to a node
+ * it has not rendered.
+ */
+function handlesOf(
+  data: LayerNodeData,
+  size: { width: number; height: number },
+): NonNullable<Node['handles']> {
+  return [...portHandles(data.inputs, 'target', size), ...portHandles(data.outputs, 'source', size)];
+}
+
+/** Problems by node: the first error (with its port), every port error, and a warning. */
+function problemsByNode(diagnostics: LoweringFacts['diagnostics']): {
+  errors: Map<string, Problem[]>;
+  warnings: Map<string, string>;
+} {
+  const errors = new Map<string, Problem[]>();
+  const warnings = new Map<string, string>();
+  for (const d of diagnostics) {
+    if (!d.node) continue;
+    if (d.severity === 'error') {
+      const list = errors.get(d.node);
+      const p = { message: d.message, port: d.port };
+      if (list) list.push(p);
+      else errors.set(d.node, [p]);
+    } else warnings.set(d.node, d.message);
+  }
+  return { errors, warnings };
+}
+
+interface GroupFacts {
+  readonly members: DocNode[];
+  readonly depth: number;
+  /** The outermost collapsed group holding this one (itself included), if any. */
+  readonly collapsedIn: string | undefined;
+}
+
+/**
+ * Members (at any depth), nesting depth and collapsed ancestor of every group: one pass over the
+ * nodes. Walks go through groupChain, which stops where a file's parents loop back.
+ */
+function groupFacts(doc: NetloomDocument): Map<string, GroupFacts> {
+  const parents = groupParents(doc.groups);
+  const byId = new Map(doc.groups.map((g) => [g.id, g]));
+  const out = new Map<string, GroupFacts>();
+  const facts = (g: DocGroup): GroupFacts => {
+    let f = out.get(g.id);
+    if (f) return f;
+    const chain = groupChain(parents, g.id);
+    let collapsedIn: string | undefined;
+    for (const at of chain) if (byId.get(at)?.collapsed) collapsedIn = at;
+    f = { members: [], depth: chain.length - 1, collapsedIn };
+    out.set(g.id, f);
+    return f;
+  };
+  for (const g of doc.groups) facts(g);
+  for (const n of doc.nodes)
+    for (const at of groupChain(parents, n.group)) {
+      const g = byId.get(at);
+      if (g) facts(g).members.push(n);
+    }
+  return out;
+}
+
+/** The document's canvas as React Flow objects, kept between updates (see the top of this file). */
+export class FlowModel {
+  private layers = new Map<string, LayerEntry>();
+  private wires = new Map<string, WireEntry>();
+  private groupNodes = new Map<string, { key: string; node: Node }>();
+  private last: FlowGraph = { nodes: [], edges: [] };
+  private inputs: { doc: NetloomDocument; facts: LoweringFacts; selection: readonly string[] } | undefined;
+  /** Sizes React Flow measured, by node id (a node not measured yet is nodeSize). */
+  readonly measured = new Map<string, { width: number; height: number }>();
+
+  constructor(private readonly onToggle: (groupId: string) => void) {}
+
+  /** The nodes and wires for this document, lowering and selection. */
+  update(doc: NetloomDocument, facts: LoweringFacts, selection: readonly string[]): FlowGraph {
+    const i = this.inputs;
+    if (i && i.doc === doc && i.facts === facts && i.selection === selection) return this.last;
+    this.inputs = { doc, facts, selection };
+    const selected = new Set(selection);
+    const { errors, warnings } = problemsByNode(facts.diagnostics);
+    const groups = doc.groups.length ? groupFacts(doc) : undefined;
+    const hiddenIn = (n: DocNode): string | undefined =>
+      n.group ? groups?.get(n.group)?.collapsedIn : undefined;
+
+    const nodes: Node[] = [];
+    if (groups) this.groupNodesInto(nodes, doc, facts, groups, selected, errors);
+
+    const kindOf = new Map<string, string>();
+    const outputs = new Set<string>();
+    for (const n of doc.nodes) {
+      kindOf.set(n.id, n.kind);
+      if (n.kind === 'Output') outputs.add(n.id);
+    }
+    const wireInto = new Map<string, string>();
+    if (outputs.size)
+      for (const e of doc.edges) if (outputs.has(e.target.node)) wireInto.set(e.target.node, e.id);
+
+    const layers = new Map<string, LayerEntry>();
+    for (const n of doc.nodes) {
+      if (groups && hiddenIn(n)) continue;
+      const report = facts.nodes.get(n.id);
+      const error = errors.get(n.id)?.[0]?.message;
+      const warning = warnings.get(n.id);
+      const isSelected = selected.has(n.id);
+      const inType = n.kind === 'Output' ? facts.edgeTypes.get(wireInto.get(n.id) ?? '') : undefined;
+      const old = this.layers.get(n.id);
+      const same =
+        old !== undefined &&
+        old.doc === n &&
+        old.report === report &&
+        old.error === error &&
+        old.warning === warning &&
+        old.selected === isSelected &&
+        old.inType === inType;
+      let entry: LayerEntry;
+      if (same) entry = old;
+      else {
+        const data = layerData(n, report, inType, error, warning);
+        entry = {
+          doc: n,
+          report,
+          error,
+          warning,
+          selected: isSelected,
+          inType,
+          node: {
+            id: n.id,
+            type: 'layer',
+            position: n.position,
+            data,
+            selected: isSelected,
+            // Unmeasured nodes (off screen) still have a size for the minimap and fitting.
+            initialWidth: nodeSize.width,
+            initialHeight: nodeSize.height,
+            handles: handlesOf(data, this.measured.get(n.id) ?? nodeSize),
+          },
+        };
+      }
+      layers.set(n.id, entry);
+      nodes.push(entry.node);
+    }
+    this.layers = layers;
+
+    const edges: Edge[] = [];
+    const wires = new Map<string, WireEntry>();
+    const hidden = new Map<string, string>();
+    if (groups)
+      for (const n of doc.nodes) {
+        const c = hiddenIn(n);
+        if (c) hidden.set(n.id, c);
+      }
+    for (const e of doc.edges) {
+      const s = hidden.get(e.source.node);
+      const t = hidden.get(e.target.node);
+      if (s && s === t) continue;
+      const source = s ? `group:${s}` : e.source.node;
+      const target = t ? `group:${t}` : e.target.node;
+      const id = s || t ? `${source}->${target}:${e.target.port}` : e.id;
+      if (wires.has(id)) continue;
+      const type = facts.edgeTypes.get(e.id);
+      const srcKind = kindOf.get(e.source.node) ?? '';
+      const reason = errors.get(e.target.node)?.find((x) => x.port === e.target.port)?.message;
+      const old = this.wires.get(id);
+      const same =
+        old !== undefined &&
+        old.doc === e &&
+        old.type === type &&
+        old.reason === reason &&
+        old.source === source &&
+        old.target === target &&
+        old.srcKind === srcKind;
+      const text = shapeText(type, srcKind);
+      const entry: WireEntry = same
+        ? old
+        : {
+            doc: e,
+            type,
+            reason,
+            source,
+            target,
+            srcKind,
+            edge: {
+              id,
+              type: 'wire',
+              source,
+              target,
+              sourceHandle: s ? 'out' : e.source.port,
+              targetHandle: t ? 'in' : e.target.port,
+              className: reason ? 'wire bad' : 'wire',
+              data: { reason, text: reason ? `✕ ${text}` : text } satisfies WireData,
+              selectable: !s && !t,
+            },
+          };
+      wires.set(id, entry);
+      edges.push(entry.edge);
+    }
+    this.wires = wires;
+
+    const same = <T>(a: readonly T[], b: readonly T[]) =>
+      a.length === b.length && a.every((x, k) => x === b[k]);
+    const keptNodes = same(nodes, this.last.nodes);
+    const keptEdges = same(edges, this.last.edges);
+    // Nothing changed (a new selection array with the same ids, facts of an edit that showed
+    // nothing): the same graph object, so what is derived from it is not derived again.
+    if (keptNodes && keptEdges) return this.last;
+    this.last = {
+      nodes: keptNodes ? this.last.nodes : nodes,
+      edges: keptEdges ? this.last.edges : edges,
+    };
+    return this.last;
+  }
+
+  /** A node's size on the canvas: measured by React Flow, or the default before it is. */
+  sizeOf(node: Node): { width: number; height: number } {
+    const m = this.measured.get(node.id);
+    if (m) return m;
+    const style = node.style as { width?: number; height?: number } | undefined;
+    return style?.width !== undefined && style.height !== undefined
+      ? { width: style.width, height: style.height }
+      : nodeSize;
+  }
+
+  /** Frames of expanded groups (behind their nodes, sized to their members) and collapsed blocks. */
+  private groupNodesInto(
+    nodes: Node[],
+    doc: NetloomDocument,
+    facts: LoweringFacts,
+    groups: Map<string, GroupFacts>,
+    selected: ReadonlySet<string>,
+    errors: ReadonlyMap<string, Problem[]>,
+  ): void {
+    const kept = new Map<string, { key: string; node: Node }>();
+    for (const g of doc.groups) {
+      const f = groups.get(g.id)!;
+      if (f.members.length === 0) continue;
+      let params = 0;
+      let x0 = Infinity;
+      let y0 = Infinity;
+      let x1 = -Infinity;
+      let y1 = -Infinity;
+      let error = false;
+      for (const m of f.members) {
+        params += facts.nodes.get(m.id)?.params ?? 0;
+        x0 = Math.min(x0, m.position.x);
+        y0 = Math.min(y0, m.position.y);
+        x1 = Math.max(x1, m.position.x);
+        y1 = Math.max(y1, m.position.y);
+        error ||= errors.has(m.id);
+      }
+      const block = g.collapsed && f.collapsedIn === g.id;
+      const frame = !g.collapsed && !f.collapsedIn;
+      if (!block && !frame) continue;
+      const pad = 24 - f.depth * 8;
+      const id = block ? `group:${g.id}` : `frame:${g.id}`;
+      const isSelected = selected.has(id);
+      const key = JSON.stringify([g, params, x0, y0, x1, y1, error, isSelected, f.members.length, f.depth]);
+      const old = this.groupNodes.get(id);
+      if (old?.key === key) {
+        kept.set(id, old);
+        nodes.push(old.node);
+        continue;
+      }
+      const data: GroupNodeData = {
+        groupId: g.id,
+        name: echo(g.name, 60),
+        params: formatCount(params),
+        count: f.members.length,
+        error,
+        onToggle: this.onToggle,
+      };
+      const node: Node = block
+        ? {
+            id,
+            type: 'block',
+            position: { x: x0, y: y0 },
+            initialWidth: nodeSize.width,
+            initialHeight: nodeSize.height,
+            handles: [
+              ...portHandles([{ name: 'in' }], 'target', nodeSize),
+              ...portHandles([{ name: 'out' }], 'source', nodeSize),
+            ],
+            data,
+            selected: isSelected,
+          }
+        : {
+            id,
+            type: 'frame',
+            position: { x: x0 - pad, y: y0 - pad - 22 },
+            data,
+            draggable: false,
+            selectable: false,
+            handles: [],
+            zIndex: -1 - (4 - f.depth),
+            style: {
+              width: x1 + nodeSize.width + pad - (x0 - pad),
+              height: y1 + nodeSize.height + pad - (y0 - pad - 22),
+            },
+          };
+      kept.set(id, { key, node });
+      nodes.push(node);
+    }
+    this.groupNodes = kept;
+  }
+}

@@ -1,0 +1,247 @@
+// The editor's incremental lowering against the whole-document lowering: after every edit of a
+// random sequence (parameters, names, wires, nodes added and removed, frozen, weight sharing,
+// moves), on every template and on generated graphs, the shapes, diagnostics, parameter counts,
+// FLOPs, wire types and weights are the same. And it does the little work an edit needs.
+import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { IncrementalLowering } from '../../src/compile/incremental.ts';
+import type { EditorLowering } from '../../src/compile/incremental.ts';
+import type { Lowered } from '../../src/compile/lower.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
+import type { DocNode, NetloomDocument } from '../../src/document/schema.ts';
+import {
+  addNode,
+  connect,
+  moveNodes,
+  removeEdges,
+  removeNodes,
+  renameNode,
+  setParam,
+} from '../../src/document/edits.ts';
+import { portsOf } from '../../src/layers/layer-def.ts';
+import { layerDef } from '../../src/layers/registry.ts';
+import { loadTemplate, templateNames } from '../../src/templates/catalogue.ts';
+import { Rng } from '../../src/util/random.ts';
+import { generatedGraph } from '../../bench/compile.bench.ts';
+import { middleDense, residualMlp } from '../../bench/graphs.ts';
+import { doc, node } from '../helpers/doc.ts';
+
+function expectSame(inc: EditorLowering, full: Lowered, at: string): void {
+  expect(inc.pending, at).toBe(0);
+  expect([...inc.nodes], at).toEqual([...full.nodes]);
+  expect(inc.diagnostics, at).toEqual(full.diagnostics);
+  expect(inc.totals, at).toEqual(full.totals);
+  expect(inc.edgeTypes, at).toEqual(full.edgeTypes);
+  expect(inc.order, at).toEqual(full.order);
+  const w = (list: readonly { id: string; shape: readonly number[]; role: string }[]) =>
+    list.map((x) => [x.id, x.shape, x.role]);
+  expect(w(inc.weights), at).toEqual(w(full.graph.weights));
+}
+
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)]!;
+
+/** A value near the old one, or a wrong one now and then (the inspector lets users type anything). */
+function mutate(rng: Rng, v: unknown): unknown {
+  if (typeof v === 'number') return pick(rng, [v + 1, Math.max(1, v - 1), v * 2, 1, 3, 0, -2, 'x']);
+  if (typeof v === 'boolean') return !v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'number')) {
+    if (v.length === 0 || rng.next() < 0.2) return pick(rng, [[1], [2, 2], [4, 3], [], 'x']);
+    const copy = [...v];
+    copy[rng.int(copy.length)] = pick(rng, [1, 2, 3, 5, 8, 0]);
+    return copy;
+  }
+  if (typeof v === 'string') return pick(rng, [v, 'bogus', 'same', 'valid', 'int64', 'float32', 'mean']);
+  return pick(rng, [1, 4, 'x', true]);
+}
+
+function paramKeys(n: DocNode): string[] {
+  const def = layerDef(n.kind);
+  const shape = def && def.params instanceof z.ZodObject ? Object.keys(def.params.shape) : [];
+  return [...new Set([...shape, ...Object.keys(n.params)])];
+}
+
+function ports(n: DocNode, side: 'inputs' | 'outputs'): string[] {
+  const def = layerDef(n.kind);
+  if (!def) return [side === 'inputs' ? 'x' : 'y'];
+  const p = def.params.safeParse(n.params);
+  return p.success ? portsOf(def[side], p.data as Record<string, unknown>).map((x) => x.name) : ['x'];
+}
+
+const kinds = [
+  'ReLU',
+  'Dense',
+  'Flatten',
+  'Add',
+  'Concat',
+  'Output',
+  'Input',
+  'Dropout',
+  'Conv2d',
+  'Constant',
+];
+
+/** One random edit of the kinds an editor makes. */
+function randomEdit(rng: Rng, d: NetloomDocument): NetloomDocument {
+  const n = d.nodes.length ? pick(rng, d.nodes) : undefined;
+  const r = rng.int(100);
+  if (!n || r < 6) {
+    const added = addNode(d, pick(rng, kinds), { x: rng.int(800), y: rng.int(800) });
+    const fresh = added.nodes[added.nodes.length - 1]!;
+    const from = n && ports(n, 'outputs')[0];
+    const into = ports(fresh, 'inputs')[0];
+    return n && from && into
+      ? connect(added, { node: n.id, port: from }, { node: fresh.id, port: into })
+      : added;
+  }
+  if (r < 45) {
+    const key = paramKeys(n).length ? pick(rng, paramKeys(n)) : 'extra';
+    return setParam(d, n.id, key, mutate(rng, n.params[key]));
+  }
+  if (r < 52) {
+    const names = ['x', 'y', 'input', 'output', '', `${pick(rng, d.nodes).id}.weight`, pick(rng, d.nodes).id];
+    return renameNode(d, n.id, pick(rng, names));
+  }
+  if (r < 60) return moveNodes(d, new Map([[n.id, { x: rng.int(900), y: rng.int(900) }]]));
+  if (r < 64) return removeNodes(d, [n.id]);
+  if (r < 72 && d.edges.length) return removeEdges(d, [pick(rng, d.edges).id]);
+  if (r < 84) {
+    const target = pick(rng, d.nodes);
+    const from = ports(n, 'outputs');
+    const into = ports(target, 'inputs');
+    if (!from.length || !into.length) return d;
+    return connect(d, { node: n.id, port: pick(rng, from) }, { node: target.id, port: pick(rng, into) });
+  }
+  if (r < 90) return { ...d, nodes: d.nodes.map((m) => (m === n ? { ...m, frozen: !m.frozen } : m)) };
+  // Weight sharing: with a node of the same kind (usually), another kind, a missing node, or none.
+  const same = d.nodes.filter((m) => m.kind === n.kind && m.id !== n.id);
+  const owner =
+    rng.next() < 0.7 && same.length
+      ? pick(rng, same).id
+      : pick(rng, [undefined, 'ghost', pick(rng, d.nodes).id]);
+  return {
+    ...d,
+    nodes: d.nodes.map((m) => {
+      if (m !== n) return m;
+      const { sharesWeightsWith: _, ...rest } = m;
+      return owner === undefined ? rest : { ...rest, sharesWeightsWith: owner };
+    }),
+  };
+}
+
+function checkSequence(start: NetloomDocument, seed: number, edits: number): void {
+  const rng = new Rng(seed);
+  const inc = new IncrementalLowering();
+  let d = start;
+  expectSame(inc.update(d), lowerDocument(d), `${start.name}: start`);
+  for (let k = 0; k < edits; k++) {
+    d = randomEdit(rng, d);
+    expectSame(inc.update(d), lowerDocument(d), `${start.name}: seed ${seed}, edit ${k + 1}`);
+  }
+}
+
+describe('incremental lowering equals the whole-document lowering after every edit', () => {
+  test.each(templateNames())('template %s', (name) => {
+    checkSequence(loadTemplate(name)!, 7, name === 'resnet18' ? 15 : 40);
+  });
+
+  test.each([1, 2, 3, 4, 5, 6])('a generated residual MLP, seed %i', (seed) => {
+    checkSequence(residualMlp(24), seed, 80);
+  });
+
+  test('a generated residual conv net', () => {
+    checkSequence(generatedGraph(24), 11, 40);
+  });
+
+  test('an edit split across deadlines ends where one whole pass ends', () => {
+    const inc = new IncrementalLowering();
+    const d = residualMlp(40);
+    let l = inc.update(d, -1);
+    expect(l.pending).toBe(d.nodes.length);
+    expect(l.nodes.size).toBe(0);
+    while (l.pending > 0) l = inc.resume(performance.now() + 0.2);
+    expectSame(l, lowerDocument(d), 'resumed');
+  });
+});
+
+describe('an edit costs what it changes', () => {
+  const lowered = (inc: IncrementalLowering, d: NetloomDocument) => {
+    const before = inc.loweredCount;
+    return { facts: inc.update(d), count: inc.loweredCount - before };
+  };
+
+  test('a Dense width lowers it and the layers whose inputs change, then stops', () => {
+    const inc = new IncrementalLowering();
+    const d = residualMlp(400);
+    const first = lowered(inc, d);
+    expect(first.count).toBe(d.nodes.length);
+    const id = middleDense(400);
+    const edit = lowered(inc, setParam(d, id, 'units', 65));
+    // The Dense, the ReLU after it (its input is wider) and the next Dense (same output): three.
+    expect(edit.count).toBe(3);
+    expect(edit.facts.totals.params - first.facts.totals.params).toBe(
+      64 * 65 + 65 + (65 * 64 + 64) - 2 * (64 * 64 + 64),
+    );
+    // Unchanged reports and wire types keep their identity.
+    const far = 'n3';
+    expect(edit.facts.nodes.get(far)).toBe(first.facts.nodes.get(far));
+    expect(edit.facts.edgeTypes.get('x->n0:x')).toBe(first.facts.edgeTypes.get('x->n0:x'));
+  });
+
+  test('moving a node lowers nothing and returns the same facts', () => {
+    const inc = new IncrementalLowering();
+    const d = residualMlp(40);
+    const first = lowered(inc, d);
+    const moved = lowered(inc, moveNodes(d, new Map([['n5', { x: 400, y: 40 }]])));
+    expect(moved.count).toBe(0);
+    expect(moved.facts.nodes.get('n5')).toBe(first.facts.nodes.get('n5'));
+    expect(moved.facts.totals).toEqual(first.facts.totals);
+  });
+
+  test('an input shape changes every shape downstream', () => {
+    const inc = new IncrementalLowering();
+    const d = residualMlp(40);
+    lowered(inc, d);
+    const edit = lowered(inc, setParam(d, 'x', 'shape', [32]));
+    // Every Add now joins [N, 64] to [N, 32]: errors from the first one on, the rest blocked.
+    expect(edit.facts.diagnostics.filter((x) => x.severity === 'error').map((x) => x.node)).toEqual(['n3']);
+    expectSame(edit.facts, lowerDocument(setParam(d, 'x', 'shape', [32])), 'input shape');
+  });
+});
+
+test('two Inputs with one name: the second is told, not a crash', () => {
+  const d = doc(
+    [
+      { ...node('a', 'Input', { shape: [4] }), name: 'x' },
+      { ...node('b', 'Input', { shape: [4] }), name: 'x' },
+      { ...node('c', 'Input', { shape: [4] }), name: 'd.weight' },
+      node('d', 'Dense', { units: 3 }),
+    ],
+    [['a:y', 'd:x']],
+  );
+  const full = lowerDocument(d);
+  expect(full.diagnostics.filter((x) => x.code !== 'no-output')).toEqual([
+    expect.objectContaining({
+      node: 'b',
+      field: 'name',
+      message: expect.stringContaining('another Input is already named "x"'),
+    }),
+    expect.objectContaining({ node: 'd', message: expect.stringContaining('an Input is named "d.weight"') }),
+  ]);
+  expectSame(new IncrementalLowering().update(d), full, 'names');
+});
+
+test('a loop of groups is the same warning in both, and a change of groups alone reaches the facts', () => {
+  const inc = new IncrementalLowering();
+  const plain = residualMlp(8);
+  expectSame(inc.update(plain), lowerDocument(plain), 'no groups');
+  const looped: NetloomDocument = {
+    ...plain,
+    groups: [
+      { id: 'a', name: 'A', parent: 'b', collapsed: false },
+      { id: 'b', name: 'B', parent: 'a', collapsed: false },
+    ],
+  };
+  const full = lowerDocument(looped);
+  expect(full.diagnostics.map((d) => d.code)).toContain('group-cycle');
+  expectSame(inc.update(looped), full, 'looped groups');
+});

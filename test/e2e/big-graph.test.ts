@@ -1,0 +1,76 @@
+// A 2,000-layer project in Chromium, as a person meets it: Open… shows every layer at once as boxes
+// on one canvas (no DOM element per layer), a click on a box selects that layer, an edit in the
+// inspector changes the totals, and zooming in brings back the full nodes, only those on screen.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { residualMlp } from '../../bench/graphs.ts';
+import { appPerFile, shots } from './app.ts';
+
+const app = appPerFile();
+
+/** The canvas's pan and zoom in page coordinates, from React Flow's viewport element. */
+async function view(): Promise<{ x: number; y: number; zoom: number }> {
+  return app.page.evaluate(() => {
+    const t = document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform;
+    const m = /translate\(([-\d.e]+)px,\s*([-\d.e]+)px\)\s*scale\(([-\d.e]+)\)/.exec(t)!;
+    const r = document.querySelector('.react-flow')!.getBoundingClientRect();
+    return { x: Number(m[1]) + r.left, y: Number(m[2]) + r.top, zoom: Number(m[3]) };
+  });
+}
+
+test('2,000 layers on screen: boxes on one canvas, select and edit one, zoom in to read it', async () => {
+  const layers = 2000;
+  const doc = residualMlp(layers, 'grid');
+  const file = join(mkdtempSync(join(tmpdir(), 'netloom-big-')), 'big.json');
+  writeFileSync(file, JSON.stringify(doc));
+  // Every block of four layers holds two Dense(64 → 64): 64·64 weights and 64 biases each.
+  const blockParams = 2 * (64 * 64 + 64);
+  const params = (layers / 4) * blockParams;
+  const [chooser] = await Promise.all([
+    app.page.waitForEvent('filechooser'),
+    app.page.getByTestId('open-file').click(),
+  ]);
+  await chooser.setFiles(file);
+  const totals = app.page.getByTestId('totals');
+  await expect
+    .poll(() => totals.textContent(), { timeout: 60_000 })
+    .toContain(params.toLocaleString('en-US'));
+
+  // Fitted, the whole grid is far below the level-of-detail zoom: one canvas, no React Flow nodes.
+  await expect.poll(() => app.page.getByTestId('lod-canvas').count()).toBe(1);
+  expect(await app.page.locator('.react-flow__node').count()).toBe(0);
+  expect(await app.page.evaluate(() => document.getElementsByTagName('*').length)).toBeLessThan(1000);
+  await app.page.screenshot({ path: join(shots, 'big-graph-2000-fit.png') });
+
+  // A click on the middle Dense's box selects it.
+  const dense = doc.nodes.find((n) => n.id === 'n1000')!;
+  expect(dense.kind).toBe('Dense');
+  const v = await view();
+  const at = { x: v.x + (dense.position.x + 100) * v.zoom, y: v.y + (dense.position.y + 30) * v.zoom };
+  await app.page.mouse.click(at.x, at.y);
+  const inspector = app.page.getByTestId('inspector');
+  await expect.poll(() => inspector.locator('h3').textContent()).toBe('Dense (Linear)');
+  expect(await inspector.locator('input[placeholder]').first().getAttribute('placeholder')).toBe('n1000');
+
+  // 65 units: this Dense gains 64 + 1 parameters, the next Dense (65 → 64) 64.
+  await inspector.locator('[data-field="units"]').fill('65');
+  await expect
+    .poll(() => totals.textContent(), { timeout: 30_000 })
+    .toContain((params + 65 + 64).toLocaleString('en-US'));
+
+  // Zoomed in at the selected layer: full nodes again, only the few on screen.
+  await app.page.mouse.move(at.x, at.y);
+  for (let i = 0; i < 12; i++) {
+    await app.page.mouse.wheel(0, -250);
+    await app.page.waitForTimeout(50);
+  }
+  await expect.poll(() => app.page.getByTestId('lod-canvas').count()).toBe(0);
+  await expect.poll(() => app.page.locator('.layer-node').count()).toBeGreaterThan(0);
+  expect(await app.page.locator('.layer-node').count()).toBeLessThan(60);
+  await expect
+    .poll(() => app.page.getByTestId('node-n1000').getByTestId('shape').textContent())
+    .toBe('[N, 65]');
+  await app.page.screenshot({ path: join(shots, 'big-graph-2000-zoomed.png') });
+}, 180_000);

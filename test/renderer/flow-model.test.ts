@@ -1,0 +1,59 @@
+// The canvas's flow model remakes only what an edit changed: after one Dense's units change, the
+// React Flow node objects of that Dense and of the layers whose shapes or counts follow are new,
+// and every other node and wire is the same object as before (which is what lets React and React
+// Flow skip them). A move remakes the moved node only and lowers nothing; no change, same arrays.
+import { expect, test } from 'vitest';
+import type { Edge, Node } from '@xyflow/react';
+import { IncrementalLowering } from '../../src/compile/incremental.ts';
+import { moveNodes, setParam } from '../../src/document/edits.ts';
+import { FlowModel } from '../../renderer/lib/flow-model.ts';
+import type { WireData } from '../../renderer/lib/flow-model.ts';
+import { layerId, middleDense, residualMlp } from '../../bench/graphs.ts';
+
+const byId = <T extends { id: string }>(list: readonly T[]) => new Map(list.map((x) => [x.id, x]));
+
+/** Ids whose objects differ between two lists of React Flow objects. */
+function remade<T extends { id: string }>(before: readonly T[], after: readonly T[]): string[] {
+  const old = byId(before);
+  return after.filter((x) => old.get(x.id) !== x).map((x) => x.id);
+}
+
+test('an edit remakes the edited layer and the layers its shapes reach, nothing else', () => {
+  let doc = residualMlp(400);
+  const lower = new IncrementalLowering();
+  const flow = new FlowModel(() => undefined);
+  const first = flow.update(doc, lower.update(doc), []);
+  expect(first.nodes).toHaveLength(402);
+  expect(flow.update(doc, lower.update(doc), [])).toBe(first);
+
+  // Dense(64) → ReLU → Dense(64): with 65 units the ReLU carries [N, 65] and the second Dense has
+  // 65·64 + 64 parameters; its output stays [N, 64], so nothing further down changes.
+  const dense = middleDense(400);
+  const k = Number(dense.slice(1));
+  const [relu, dense2] = [layerId(k + 1), layerId(k + 2)];
+  const lowered = lower.loweredCount;
+  doc = setParam(doc, dense, 'units', 65);
+  const next = flow.update(doc, lower.update(doc), []);
+  expect(lower.loweredCount - lowered).toBeLessThan(10);
+  expect(remade(first.nodes, next.nodes).sort()).toEqual([dense, relu, dense2].sort());
+  const shapes = byId(next.nodes as Node<{ shape: string; params: string }>[]);
+  expect(shapes.get(relu)!.data.shape).toBe('[N, 65]');
+  expect(shapes.get(dense2)!.data.params).toContain((65 * 64 + 64).toLocaleString('en-US'));
+  const wires = remade(first.edges, next.edges);
+  expect(wires.sort()).toEqual([`${dense}->${relu}:x`, `${relu}->${dense2}:x`].sort());
+  const labels = byId(next.edges as Edge<WireData>[]);
+  expect(labels.get(`${dense}->${relu}:x`)!.data!.text).toBe('[N, 65]');
+
+  // A move: the moved node only, no lowering.
+  const before = lower.loweredCount;
+  doc = moveNodes(doc, new Map([[relu, { x: 300, y: 40 }]]));
+  const moved = flow.update(doc, lower.update(doc), []);
+  expect(lower.loweredCount).toBe(before);
+  expect(remade(next.nodes, moved.nodes)).toEqual([relu]);
+  expect(moved.edges).toBe(next.edges);
+
+  // Selecting a layer remakes that layer's node only.
+  const selected = flow.update(doc, lower.update(doc), [dense2]);
+  expect(remade(moved.nodes, selected.nodes)).toEqual([dense2]);
+  expect(selected.nodes.find((n) => n.id === dense2)!.selected).toBe(true);
+});

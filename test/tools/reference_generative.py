@@ -1,0 +1,68 @@
+"""PyTorch modules the generative templates (src/templates/generative.ts) are checked against: prints
+JSON {template: {group: {"params": N, "shapes": [state_dict shapes in order, buffers included]}}}.
+Written from the papers' descriptions as torch code, independently of Netloom's documents."""
+import json
+
+import torch.nn as nn
+
+
+def dcgan_mnist(nz=64, ngf=32, ndf=32):
+    """Radford et al. 2015 at 28x28, 1 channel: 1 -> 7 -> 14 -> 28 up; no batch norm in D."""
+    g = nn.Sequential(
+        nn.ConvTranspose2d(nz, ngf * 2, 7, 1, 0, bias=False), nn.BatchNorm2d(ngf * 2), nn.ReLU(True),
+        nn.ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf), nn.ReLU(True),
+        nn.ConvTranspose2d(ngf, 1, 4, 2, 1, bias=False), nn.Sigmoid())
+    d = nn.Sequential(
+        nn.Conv2d(1, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, True),
+        nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, True),
+        nn.Conv2d(ndf * 2, 1, 7, 1, 0, bias=False), nn.Flatten())
+    return {"generator": g, "discriminator": d}
+
+
+class CondG(nn.Module):
+    def __init__(self, nz=64, classes=10):
+        super().__init__()
+        self.embed = nn.Embedding(classes, classes)
+        self.net = nn.Sequential(nn.Linear(nz + classes, 256), nn.LeakyReLU(0.2), nn.Linear(256, 512),
+                                 nn.LeakyReLU(0.2), nn.Linear(512, 784), nn.Sigmoid())
+
+
+class CondD(nn.Module):
+    def __init__(self, classes=10):
+        super().__init__()
+        self.embed = nn.Embedding(classes, classes)
+        self.net = nn.Sequential(nn.Linear(784 + classes, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1))
+
+
+def cgan_mnist():
+    """Mirza & Osindero 2014 with a label embedding in G and in D."""
+    return {"generator": CondG(), "discriminator": CondD()}
+
+
+def conv_autoencoder():
+    enc = nn.Sequential(nn.Conv2d(1, 16, 3, 2, 1), nn.ReLU(), nn.Conv2d(16, 32, 3, 2, 1), nn.ReLU())
+    dec = nn.Sequential(nn.ConvTranspose2d(32, 16, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(16, 1, 4, 2, 1), nn.Sigmoid())
+    return {"encoder": enc, "decoder": dec}
+
+
+def describe(groups):
+    return {
+        name: {
+            "params": sum(p.numel() for p in m.parameters()),
+            "shapes": [list(v.shape) for k, v in m.state_dict().items() if not k.endswith("num_batches_tracked")],
+        }
+        for name, m in groups.items()
+    }
+
+
+def main():
+    print(json.dumps({
+        "dcgan-mnist": describe(dcgan_mnist()),
+        "cgan-mnist": describe(cgan_mnist()),
+        "conv-autoencoder": describe(conv_autoencoder()),
+        "denoising-autoencoder": describe(conv_autoencoder()),
+    }))
+
+
+if __name__ == "__main__":
+    main()
