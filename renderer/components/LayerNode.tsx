@@ -16,6 +16,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   params: string;
   error: string | undefined;
   warning: string | undefined;
+  /** Its weights stay as they are while the rest trains (fine-tuning). */
+  frozen: boolean;
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
@@ -27,10 +29,11 @@ function spread(i: number, n: number): string {
 export const LayerNode = memo(function LayerNode({ data, selected }: NodeProps<LayerFlowNode>) {
   return (
     <div
-      className={`layer-node${selected ? ' selected' : ''}${data.error ? ' has-error' : ''}`}
+      className={`layer-node${selected ? ' selected' : ''}${data.error ? ' has-error' : ''}${data.frozen ? ' frozen' : ''}`}
       style={{ borderTopColor: data.color }}
       data-testid={`node-${data.label}`}
       data-kind={data.kind}
+      data-frozen={data.frozen ? 'true' : undefined}
       title={data.error ?? data.warning ?? ''}
     >
       {data.inputs.map((p, i) => (
@@ -57,7 +60,12 @@ export const LayerNode = memo(function LayerNode({ data, selected }: NodeProps<L
         <span className="layer-shape" data-testid="shape">
           {data.shape}
         </span>
-        {data.params && <span className="layer-params">{data.params}</span>}
+        {data.params && (
+          <span className="layer-params">
+            {data.frozen ? 'frozen · ' : ''}
+            {data.params}
+          </span>
+        )}
       </div>
       {data.error && (
         <div className="layer-error" data-testid="node-error">

@@ -13,6 +13,8 @@ import {
   parseClip,
   paste,
   removeNodes,
+  trainOnly,
+  unfreezeAll,
 } from '../../src/document/edits.ts';
 import type { EditorState } from '../store/document-store.ts';
 import { useEditor } from '../store/document-store.ts';
@@ -119,6 +121,18 @@ const behaviours: Readonly<Record<CommandId, Behaviour>> = {
       const name = window.prompt('Block name', 'Block');
       if (name) st.edit((d) => groupNodes(d, st.selection, name));
     },
+  },
+  'train-only-selection': {
+    perform: (_ctx, st) => {
+      st.edit((d) => trainOnly(d, st.selection));
+      const frozen = useEditor.getState().doc.nodes.filter((n) => n.frozen).length;
+      st.say('info', `${frozen} layers frozen; the selection trains`);
+    },
+    enabled: (st) => st.selection.length > 0,
+  },
+  'unfreeze-all': {
+    perform: (_ctx, st) => st.edit((d) => unfreezeAll(d)),
+    enabled: (st) => st.doc.nodes.some((n) => n.frozen),
   },
   layout: { perform: (ctx) => void layout(ctx) },
   'zoom-in': { perform: (ctx) => void ctx.flow.zoomIn() },

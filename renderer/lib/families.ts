@@ -14,6 +14,7 @@ export const familyColors: Readonly<Record<LayerFamily, string>> = {
   attention: '#d946ef',
   loss: '#f43f5e',
   sampling: '#84cc16',
+  onnx: '#78716c',
 };
 
 export function formatCount(n: number): string {

@@ -115,6 +115,7 @@ function layerData(
           : '',
     error,
     warning,
+    frozen: n.frozen ?? false,
   };
 }
 

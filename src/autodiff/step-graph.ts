@@ -7,6 +7,7 @@ import type { StateUpdate } from '../ir/builder.ts';
 import { NetloomError } from '../util/errors.ts';
 import { backward } from './backward.ts';
 import { GraphEditor } from './graph-editor.ts';
+import { unrollFusedRecurrent } from './unroll-recurrent.ts';
 import type { OptimizerConfig, ResolvedOptimizer, StateSlot } from './optimizers.ts';
 import { applyOptimizer, resolveOptimizer } from './optimizers.ts';
 import { numel } from '../ir/types.ts';
@@ -60,7 +61,8 @@ export const lossOutputName = 'loss';
 export const nextName = (input: string): string => `${input}::next`;
 
 export function buildStepGraph(opts: StepGraphOptions): StepGraph {
-  const fw = opts.forward;
+  // Fused RNN/GRU/LSTM ops (an imported model's) train as the unrolled cells they compute.
+  const fw = unrollFusedRecurrent(opts.forward);
   const g = new GraphEditor(fw);
   const weights = [...fw.weights];
   const known = new Set(weights.map((w) => w.id));

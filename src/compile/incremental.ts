@@ -25,7 +25,7 @@ import { checkCache, checkGraph } from './graph-checks.ts';
 import type { NodeReport } from './lower-node.ts';
 import { failedReport, lowerNode } from './lower-node.ts';
 import type { LowerOptions, LoweringFacts, Totals } from './lower.ts';
-import { noOutputWarning, wholeGraphDiagnostics } from './lower.ts';
+import { fixedBatch, noOutputWarning, wholeGraphDiagnostics } from './lower.ts';
 
 /** The editor's view of the document's lowering; `pending` nodes are still to be lowered again. */
 export interface EditorLowering extends LoweringFacts {
@@ -310,7 +310,7 @@ export class IncrementalLowering {
     let first = order.length;
     for (const id of this.dirty) first = Math.min(first, this.index.get(id) ?? first);
     const mode = this.opts.mode ?? 'inference';
-    const batch = this.opts.batch ?? 1;
+    const batch = fixedBatch(this.doc!) ?? this.opts.batch ?? 1;
     const nodeById = (id: string) => nodesById.get(id);
     for (let i = first; i < order.length && this.dirty.size > 0; i++) {
       const id = order[i]!;

@@ -162,7 +162,9 @@ export function lowerNode(b: GraphBuilder, s: NodeStep): NodeOutcome {
   }
   const mark = b.mark();
   try {
-    const ctx = makeContext(b, nid, nodeName(n), s.mode, s.batch);
+    // A frozen layer is fixed while the rest trains: it computes as at inference (a BatchNorm
+    // uses and keeps its running statistics), so its weights stay exactly as they are.
+    const ctx = makeContext(b, nid, nodeName(n), n.frozen ? 'inference' : s.mode, s.batch);
     const outs = def.lower(ctx, inputs, p);
     const outTypes: Record<string, TensorType> = {};
     const outputs = new Map<string, string>();

@@ -48,6 +48,18 @@ export interface Lowered extends LoweringFacts {
   readonly portValues: ReadonlyMap<string, string>;
 }
 
+/**
+ * The batch size an imported model's Input nodes fix (its shapes spell that size out), if any.
+ * Only a well-formed positive integer counts; anything else is the Input's own diagnostic.
+ */
+export function fixedBatch(doc: NetloomDocument): number | undefined {
+  for (const n of doc.nodes) {
+    const b = n.kind === 'Input' ? n.params['batch'] : undefined;
+    if (typeof b === 'number' && Number.isInteger(b) && b >= 1) return b;
+  }
+  return undefined;
+}
+
 export const noOutputWarning: Diagnostic = {
   severity: 'warning',
   code: 'no-output',
@@ -88,7 +100,7 @@ export function reservedNames(doc: NetloomDocument): Set<string> {
 
 export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lowered {
   const mode = opts.mode ?? 'inference';
-  const batch = opts.batch ?? 1;
+  const batch = fixedBatch(doc) ?? opts.batch ?? 1;
   const b = new GraphBuilder(reservedNames(doc));
   const reports = new Map<string, NodeReport>();
   const portValues = new Map<string, string>();

@@ -182,3 +182,49 @@ export function groupNodes(doc: NetloomDocument, ids: readonly string[], name: s
 export function toggleCollapsed(doc: NetloomDocument, gid: string): NetloomDocument {
   return { ...doc, groups: doc.groups.map((g) => (g.id === gid ? { ...g, collapsed: !g.collapsed } : g)) };
 }
+
+/** The nodes a selection stands for: node ids as they are, `group:<id>` as every member (nested ones too). */
+export function selectedNodes(doc: NetloomDocument, selection: readonly string[]): Set<string> {
+  const groups = new Set(
+    selection.filter((s) => s.startsWith('group:')).map((s) => s.slice('group:'.length)),
+  );
+  const parent = new Map(doc.groups.map((g) => [g.id, g.parent]));
+  const inSelectedGroup = (g: string | undefined): boolean => {
+    for (let at = g; at; at = parent.get(at)) if (groups.has(at)) return true;
+    return false;
+  };
+  const ids = new Set(selection);
+  return new Set(doc.nodes.filter((n) => ids.has(n.id) || inSelectedGroup(n.group)).map((n) => n.id));
+}
+
+/**
+ * Fine-tuning in one edit: the selected nodes (or groups) train, every other node is frozen (its
+ * weights stay as they are). An empty selection changes nothing.
+ */
+export function trainOnly(doc: NetloomDocument, selection: readonly string[]): NetloomDocument {
+  const keep = selectedNodes(doc, selection);
+  if (keep.size === 0) return doc;
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      const frozen = !keep.has(n.id);
+      if ((n.frozen ?? false) === frozen) return n;
+      if (frozen) return { ...n, frozen: true };
+      const { frozen: _was, ...rest } = n;
+      return rest;
+    }),
+  };
+}
+
+/** Every node trains again. */
+export function unfreezeAll(doc: NetloomDocument): NetloomDocument {
+  if (!doc.nodes.some((n) => n.frozen)) return doc;
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      if (!n.frozen) return n;
+      const { frozen: _was, ...rest } = n;
+      return rest;
+    }),
+  };
+}

@@ -61,6 +61,12 @@ export const commandSpecs = {
   duplicate: { label: 'Duplicate', keys: [mod('d')] },
   'select-all': { label: 'Select All', keys: [mod('a')], inMenus: true, accelerator: 'CmdOrCtrl+A' },
   group: { label: 'Make a block of the selection', keys: [mod('g')] },
+  'train-only-selection': {
+    label: 'Train only the selection',
+    help: 'Freeze every other layer (fine-tuning: select the last layer or a block)',
+    keys: [{ key: 'f', shift: true }],
+  },
+  'unfreeze-all': { label: 'Train every layer (unfreeze all)' },
   layout: { label: 'Automatic layout', keys: [{ key: 'l' }] },
   'zoom-in': { label: 'Zoom In', inMenus: true, accelerator: 'CmdOrCtrl+=' },
   'zoom-out': { label: 'Zoom Out', inMenus: true, accelerator: 'CmdOrCtrl+-' },

@@ -12,10 +12,16 @@ export const inputLayer = defineLayer({
   params: z.object({
     shape: shape([784], 'Shape (without batch)'),
     dtype: choice(['float32', 'int64'], 'float32', 'Element type'),
+    /**
+     * Set on import when the model's own shapes spell out the batch size it was exported for
+     * (torch.onnx.export's static shapes): the graph is built for that batch, whatever is asked.
+     */
+    batch: z.number().int().min(1).optional().describe('Fixed batch size (the model spells it out)'),
   }),
   inputs: [],
   outputs: [{ name: 'y' }],
-  summary: (p) => `[N, ${p.shape.join(', ')}]${p.dtype === 'int64' ? ' int' : ''}`,
+  summary: (p) =>
+    `[${p.batch === undefined ? 'N' : `${p.batch} fixed`}, ${p.shape.join(', ')}]${p.dtype === 'int64' ? ' int' : ''}`,
   lower(ctx, _in, p) {
     return { y: ctx.graphInput({ shape: [ctx.batch, ...p.shape], dtype: p.dtype }, true) };
   },

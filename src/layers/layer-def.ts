@@ -19,7 +19,8 @@ export type LayerFamily =
   | 'recurrent'
   | 'attention'
   | 'loss'
-  | 'sampling';
+  | 'sampling'
+  | 'onnx';
 
 export interface PortSpec {
   readonly name: string;

@@ -7,6 +7,8 @@ import type { AnyLayerDef, LayerContext } from './layer-def.ts';
 import { defineLayer, expectDType, req } from './layer-def.ts';
 import { bool, choice, fanInUniform, int } from './params.ts';
 import { formatShape } from '../ir/types.ts';
+import type { OpEmitter } from '../ir/recurrent-unroll.ts';
+import { unrollDirection } from '../ir/recurrent-unroll.ts';
 
 type Cell = 'RNN' | 'GRU' | 'LSTM';
 
@@ -55,56 +57,33 @@ function split(ctx: LayerContext, v: string, parts: number, size: number, axis: 
   return ctx.opN('Split', [v, ctx.constInt(new Array<number>(parts).fill(size))], { axis }, parts);
 }
 
-const add = (ctx: LayerContext, a: string, b: string | undefined) => (b ? ctx.op('Add', [a, b]) : a);
+/** The lowering's context as the shared unroll's op emitter. */
+function emitter(ctx: LayerContext): OpEmitter {
+  return {
+    op: (type, inputs, attrs) => ctx.op(type, inputs, attrs),
+    opN: (type, inputs, attrs, n) => ctx.opN(type, inputs, attrs, n),
+    ints: (values) => ctx.constInt(values),
+    shape: (v) => ctx.shape(v),
+  };
+}
 
 /** One direction of one layer over the whole sequence, unrolled; returns h_t for t = 0…L-1. */
-function unrollDirection(
+function unrollLayerDirection(
   ctx: LayerContext,
   cell: Cell,
   p: RecurrentParams,
   seq: string,
   w: DirectionWeights,
   reverse: boolean,
-): string[] {
-  const H = p.hiddenSize;
-  const L = ctx.shape(seq)[1]!;
-  // The input projections of every step in one product: [N, L, in]·[in, G·H].
-  const xp = add(ctx, ctx.op('MatMul', [seq, ctx.op('Transpose', [w.wih], { perm: [1, 0] })]), w.bih);
-  const steps = split(ctx, xp, L, 1, 1).map((s) => ctx.op('Squeeze', [s, ctx.constInt([1])]));
-  const whhT = ctx.op('Transpose', [w.whh], { perm: [1, 0] });
-  const act = (v: string) => ctx.op(p.nonlinearity === 'relu' ? 'Relu' : 'Tanh', [v]);
-  const hs = new Array<string>(L);
-  let h: string | undefined;
-  let c: string | undefined;
-  for (let k = 0; k < L; k++) {
-    const t = reverse ? L - 1 - k : k;
-    const xt = steps[t]!;
-    // h₀ = c₀ = 0, so the first step has no recurrent product (and no batch-sized zeros).
-    const hh = h ? add(ctx, ctx.op('MatMul', [h, whhT]), w.bhh) : w.bhh;
-    if (cell === 'RNN') {
-      h = act(add(ctx, xt, hh));
-    } else if (cell === 'LSTM') {
-      // torch's gate order: input, forget, cell (g), output.
-      const [i, f, g, o] = split(ctx, add(ctx, xt, hh), 4, H, 1) as [string, string, string, string];
-      const ig = ctx.op('Mul', [ctx.op('Sigmoid', [i]), ctx.op('Tanh', [g])]);
-      c = c ? ctx.op('Add', [ctx.op('Mul', [ctx.op('Sigmoid', [f]), c]), ig]) : ig;
-      h = ctx.op('Mul', [ctx.op('Sigmoid', [o]), ctx.op('Tanh', [c])]);
-    } else {
-      // torch's GRU: r, z, n; n = tanh(x_n + r ⊙ (W_hn h + b_hn)).
-      const [xr, xz, xn] = split(ctx, xt, 3, H, 1) as [string, string, string];
-      const [hr, hz, hn] = hh
-        ? (split(ctx, hh, 3, H, ctx.shape(hh).length - 1) as [string, string, string])
-        : [];
-      const r = ctx.op('Sigmoid', [add(ctx, xr, hr)]);
-      const z = ctx.op('Sigmoid', [add(ctx, xz, hz)]);
-      const n = ctx.op('Tanh', [add(ctx, xn, hn ? ctx.op('Mul', [r, hn]) : undefined)]);
-      // h' = (1 − z) ⊙ n + z ⊙ h = n + z ⊙ (h − n); with h = 0: n − z ⊙ n.
-      const keep = h ? ctx.op('Sub', [h, n]) : ctx.op('Neg', [n]);
-      h = ctx.op('Add', [n, ctx.op('Mul', [z, keep])]);
-    }
-    hs[t] = h;
-  }
-  return hs;
+): readonly string[] {
+  return unrollDirection(emitter(ctx), seq, w, {
+    cell,
+    hidden: p.hiddenSize,
+    order: 'torch',
+    timeAxis: 1,
+    reverse,
+    activation: p.nonlinearity === 'relu' ? 'Relu' : 'Tanh',
+  }).hs;
 }
 
 function lowerUnrolled(
@@ -117,7 +96,7 @@ function lowerUnrolled(
   let seq = x;
   let finals: string[] = [];
   for (let k = 0; k < p.numLayers; k++) {
-    const dirs = w[k]!.map((dw, d) => unrollDirection(ctx, cell, p, seq, dw, d === 1));
+    const dirs = w[k]!.map((dw, d) => unrollLayerDirection(ctx, cell, p, seq, dw, d === 1));
     // torch's h_n: the forward direction's last step, the reverse direction's first.
     finals = dirs.map((hs, d) => (d === 0 ? hs.at(-1)! : hs[0]!));
     const last = k === p.numLayers - 1;

@@ -12,6 +12,7 @@ import { recurrentLayers } from './recurrent.ts';
 import { attentionLayers } from './attention.ts';
 import { lossLayers } from './loss.ts';
 import { samplingLayers } from './sampling.ts';
+import { onnxLayers } from './onnx.ts';
 
 export const layerCatalogue: readonly AnyLayerDef[] = [
   ...ioLayers,
@@ -26,6 +27,7 @@ export const layerCatalogue: readonly AnyLayerDef[] = [
   ...attentionLayers,
   ...lossLayers,
   ...samplingLayers,
+  ...onnxLayers,
 ];
 
 export const familyTitles: Readonly<Record<LayerFamily, string>> = {
@@ -41,6 +43,7 @@ export const familyTitles: Readonly<Record<LayerFamily, string>> = {
   attention: 'Attention',
   loss: 'Loss',
   sampling: 'Sampling',
+  onnx: 'ONNX',
 };
 
 const byKind = new Map(layerCatalogue.map((l) => [l.kind, l]));

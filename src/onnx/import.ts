@@ -1,7 +1,10 @@
 // ONNX bytes → IR graph + weight values. Shapes are inferred with the IR's op rows, so an imported
-// model is checked by the same rules as one built in the editor, and anything the IR cannot hold
-// (an op without a row, a subgraph, a data type, an opset we do not read) is refused with one line
-// that names the node and op, never a crash.
+// model is checked by the same rules as one built in the editor. What torch.onnx.export writes by
+// default is read as the user meant it: a static leading dimension is the batch axis, one-element
+// initializers (a one-unit head's bias, PReLU's single slope) are weights, and parameters torch
+// merged because their values were equal (fresh LayerNorms' ones, zero biases: one initializer
+// read through Identity nodes named after each parameter) are separate weights again. Ops the IR
+// has no row for are refused together, every one named, in one message.
 import type {
   AttrValue,
   ConstTensor,
@@ -14,7 +17,7 @@ import type {
   Weight,
   WeightRole,
 } from '../ir/types.ts';
-import { numel } from '../ir/types.ts';
+import { constInts, formatShape, numel } from '../ir/types.ts';
 import { opRow } from '../ir/ops/registry.ts';
 import type { AttrType } from '../ir/ops/op-row.ts';
 import { LayerError, NetloomError } from '../util/errors.ts';
@@ -24,16 +27,26 @@ import type { Folded } from './import-fold.ts';
 import { fold, foldOnlyOps, maxFoldElements } from './import-fold.ts';
 import type { OnnxGraph, OnnxNode, OnnxValueInfo } from './import-proto.ts';
 import { dataTypeName, decodeAttribute, decodeTensor, irDType, modelSchema } from './import-proto.ts';
+import { normalizeToOpset17 } from './import-opset.ts';
+import { splitWeightName } from './torch-names.ts';
 
 /**
  * Opset 13 moved the axes of Squeeze, Unsqueeze, ReduceSum and Split from attributes to inputs, as
- * our rows read them; from 13 to 17 the ops we hold changed only in ways the rows accept.
+ * our rows read them; from 13 to 17 the ops we hold changed only in ways the rows accept, and
+ * opset 18's changes (axes of the other reductions and of Pad as inputs, Split's num_outputs) are
+ * rewritten to their opset-17 form on import.
  */
 export const minImportOpset = 13;
+export const maxImportOpset = 18;
 
 export interface ImportOptions {
-  /** Size given to a symbolic first dimension of a graph input (the batch). Default 1. */
+  /**
+   * Size of the batch axis (axis 0 of every graph input). Default: the file's own size where it
+   * is static, 1 where it is symbolic.
+   */
   readonly batch?: number;
+  /** Keep a static leading dimension static (not a batch axis). */
+  readonly fixedBatch?: boolean;
   /** Sizes of other symbolic dimensions, by their dim_param name. */
   readonly dims?: Readonly<Record<string, number>>;
   /** The file, for messages. */
@@ -49,6 +62,10 @@ export interface ImportedModel {
   readonly name: string;
   /** Things that import kept but changed or fixed (e.g. a batch size baked into a shape). */
   readonly warnings: readonly string[];
+  /** The batch size the file's inputs spell out, where they are static. */
+  readonly fileBatch: number | undefined;
+  /** int64 constants whose elements are the batch size (from the model's shape arithmetic). */
+  readonly batchConstants: ReadonlyMap<string, readonly boolean[]>;
 }
 
 /** The most elements all folded constants of one import may hold together. */
@@ -71,6 +88,12 @@ function fits(type: AttrType, v: AttrValue): boolean {
   }
 }
 
+interface Use {
+  readonly op: string;
+  readonly index: number;
+  readonly node: string;
+}
+
 class Importer {
   private readonly values = new Map<string, Value>();
   private readonly consts = new Map<string, Folded>();
@@ -82,12 +105,21 @@ class Importer {
   private readonly weights: Weight[] = [];
   private readonly weightValues = new Map<string, Float32Array>();
   private readonly inputs: GraphInput[] = [];
+  /** Outputs of Identity nodes that read an initializer: weights of their own. */
+  private copied = new Set<string>();
+  /** Values computed by an op Netloom cannot run (what reads them is not checked). */
+  private readonly unknown = new Set<string>();
+  /** Unsupported op types → the nodes that have them. */
+  private readonly unsupported = new Map<string, string[]>();
   readonly warnings: string[] = [];
+  readonly batchConstants = new Map<string, readonly boolean[]>();
+  fileBatch: number | undefined;
   private foldedElements = 0;
 
   constructor(
     private readonly g: OnnxGraph,
     private readonly opts: ImportOptions,
+    private readonly opset: number,
   ) {}
 
   private err(code: 'invalid-onnx' | 'unsupported-op', message: string, nodeId?: string): NetloomError {
@@ -109,8 +141,29 @@ class Importer {
     if (this.g.sparseInitializer.length) {
       throw this.err('unsupported-op', 'sparse initializers are not supported');
     }
-    const uses = new Map<string, { op: string; index: number; node: string }[]>();
+    const initNames = new Set<string>();
+    for (const t of this.g.initializer) {
+      if (initNames.has(t.name))
+        throw this.err('invalid-onnx', `initializer '${echo(t.name)}' is given twice`);
+      initNames.add(t.name);
+    }
+    const outputNames = new Set(this.g.output.map((o) => o.name));
+    // torch.onnx.export writes one initializer for parameters whose values are equal (fresh
+    // LayerNorms, zero biases) and reads it through an Identity named after each other parameter.
+    // Those were separate parameters: each Identity of an initializer is a weight of its own.
+    const copyOf = new Map<string, string>();
+    for (const n of this.g.node) {
+      const src = n.input[0];
+      const out = n.output[0];
+      if (n.opType !== 'Identity' || (n.domain !== '' && n.domain !== 'ai.onnx')) continue;
+      if (src === undefined || out === undefined || outputNames.has(out)) continue;
+      const root = copyOf.get(src) ?? src;
+      if (initNames.has(root)) copyOf.set(out, root);
+    }
+    this.copied = new Set(copyOf.keys());
+    const uses = new Map<string, Use[]>();
     this.g.node.forEach((n, k) => {
+      if (n.opType === 'Identity' && this.copied.has(n.output[0] ?? '')) return;
       n.input.forEach((v, index) => {
         if (v === '') return;
         const list = uses.get(v) ?? [];
@@ -118,23 +171,34 @@ class Importer {
         uses.set(v, list);
       });
     });
-    const initNames = new Set<string>();
+    const decoded = new Map<string, ConstTensor>();
     for (const t of this.g.initializer) {
-      if (initNames.has(t.name))
-        throw this.err('invalid-onnx', `initializer '${echo(t.name)}' is given twice`);
-      initNames.add(t.name);
-      this.initializer(decodeTensor(t, `initializer '${echo(t.name)}'`), t.name, uses.get(t.name) ?? []);
+      const c = decodeTensor(t, `initializer '${echo(t.name)}'`);
+      decoded.set(t.name, c);
+      this.initializer(c, t.name, uses.get(t.name) ?? []);
+    }
+    for (const [out, root] of copyOf) {
+      const c = decoded.get(root)!;
+      const data =
+        c.data instanceof Float32Array
+          ? Float32Array.from(c.data)
+          : c.data instanceof BigInt64Array
+            ? BigInt64Array.from(c.data)
+            : Uint8Array.from(c.data);
+      this.initializer({ shape: c.shape, dtype: c.dtype, data }, out, uses.get(out) ?? []);
     }
     // Before IR version 4 initializers were also listed as graph inputs; they stay weights.
     for (const i of this.g.input) if (!initNames.has(i.name)) this.graphInput(i);
     this.g.node.forEach((n, k) => this.node(n, k));
+    if (this.unsupported.size > 0) throw this.unsupportedError();
     const outputs: GraphOutput[] = this.g.output.map((o) => this.graphOutput(o.name));
     if (outputs.length === 0) throw this.err('invalid-onnx', 'the graph has no outputs');
     const constants = new Map<string, ConstTensor>();
     for (const id of this.usedConsts) {
-      const c = this.consts.get(id)!.tensor;
-      constants.set(id, c);
-      this.values.set(id, { id, shape: c.shape, dtype: c.dtype });
+      const c = this.consts.get(id)!;
+      constants.set(id, c.tensor);
+      this.values.set(id, { id, shape: c.tensor.shape, dtype: c.tensor.dtype });
+      if (c.batch?.some(Boolean)) this.batchConstants.set(id, c.batch);
     }
     return {
       values: this.values,
@@ -146,44 +210,69 @@ class Importer {
     };
   }
 
+  private unsupportedError(): NetloomError {
+    const list = [...this.unsupported].map(([type, nodes]) => {
+      const shown = nodes
+        .slice(0, 3)
+        .map((n) => `'${echo(n)}'`)
+        .join(', ');
+      const more = nodes.length > 3 ? `, … ${nodes.length - 3} more` : '';
+      return `${type} (${nodes.length} node${nodes.length === 1 ? '' : 's'}: ${shown}${more})`;
+    });
+    const first = [...this.unsupported.values()][0]?.[0];
+    const n = this.unsupported.size;
+    return this.err(
+      'unsupported-op',
+      `Netloom cannot run ${n === 1 ? 'this op' : `these ${n} ops`}: ${list.join('; ')}`,
+      first,
+    );
+  }
+
   get weightMap(): Map<string, Float32Array> {
     return this.weightValues;
   }
 
-  private initializer(
-    t: ConstTensor,
-    name: string,
-    uses: readonly { op: string; index: number; node: string }[],
-  ): void {
+  private initializer(t: ConstTensor, name: string, uses: readonly Use[]): void {
     // An input its op needs known when the graph is built (the op's row says which; ops folded at
     // import, such as ConstantOfShape, read only constants).
     const constUse = uses.some(
       (u) => opRow(u.op)?.constantInputs?.includes(u.index) || foldOnlyOps.has(u.op),
     );
-    if (t.dtype !== 'float32' || numel(t.shape) <= 1 || constUse || uses.length === 0) {
+    // A scalar (rank 0) is a constant. Every float tensor of rank 1 or more a trainable op reads
+    // is a weight, one element included: nn.Linear(n, 1)'s bias, nn.PReLU()'s slope (which torch
+    // writes as onnx::PRelu_N of shape [1, 1, 1]). torch writes true constants as Constant nodes.
+    const n = numel(t.shape);
+    const scalarLike = t.shape.length === 0 || n === 0;
+    if (t.dtype !== 'float32' || scalarLike || constUse || uses.length === 0) {
       this.consts.set(name, { tensor: t });
       return;
     }
     const role: WeightRole = uses.some((u) => opRow(u.op)?.stateInputs?.includes(u.index))
       ? 'state'
       : 'param';
-    // torch names initializers after the module path ("features.0.weight"): the last part is the
-    // weight's name, the rest its node.
-    const dot = name.lastIndexOf('.');
-    const node = dot > 0 ? name.slice(0, dot) : (uses[0]?.node ?? name);
-    const wname = dot > 0 ? name.slice(dot + 1) : name;
-    const data = t.data as Float32Array;
-    this.define(name, t, `initializer '${echo(name)}'`);
-    this.weights.push({
-      id: name,
-      node,
-      name: wname,
-      shape: t.shape,
-      dtype: 'float32',
+    const split = splitWeightName(name);
+    this.addWeight(
+      name,
+      split?.node ?? uses[0]!.node,
+      split?.name ?? name,
+      t.shape,
       role,
-      init: { kind: 'values', data },
-    });
-    this.weightValues.set(name, data);
+      t.data as Float32Array,
+    );
+  }
+
+  private addWeight(
+    id: string,
+    node: string,
+    name: string,
+    shape: readonly number[],
+    role: WeightRole,
+    data: Float32Array,
+  ): void {
+    this.define(id, { shape, dtype: 'float32' }, `initializer '${echo(id)}'`);
+    const w: Weight = { id, node, name, shape, dtype: 'float32', role, init: { kind: 'values', data } };
+    this.weights.push(w);
+    this.weightValues.set(id, data);
   }
 
   private graphInput(i: OnnxValueInfo): void {
@@ -196,7 +285,9 @@ class Importer {
         `input '${echo(i.name)}' has element type ${dataTypeName(tt.elemType)}; Netloom handles FLOAT, INT64 and BOOL`,
       );
     }
-    const dims = tt.shape?.dim ?? [];
+    if (!tt.shape)
+      throw this.err('unsupported-op', `input '${echo(i.name)}' has no shape; Netloom needs static shapes`);
+    const dims = tt.shape.dim;
     let batched = false;
     const shape = dims.map((d, axis) => {
       if (d.dimValue !== undefined && d.dimParam === undefined) {
@@ -205,6 +296,13 @@ class Importer {
             'invalid-onnx',
             `input '${echo(i.name)}' has dimension ${d.dimValue} at axis ${axis}`,
           );
+        }
+        // torch.onnx.export's default: static shapes, the example's batch written out. Axis 0
+        // is still the batch axis (and exported as N), unless the caller keeps it fixed.
+        if (axis === 0 && !this.opts.fixedBatch) {
+          batched = true;
+          this.fileBatch ??= d.dimValue;
+          return this.opts.batch ?? d.dimValue;
         }
         return d.dimValue;
       }
@@ -221,8 +319,6 @@ class Importer {
         `input '${echo(i.name)}' has a symbolic dimension '${echo(param)}' at axis ${axis}; Netloom needs static shapes — give its size`,
       );
     });
-    if (!tt.shape)
-      throw this.err('unsupported-op', `input '${echo(i.name)}' has no shape; Netloom needs static shapes`);
     this.define(i.name, { shape, dtype }, `input '${echo(i.name)}'`);
     if (batched) this.batchAxis0.add(i.name);
     this.inputs.push({ value: i.name, name: i.name, node: i.name, batched });
@@ -251,20 +347,22 @@ class Importer {
     return { value: name, name, node: name, role: 'output' };
   }
 
+  private problem(type: string, id: string, outputs: readonly string[]): void {
+    const list = this.unsupported.get(type) ?? [];
+    list.push(id);
+    this.unsupported.set(type, list);
+    for (const o of outputs) if (o !== '') this.unknown.add(o);
+  }
+
   private node(n: OnnxNode, k: number): void {
+    if (n.opType === 'Identity' && this.copied.has(n.output[0] ?? '')) return;
     let id = n.name || `${n.opType}_${k}`;
     while (this.opIds.has(id)) id = `${id}_${k}`;
     this.opIds.add(id);
     const what = `node '${echo(id)}' (${echo(n.opType, 40)})`;
-    if (n.domain !== '' && n.domain !== 'ai.onnx') {
-      throw this.err(
-        'unsupported-op',
-        `unsupported op '${echo(`${n.domain}.${n.opType}`)}' in node '${echo(id)}'`,
-        id,
-      );
-    }
-    for (const v of n.input) {
-      if (v !== '' && !this.values.has(v) && !this.consts.has(v)) {
+    const rawInputs = n.input;
+    for (const v of rawInputs) {
+      if (v !== '' && !this.values.has(v) && !this.consts.has(v) && !this.unknown.has(v)) {
         throw this.err(
           'invalid-onnx',
           `${what} reads '${echo(v)}', which no earlier node, input or initializer defines`,
@@ -272,31 +370,65 @@ class Importer {
         );
       }
     }
+    if (n.domain !== '' && n.domain !== 'ai.onnx') {
+      this.problem(echo(`${n.domain}.${n.opType}`), id, n.output);
+      return;
+    }
+    if (rawInputs.some((v) => this.unknown.has(v))) {
+      // Downstream of an op already named: its shapes cannot be known, but its type is still
+      // checked, so the message names every op the model would need.
+      const known = opRow(n.opType) || foldOnlyOps.has(n.opType) || n.opType === 'Constant';
+      if (!known) this.problem(echo(n.opType, 40), id, n.output);
+      else for (const o of n.output) if (o !== '') this.unknown.add(o);
+      return;
+    }
     // Attribute names come from the file: no prototype, so "__proto__" or "toString" is just a name
     // (and then an unknown attribute), never the object's prototype or a method of it.
-    const attrs = Object.create(null) as Record<string, AttrValue>;
+    const rawAttrs = Object.create(null) as Record<string, AttrValue>;
     for (const a of n.attribute) {
-      if (Object.hasOwn(attrs, a.name)) {
+      if (Object.hasOwn(rawAttrs, a.name)) {
         throw this.err('invalid-onnx', `${what} gives attribute '${echo(a.name)}' twice`, id);
       }
-      attrs[a.name] = decodeAttribute(a, `${what} attribute '${echo(a.name)}'`);
+      rawAttrs[a.name] = decodeAttribute(a, `${what} attribute '${echo(a.name)}'`);
     }
 
     if (n.opType === 'Constant') {
-      this.constant(n, attrs, what, id);
+      this.constant(n, rawAttrs, what, id);
       return;
     }
-    const types = n.input.map((v) =>
-      v === '' ? undefined : (this.values.get(v) ?? this.consts.get(v)?.tensor),
-    );
+    const typeOf = (v: string): TensorType | undefined =>
+      v === '' ? undefined : (this.values.get(v) ?? this.consts.get(v)?.tensor);
+    let norm;
+    try {
+      norm = normalizeToOpset17(
+        { type: n.opType, inputs: rawInputs, attrs: rawAttrs },
+        this.opset,
+        (v) => this.consts.get(v)?.tensor,
+        typeOf,
+        (c) => {
+          let cid = `${id}::input${this.consts.size}`;
+          while (this.consts.has(cid) || this.values.has(cid)) cid += '_';
+          this.consts.set(cid, { tensor: c });
+          return cid;
+        },
+      );
+    } catch (e) {
+      if (e instanceof LayerError) throw this.err('invalid-onnx', `${what}: ${e.message}`, id);
+      throw e;
+    }
+    if (typeof norm === 'string') {
+      this.problem(`${n.opType} (${norm})`, id, n.output);
+      return;
+    }
+    const { type, attrs } = norm;
     let folded: Folded[] | undefined;
     try {
       folded = fold({
-        type: n.opType,
+        type,
         attrs,
-        consts: n.input.map((v) => (v === '' ? undefined : this.consts.get(v))),
-        types,
-        batchAxis0: n.input.map((v) => this.batchAxis0.has(v)),
+        consts: norm.inputs.map((v) => (v === '' ? undefined : this.consts.get(v))),
+        types: norm.inputs.map(typeOf),
+        batchAxis0: norm.inputs.map((v) => this.batchAxis0.has(v)),
       });
     } catch (e) {
       if (e instanceof LayerError) throw this.err('invalid-onnx', `${what}: ${e.message}`, id);
@@ -313,7 +445,7 @@ class Importer {
         );
       }
       n.output.forEach((o, i) => {
-        const f = folded[i];
+        const f = folded?.[i];
         if (o === '' || !f) return;
         if (this.values.has(o) || this.consts.has(o))
           throw this.err('invalid-onnx', `${what} redefines '${echo(o)}'`, id);
@@ -321,26 +453,29 @@ class Importer {
       });
       return;
     }
-    const row = opRow(n.opType);
+    const row = opRow(type);
     if (!row) {
-      if (foldOnlyOps.has(n.opType)) {
-        throw this.err(
-          'unsupported-op',
-          `${what}: its inputs are computed at run time, and Netloom has no ${n.opType} op — it needs shapes known when the graph is built`,
-          id,
-        );
-      }
-      throw this.err('unsupported-op', `unsupported op '${echo(n.opType)}' in node '${echo(id)}'`, id);
+      this.problem(
+        foldOnlyOps.has(type)
+          ? `${type} (computed at run time; Netloom needs it known when built)`
+          : echo(type, 40),
+        id,
+        n.output,
+      );
+      return;
     }
     for (const [name, v] of Object.entries(attrs)) {
       const t = Object.hasOwn(row.attrs, name) ? row.attrs[name] : undefined;
-      if (!t) throw this.err('unsupported-op', `${what}: attribute '${echo(name)}' is not supported`, id);
+      if (!t) {
+        this.problem(`${type} with attribute '${echo(name)}'`, id, n.output);
+        return;
+      }
       if (!fits(t, v))
         throw this.err('invalid-onnx', `${what}: attribute '${echo(name)}' should be of type ${t}`, id);
     }
-    const inputs = n.input.map((v, i) => this.operand(n, v, i, what));
+    const inputs = norm.inputs.map((v, i) => this.operand(type, norm.inputs, v, i, what));
     const args = {
-      inputs: inputs.map((v) => (v === '' ? undefined : (this.values.get(v) ?? this.consts.get(v)?.tensor))),
+      inputs: inputs.map(typeOf),
       consts: inputs.map((v) => (v === '' ? undefined : this.consts.get(v)?.tensor)),
       attrs,
     };
@@ -348,7 +483,14 @@ class Importer {
     try {
       out = row.infer(args);
     } catch (e) {
-      if (e instanceof LayerError) throw this.err('invalid-onnx', `${what}: ${e.message}`, id);
+      if (e instanceof LayerError) {
+        const b = this.opts.batch;
+        const hint =
+          b !== undefined && this.fileBatch !== undefined && b !== this.fileBatch
+            ? ` (the file was exported for batch ${this.fileBatch} and spells that size out in its shapes; use batch ${this.fileBatch})`
+            : '';
+        throw this.err('invalid-onnx', `${what}: ${e.message}${hint}`, id);
+      }
       throw e;
     }
     // Trailing optional outputs may be left out; one left out in the middle still needs a name.
@@ -362,45 +504,51 @@ class Importer {
     const batchIn = inputs.find((v) => this.batchAxis0.has(v));
     const batchDim = batchIn ? this.values.get(batchIn)?.shape[0] : undefined;
     const perm = attrs['perm'];
-    const moves = n.opType === 'Transpose' && Array.isArray(perm) && perm[0] !== 0;
+    const moves = type === 'Transpose' && Array.isArray(perm) && perm[0] !== 0;
     outputs.forEach((o, i) => {
       const t = out[i]!;
       this.define(o, t, what);
       if (batchDim !== undefined && !moves && t.shape.length > 0 && t.shape[0] === batchDim)
         this.batchAxis0.add(o);
     });
-    this.ops.push({ id, type: n.opType, inputs, outputs, attrs, node: id });
+    this.ops.push({ id, type, inputs, outputs, attrs, node: id });
   }
 
   /**
    * The value an op reads at input i. A Reshape target whose first element is the batch size
-   * (from a folded Shape) copies the input's batch axis instead (ONNX Reshape: 0 copies), so the
-   * model keeps a free batch; other ops that bake it in get a warning.
+   * (from a folded Shape, or written out as the file's static batch) copies the input's batch axis
+   * instead (ONNX Reshape: 0 copies), so the model keeps a free batch; other ops that bake it in
+   * get a warning.
    */
-  private operand(n: OnnxNode, v: string, i: number, what: string): string {
+  private operand(type: string, all: readonly string[], v: string, i: number, what: string): string {
     const c = this.consts.get(v);
-    if (!c?.batch?.some(Boolean)) return v;
-    if (
-      n.opType === 'Reshape' &&
-      i === 1 &&
-      c.batch[0] &&
-      c.tensor.dtype === 'int64' &&
-      this.batchAxis0.has(n.input[0] ?? '')
-    ) {
-      const data = BigInt64Array.from(c.tensor.data as BigInt64Array);
-      data[0] = 0n;
-      const id = `${v}::batch0`;
-      if (!this.consts.has(id))
-        this.consts.set(id, { tensor: { shape: c.tensor.shape, dtype: 'int64', data } });
-      if (c.batch.slice(1).some(Boolean)) this.warn(what, v);
-      return id;
+    if (!c) return v;
+    const data = all[0] ?? '';
+    const reshapeTarget = type === 'Reshape' && i === 1 && this.batchAxis0.has(data);
+    if (reshapeTarget && c.tensor.dtype === 'int64' && c.tensor.shape.length === 1) {
+      const target = constInts(c.tensor);
+      const inShape = this.values.get(data)?.shape;
+      const spelled =
+        !c.batch?.some(Boolean) &&
+        this.fileBatch !== undefined &&
+        target[0] === this.fileBatch &&
+        inShape?.[0] === (this.opts.batch ?? this.fileBatch);
+      if (c.batch?.[0] || spelled) {
+        const copy = BigInt64Array.from(c.tensor.data as BigInt64Array);
+        copy[0] = 0n;
+        const id = `${v}::batch0`;
+        if (!this.consts.has(id))
+          this.consts.set(id, { tensor: { shape: c.tensor.shape, dtype: 'int64', data: copy } });
+        if (c.batch?.slice(1).some(Boolean)) this.warn(what, v);
+        return id;
+      }
     }
-    this.warn(what, v);
+    if (c.batch?.some(Boolean)) this.warn(what, v);
     return v;
   }
 
   private warn(what: string, v: string): void {
-    const b = this.opts.batch ?? 1;
+    const b = this.opts.batch ?? this.fileBatch ?? 1;
     this.warnings.push(
       `${what}: '${echo(v)}' is computed from the batch size, which is fixed at ${b} in the imported model`,
     );
@@ -459,21 +607,21 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): Importe
   if (!main) {
     throw new NetloomError('invalid-onnx', `${where}the model does not say which ONNX opset it uses`, place);
   }
-  if (main.version > onnxOpset) {
+  if (main.version > maxImportOpset) {
     throw new NetloomError(
       'unsupported-version',
-      `${where}opset ${main.version} is newer than Netloom reads (${minImportOpset}–${onnxOpset}); export with opset ${onnxOpset}`,
+      `${where}opset ${main.version} is newer than Netloom reads (${minImportOpset}–${maxImportOpset}); export with opset ${onnxOpset}`,
       place,
     );
   }
   if (main.version < minImportOpset) {
     throw new NetloomError(
       'unsupported-version',
-      `${where}opset ${main.version} is older than Netloom reads (${minImportOpset}–${onnxOpset}); export with opset ${onnxOpset}`,
+      `${where}opset ${main.version} is older than Netloom reads (${minImportOpset}–${maxImportOpset}); export with opset ${onnxOpset}`,
       place,
     );
   }
-  const imp = new Importer(model.graph, opts);
+  const imp = new Importer(model.graph, opts, main.version);
   const graph = imp.run();
   return {
     graph,
@@ -482,5 +630,15 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): Importe
     producer: `${model.producerName} ${model.producerVersion}`.trim(),
     name: model.graph.name,
     warnings: imp.warnings,
+    fileBatch: imp.fileBatch,
+    batchConstants: imp.batchConstants,
   };
+}
+
+/** "opset 14, made by pytorch 1.13.0": what an import says it read. */
+export function describeImport(m: ImportedModel): string {
+  const inputs = m.graph.inputs
+    .map((i) => `${i.name} ${formatShape(m.graph.values.get(i.value)!.shape, i.batched)}`)
+    .join(', ');
+  return `opset ${m.opset}${m.producer ? `, made by ${m.producer}` : ''}; input${m.graph.inputs.length === 1 ? '' : 's'} ${inputs}`;
 }

@@ -1,279 +1,379 @@
-// An imported ONNX graph back into an editable Document: each known pattern of ops folds into the
-// layer that would have produced it (Gemm → Dense, MatMul + Add → Dense, Conv → Conv2d, …), with
-// the file's weights under the layers' weight names, so the model opens on the canvas, shows its
-// shapes, trains and exports again. An op with no layer is named in one clear error.
-import type { DocEdge, DocNode, NetloomDocument } from '../document/schema.ts';
-import type { Graph, Op } from '../ir/types.ts';
-import { constInts } from '../ir/types.ts';
+// An imported ONNX graph back into an editable Document. Known op patterns fold into the layers
+// that would have produced them (Gemm and MatMul + Add → Dense, Conv → Conv2d or DepthwiseConv2d,
+// a BatchNorm torch folded into its Conv → Conv2d + BatchNorm2d, torch's LayerNorm and GELU
+// decompositions, fused LSTM/GRU/RNN → the recurrent layers, …) with the file's weights under the
+// layers' weight names; every other op becomes an ONNX op node that lowers to exactly that op. So
+// any model the importer reads opens, shows its shapes, trains and exports again. torch's module
+// paths name the nodes and become groups, so the canvas reads like the torch module tree.
+import type { DocEdge, DocGroup, DocNode, NetloomDocument } from '../document/schema.ts';
+import type { ConstTensor, Graph, Op, Weight } from '../ir/types.ts';
+import { constInts, numel } from '../ir/types.ts';
+import type { OnnxAttrJson, OnnxSlot } from '../layers/onnx.ts';
+import { onnxOutputPort, tensorToJson } from '../layers/onnx.ts';
 import { NetloomError } from '../util/errors.ts';
 import { echo } from '../util/text.ts';
+import { hasErrors } from '../compile/diagnostics.ts';
+import { lowerDocument } from '../compile/lower.ts';
 import type { ImportedModel } from './import.ts';
+import { describeImport } from './import.ts';
+import { foldPatterns } from './fold-patterns.ts';
+import type { FoldContext, Port } from './fold-patterns.ts';
+import { batchNormPathFor, modulePath, opPart, splitWeightName } from './torch-names.ts';
 
 export interface ImportedDocument {
   readonly doc: NetloomDocument;
   /** Weight values by the Document's weight ids (`<node>.<name>`). */
   readonly weights: Map<string, Float32Array>;
+  /** One line on what was read: opset, producer, inputs. */
+  readonly summary: string;
+  /** Ops that became ONNX op nodes, by op type (how much of the model no layer describes). */
+  readonly genericOps: ReadonlyMap<string, number>;
 }
 
-type Port = { node: string; port: string };
-
-function ints(v: unknown): number[] | undefined {
-  return Array.isArray(v) ? v.map(Number) : undefined;
+export interface ToDocumentOptions {
+  /** Group nodes by torch module path (default true). */
+  readonly groups?: boolean;
 }
 
 /** [out, in] from [in, out]: a MatMul's right operand as a Dense weight. */
-function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(data.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c]!;
   return out;
 }
 
-export function importedToDocument(m: ImportedModel, path = 'model.onnx'): ImportedDocument {
-  const g: Graph = m.graph;
-  const nodes: DocNode[] = [];
-  const edges: DocEdge[] = [];
-  const weights = new Map<string, Float32Array>();
-  const producer = new Map<string, Port>();
-  const weightOf = new Map(g.weights.map((w) => [w.id, w]));
-  const used = new Set<string>();
-  const fail = (op: Op, why: string): never => {
-    throw new NetloomError('unsupported-op', `${path}: node '${echo(op.node)}' (${op.type}) ${why}`, {
-      path,
-      nodeId: op.node,
-    });
-  };
+/** int64 values beyond what a double holds exactly (Slice's "to the end") are kept in range. */
+const int64Max = 9223372036854774784;
+const recurrentOps = new Set(['LSTM', 'GRU', 'RNN']);
 
-  const freshId = (base: string): string => {
-    const clean = base.replace(/^\/+/, '').replace(/[/:]+/g, '.') || 'node';
-    let id = clean;
-    for (let k = 2; used.has(id); k++) id = `${clean}_${k}`;
-    used.add(id);
-    return id;
-  };
-  const add = (id: string, kind: string, params: Record<string, unknown>, name?: string): string => {
-    nodes.push({ id, kind, params, position: { x: 0, y: nodes.length * 100 }, ...(name ? { name } : {}) });
-    return id;
-  };
-  const wire = (value: string, to: string, port = 'x'): void => {
-    const from = producer.get(value);
-    if (!from)
-      throw new NetloomError(
-        'invalid-onnx',
-        `${path}: value '${echo(value)}' has no producer Netloom can show`,
-      );
-    edges.push({
-      id: `e${edges.length}`,
-      source: { node: from.node, port: from.port },
-      target: { node: to, port },
-    });
-  };
-  /** The node id for an op with weights: torch's module path (the weights' prefix) when there is one. */
-  const idFor = (op: Op, weightIds: readonly (string | undefined)[]): string => {
-    const w = weightIds.map((i) => (i ? weightOf.get(i) : undefined)).find((x) => x);
-    return freshId(w && w.node !== w.id ? w.node : op.node);
-  };
-  const setWeight = (node: string, name: string, data: Float32Array | undefined): void => {
-    if (data) weights.set(`${node}.${name}`, data);
-  };
-  const isWeight = (v: string | undefined): v is string => v !== undefined && weightOf.has(v);
+function attrJson(v: Op['attrs'][string]): OnnxAttrJson {
+  if (typeof v === 'object' && !Array.isArray(v)) return tensorToJson(v as ConstTensor);
+  return v as OnnxAttrJson;
+}
 
-  for (const i of g.inputs) {
-    const t = g.values.get(i.value)!;
-    const id = add(
-      freshId(i.name),
-      'Input',
-      { shape: t.shape.slice(i.batched ? 1 : 0), dtype: t.dtype },
-      i.name,
-    );
-    producer.set(i.value, { node: id, port: 'y' });
-  }
+class DocumentBuilder implements FoldContext {
+  readonly nodes: DocNode[] = [];
+  readonly edges: DocEdge[] = [];
+  readonly weights = new Map<string, Float32Array>();
+  readonly producer = new Map<string, Port>();
+  readonly consumers = new Map<string, Op[]>();
+  readonly producerOp = new Map<string, Op>();
+  readonly outputs: Set<string>;
+  readonly weightOf: Map<string, Weight>;
+  readonly generic = new Map<string, number>();
+  private readonly used = new Set<string>();
+  private readonly containers = new Set<string>();
+  private readonly opsInScope = new Map<string, number>();
+  /** Module path of each node, for groups. */
+  readonly scopeOf = new Map<string, string>();
+  /** Ops that have their node. */
+  readonly done = new Set<Op>();
 
-  const simple: Readonly<Record<string, (op: Op) => [string, Record<string, unknown>]>> = {
-    Relu: () => ['ReLU', {}],
-    Sigmoid: () => ['Sigmoid', {}],
-    Tanh: () => ['Tanh', {}],
-    LeakyRelu: (op) => ['LeakyReLU', { negativeSlope: Number(op.attrs['alpha'] ?? 0.01) }],
-    Elu: (op) => ['ELU', { alpha: Number(op.attrs['alpha'] ?? 1) }],
-    Softmax: (op) => ['Softmax', { axis: Number(op.attrs['axis'] ?? -1) }],
-    LogSoftmax: (op) => ['LogSoftmax', { axis: Number(op.attrs['axis'] ?? -1) }],
-    GlobalAveragePool: () => ['GlobalAvgPool', { keepDims: true }],
-    GlobalMaxPool: () => ['GlobalMaxPool', { keepDims: true }],
-  };
-
-  for (const op of g.ops) {
-    const [x, a1, a2] = op.inputs;
-    const out = op.outputs[0]!;
-    const alias = () => producer.set(out, producer.get(x!)!);
-    switch (op.type) {
-      case 'Identity':
-      case 'Dropout':
-        alias();
-        continue;
-      case 'Gemm':
-      case 'MatMul': {
-        if (!isWeight(a1) || g.values.get(a1)!.shape.length !== 2) {
-          fail(op, 'multiplies two computed tensors; Netloom has layers for a product with a weight only');
-        }
-        const w = weightOf.get(a1!)!;
-        const transB = op.type === 'Gemm' && Number(op.attrs['transB'] ?? 0) === 1;
-        if (
-          op.type === 'Gemm' &&
-          (Number(op.attrs['alpha'] ?? 1) !== 1 || Number(op.attrs['transA'] ?? 0) !== 0)
-        ) {
-          fail(op, 'uses alpha or transA, which a Dense layer does not');
-        }
-        const [r, c] = w.shape as [number, number];
-        const units = transB ? r : c;
-        const bias = op.type === 'Gemm' && isWeight(a2) ? a2 : undefined;
-        const id = idFor(op, [a1]);
-        add(id, 'Dense', { units, bias: bias !== undefined });
-        wire(x!, id);
-        const data = m.weights.get(a1!)!;
-        setWeight(id, 'weight', transB ? data : transpose2d(data, r, c));
-        if (bias) setWeight(id, 'bias', m.weights.get(bias));
-        producer.set(out, { node: id, port: 'y' });
-        continue;
+  constructor(
+    readonly m: ImportedModel,
+    readonly path: string,
+  ) {
+    const g = m.graph;
+    this.outputs = new Set(g.outputs.map((o) => o.value));
+    this.weightOf = new Map(g.weights.map((w) => [w.id, w]));
+    for (const op of g.ops) {
+      for (const o of op.outputs) this.producerOp.set(o, op);
+      for (const v of new Set(op.inputs)) {
+        if (v === '') continue;
+        const list = this.consumers.get(v) ?? [];
+        list.push(op);
+        this.consumers.set(v, list);
       }
-      case 'Conv': {
-        if (!isWeight(a1)) fail(op, 'has a computed kernel; Netloom layers hold their kernels as weights');
-        const w = weightOf.get(a1!)!;
-        const n = w.shape.length - 2;
-        if (n !== 1 && n !== 2) fail(op, `is a ${n}-D convolution; import reads 1-D and 2-D`);
-        const pads = ints(op.attrs['pads']) ?? new Array<number>(2 * n).fill(0);
-        if (pads.slice(0, n).some((p, i) => p !== pads[n + i])) fail(op, 'pads its sides unequally');
-        const group = Number(op.attrs['group'] ?? 1);
-        if (group !== 1) fail(op, `has group ${group}; import reads ordinary convolutions`);
-        const id = idFor(op, [a1]);
-        add(id, n === 2 ? 'Conv2d' : 'Conv1d', {
-          outChannels: w.shape[0],
-          kernelSize: w.shape.slice(2),
-          stride: ints(op.attrs['strides']) ?? new Array<number>(n).fill(1),
-          padding: pads.slice(0, n),
-          dilation: ints(op.attrs['dilations']) ?? new Array<number>(n).fill(1),
-          bias: isWeight(a2),
-        });
-        wire(x!, id);
-        setWeight(id, 'weight', m.weights.get(a1!));
-        if (isWeight(a2)) setWeight(id, 'bias', m.weights.get(a2));
-        producer.set(out, { node: id, port: 'y' });
-        continue;
+      const scope = modulePath(op.node);
+      if (scope !== undefined) {
+        this.opsInScope.set(scope, (this.opsInScope.get(scope) ?? 0) + 1);
+        const parts = scope.split('.');
+        for (let i = 1; i < parts.length; i++) this.containers.add(parts.slice(0, i).join('.'));
       }
-      case 'BatchNormalization': {
-        const [, scale, b, mean, variance] = op.inputs;
-        if (![scale, b, mean, variance].every(isWeight)) fail(op, 'has computed statistics');
-        const rank = g.values.get(x!)!.shape.length;
-        const id = idFor(op, [scale]);
-        add(id, rank === 4 ? 'BatchNorm2d' : 'BatchNorm1d', {
-          eps: Number(op.attrs['epsilon'] ?? 1e-5),
-          // ONNX's momentum weighs the running value, torch's the batch statistic.
-          momentum: 1 - Number(op.attrs['momentum'] ?? 0.9),
-        });
-        wire(x!, id);
-        setWeight(id, 'weight', m.weights.get(scale!));
-        setWeight(id, 'bias', m.weights.get(b!));
-        setWeight(id, 'running_mean', m.weights.get(mean!));
-        setWeight(id, 'running_var', m.weights.get(variance!));
-        producer.set(out, { node: id, port: 'y' });
-        continue;
-      }
-      case 'MaxPool':
-      case 'AveragePool': {
-        const k = ints(op.attrs['kernel_shape'])!;
-        const n = k.length;
-        if (n !== 1 && n !== 2) fail(op, `pools over ${n} axes; import reads 1-D and 2-D`);
-        const pads = ints(op.attrs['pads']) ?? new Array<number>(2 * n).fill(0);
-        if (pads.slice(0, n).some((p, i) => p !== pads[n + i])) fail(op, 'pads its sides unequally');
-        const kind = `${op.type === 'MaxPool' ? 'MaxPool' : 'AvgPool'}${n}d`;
-        const id = freshId(op.node);
-        add(id, kind, {
-          kernelSize: k,
-          stride: ints(op.attrs['strides']) ?? new Array<number>(n).fill(1),
-          padding: pads.slice(0, n),
-          ceilMode: Number(op.attrs['ceil_mode'] ?? 0) === 1,
-          ...(op.type === 'MaxPool'
-            ? { dilation: ints(op.attrs['dilations']) ?? new Array<number>(n).fill(1) }
-            : { countIncludePad: Number(op.attrs['count_include_pad'] ?? 0) === 1 }),
-        });
-        wire(x!, id);
-        producer.set(out, { node: id, port: 'y' });
-        continue;
-      }
-      case 'Flatten':
-      case 'Reshape': {
-        const targetConst = op.type === 'Reshape' ? g.constants.get(a1!) : undefined;
-        const target = targetConst && constInts(targetConst);
-        const flat =
-          op.type === 'Flatten'
-            ? Number(op.attrs['axis'] ?? 1) === 1
-            : target !== undefined && target.length === 2 && (target[0] === 0 || target[1] === -1);
-        const id = freshId(op.node);
-        if (flat) add(id, 'Flatten', {});
-        else if (op.type === 'Reshape' && target && target[0] === 0)
-          add(id, 'Reshape', { shape: target.slice(1) });
-        else fail(op, 'reshapes across the batch axis');
-        wire(x!, id);
-        producer.set(out, { node: id, port: 'y' });
-        continue;
-      }
-      case 'Add':
-      case 'Sub':
-      case 'Mul': {
-        // A bias after a MatMul folds into its Dense layer.
-        const biasIn = [x, a1].find(isWeight);
-        const other = [x, a1].find((v) => v !== biasIn)!;
-        const src = producer.get(other);
-        const dense = src && nodes.find((d) => d.id === src.node && d.kind === 'Dense');
-        if (op.type === 'Add' && biasIn && dense && dense.params['bias'] === false) {
-          dense.params['bias'] = true;
-          setWeight(dense.id, 'bias', m.weights.get(biasIn));
-          producer.set(out, src!);
-          continue;
-        }
-        if (biasIn || [x, a1].some((v) => g.constants.has(v!))) {
-          fail(op, "combines a tensor with a constant; import reads this only as a Dense layer's bias");
-        }
-        const kind = op.type === 'Add' ? 'Add' : op.type === 'Sub' ? 'Subtract' : 'Multiply';
-        const id = freshId(op.node);
-        add(id, kind, op.type === 'Sub' ? {} : { inputs: 2 });
-        wire(x!, id, 'x0');
-        wire(a1!, id, 'x1');
-        producer.set(out, { node: id, port: 'y' });
-        continue;
-      }
-      case 'Concat': {
-        const id = freshId(op.node);
-        add(id, 'Concat', { inputs: op.inputs.length, axis: Number(op.attrs['axis'] ?? 1) });
-        op.inputs.forEach((v, k) => wire(v, id, `x${k}`));
-        producer.set(out, { node: id, port: 'y' });
-        continue;
-      }
-      default: {
-        const row = Object.hasOwn(simple, op.type) ? simple[op.type] : undefined;
-        if (!row)
-          fail(op, 'has no Netloom layer yet; `netloom run` and `netloom step` still work on this file');
-        const [kind, params] = row!(op);
-        const id = freshId(op.node);
-        add(id, kind, params);
-        wire(x!, id);
-        producer.set(out, { node: id, port: 'y' });
-      }
+    }
+    for (const s of this.opsInScope.keys()) {
+      for (const c of this.containers) if (s.startsWith(`${c}.`)) this.containers.add(c);
     }
   }
 
-  for (const o of g.outputs.filter((x) => x.role === 'output')) {
-    const id = add(freshId(`out.${o.name}`), 'Output', {}, o.name);
-    wire(o.value, id);
+  get graph(): Graph {
+    return this.m.graph;
   }
-  return {
-    doc: {
-      format: 'netloom',
-      version: 1,
-      name: m.name || path.replace(/^.*[\\/]/, '').replace(/\.onnx$/i, ''),
-      description: `Imported from ${path.replace(/^.*[\\/]/, '')}${m.producer ? ` (made by ${m.producer})` : ''}.`,
-      nodes,
-      edges,
-      groups: [],
-    },
-    weights,
+
+  fail(op: Op, why: string): never {
+    throw new NetloomError(
+      'unsupported-op',
+      `${this.path}: node '${echo(op.node)}' (${echo(op.type, 40)}) ${why}`,
+      {
+        path: this.path,
+        nodeId: op.node,
+      },
+    );
+  }
+
+  isWeight(v: string | undefined): v is string {
+    return v !== undefined && v !== '' && this.weightOf.has(v);
+  }
+
+  constant(v: string | undefined): ConstTensor | undefined {
+    return v === undefined || v === '' ? undefined : this.graph.constants.get(v);
+  }
+
+  scalar(v: string | undefined): number | undefined {
+    const c = this.constant(v);
+    return c && numel(c.shape) === 1 ? constInts(c)[0] : undefined;
+  }
+
+  /** The one op reading v, when v is read by exactly one op and is not a graph output. */
+  sole(v: string): Op | undefined {
+    const c = this.consumers.get(v);
+    return c?.length === 1 && !this.outputs.has(v) ? c[0] : undefined;
+  }
+
+  shape(v: string): readonly number[] {
+    return this.graph.values.get(v)!.shape;
+  }
+
+  private freshId(base: string): string {
+    const clean = base.replace(/^\/+/, '').replace(/[/:]+/g, '.') || 'node';
+    let id = clean;
+    for (let k = 2; this.used.has(id); k++) id = `${clean}_${k}`;
+    this.used.add(id);
+    return id;
+  }
+
+  unused(v: string): boolean {
+    return !this.consumers.has(v) && !this.outputs.has(v);
+  }
+
+  placed(op: Op): boolean {
+    return this.done.has(op);
+  }
+
+  /** torch's module path for a node whose layer owns weights: from its weights' names, else the op's scope. */
+  idFor(op: Op, weightIds: readonly (string | undefined)[] = [], claimed: readonly Op[] = [op]): string {
+    for (const w of weightIds) {
+      const split = w ? splitWeightName(w) : undefined;
+      if (split && !this.used.has(split.node)) return this.remember(this.freshId(split.node), op);
+    }
+    const scope = modulePath(op.node);
+    if (scope === undefined) return this.remember(this.freshId(op.node), op);
+    // The layer is its module when it claims every op torch wrote in that module's scope.
+    const mine = claimed.filter((o) => modulePath(o.node) === scope).length;
+    const alone = (this.opsInScope.get(scope) ?? 0) === mine && !this.containers.has(scope);
+    return this.remember(this.freshId(alone ? scope : `${scope}.${opPart(op.node)}`), op);
+  }
+
+  /** The id a layer torch folded into this op's layer would have had (a BatchNorm after a Conv). */
+  siblingId(of: string, op: Op): string {
+    const id = this.freshId(batchNormPathFor(of));
+    const scope = modulePath(op.node);
+    if (scope !== undefined) this.scopeOf.set(id, scope);
+    return id;
+  }
+
+  private remember(id: string, op: Op): string {
+    const scope = modulePath(op.node);
+    if (scope !== undefined) this.scopeOf.set(id, scope);
+    return id;
+  }
+
+  add(id: string, kind: string, params: Record<string, unknown>, name?: string): string {
+    this.nodes.push({ id, kind, params, position: { x: 0, y: 0 }, ...(name ? { name } : {}) });
+    return id;
+  }
+
+  wire(value: string, to: string, port = 'x'): void {
+    const from = this.producer.get(value);
+    if (!from) {
+      throw new NetloomError(
+        'invalid-onnx',
+        `${this.path}: value '${echo(value)}' has no producer Netloom can show`,
+        {
+          path: this.path,
+        },
+      );
+    }
+    this.edges.push({
+      id: `e${this.edges.length}`,
+      source: { node: from.node, port: from.port },
+      target: { node: to, port },
+    });
+  }
+
+  setWeight(node: string, name: string, data: Float32Array | undefined): void {
+    if (data) this.weights.set(`${node}.${name}`, data);
+  }
+
+  value(id: string): Float32Array {
+    return this.m.weights.get(id)!;
+  }
+
+  output(v: string, node: string, port = 'y'): void {
+    this.producer.set(v, { node, port });
+  }
+
+  /** Any op as an ONNX op node: computed inputs wired, weights owned, constants carried. */
+  genericNode(op: Op): void {
+    const weightIds = op.inputs.filter((v) => this.isWeight(v));
+    // A node whose weights all belong to one torch module takes that module's path, so the
+    // weights keep their state_dict names.
+    const owners = new Set(weightIds.map((w) => splitWeightName(w)?.node ?? ''));
+    const owner = owners.size === 1 ? [...owners][0] : undefined;
+    const id = owner && !this.used.has(owner) ? this.remember(this.freshId(owner), op) : this.idFor(op);
+    const computed = op.inputs.filter((v) => v !== '' && !this.isWeight(v) && !this.constant(v));
+    const batchMarks = this.m.batchConstants;
+    const ports: { value: string; port: string }[] = [];
+    const slots: OnnxSlot[] = op.inputs.map((v, i): OnnxSlot => {
+      if (v === '') return { kind: 'none' };
+      if (this.isWeight(v)) {
+        const w = this.weightOf.get(v)!;
+        const split = splitWeightName(v);
+        const name =
+          split && split.node === id ? split.name : weightIds.length === 1 ? 'weight' : `weight${i}`;
+        this.setWeight(id, name, this.value(v));
+        return { kind: 'weight', name, shape: [...w.shape], role: w.role, init: 'zeros' };
+      }
+      const c = this.constant(v);
+      // torch writes a recurrent op's zero initial state as ConstantOfShape([layers, batch, hidden]),
+      // folded here at the batch it was exported with; the op's own default is the same zeros at
+      // every batch, so the input is left out.
+      if (
+        c &&
+        recurrentOps.has(op.type) &&
+        i >= 5 &&
+        Array.from(c.data as ArrayLike<number | bigint>).every((x) => Number(x) === 0)
+      ) {
+        return { kind: 'none' };
+      }
+      if (c) {
+        const data = c.data instanceof BigInt64Array ? Array.from(c.data, Number) : Array.from(c.data);
+        const safe = c.dtype === 'int64' ? data.map((x) => Math.max(Math.min(x, int64Max), -int64Max)) : data;
+        const marks = batchMarks.get(v);
+        const batch = marks?.flatMap((b, k) => (b ? [k] : []));
+        return {
+          kind: 'const',
+          dtype: c.dtype,
+          shape: [...c.shape],
+          data: safe,
+          ...(batch && batch.length ? { batch } : {}),
+        };
+      }
+      const port = computed.length === 1 ? 'x' : `x${i}`;
+      ports.push({ value: v, port });
+      return { kind: 'port', name: port };
+    });
+    this.add(id, 'OnnxOp', {
+      op: op.type,
+      attrs: Object.fromEntries(Object.entries(op.attrs).map(([k, v]) => [k, attrJson(v)])),
+      inputs: slots,
+      outputs: op.outputs.length,
+    });
+    for (const p of ports) this.wire(p.value, id, p.port);
+    op.outputs.forEach((o, i) => this.output(o, id, onnxOutputPort(i)));
+    this.generic.set(op.type, (this.generic.get(op.type) ?? 0) + 1);
+  }
+
+  /** Module-path groups: each torch container holding two or more nodes, nested as in torch. */
+  groups(): DocGroup[] {
+    const members = new Map<string, number>();
+    for (const scope of this.scopeOf.values()) {
+      const parts = scope.split('.');
+      for (let i = 1; i <= parts.length; i++) {
+        const p = parts.slice(0, i).join('.');
+        members.set(p, (members.get(p) ?? 0) + 1);
+      }
+    }
+    // A group per container (a scope with child scopes) of 2+ nodes; a leaf module is one node.
+    const keep = new Set([...members].filter(([p, n]) => n >= 2 && this.containers.has(p)).map(([p]) => p));
+    const groupOf = (scope: string): string | undefined => {
+      const parts = scope.split('.');
+      for (let i = parts.length; i >= 1; i--) {
+        const p = parts.slice(0, i).join('.');
+        if (keep.has(p)) return p;
+      }
+      return undefined;
+    };
+    const gid = (p: string): string => `g:${p}`;
+    const groups: DocGroup[] = [...keep]
+      .sort((a, b) => a.split('.').length - b.split('.').length)
+      .map((p) => {
+        const parentScope = p.includes('.') ? groupOf(p.slice(0, p.lastIndexOf('.'))) : undefined;
+        return {
+          id: gid(p),
+          name: p,
+          collapsed: false,
+          ...(parentScope ? { parent: gid(parentScope) } : {}),
+        };
+      });
+    for (const n of this.nodes) {
+      const scope = this.scopeOf.get(n.id);
+      const g = scope === undefined ? undefined : groupOf(scope);
+      if (g) n.group = gid(g);
+    }
+    return groups;
+  }
+}
+
+export function importedToDocument(
+  m: ImportedModel,
+  path = 'model.onnx',
+  opts: ToDocumentOptions = {},
+): ImportedDocument {
+  const b = new DocumentBuilder(m, path);
+  const g = m.graph;
+  for (const i of g.inputs) {
+    const t = g.values.get(i.value)!;
+    const shape = t.shape.slice(i.batched ? 1 : 0);
+    const id = b.add(inputId(b, i.name), 'Input', { shape, dtype: t.dtype }, i.name);
+    b.output(i.value, id);
+  }
+  foldPatterns(b, b.done);
+  for (const o of g.outputs.filter((x) => x.role === 'output')) {
+    const id = b.add(outputId(b, o.name), 'Output', {}, o.name);
+    b.wire(o.value, id);
+  }
+  const groups = opts.groups === false ? [] : b.groups();
+  const base = path.replace(/^.*[\\/]/, '');
+  const doc: NetloomDocument = {
+    format: 'netloom',
+    version: 1,
+    name: m.name && m.name !== 'main_graph' && m.name !== 'torch_jit' ? m.name : base.replace(/\.onnx$/i, ''),
+    description: `Imported from ${base} (${describeImport(m)}).`,
+    nodes: b.nodes,
+    edges: b.edges,
+    groups,
   };
+  fixBatchWhereSpelled(doc, m.fileBatch);
+  return {
+    doc,
+    weights: b.weights,
+    summary: describeImport(m),
+    genericOps: b.generic,
+  };
+}
+
+/**
+ * A model whose ops spell out the batch it was exported for (a Reshape to [5, 8, 8] that is
+ * [L, N·heads, d] at N = 2) works at that batch only: built for another, it fails or its outputs
+ * lose the batch axis. Its Input nodes then fix that batch, so it opens, trains and exports at it.
+ */
+function fixBatchWhereSpelled(doc: NetloomDocument, fileBatch: number | undefined): void {
+  const at = fileBatch ?? 1;
+  const other = at + 1;
+  const probe = lowerDocument(doc, { batch: other });
+  const outputsKeepBatch = probe.graph.outputs.every(
+    (o) => probe.graph.values.get(o.value)?.shape[0] === other,
+  );
+  if (!hasErrors(probe) && outputsKeepBatch) return;
+  if (hasErrors(lowerDocument(doc, { batch: at }))) return;
+  for (const n of doc.nodes) if (n.kind === 'Input') n.params['batch'] = at;
+}
+
+function inputId(b: DocumentBuilder, name: string): string {
+  return b.idFor({ id: name, type: 'Input', inputs: [], outputs: [], attrs: {}, node: name });
+}
+
+function outputId(b: DocumentBuilder, name: string): string {
+  return b.idFor({ id: name, type: 'Output', inputs: [], outputs: [], attrs: {}, node: `out.${name}` });
 }

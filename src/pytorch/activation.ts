@@ -72,6 +72,7 @@ export const logSoftmaxTorch = torchForm(logSoftmaxLayer, {
 
 export const activationTorchForms: readonly AnyTorchForm[] = [
   reluTorch,
+  relu6Torch,
   leakyReluTorch,
   preluTorch,
   eluTorch,
@@ -86,5 +87,4 @@ export const activationTorchForms: readonly AnyTorchForm[] = [
   mishTorch,
   hardSigmoidTorch,
   hardSwishTorch,
-  relu6Torch,
 ];

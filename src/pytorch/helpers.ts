@@ -12,7 +12,8 @@ export type HelperName =
   | 'gaussian_noise'
   | 'timestep_embedding'
   | 'binary_cross_entropy'
-  | 'gaussian_kl';
+  | 'gaussian_kl'
+  | 'OnnxWeights';
 
 export interface Helper {
   readonly home: 'model' | 'train';
@@ -120,6 +121,19 @@ export const helpers: Readonly<Record<HelperName, Helper>> = {
     tiny = 1e-12
     loss = -(target * torch.log(p.clamp_min(tiny)) + (1 - target) * torch.log((1 - p).clamp_min(tiny)))
     return loss.sum() if reduction == "sum" else loss.mean()`,
+  },
+  OnnxWeights: {
+    home: 'model',
+    code: `class OnnxWeights(nn.Module):
+    """The weights of an ONNX op node (part of an imported model no torch.nn layer describes),
+    under the node's own names: trained parameters, and buffers such as running statistics."""
+
+    def __init__(self, params: dict, buffers: dict):
+        super().__init__()
+        for name, shape in params.items():
+            self.register_parameter(name, nn.Parameter(torch.zeros(shape)))
+        for name, shape in buffers.items():
+            self.register_buffer(name, torch.zeros(shape))`,
   },
   gaussian_kl: {
     home: 'train',

@@ -5,13 +5,13 @@ import {
   concatLayer,
   flattenLayer,
   multiplyLayer,
+  padLayer,
   permuteLayer,
   reshapeLayer,
   sliceLayer,
   splitLayer,
   subtractLayer,
   upsampleLayer,
-  padLayer,
   zeroPad2dLayer,
 } from '../layers/merge.ts';
 import { call, kwargs, pyList, pyNumber, pySize, pyString, pyTuple } from './python.ts';
@@ -74,9 +74,8 @@ export const zeroPad2dTorch = torchForm(zeroPad2dLayer, {
 });
 
 export const padTorch = torchForm(padLayer, {
-  // Netloom's padding is F.pad's: (before, after) pairs from the last axis backwards.
-  call: (a) =>
-    call('F.pad', [a.x['x']!, pyTuple(a.p.padding)], a.p.value === 0 ? [] : [`value=${pyNumber(a.p.value)}`]),
+  // Netloom's pairs run from the last axis backwards, as torch.nn.functional.pad's do.
+  call: (a) => call('F.pad', [a.x['x']!, pyTuple(a.p.padding)], kwargs(['value', a.p.value, 0])),
 });
 
 export const upsampleTorch = torchForm(upsampleLayer, {

@@ -12,6 +12,7 @@ import { poolingTorchForms } from './pooling.ts';
 import { recurrentTorchForms } from './recurrent.ts';
 import { regularizationTorchForms } from './regularization.ts';
 import { samplingTorchForms } from './sampling.ts';
+import { onnxTorchForms } from './onnx.ts';
 import type { AnyTorchForm } from './torch-form.ts';
 
 export const torchForms: readonly AnyTorchForm[] = [
@@ -27,6 +28,7 @@ export const torchForms: readonly AnyTorchForm[] = [
   ...attentionTorchForms,
   ...lossTorchForms,
   ...samplingTorchForms,
+  ...onnxTorchForms,
 ];
 
 const byKind = new Map(torchForms.map((f) => [f.kind, f]));

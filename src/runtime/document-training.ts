@@ -4,6 +4,7 @@
 import type { NetloomDocument, DocNode } from '../document/schema.ts';
 import { groupChain, groupParents } from '../document/groups.ts';
 import type { Lowered } from '../compile/lower.ts';
+import { fixedBatch } from '../compile/lower.ts';
 import { nodeName } from '../compile/lower-node.ts';
 import { lowerOrThrow } from '../compile/diagnostics.ts';
 import type { Weight } from '../ir/types.ts';
@@ -195,6 +196,14 @@ export function prepareDocumentTraining(
   } = {},
 ): PreparedTraining {
   const batch = opts.batchSize ?? setup.batchSize;
+  const fixed = fixedBatch(doc);
+  if (fixed !== undefined && fixed !== batch) {
+    throw new NetloomError(
+      'bad-argument',
+      `This model runs at batch ${fixed} only (the file it was imported from spells that size out in its shapes); set the batch size to ${fixed}`,
+      { path: 'training.batchSize' },
+    );
+  }
   const train = lowerOrThrow(doc, { mode: 'training', batch });
   const infer = lowerOrThrow(doc, { mode: 'inference', batch: 1 });
   const weights = train.graph.weights;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { encodeModel } from '../../src/onnx/proto.ts';
 import { decodeSafetensors, encodeSafetensors, nonFiniteWarning } from '../../src/ir/weights-file.ts';
 import { captureIO } from '../helpers/cli-io.ts';
 import { requirePython } from '../helpers/references.ts';
@@ -109,7 +110,12 @@ describe('netloom import', () => {
     const fixtures = onnxFixtureDir;
     const r = await cli('import', join(fixtures, 'cnn.onnx'), '-o', 'cnn.json');
     expect(r.err).toBe('');
-    expect(r.out).toMatch(/^cnn\.json: 10 nodes \(.*Conv2d.*\); cnn\.safetensors: 291 parameters$/);
+    const [read, wrote, ...rest] = r.out.split('\n');
+    // What it read (opset, producer, input), then what it wrote.
+    expect(read).toMatch(/cnn\.onnx: opset 17, made by pytorch 1\.13[^;]*; input x \[N, /);
+    expect(wrote).toMatch(/^cnn\.json: 10 nodes \(.*Conv2d.*\); cnn\.safetensors: 291 parameters$/);
+    // Everything folds into layers: nothing is left as an ONNX op node.
+    expect(rest.join('\n')).not.toMatch(/ONNX op nodes/);
     const e = await cli('export', 'cnn.json', '--weights', 'cnn.safetensors', '-o', 'cnn-again.onnx');
     expect(e.code).toBe(0);
     const c = torchModelCase('cnn');
@@ -120,6 +126,31 @@ describe('netloom import', () => {
     (out.y!.data as Float32Array).forEach((v, i) =>
       expect(Math.abs(v - c.outputs['y']!.data[i]!)).toBeLessThan(1e-4),
     );
+  });
+
+  test('ops no layer describes are listed, by how often they occur', async () => {
+    const input = {
+      name: 'x',
+      type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 3 }] } } },
+    };
+    const bytes = encodeModel({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g',
+        node: [
+          { name: 'a', opType: 'Sin', input: ['x'], output: ['s'] },
+          { name: 'b', opType: 'Cos', input: ['s'], output: ['c'] },
+          { name: 'd', opType: 'Sin', input: ['c'], output: ['y'] },
+        ],
+        input: [input],
+        output: [{ name: 'y' }],
+      },
+    });
+    writeFileSync(join(dir, 'trig.onnx'), bytes);
+    const r = await cli('import', 'trig.onnx', '-o', 'trig.json');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')).toContain('kept as ONNX op nodes (no layer describes them): Sin ×2, Cos');
   });
 });
 

@@ -12,6 +12,8 @@ import {
   paste,
   removeNodes,
   toggleCollapsed,
+  trainOnly,
+  unfreezeAll,
 } from '../../src/document/edits.ts';
 import { chainDoc } from '../helpers/doc.ts';
 
@@ -128,5 +130,37 @@ describe('grouping', () => {
     const g = groupNodes(d, ['n1'], 'B');
     expect(toggleCollapsed(g, 'block1').groups[0]!.collapsed).toBe(true);
     expect(toggleCollapsed(toggleCollapsed(g, 'block1'), 'block1').groups[0]!.collapsed).toBe(false);
+  });
+});
+
+describe('fine-tuning: train only the selection', () => {
+  const frozenIds = (d: ReturnType<typeof base>) => d.nodes.filter((n) => n.frozen).map((n) => n.id);
+
+  test('every node outside the selection is frozen; the selection trains; unfreeze all undoes it', () => {
+    const d = trainOnly(base(), ['n2']);
+    expect(frozenIds(d)).toEqual(['input', 'n1', 'output']);
+    expect('frozen' in d.nodes.find((n) => n.id === 'n2')!).toBe(false);
+    // Selecting another node moves the training there.
+    expect(frozenIds(trainOnly(d, ['n1']))).toEqual(['input', 'n2', 'output']);
+    const all = unfreezeAll(d);
+    expect(frozenIds(all)).toEqual([]);
+    expect(all.nodes.some((n) => 'frozen' in n)).toBe(false);
+    expect(unfreezeAll(all)).toBe(all);
+  });
+
+  test('a selected block trains all its members, nested blocks included', () => {
+    const outer = groupNodes(base(), ['n1', 'n2'], 'Head');
+    const inner = groupNodes(outer, ['n2'], 'Inner');
+    const nested = {
+      ...inner,
+      groups: inner.groups.map((g) => (g.id === 'block2' ? { ...g, parent: 'block1' } : g)),
+    };
+    expect(frozenIds(trainOnly(nested, ['group:block1']))).toEqual(['input', 'output']);
+    expect(frozenIds(trainOnly(nested, ['group:block2']))).toEqual(['input', 'n1', 'output']);
+  });
+
+  test('an empty selection changes nothing', () => {
+    const d = base();
+    expect(trainOnly(d, [])).toBe(d);
   });
 });

@@ -208,9 +208,12 @@ describe('bad files fail with one line', () => {
 
   test('a truncated file', () => {
     const bytes = readFileSync(join(dir, 'mlp.onnx'));
-    const e = importError(bytes.subarray(0, bytes.length >> 1));
+    const e = importError(bytes.subarray(0, bytes.length >> 1), 'models/mlp.onnx');
     expect(e.code).toBe('invalid-onnx');
     expect(e.message.split('\n')).toHaveLength(1);
+    // The file's name, then what is wrong with it.
+    expect(e.message).toMatch(/^models\/mlp\.onnx: not an ONNX model \(.+\)$/);
+    expect(e.path).toBe('models/mlp.onnx');
   });
 
   test('a text file', () => {
@@ -224,14 +227,14 @@ describe('bad files fail with one line', () => {
   });
 
   test('an opset newer than we read', () => {
-    const e = importError(model(oneNode({ opType: 'Relu', input: ['x'], output: ['y'] }), 18));
+    const e = importError(model(oneNode({ opType: 'Relu', input: ['x'], output: ['y'] }), 19));
     expect(e.code).toBe('unsupported-version');
-    expect(e.message).toBe('opset 18 is newer than Netloom reads (13–17); export with opset 17');
+    expect(e.message).toBe('opset 19 is newer than Netloom reads (13–18); export with opset 17');
   });
 
   test('an opset older than we read', () => {
     const e = importError(model(oneNode({ opType: 'Relu', input: ['x'], output: ['y'] }), 11));
-    expect(e.message).toBe('opset 11 is older than Netloom reads (13–17); export with opset 17');
+    expect(e.message).toBe('opset 11 is older than Netloom reads (13–18); export with opset 17');
   });
 
   test('an op without a row', () => {
@@ -239,7 +242,29 @@ describe('bad files fail with one line', () => {
       model(oneNode({ name: 'nms_1', opType: 'NonMaxSuppression', input: ['x'], output: ['y'] })),
     );
     expect(e.code).toBe('unsupported-op');
-    expect(e.message).toBe("unsupported op 'NonMaxSuppression' in node 'nms_1'");
+    expect(e.message).toBe("Netloom cannot run this op: NonMaxSuppression (1 node: 'nms_1')");
+    expect(e.nodeId).toBe('nms_1');
+  });
+
+  test('every op it cannot run is named at once, not only the first', () => {
+    const e = importError(
+      model({
+        name: 'g',
+        node: [
+          { name: 'nms_1', opType: 'NonMaxSuppression', input: ['x'], output: ['a'] },
+          { name: 'r', opType: 'Relu', input: ['a'], output: ['b'] },
+          { name: 'nms_2', opType: 'NonMaxSuppression', input: ['b'], output: ['c'] },
+          { name: 'f', opType: 'FusedGemm', domain: 'com.microsoft', input: ['c'], output: ['y'] },
+        ],
+        input: [floatInput('x', ['N', 4])],
+        output: [{ name: 'y' }],
+      }),
+    );
+    expect(e.code).toBe('unsupported-op');
+    expect(e.message).toBe(
+      "Netloom cannot run these 2 ops: NonMaxSuppression (2 nodes: 'nms_1', 'nms_2'); com.microsoft.FusedGemm (1 node: 'f')",
+    );
+    expect(e.nodeId).toBe('nms_1');
   });
 
   test('an op from another domain', () => {
@@ -248,7 +273,7 @@ describe('bad files fail with one line', () => {
         oneNode({ name: 'f', opType: 'FusedGemm', domain: 'com.microsoft', input: ['x'], output: ['y'] }),
       ),
     );
-    expect(e.message).toBe("unsupported op 'com.microsoft.FusedGemm' in node 'f'");
+    expect(e.message).toBe("Netloom cannot run this op: com.microsoft.FusedGemm (1 node: 'f')");
   });
 
   test('an attribute the op does not have', () => {
@@ -263,7 +288,7 @@ describe('bad files fail with one line', () => {
         }),
       ),
     );
-    expect(e.message).toBe("node 'r' (Relu): attribute 'beta' is not supported");
+    expect(e.message).toBe("Netloom cannot run this op: Relu with attribute 'beta' (1 node: 'r')");
   });
 
   test('a node reading an undefined value', () => {

@@ -1,7 +1,7 @@
 // ONNX files open as editable documents: torch-exported models fold back into layers (Gemm and
 // MatMul + Add → Dense, Conv → Conv2d, BatchNormalization → BatchNorm2d, …) with their weights, and
 // the document exports a model whose outputs match torch's; Netloom's own templates come back
-// the same; an op with no layer is named.
+// the same; an op with no layer stays an ONNX op node.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -10,11 +10,11 @@ import { lowerDocument } from '../../src/compile/lower.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
 import { formatDiagnostics } from '../../src/compile/diagnostics.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
+import { encodeModel } from '../../src/onnx/proto.ts';
 import { importedToDocument } from '../../src/onnx/to-document.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
 import type { HostTensor } from '../../src/runtime/tensors.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';
-import { NetloomError } from '../../src/util/errors.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/onnx');
 const torchCases = JSON.parse(readFileSync(join(dir, 'torch-models.json'), 'utf8')) as Record<
@@ -83,15 +83,64 @@ describe('ONNX → document', () => {
     },
   );
 
-  test('an op with no layer is named with its node', () => {
+  test("torch's LSTM with a dynamic batch folds into an LSTM layer that runs at any batch", async () => {
+    // torch computes the zero initial state from the input's shape; import reads it at batch 1.
     const c = torchCases['lstm']!;
-    // Fused recurrent ops import as IR but have no document pattern yet.
-    try {
-      importedToDocument(importOnnx(readFileSync(join(dir, c.file)), { batch: 2 }), 'lstm.onnx');
-      throw new Error('expected a failure');
-    } catch (e) {
-      expect(e).toBeInstanceOf(NetloomError);
-      expect((e as Error).message).toMatch(/^lstm\.onnx: node '.*' \(\w+\) /);
-    }
+    const { doc, weights, genericOps } = importedToDocument(
+      importOnnx(readFileSync(join(dir, c.file)), { path: c.file }),
+      c.file,
+    );
+    expect(doc.nodes.map((n) => n.kind)).toEqual(['Input', 'LSTM', 'Output']);
+    expect(genericOps.size).toBe(0);
+    const { bytes } = exportDocument(doc, { weights });
+    const x = float(c.inputs['x']!);
+    expect(x.shape[0]).toBe(2);
+    const out = await runOnnx(bytes, { x });
+    expect(worst(out['y']!, c.outputs['y']!)).toBeLessThan(1e-5);
+  });
+
+  test('an op with no layer becomes an ONNX op node that exports what the file computes', async () => {
+    const file = encodeModel({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g',
+        node: [
+          { name: 'sin', opType: 'Sin', input: ['x'], output: ['s'] },
+          {
+            name: 'fc',
+            opType: 'Gemm',
+            input: ['s', 'w'],
+            output: ['y'],
+            attribute: [{ name: 'transB', type: 2, i: 1 }],
+          },
+        ],
+        input: [
+          {
+            name: 'x',
+            type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 3 }] } } },
+          },
+        ],
+        initializer: [{ name: 'w', dims: [2, 3], dataType: 1, floatData: [0.5, -1, 2, 1.5, 0.25, -0.75] }],
+        output: [{ name: 'y' }],
+      },
+    });
+    const { doc, weights, genericOps } = importedToDocument(
+      importOnnx(file, { path: 'sin.onnx' }),
+      'sin.onnx',
+    );
+    const op = doc.nodes.find((n) => n.kind === 'OnnxOp');
+    expect(op?.params).toMatchObject({ op: 'Sin' });
+    expect([...genericOps]).toEqual([['Sin', 1]]);
+    expect(doc.nodes.map((n) => n.kind)).toContain('Dense');
+    const x: HostTensor = {
+      dtype: 'float32',
+      shape: [2, 3],
+      data: Float32Array.of(0.1, -2, 3, 0.7, 1.2, -0.4),
+    };
+    // onnxruntime on the original file is the reference.
+    const want = await runOnnx(file, { x });
+    const got = await runOnnx(exportDocument(doc, { weights }).bytes, { x });
+    expect(worst(got['y']!, want['y']!.data as Float32Array)).toBeLessThan(1e-6);
   });
 });

@@ -176,7 +176,22 @@ export const shapeGrads: readonly GradRow[] = [
         [v],
         'range',
       );
-      const onehot = toFloat(g, g.op1('Equal', [g.op1('Unsqueeze', [idx, g.ints([q])]), table]));
+      // ONNX Gather counts negative indices from the end (torch's h[-1]): as positions, they
+      // must equal the range's entries.
+      const known = g.constInts(idx);
+      let at = idx;
+      if (known?.some((i) => i < 0)) {
+        at = g.constant(
+          BigInt64Array.from(known, (i) => BigInt(i < 0 ? i + v : i)),
+          is,
+          'index',
+        );
+      } else if (!known) {
+        const zero = g.constant(BigInt64Array.of(0n), [], 'zero');
+        const size = g.constant(BigInt64Array.of(BigInt(v)), [], 'size');
+        at = g.op1('Where', [g.op1('Less', [idx, zero]), g.op1('Add', [idx, size]), idx]);
+      }
+      const onehot = toFloat(g, g.op1('Equal', [g.op1('Unsqueeze', [at, g.ints([q])]), table]));
       const nIdx = numel(is);
       const oh2 = reshape(g, onehot, [nIdx, v]);
       // dy is [pre…, idx…, post…]; bring the index axes to the front.

@@ -1,4 +1,5 @@
 // Datasets by name, and fitting a dataset's examples to a model's Input shape.
+import { fitImages, imagesFit } from './image-fit.ts';
 import { NetloomError } from '../../util/errors.ts';
 import type { Dataset } from './dataset.ts';
 import { toyDataset, toyNames } from './toy.ts';
@@ -43,6 +44,7 @@ export function toyByName(name: string, seed = 1, normalize = true): Dataset {
 export function fitFeatures(d: Dataset, shape: readonly number[], inputName: string): Dataset {
   const want = numel(shape);
   const have = numel(d.featureShape);
+  if (want !== have && imagesFit(d.featureShape, shape)) return fitImages(d, shape);
   if (want !== have) {
     throw new NetloomError(
       'bad-argument',

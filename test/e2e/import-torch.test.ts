@@ -1,0 +1,73 @@
+// What a user brings, opened as a person does it: ResNet-18 and MobileNetV2 exported by
+// torch.onnx.export with its default arguments (test/fixtures/torch_zoo.py) open through Open…
+// as layers with their shapes, torch's parameter count and no problems, in torch's module blocks; in MobileNetV2
+// the classifier is selected and "Train only the selection" (Shift+F) freezes every other layer.
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { requirePython } from '../helpers/references.ts';
+import { torchZoo } from '../helpers/torch-zoo.ts';
+import { appPerFile, shots } from './app.ts';
+
+const app = appPerFile();
+
+async function open(file: string): Promise<void> {
+  const [chooser] = await Promise.all([
+    app.page.waitForEvent('filechooser'),
+    app.page.getByTestId('open-file').click(),
+  ]);
+  await chooser.setFiles(file);
+}
+
+test('torch-exported ResNet-18 and MobileNetV2 open through Open…; fine-tuning freezes all but the classifier', async () => {
+  const python = requirePython(['torch', 'torchvision', 'onnx', 'numpy']);
+  const zoo = torchZoo(python, ['resnet18', 'mobilenet_v2']);
+
+  const resnet = zoo.get('resnet18')!;
+  await open(resnet.onnx);
+  await expect
+    .poll(() => app.page.getByTestId('banner-info').textContent(), { timeout: 60_000 })
+    .toContain('resnet18.onnx: 71 nodes');
+  // Every weight of the file, as torch counts them.
+  expect(await app.page.getByTestId('totals').textContent()).toContain(
+    `${resnet.params.toLocaleString('en-US')} params`,
+  );
+  expect(await app.page.getByTestId('node-fc').getByTestId('shape').textContent()).toBe('[N, 1000]');
+  expect(await app.page.getByTestId('problems').textContent()).toContain('No problems');
+  await app.page.waitForTimeout(400);
+  await app.page.screenshot({ path: join(shots, 'import-torch-resnet18.png') });
+
+  const mobilenet = zoo.get('mobilenet_v2')!;
+  await open(mobilenet.onnx);
+  await expect
+    .poll(() => app.page.getByTestId('banner-info').textContent(), { timeout: 60_000 })
+    .toContain('mobilenet_v2.onnx: 154 nodes');
+  expect(await app.page.getByTestId('totals').textContent()).toContain(
+    `${mobilenet.params.toLocaleString('en-US')} params`,
+  );
+  expect(await app.page.getByTestId('problems').textContent()).toContain('No problems');
+  await app.page.waitForTimeout(400);
+  await app.page.screenshot({ path: join(shots, 'import-torch-mobilenet-v2.png') });
+  const head = app.page.getByTestId('node-classifier.1');
+  // The model is a tall column: drag the canvas up until its last layer is in view.
+  const pane = (await app.page.getByTestId('canvas').boundingBox())!;
+  for (let k = 0; k < 8 && (await head.count()) === 0; k++) {
+    const x = pane.x + pane.width * 0.25;
+    await app.page.mouse.move(x, pane.y + pane.height - 40);
+    await app.page.mouse.down();
+    await app.page.mouse.move(x, pane.y + 40, { steps: 8 });
+    await app.page.mouse.up();
+  }
+  expect(await head.getByTestId('shape').textContent()).toBe('[N, 1000]');
+
+  // Fine-tuning: select the classifier, one action freezes the rest.
+  await head.click();
+  await app.page.keyboard.press('Shift+F');
+  // All 154 nodes but the classifier (the canvas draws only the nodes in view, so count in words).
+  await expect
+    .poll(() => app.page.getByTestId('banner-info').textContent())
+    .toContain('153 layers frozen; the selection trains');
+  expect(await head.getAttribute('data-frozen')).toBeNull();
+  expect(await app.page.locator('.layer-node[data-frozen="true"]').count()).toBeGreaterThan(0);
+  await head.scrollIntoViewIfNeeded();
+  await app.page.screenshot({ path: join(shots, 'import-torch-mobilenet-v2-frozen.png') });
+}, 240_000);
