@@ -168,6 +168,8 @@ export class IncrementalLowering {
   private factsGroups: NetloomDocument['groups'] | undefined;
   /** Nodes whose lowering found problems. */
   private withDiagnostics = new Set<string>();
+  /** The batch size values were lowered with (an Input's fixed batch, or the options'). */
+  private batch = 0;
   /** How many node lowerings this instance has done: what a test of "an edit costs what it changes" counts. */
   loweredCount = 0;
 
@@ -187,6 +189,12 @@ export class IncrementalLowering {
     if (structural) {
       this.restructure(checked);
       this.reshaped = true;
+    }
+    // An Input's fixed batch (an imported model's) sizes every value: all lower again.
+    const batch = fixedBatch(doc) ?? this.opts.batch ?? 1;
+    if (batch !== this.batch) {
+      this.batch = batch;
+      for (const id of checked.order) this.mark(id);
     }
     for (const n of doc.nodes) {
       const st = this.states.get(n.id);
@@ -310,7 +318,7 @@ export class IncrementalLowering {
     let first = order.length;
     for (const id of this.dirty) first = Math.min(first, this.index.get(id) ?? first);
     const mode = this.opts.mode ?? 'inference';
-    const batch = fixedBatch(this.doc!) ?? this.opts.batch ?? 1;
+    const batch = this.batch;
     const nodeById = (id: string) => nodesById.get(id);
     for (let i = first; i < order.length && this.dirty.size > 0; i++) {
       const id = order[i]!;

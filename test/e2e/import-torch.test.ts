@@ -18,6 +18,31 @@ async function open(file: string): Promise<void> {
   await chooser.setFiles(file);
 }
 
+/**
+ * Brings a layer's node on screen as a person would: the fitted view of a tall import is below the
+ * zoom where nodes are drawn in full (boxes on one canvas), so zoom in with the wheel, then drag the
+ * canvas up until the layer is in view.
+ */
+async function reveal(id: string) {
+  const node = app.page.getByTestId(`node-${id}`);
+  const pane = (await app.page.getByTestId('canvas').boundingBox())!;
+  // The fitted column stands in the middle: zoom there, drag beside it.
+  await app.page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+  const x = pane.x + pane.width * 0.25;
+  for (let i = 0; i < 16 && (await app.page.getByTestId('lod-canvas').count()) > 0; i++) {
+    await app.page.mouse.wheel(0, -250);
+    await app.page.waitForTimeout(80);
+  }
+  for (let k = 0; k < 24 && (await node.count()) === 0; k++) {
+    await app.page.mouse.move(x, pane.y + pane.height - 40);
+    await app.page.mouse.down();
+    await app.page.mouse.move(x, pane.y + 40, { steps: 8 });
+    await app.page.mouse.up();
+  }
+  await app.page.screenshot({ path: join(shots, `import-torch-reveal-${id}.png`) });
+  return node;
+}
+
 test('torch-exported ResNet-18 and MobileNetV2 open through Open…; fine-tuning freezes all but the classifier', async () => {
   const python = requirePython(['torch', 'torchvision', 'onnx', 'numpy']);
   const zoo = torchZoo(python, ['resnet18', 'mobilenet_v2']);
@@ -31,7 +56,7 @@ test('torch-exported ResNet-18 and MobileNetV2 open through Open…; fine-tuning
   expect(await app.page.getByTestId('totals').textContent()).toContain(
     `${resnet.params.toLocaleString('en-US')} params`,
   );
-  expect(await app.page.getByTestId('node-fc').getByTestId('shape').textContent()).toBe('[N, 1000]');
+  expect(await (await reveal('fc')).getByTestId('shape').textContent()).toBe('[N, 1000]');
   expect(await app.page.getByTestId('problems').textContent()).toContain('No problems');
   await app.page.waitForTimeout(400);
   await app.page.screenshot({ path: join(shots, 'import-torch-resnet18.png') });
@@ -47,16 +72,7 @@ test('torch-exported ResNet-18 and MobileNetV2 open through Open…; fine-tuning
   expect(await app.page.getByTestId('problems').textContent()).toContain('No problems');
   await app.page.waitForTimeout(400);
   await app.page.screenshot({ path: join(shots, 'import-torch-mobilenet-v2.png') });
-  const head = app.page.getByTestId('node-classifier.1');
-  // The model is a tall column: drag the canvas up until its last layer is in view.
-  const pane = (await app.page.getByTestId('canvas').boundingBox())!;
-  for (let k = 0; k < 8 && (await head.count()) === 0; k++) {
-    const x = pane.x + pane.width * 0.25;
-    await app.page.mouse.move(x, pane.y + pane.height - 40);
-    await app.page.mouse.down();
-    await app.page.mouse.move(x, pane.y + 40, { steps: 8 });
-    await app.page.mouse.up();
-  }
+  const head = await reveal('classifier.1');
   expect(await head.getByTestId('shape').textContent()).toBe('[N, 1000]');
 
   // Fine-tuning: select the classifier, one action freezes the rest.

@@ -70,6 +70,10 @@ test('the 28×28 DCGAN trains in the app: steps run without error, stop, the tra
       .evaluate((c) => (c as HTMLCanvasElement).toDataURL());
   const empty = await chart();
   await app.page.getByTestId('train-start').click();
+  // First the backends are measured on this model (a few timed steps each); then it trains.
+  await expect
+    .poll(() => app.page.getByTestId('train-step').textContent(), { timeout: 240_000, interval: 1000 })
+    .toMatch(/^step \d+/);
   await expect.poll(chart, { timeout: 120_000, interval: 1000 }).not.toBe(empty);
   await new Promise((r) => setTimeout(r, 10_000));
   expect(await app.page.getByTestId('train-error').count()).toBe(0);

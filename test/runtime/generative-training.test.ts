@@ -44,7 +44,10 @@ async function run(name: string, epochs: number) {
   const error = events.find((e) => e.type === 'error');
   expect(error).toBeUndefined();
   const losses = events.flatMap((e) => (e.type === 'epoch' ? [e.report.losses] : []));
-  const pictures = events.flatMap((e) => (e.type === 'picture' ? [e.picture] : [])) as Picture[];
+  // The generated or reconstructed images; a net with convolutions also sends its first filters.
+  const pictures = events.flatMap((e) =>
+    e.type === 'picture' && e.picture.kind !== 'filters' ? [e.picture] : [],
+  ) as Picture[];
   console.log(name, ((performance.now() - t0) / 1000).toFixed(1), 's', JSON.stringify(losses));
   const done = events.find((e) => e.type === 'done');
   const weights = new Map(Object.entries(done?.type === 'done' ? done.weights : {}));

@@ -245,6 +245,6 @@ np.save(d + '/rx.npy', x.numpy()); np.save(d + '/ry.npy', np.zeros((2, 3), np.fl
         '-o',
         'r2.onnx',
       ),
-    ).rejects.toThrow("round.onnx: unsupported op 'Round' in node '/Round'");
+    ).rejects.toThrow("round.onnx: Netloom cannot run this op: Round (1 node: '/Round')");
   });
 });
