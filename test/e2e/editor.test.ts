@@ -42,8 +42,14 @@ async function wire(from: string, to: string, toPort = 'x'): Promise<void> {
 }
 
 async function setField(label: string, field: string, value: string): Promise<void> {
-  await node(label).click();
   const input = app.page.locator(`[data-testid="inspector"] [data-field="${field}"]`);
+  await node(label).click();
+  // A click on a problem glides the view to its node (300 ms); a click in that glide can land
+  // beside the moving node, as a person's would: they click again once it has stopped.
+  for (let i = 0; i < 3 && (await input.count()) === 0; i++) {
+    await app.page.waitForTimeout(400);
+    await node(label).click();
+  }
   await input.fill(value);
   await input.blur();
 }
