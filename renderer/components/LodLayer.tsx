@@ -5,6 +5,7 @@ import { useStoreApi } from '@xyflow/react';
 import { memo, useLayoutEffect, useRef } from 'react';
 import type { Overview } from '../lib/overview.ts';
 import { paintOverview, paletteOf } from '../lib/overview.ts';
+import { paintOnView } from '../lib/paint-on-view.ts';
 import { useEditor } from '../store/document-store.ts';
 
 export const LodLayer = memo(function LodLayer({ overview }: { overview: Overview }) {
@@ -15,9 +16,7 @@ export const LodLayer = memo(function LodLayer({ overview }: { overview: Overvie
     const el = ref.current;
     const ctx = el?.getContext('2d');
     if (!el || !ctx) return;
-    let frame = 0;
     const paint = () => {
-      frame = 0;
       const { transform, width, height } = store.getState();
       const dpr = window.devicePixelRatio || 1;
       const w = Math.max(1, Math.round(width * dpr));
@@ -36,17 +35,7 @@ export const LodLayer = memo(function LodLayer({ overview }: { overview: Overvie
     };
     // The first paint in this frame (an edit shows with it), and once more in the next frame (a new
     // theme's colours are on the page by then); pans and zooms once per frame.
-    paint();
-    frame = requestAnimationFrame(paint);
-    const off = store.subscribe((s, prev) => {
-      if (frame || (s.transform === prev.transform && s.width === prev.width && s.height === prev.height))
-        return;
-      frame = requestAnimationFrame(paint);
-    });
-    return () => {
-      off();
-      if (frame) cancelAnimationFrame(frame);
-    };
+    return paintOnView(store, paint, true);
   }, [overview, theme, store]);
   return <canvas ref={ref} className="lod-layer" data-testid="lod-canvas" />;
 });

@@ -5,6 +5,7 @@ import { memo, useLayoutEffect, useRef } from 'react';
 import type { PointerEvent, WheelEvent } from 'react';
 import type { Overview, View } from '../lib/overview.ts';
 import { paintOverview, paletteOf } from '../lib/overview.ts';
+import { paintOnView } from '../lib/paint-on-view.ts';
 import { useEditor } from '../store/document-store.ts';
 
 const size = { width: 200, height: 150 };
@@ -46,9 +47,7 @@ export const MiniMap = memo(function MiniMap({ overview }: { overview: Overview 
     boxes.height = el.height;
     const bctx = boxes.getContext('2d')!;
     let painted: View | undefined;
-    let frame = 0;
     const paint = () => {
-      frame = 0;
       const { transform, width, height } = store.getState();
       const [tx, ty, zoom] = transform;
       const seen = { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom };
@@ -71,16 +70,7 @@ export const MiniMap = memo(function MiniMap({ overview }: { overview: Overview 
       ctx.fillStyle = mask;
       ctx.fill('evenodd');
     };
-    paint();
-    const off = store.subscribe((s, prev) => {
-      if (frame || (s.transform === prev.transform && s.width === prev.width && s.height === prev.height))
-        return;
-      frame = requestAnimationFrame(paint);
-    });
-    return () => {
-      off();
-      if (frame) cancelAnimationFrame(frame);
-    };
+    return paintOnView(store, paint);
   }, [overview, theme, store]);
 
   /** Centres the canvas's view on the flow point under the pointer. */
