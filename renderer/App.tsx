@@ -6,6 +6,7 @@ import { loadTemplate } from '../src/templates/catalogue.ts';
 import { Canvas } from './components/Canvas.tsx';
 import { Gallery } from './components/Gallery.tsx';
 import { Help } from './components/Help.tsx';
+import { NameDialog } from './components/NameDialog.tsx';
 import { Inspector } from './components/Inspector.tsx';
 import { Palette } from './components/Palette.tsx';
 import { Problems } from './components/Problems.tsx';
@@ -50,6 +51,9 @@ const toolbarStart: readonly (readonly ToolbarButton[])[] = [
   ],
 ];
 
+/** Set once the app has started here: only the first launch opens the Templates by itself. */
+const startedKey = 'netloom.started';
+
 function tooltip(c: Command): string {
   const key = c.keys?.[0];
   return key ? `${c.label} (${chordName(key)})` : c.label;
@@ -69,6 +73,7 @@ function Shell() {
   const lowered = useLowered();
   const [gallery, setGallery] = useState(false);
   const [help, setHelp] = useState(false);
+  const [asking, setAsking] = useState<{ title: string; initial: string; done: (n?: string) => void }>();
   const [tab, setTab] = useState<'inspector' | 'summary' | 'train'>('inspector');
   const errorCount = lowered.diagnostics.filter((d) => d.severity === 'error').length;
   const ctx: CommandContext = {
@@ -76,12 +81,34 @@ function Shell() {
     flow,
     showHelp: () => setHelp(true),
     showGallery: () => setGallery(true),
+    askName: (title, initial) =>
+      new Promise((done) =>
+        setAsking({
+          title,
+          initial,
+          done: (n) => {
+            setAsking(undefined);
+            done(n);
+          },
+        }),
+      ),
   };
   const run = (id: CommandId) => runCommand(id, ctx);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+
+  // The first launch opens the Templates (unless a recovered document is already there).
+  useEffect(() => {
+    try {
+      if (localStorage.getItem(startedKey)) return;
+      localStorage.setItem(startedKey, '1');
+    } catch {
+      return;
+    }
+    if (useEditor.getState().doc.nodes.length === 0) setGallery(true);
+  }, []);
 
   useEffect(() => {
     const name = filePath?.split(/[\\/]/).pop() ?? doc.name;
@@ -221,6 +248,7 @@ function Shell() {
       </main>
       {gallery && <Gallery onOpen={(_, name) => openTemplate(name)} onClose={() => setGallery(false)} />}
       {help && <Help onClose={() => setHelp(false)} />}
+      {asking && <NameDialog title={asking.title} initial={asking.initial} onDone={asking.done} />}
     </div>
   );
 }

@@ -9,7 +9,16 @@
 // turns clicks, drags and double-clicks on it into selection, moves and zooming in. The minimap is
 // one canvas too.
 import { Background, Controls, ReactFlow, useReactFlow, useStore } from '@xyflow/react';
-import type { Connection, Edge, EdgeChange, EdgeTypes, Node, NodeChange, NodeTypes } from '@xyflow/react';
+import type {
+  Connection,
+  Edge,
+  EdgeChange,
+  EdgeTypes,
+  FinalConnectionState,
+  Node,
+  NodeChange,
+  NodeTypes,
+} from '@xyflow/react';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent, MouseEvent } from 'react';
 import {
@@ -35,6 +44,9 @@ import { MiniMap } from './MiniMap.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
 import { WireEdge } from './WireEdge.tsx';
 import { confirmDiscard, openBytes } from '../lib/file-actions.ts';
+import type { WireEnd } from '../lib/fitting-layers.ts';
+import { firstInput, firstOutput, kindsThatFit } from '../lib/fitting-layers.ts';
+import { setPointerSource } from '../lib/commands.ts';
 
 const nodeTypes: NodeTypes = { layer: LayerNode, frame: FrameNode, block: BlockNode };
 const edgeTypes: EdgeTypes = { wire: WireEdge };
@@ -44,6 +56,29 @@ const noEdges: Edge[] = [];
 export const dragKindType = 'application/netloom-kind';
 
 const toggleGroup = (gid: string) => useEditor.getState().edit((d) => toggleCollapsed(d, gid));
+
+/** Where quick-add opened, and what its pick is wired after: a dropped wire's end or the selected layer. */
+interface QuickAt {
+  readonly screen: { x: number; y: number };
+  readonly flow: { x: number; y: number };
+  readonly after?: WireEnd | undefined;
+  /** Offered kinds when a dropped wire opened it: those whose input fits. */
+  readonly fits?: ReadonlySet<string> | undefined;
+}
+
+/** Adds a layer of `kind` at `at`, wires it after `after` when given, and selects it: one undo step. */
+function addAfter(kind: string, at: { x: number; y: number }, after: WireEnd | undefined): void {
+  const st = useEditor.getState();
+  let id = '';
+  st.edit((d) => {
+    let next = addNode(d, kind, at);
+    id = next.nodes[next.nodes.length - 1]!.id;
+    const port = firstInput(kind);
+    if (after && port && !makesCycle(next, after.node, id)) next = connect(next, after, { node: id, port });
+    return next;
+  });
+  if (id) st.select([id]);
+}
 
 /**
  * Where the nodes `id` stands for go when it moves to `to`: a layer itself, or every member of a
@@ -79,23 +114,37 @@ function useLevelOfDetail(): boolean {
   return lod;
 }
 
+/** The selected layer's first output, which a quick-added layer is wired after. */
+function afterSelected(): WireEnd | undefined {
+  const st = useEditor.getState();
+  return st.selection.length === 1 ? firstOutput(st.doc, st.selection[0]!) : undefined;
+}
+
 export const Canvas = memo(function Canvas() {
   const doc = useEditor((s) => s.doc);
   const selection = useEditor((s) => s.selection);
   const facts = useLowered();
   const flow = useReactFlow();
-  const [quick, setQuick] = useState<{ screen: { x: number; y: number }; flow: { x: number; y: number } }>();
+  const [quick, setQuick] = useState<QuickAt>();
+  const [wire, setWire] = useState<string>();
+  const [wireMenu, setWireMenu] = useState<{ id: string; x: number; y: number }>();
   const model = useMemo(() => new FlowModel(toggleGroup), []);
   const graph = model.update(doc, facts, selection);
   const overview = useMemo(() => overviewOf(graph, (n) => model.sizeOf(n)), [graph, model]);
   const lod = useLevelOfDetail();
+  // The selected wire is drawn highlighted; selecting a layer (or anything) deselects it.
+  const liveWire = wire && selection.length === 0 && doc.edges.some((e) => e.id === wire) ? wire : undefined;
+  const edges = useMemo(
+    () =>
+      liveWire ? graph.edges.map((e) => (e.id === liveWire ? { ...e, selected: true } : e)) : graph.edges,
+    [graph.edges, liveWire],
+  );
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
       const st = useEditor.getState();
       const moves = new Map<string, { x: number; y: number }>();
       let sel: Set<string> | undefined;
-      const removed: string[] = [];
       for (const c of changes) {
         if (c.type === 'dimensions' && c.dimensions) model.measured.set(c.id, c.dimensions);
         else if (c.type === 'position' && c.position) {
@@ -105,19 +154,45 @@ export const Canvas = memo(function Canvas() {
           sel ??= new Set(st.selection);
           if (c.selected) sel.add(c.id);
           else sel.delete(c.id);
-        } else if (c.type === 'remove' && !c.id.startsWith('frame:')) removed.push(c.id);
+        }
       }
       if (moves.size) st.replace(moveNodes(st.doc, moves));
       if (sel) st.select([...sel]);
-      if (removed.length) st.edit((d) => removeNodes(d, removed));
     },
     [model],
   );
 
+  // Removals come through onDelete, nodes and wires together, as one undo step.
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
-    const removed = changes.filter((c) => c.type === 'remove').map((c) => c.id);
-    if (removed.length) useEditor.getState().edit((d) => removeEdges(d, removed));
+    for (const c of changes)
+      if (c.type === 'select') setWire((w) => (c.selected ? c.id : w === c.id ? undefined : w));
   }, []);
+
+  const onDelete = useCallback(({ nodes, edges }: { nodes: Node[]; edges: Edge[] }) => {
+    const ids = nodes.map((n) => n.id).filter((id) => !id.startsWith('frame:'));
+    const wires = edges.map((e) => e.id);
+    if (!ids.length && !wires.length) return;
+    useEditor.getState().edit((d) => removeEdges(removeNodes(d, ids), wires));
+    setWire(undefined);
+  }, []);
+
+  // A wire dropped on empty canvas opens quick-add there, offering the layers its output fits.
+  const onConnectEnd = useCallback(
+    (e: globalThis.MouseEvent | TouchEvent, c: FinalConnectionState) => {
+      if (c.isValid || c.toNode || !c.fromNode || !c.fromHandle || c.fromHandle.type !== 'source') return;
+      if (c.fromNode.id.startsWith('group:') || !c.fromHandle.id) return;
+      const p = 'changedTouches' in e ? e.changedTouches[0]! : e;
+      const screen = { x: p.clientX, y: p.clientY };
+      const from = { node: c.fromNode.id, port: c.fromHandle.id };
+      setQuick({
+        screen,
+        flow: flow.screenToFlowPosition(screen),
+        after: from,
+        fits: kindsThatFit(useEditor.getState().doc, from),
+      });
+    },
+    [flow],
+  );
 
   const onConnect = useCallback((c: Connection) => {
     if (!c.sourceHandle || !c.targetHandle) return;
@@ -223,6 +298,8 @@ export const Canvas = memo(function Canvas() {
       }
       const st = useEditor.getState();
       const hit = lod ? boxOnScreen(e.clientX, e.clientY) : undefined;
+      setWire(undefined);
+      setWireMenu(undefined);
       if (!hit) st.select([]);
       else if (e.shiftKey || e.ctrlKey || e.metaKey)
         st.select(
@@ -252,6 +329,11 @@ export const Canvas = memo(function Canvas() {
   // "A" opens quick-add where the pointer last was over the canvas (its centre if never).
   const pointer = useRef<{ x: number; y: number }>(undefined);
   const box = useRef<HTMLDivElement>(null);
+  // Paste lands where the pointer is over the canvas.
+  useEffect(() => {
+    setPointerSource(() => (pointer.current ? flow.screenToFlowPosition(pointer.current) : undefined));
+    return () => setPointerSource(() => undefined);
+  }, [flow]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
@@ -261,7 +343,7 @@ export const Canvas = memo(function Canvas() {
       if (!r) return;
       const at = pointer.current ?? { x: r.left + r.width / 2, y: r.top + r.height / 2 };
       e.preventDefault();
-      setQuick({ screen: at, flow: flow.screenToFlowPosition(at) });
+      setQuick({ screen: at, flow: flow.screenToFlowPosition(at), after: afterSelected() });
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -279,6 +361,7 @@ export const Canvas = memo(function Canvas() {
       setQuick({
         screen: { x: e.clientX, y: e.clientY },
         flow: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }),
+        after: afterSelected(),
       });
     },
     [flow, lod, boxOnScreen],
@@ -297,7 +380,7 @@ export const Canvas = memo(function Canvas() {
     >
       <ReactFlow
         nodes={lod ? noNodes : (graph.nodes as Node[])}
-        edges={lod ? noEdges : (graph.edges as Edge[])}
+        edges={lod ? noEdges : (edges as Edge[])}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
@@ -305,6 +388,21 @@ export const Canvas = memo(function Canvas() {
         onNodeDragStart={() => useEditor.getState().checkpoint()}
         onSelectionDragStart={() => useEditor.getState().checkpoint()}
         onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        onDelete={onDelete}
+        onEdgeClick={(_, e) => {
+          if (!e.selectable) return;
+          useEditor.getState().select([]);
+          setWire(e.id);
+        }}
+        onEdgeContextMenu={(ev, e) => {
+          if (!e.selectable) return;
+          ev.preventDefault();
+          useEditor.getState().select([]);
+          setWire(e.id);
+          setWireMenu({ id: e.id, x: ev.clientX, y: ev.clientY });
+        }}
+        onMoveStart={() => setWireMenu(undefined)}
         isValidConnection={isValidConnection}
         onDrop={onDrop}
         onDragOver={(e) => {
@@ -329,11 +427,40 @@ export const Canvas = memo(function Canvas() {
         <MiniMap overview={overview} />
         <Controls />
       </ReactFlow>
+      {doc.nodes.length === 0 && (
+        <div className="empty-hint" data-testid="empty-hint">
+          <b>Start a network</b>
+          <span>Open a template (Templates in the toolbar)</span>
+          <span>drag a layer from the palette on the left</span>
+          <span>
+            or press <kbd>A</kbd> (or double-click) to add a layer by name
+          </span>
+        </div>
+      )}
+      {wireMenu && (
+        <div
+          className="context-menu"
+          style={{ left: wireMenu.x, top: wireMenu.y }}
+          data-testid="wire-menu"
+          onMouseLeave={() => setWireMenu(undefined)}
+        >
+          <button
+            onClick={() => {
+              useEditor.getState().edit((d) => removeEdges(d, [wireMenu.id]));
+              setWireMenu(undefined);
+              setWire(undefined);
+            }}
+          >
+            Delete wire
+          </button>
+        </div>
+      )}
       {quick && (
         <QuickAdd
           at={quick.screen}
+          only={quick.fits}
           onPick={(kind) => {
-            useEditor.getState().edit((d) => addNode(d, kind, quick.flow));
+            addAfter(kind, quick.flow, quick.after);
             setQuick(undefined);
           }}
           onClose={() => setQuick(undefined)}

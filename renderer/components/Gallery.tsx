@@ -1,6 +1,7 @@
 // The templates with a thumbnail drawn from each graph and a line of description.
 import { loadTemplate, templates } from '../../src/templates/catalogue.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
+import { Modal } from './Modal.tsx';
 
 function Thumb({ doc }: { doc: NetloomDocument }) {
   const xs = doc.nodes.map((n) => n.position.x);
@@ -32,27 +33,24 @@ export function Gallery(props: {
   onClose: () => void;
 }) {
   return (
-    <div className="modal-backdrop" onClick={props.onClose}>
-      <div className="modal gallery" onClick={(e) => e.stopPropagation()} data-testid="gallery">
-        <h2>Templates</h2>
-        <div className="cards">
-          {templates.map((t) => {
-            const doc = loadTemplate(t.name)!;
-            return (
-              <button
-                key={t.name}
-                className="card"
-                data-template={t.name}
-                onClick={() => props.onOpen(doc, t.name)}
-              >
-                <Thumb doc={doc} />
-                <b>{t.title}</b>
-                <span>{t.description}</span>
-              </button>
-            );
-          })}
-        </div>
+    <Modal title="Templates" className="gallery" testId="gallery" onClose={props.onClose}>
+      <div className="cards">
+        {templates.map((t) => {
+          const doc = loadTemplate(t.name)!;
+          return (
+            <button
+              key={t.name}
+              className="card"
+              data-template={t.name}
+              onClick={() => props.onOpen(doc, t.name)}
+            >
+              <Thumb doc={doc} />
+              <b>{t.title}</b>
+              <span>{t.description}</span>
+            </button>
+          );
+        })}
       </div>
-    </div>
+    </Modal>
   );
 }

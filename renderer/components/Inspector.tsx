@@ -1,8 +1,11 @@
 // The selected layer's parameters as a form generated from its zod schema (through JSON Schema):
 // numbers with their ranges, enums as selects, tuples as rows of boxes, booleans as checkboxes.
-// Every keystroke is an edit; the lowering validates it and the message shows beside the field.
+// While a box has the focus, what is typed is applied as soon as the layer's parameters accept it
+// (a half-typed "1e" or an empty box waits for Enter or leaving the box), and all of it is one
+// undo step; what is left in the box when the focus goes is applied, valid or not, so the
+// lowering's message shows beside the field.
 import { z } from 'zod';
-import { useState, memo } from 'react';
+import { useRef, useState, memo } from 'react';
 import type { DocNode } from '../../src/document/schema.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { renameNode, setParam } from '../../src/document/edits.ts';
@@ -52,10 +55,69 @@ function listValue(s: string): unknown {
   return nums.every(Number.isFinite) ? nums : s;
 }
 
+let focusCount = 0;
+
+/** A text box whose edits, while it keeps the focus, make one undo step. */
+function TextBox(props: {
+  shown: string;
+  parse: (text: string) => unknown;
+  /** Whether a value may be applied while typing; leaving the box applies it anyway. */
+  acceptable: (value: unknown) => boolean;
+  apply: (key: string, value: unknown) => void;
+  field: string;
+  title?: string | undefined;
+  inputMode?: 'numeric' | 'decimal' | 'text';
+}) {
+  const [text, setText] = useState<string>();
+  const key = useRef('');
+  const applied = useRef<string | undefined>(undefined);
+  const commit = () => {
+    if (text !== undefined && text !== applied.current && text !== props.shown) {
+      applied.current = text;
+      props.apply(key.current, props.parse(text));
+    }
+  };
+  return (
+    <input
+      type="text"
+      inputMode={props.inputMode}
+      value={text ?? props.shown}
+      title={props.title}
+      data-field={props.field}
+      onFocus={() => {
+        key.current = `${props.field}#${++focusCount}`;
+        applied.current = undefined;
+        setText(props.shown);
+      }}
+      onBlur={() => {
+        commit();
+        setText(undefined);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') commit();
+        if (e.key === 'Escape') (e.target as HTMLInputElement).blur();
+      }}
+      onChange={(e) => {
+        const t = e.target.value;
+        setText(t);
+        const v = props.parse(t);
+        if (props.acceptable(v)) {
+          applied.current = t;
+          props.apply(key.current, v);
+        }
+      }}
+    />
+  );
+}
+
 function Field(props: { node: DocNode; name: string; schema: FieldSchema; error: string | undefined }) {
   const { node, name, schema } = props;
   const value = node.params[name] ?? schema.default;
   const edit = (v: unknown) => useEditor.getState().edit((d) => setParam(d, node.id, name, v));
+  const apply = (key: string, v: unknown) =>
+    useEditor.getState().editJoined(`${node.id}.${key}`, (d) => setParam(d, node.id, name, v));
+  const acceptable = (v: unknown) =>
+    layerDef(node.kind)?.params.safeParse({ ...node.params, [name]: v }).success ?? false;
   const label = schema.description ?? name;
   let control;
   if (schema.enum) {
@@ -80,36 +142,46 @@ function Field(props: { node: DocNode; name: string; schema: FieldSchema; error:
     control = (
       <span className="tuple">
         {schema.prefixItems.map((_, i) => (
-          <input
+          <TextBox
             key={i}
-            type="text"
             inputMode="numeric"
-            value={String(arr[i] ?? '')}
-            data-field={`${name}.${i}`}
-            onChange={(e) => {
+            shown={String(arr[i] ?? '')}
+            field={`${name}.${i}`}
+            parse={(t) => {
               const next = [...arr];
-              next[i] = numberOrText(e.target.value);
-              edit(next);
+              next[i] = numberOrText(t);
+              return next;
             }}
+            acceptable={acceptable}
+            apply={apply}
           />
         ))}
       </span>
     );
   } else if (schema.type === 'array') {
-    control = <ListInput value={value} onChange={edit} field={name} />;
+    control = (
+      <TextBox
+        shown={Array.isArray(value) ? value.join(', ') : String(value ?? '')}
+        field={name}
+        parse={listValue}
+        acceptable={acceptable}
+        apply={apply}
+      />
+    );
   } else {
     const range =
       schema.minimum !== undefined || schema.maximum !== undefined
         ? `${schema.minimum ?? schema.exclusiveMinimum ?? ''}…${schema.maximum !== undefined && schema.maximum < 1e15 ? schema.maximum : (schema.exclusiveMaximum ?? '')}`
         : undefined;
     control = (
-      <input
-        type="text"
+      <TextBox
         inputMode="decimal"
-        value={String(value ?? '')}
+        shown={String(value ?? '')}
         title={range ? `range ${range}` : undefined}
-        data-field={name}
-        onChange={(e) => edit(schema.type === 'string' ? e.target.value : numberOrText(e.target.value))}
+        field={name}
+        parse={(t) => (schema.type === 'string' ? t : numberOrText(t))}
+        acceptable={acceptable}
+        apply={apply}
       />
     );
   }
@@ -126,30 +198,12 @@ function Field(props: { node: DocNode; name: string; schema: FieldSchema; error:
   );
 }
 
-/** A list such as a shape, typed as "1, 28, 28"; the text is kept while typing. */
-function ListInput(props: { value: unknown; onChange: (v: unknown) => void; field: string }) {
-  const shown = Array.isArray(props.value) ? props.value.join(', ') : String(props.value ?? '');
-  const [text, setText] = useState<string>();
-  return (
-    <input
-      type="text"
-      value={text ?? shown}
-      data-field={props.field}
-      onFocus={() => setText(shown)}
-      onBlur={() => setText(undefined)}
-      onChange={(e) => {
-        setText(e.target.value);
-        props.onChange(listValue(e.target.value));
-      }}
-    />
-  );
-}
-
 // Memoised: it reads the stores itself, so the window's re-renders need not reach it.
 export const Inspector = memo(function Inspector() {
   const doc = useEditor((s) => s.doc);
   const selection = useEditor((s) => s.selection);
   const lowered = useLowered();
+  const nameKey = useRef('');
   const node = selection.length === 1 ? doc.nodes.find((n) => n.id === selection[0]) : undefined;
   if (!node)
     return (
@@ -174,12 +228,15 @@ export const Inspector = memo(function Inspector() {
           value={node.name ?? ''}
           placeholder={node.id}
           data-field="name"
-          onChange={(e) => useEditor.getState().edit((d) => renameNode(d, node.id, e.target.value))}
+          onFocus={() => (nameKey.current = `${node.id}.name#${++focusCount}`)}
+          onChange={(e) =>
+            useEditor.getState().editJoined(nameKey.current, (d) => renameNode(d, node.id, e.target.value))
+          }
         />
       </label>
       {Object.entries(fields).map(([name, schema]) => (
         <Field
-          key={name}
+          key={`${node.id}.${name}`}
           node={node}
           name={name}
           schema={schema}

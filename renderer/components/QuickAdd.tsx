@@ -4,6 +4,8 @@ import { searchLayers } from '../lib/search.ts';
 
 export function QuickAdd(props: {
   at: { x: number; y: number };
+  /** Only these kinds are offered (a dropped wire: the layers its output fits). */
+  only?: ReadonlySet<string> | undefined;
   onPick: (kind: string) => void;
   onClose: () => void;
 }) {
@@ -11,13 +13,16 @@ export function QuickAdd(props: {
   const [i, setI] = useState(0);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
-  const hits = searchLayers(q).slice(0, 8);
+  const only = props.only;
+  const hits = searchLayers(q)
+    .filter((h) => !only || only.has(h.kind))
+    .slice(0, 8);
   return (
     <div className="quick-add" style={{ left: props.at.x, top: props.at.y }} data-testid="quick-add">
       <input
         ref={input}
         value={q}
-        placeholder="Add layer…"
+        placeholder={only ? 'Add a layer that fits this wire…' : 'Add layer…'}
         onChange={(e) => {
           setQ(e.target.value);
           setI(0);
@@ -30,6 +35,7 @@ export function QuickAdd(props: {
           if (e.key === 'Enter' && hits[i]) props.onPick(hits[i].kind);
         }}
       />
+      {hits.length === 0 && <p className="hint">No layer matches{only ? ' that fits this wire' : ''}.</p>}
       <ul>
         {hits.map((h, k) => (
           <li

@@ -13,6 +13,7 @@ import {
   parseClip,
   paste,
   removeNodes,
+  snap,
   trainOnly,
   unfreezeAll,
 } from '../../src/document/edits.ts';
@@ -36,6 +37,8 @@ export interface CommandContext {
   readonly flow: Pick<ReactFlowInstance, 'setViewport' | 'zoomIn' | 'zoomOut'>;
   showHelp(): void;
   showGallery(): void;
+  /** Asks for a name in an in-app dialog; undefined when cancelled. */
+  askName(title: string, initial: string): Promise<string | undefined>;
 }
 
 interface Behaviour {
@@ -57,18 +60,44 @@ async function copy(st: EditorState): Promise<void> {
   await navigator.clipboard?.writeText(JSON.stringify(internalClip)).catch(() => undefined);
 }
 
+/** Where the pointer is over the canvas, in flow coordinates; the canvas registers it. */
+let pointerSource: () => { x: number; y: number } | undefined = () => undefined;
+
+export function setPointerSource(source: () => { x: number; y: number } | undefined): void {
+  pointerSource = source;
+}
+
+/**
+ * Pastes a clip as one undo step and selects what was pasted: its top-left corner at `at`, or,
+ * with no point, beside the originals (clear of them, to their right).
+ */
+function pasteAt(st: EditorState, clip: Clip, at: { x: number; y: number } | undefined): void {
+  if (!clip.nodes.length) return;
+  const x0 = Math.min(...clip.nodes.map((n) => n.position.x));
+  const y0 = Math.min(...clip.nodes.map((n) => n.position.y));
+  const x1 = Math.max(...clip.nodes.map((n) => n.position.x));
+  const to = at ?? { x: x1 + 240, y: y0 };
+  let ids: string[] = [];
+  st.edit((d) => {
+    const r = paste(d, clip, 0);
+    ids = r.ids;
+    const pos = new Map(r.doc.nodes.map((n) => [n.id, n.position]));
+    const moves = new Map(
+      ids.map((id) => {
+        const p = pos.get(id)!;
+        return [id, snap({ x: p.x - x0 + to.x, y: p.y - y0 + to.y })] as const;
+      }),
+    );
+    return moveNodes(r.doc, moves);
+  });
+  st.select(ids);
+}
+
 async function pasteClip(): Promise<void> {
   const text = await navigator.clipboard?.readText().catch(() => undefined);
   const clip = (text && parseClip(text)) || internalClip;
   if (!clip) return;
-  const st = useEditor.getState();
-  let ids: string[] = [];
-  st.edit((d) => {
-    const r = paste(d, clip);
-    ids = r.ids;
-    return r.doc;
-  });
-  st.select(ids);
+  pasteAt(useEditor.getState(), clip, pointerSource());
 }
 
 async function layout(ctx: CommandContext): Promise<void> {
@@ -105,21 +134,17 @@ const behaviours: Readonly<Record<CommandId, Behaviour>> = {
   duplicate: {
     perform: (_ctx, st) => {
       if (!st.selection.length) return;
-      let ids: string[] = [];
-      st.edit((d) => {
-        const r = paste(d, copySelection(d, st.selection));
-        ids = r.ids;
-        return r.doc;
-      });
-      st.select(ids);
+      pasteAt(st, copySelection(st.doc, st.selection), undefined);
     },
   },
   'select-all': { perform: (_ctx, st) => st.select(st.doc.nodes.map((n) => n.id)) },
   group: {
-    perform: (_ctx, st) => {
+    perform: (ctx, st) => {
       if (!st.selection.length) return;
-      const name = window.prompt('Block name', 'Block');
-      if (name) st.edit((d) => groupNodes(d, st.selection, name));
+      const ids = st.selection;
+      void ctx.askName('Block name', 'Block').then((name) => {
+        if (name) useEditor.getState().edit((d) => groupNodes(d, ids, name));
+      });
     },
   },
   'train-only-selection': {

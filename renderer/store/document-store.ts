@@ -16,9 +16,16 @@ export interface EditorState {
   readonly dirty: boolean;
   readonly theme: Theme;
   readonly message: { kind: 'error' | 'info'; text: string } | undefined;
+  /** The key of the last joined edit; any other change of the history ends the run. */
+  readonly joining: string | undefined;
 
   /** Applies an edit as one undoable step. */
   edit(change: (doc: NetloomDocument) => NetloomDocument): void;
+  /**
+   * Applies an edit that joins the previous one when both carry the same key (one field while it
+   * keeps the focus): typing "2560" is one undo step, not four.
+   */
+  editJoined(key: string, change: (doc: NetloomDocument) => NetloomDocument): void;
   /** Replaces the document without an undo step (e.g. live node dragging after `checkpoint`). */
   replace(doc: NetloomDocument): void;
   /** Records the current document as an undo step before a gesture (a drag) changes it. */
@@ -44,18 +51,33 @@ export const useEditor = create<EditorState>((set, get) => ({
   dirty: false,
   theme: 'dark',
   message: undefined,
+  joining: undefined,
 
   edit(change) {
     const { doc, past } = get();
     const next = change(doc);
     if (next === doc) return;
-    set({ doc: next, past: [...past, doc].slice(-historyLimit), future: [], dirty: true });
+    set({
+      doc: next,
+      past: [...past, doc].slice(-historyLimit),
+      future: [],
+      dirty: true,
+      joining: undefined,
+    });
+  },
+  editJoined(key, change) {
+    const { doc, past, joining } = get();
+    const next = change(doc);
+    if (next === doc) return;
+    if (joining === key && past.length > 0) set({ doc: next, future: [], dirty: true });
+    else set({ doc: next, past: [...past, doc].slice(-historyLimit), future: [], dirty: true, joining: key });
   },
   replace(doc) {
     set({ doc, dirty: true });
   },
   checkpoint() {
     const { doc, past } = get();
+    set({ joining: undefined });
     if (past[past.length - 1] === doc) return;
     set({ past: [...past, doc].slice(-historyLimit), future: [] });
   },
@@ -63,16 +85,16 @@ export const useEditor = create<EditorState>((set, get) => ({
     const { doc, past, future } = get();
     const prev = past[past.length - 1];
     if (!prev) return;
-    set({ doc: prev, past: past.slice(0, -1), future: [doc, ...future], dirty: true });
+    set({ doc: prev, past: past.slice(0, -1), future: [doc, ...future], dirty: true, joining: undefined });
   },
   redo() {
     const { doc, past, future } = get();
     const next = future[0];
     if (!next) return;
-    set({ doc: next, past: [...past, doc], future: future.slice(1), dirty: true });
+    set({ doc: next, past: [...past, doc], future: future.slice(1), dirty: true, joining: undefined });
   },
   load(doc, filePath, dirty = false) {
-    set({ doc, filePath, past: [], future: [], selection: [], dirty });
+    set({ doc, filePath, past: [], future: [], selection: [], dirty, joining: undefined });
   },
   select(ids) {
     const cur = get().selection;

@@ -54,6 +54,9 @@ export async function openApp(extraArgs: string[] = []): Promise<OpenApp> {
   const browser = await launchChromium(['--disable-gpu', ...extraArgs]);
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  // A fresh profile is a first launch, which opens the Templates; tests start past it
+  // (test/e2e/editor-feel.test.ts clears this to see the first launch).
+  await context.addInitScript(() => localStorage.setItem('netloom.started', '1'));
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
