@@ -22,6 +22,7 @@ import { useLowered } from './store/lowering-store.ts';
 import type { CommandId } from '../src/host/commands.ts';
 import { chordName } from '../src/host/commands.ts';
 import { fitGraph } from './lib/view.ts';
+import { readableTemplate } from './lib/layout.ts';
 
 /** A toolbar button: a command, with a shorter text than its label where the bar is tight. */
 interface ToolbarButton {
@@ -132,9 +133,12 @@ function Shell() {
   const openTemplate = (name: string) => {
     if (!confirmDiscard()) return;
     const t = loadTemplate(name);
-    if (t) useEditor.getState().load(t, undefined);
     setGallery(false);
-    setTimeout(() => fitGraph(flow), 50);
+    if (!t) return;
+    void readableTemplate(t).then((doc) => {
+      useEditor.getState().load(doc, undefined);
+      setTimeout(() => fitGraph(flow), 50);
+    });
   };
 
   useEffect(() => host.onMenuCommand((c) => run(c)));

@@ -47,6 +47,7 @@ import { confirmDiscard, openBytes } from '../lib/file-actions.ts';
 import type { WireEnd } from '../lib/fitting-layers.ts';
 import { firstInput, firstOutput, kindsThatFit } from '../lib/fitting-layers.ts';
 import { setPointerSource } from '../lib/commands.ts';
+import { flowLayout } from '../lib/layout.ts';
 
 const nodeTypes: NodeTypes = { layer: LayerNode, frame: FrameNode, block: BlockNode };
 const edgeTypes: EdgeTypes = { wire: WireEdge };
@@ -55,7 +56,20 @@ const noEdges: Edge[] = [];
 
 export const dragKindType = 'application/netloom-kind';
 
-const toggleGroup = (gid: string) => useEditor.getState().edit((d) => toggleCollapsed(d, gid));
+// Collapsing or expanding a block changes which nodes exist on the canvas: the selection starts
+// afresh, so no block or hidden layer stays selected behind what the user clicks next.
+// The graph then re-flows around the block (one undo step with the toggle); an edit made before
+// the layout arrives keeps the positions as they were.
+const toggleGroup = (gid: string) => {
+  const st = useEditor.getState();
+  st.select([]);
+  st.edit((d) => toggleCollapsed(d, gid));
+  const toggled = useEditor.getState().doc;
+  void flowLayout(toggled).then((positions) => {
+    const now = useEditor.getState();
+    if (now.doc === toggled) now.replace(moveNodes(toggled, positions));
+  });
+};
 
 /** Where quick-add opened, and what its pick is wired after: a dropped wire's end or the selected layer. */
 interface QuickAt {
@@ -132,6 +146,8 @@ export const Canvas = memo(function Canvas() {
   const graph = model.update(doc, facts, selection);
   const overview = useMemo(() => overviewOf(graph, (n) => model.sizeOf(n)), [graph, model]);
   const lod = useLevelOfDetail();
+  const shown = useRef(new Set<string>());
+  shown.current = useMemo(() => new Set(graph.nodes.map((n) => n.id)), [graph.nodes]);
   // The selected wire is drawn highlighted; selecting a layer (or anything) deselects it.
   const liveWire = wire && selection.length === 0 && doc.edges.some((e) => e.id === wire) ? wire : undefined;
   const edges = useMemo(
@@ -151,7 +167,8 @@ export const Canvas = memo(function Canvas() {
           const to = c.dragging === false && !c.id.startsWith('group:') ? snap(c.position) : c.position;
           for (const [id, p] of movesFor(st.doc, c.id, to)) moves.set(id, p);
         } else if (c.type === 'select') {
-          sel ??= new Set(st.selection);
+          // Only what is on the canvas now stays selected (a block just expanded is gone).
+          sel ??= new Set(st.selection.filter((id) => shown.current.has(id)));
           if (c.selected) sel.add(c.id);
           else sel.delete(c.id);
         }

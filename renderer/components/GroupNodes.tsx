@@ -1,5 +1,6 @@
 // Blocks: an expanded group is a titled frame behind its nodes; a collapsed one is a single node
-// that carries the wires of everything inside it.
+// that carries the wires of everything inside it. A click anywhere on a frame's title bar, or on a
+// block's head, collapses or expands it.
 import { Handle, Position } from '@xyflow/react';
 import type { Node, NodeProps } from '@xyflow/react';
 import { memo } from 'react';
@@ -19,11 +20,14 @@ export type BlockFlowNode = Node<GroupNodeData, 'block'>;
 export const FrameNode = memo(function FrameNode({ data }: NodeProps<FrameFlowNode>) {
   return (
     <div className={`group-frame${data.error ? ' has-error' : ''}`} data-testid={`frame-${data.name}`}>
-      <div className="group-title">
-        <button className="icon" onClick={() => data.onToggle(data.groupId)} title="Collapse block">
-          ▾
-        </button>
-        {data.name}
+      <div
+        className="group-title"
+        onClick={() => data.onToggle(data.groupId)}
+        title="Collapse block"
+        data-testid={`frame-title-${data.name}`}
+      >
+        <span className="icon">▾</span>
+        <span className="group-name">{data.name}</span>
         <span className="group-params">{data.params}</span>
       </div>
     </div>
@@ -37,10 +41,15 @@ export const BlockNode = memo(function BlockNode({ data, selected }: NodeProps<B
       data-testid={`block-${data.name}`}
     >
       <Handle id="in" type="target" position={Position.Top} className="port" />
-      <div className="layer-head">
-        <button className="icon" onClick={() => data.onToggle(data.groupId)} title="Expand block">
-          ▸
-        </button>
+      <div
+        className="layer-head block-head"
+        onClick={(e) => {
+          e.stopPropagation();
+          data.onToggle(data.groupId);
+        }}
+        title="Expand block"
+      >
+        <span className="icon">▸</span>
         <span className="layer-kind">{data.name}</span>
       </div>
       <div className="layer-foot">

@@ -19,7 +19,7 @@ import type { TensorType } from '../../src/ir/types.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { portsOf } from '../../src/layers/layer-def.ts';
 import { familyColors, formatCount } from './families.ts';
-import { nodeSize } from './layout.ts';
+import { frameMargin, frameTitle, nodeSize } from './layout.ts';
 import type { LayerNodeData } from '../components/LayerNode.tsx';
 import type { GroupNodeData } from '../components/GroupNodes.tsx';
 
@@ -372,6 +372,15 @@ export class FlowModel {
     errors: ReadonlyMap<string, Problem[]>,
   ): void {
     const kept = new Map<string, { key: string; node: Node }>();
+    // How many expanded blocks nest inside each expanded block: each level keeps a margin and a
+    // title of room (as lib/layout.ts's flowLayout lays them out), so nested titles stack.
+    const levels = new Map<string, number>();
+    const shownFrames = doc.groups
+      .filter((g) => !g.collapsed && !groups.get(g.id)?.collapsedIn && groups.get(g.id)!.members.length > 0)
+      .sort((a, b) => groups.get(b.id)!.depth - groups.get(a.id)!.depth);
+    for (const g of shownFrames)
+      if (g.parent !== undefined && groups.has(g.parent))
+        levels.set(g.parent, Math.max(levels.get(g.parent) ?? 0, (levels.get(g.id) ?? 0) + 1));
     for (const g of doc.groups) {
       const f = groups.get(g.id)!;
       if (f.members.length === 0) continue;
@@ -392,10 +401,24 @@ export class FlowModel {
       const block = g.collapsed && f.collapsedIn === g.id;
       const frame = !g.collapsed && !f.collapsedIn;
       if (!block && !frame) continue;
-      const pad = 24 - f.depth * 8;
+      const level = (levels.get(g.id) ?? 0) + 1;
+      const pad = frameMargin * level;
+      const head = (frameMargin + frameTitle) * level - pad;
       const id = block ? `group:${g.id}` : `frame:${g.id}`;
       const isSelected = selected.has(id);
-      const key = JSON.stringify([g, params, x0, y0, x1, y1, error, isSelected, f.members.length, f.depth]);
+      const key = JSON.stringify([
+        g,
+        params,
+        x0,
+        y0,
+        x1,
+        y1,
+        error,
+        isSelected,
+        f.members.length,
+        f.depth,
+        level,
+      ]);
       const old = this.groupNodes.get(id);
       if (old?.key === key) {
         kept.set(id, old);
@@ -427,7 +450,7 @@ export class FlowModel {
         : {
             id,
             type: 'frame',
-            position: { x: x0 - pad, y: y0 - pad - 22 },
+            position: { x: x0 - pad, y: y0 - pad - head },
             data,
             draggable: false,
             selectable: false,
@@ -435,7 +458,7 @@ export class FlowModel {
             zIndex: -1 - (4 - f.depth),
             style: {
               width: x1 + nodeSize.width + pad - (x0 - pad),
-              height: y1 + nodeSize.height + pad - (y0 - pad - 22),
+              height: y1 + nodeSize.height + pad - (y0 - pad - head),
             },
           };
       kept.set(id, { key, node });

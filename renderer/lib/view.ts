@@ -5,6 +5,7 @@ import { getViewportForBounds } from '@xyflow/react';
 import type { ReactFlowInstance } from '@xyflow/react';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { useEditor } from '../store/document-store.ts';
+import { groupChain, groupParents } from '../../src/document/groups.ts';
 import { nodeSize } from './layout.ts';
 
 export const minZoom = 0.05;
@@ -17,23 +18,41 @@ export const maxZoom = 2;
 export const lodEnterZoom = 0.35;
 export const lodExitZoom = 0.4;
 
-/** The extent of the document's nodes (each as large as a default node). */
+/**
+ * The extent of what the canvas shows (each box as large as a default node): a collapsed block is
+ * one box at its members' corner, not the height its members would take.
+ */
 export function documentBounds(
   doc: NetloomDocument,
 ): { x: number; y: number; width: number; height: number } | undefined {
   if (doc.nodes.length === 0) return undefined;
+  const parents = groupParents(doc.groups);
+  const collapsed = new Set(doc.groups.filter((g) => g.collapsed).map((g) => g.id));
+  const corners = new Map<string, { x: number; y: number }>();
+  for (const n of doc.nodes) {
+    let box = n.id;
+    if (collapsed.size)
+      for (const g of groupChain(parents, n.group)) if (collapsed.has(g)) box = `group:${g}`;
+    const c = corners.get(box);
+    corners.set(box, c ? { x: Math.min(c.x, n.position.x), y: Math.min(c.y, n.position.y) } : n.position);
+  }
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
   let y1 = -Infinity;
-  for (const n of doc.nodes) {
-    x0 = Math.min(x0, n.position.x);
-    y0 = Math.min(y0, n.position.y);
-    x1 = Math.max(x1, n.position.x + nodeSize.width);
-    y1 = Math.max(y1, n.position.y + nodeSize.height);
+  for (const p of corners.values()) {
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x + nodeSize.width);
+    y1 = Math.max(y1, p.y + nodeSize.height);
   }
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
+
+/** Below this zoom text is too small to read: a fit stops here and shows the top of the graph. */
+export const readableZoom = 0.5;
+/** The minimap's corner (MiniMap.tsx: 200 × 150 and its margin), which a fit keeps clear. */
+const minimapRoom = 230;
 
 /** Fits the view to the document, as React Flow's fitView does (10 % padding, the zoom limits). */
 export function fitGraph(
@@ -44,5 +63,15 @@ export function fitGraph(
   const b = documentBounds(useEditor.getState().doc);
   if (!el || !b) return;
   const { width, height } = el.getBoundingClientRect();
-  void flow.setViewport(getViewportForBounds(b, width, height, minZoom, maxZoom, 0.1), opts);
+  // The graph fits beside the minimap, not under it.
+  const free = width > 2 * minimapRoom ? width - minimapRoom : width;
+  const fit = getViewportForBounds(b, free, height, minZoom, maxZoom, 0.1);
+  if (fit.zoom >= readableZoom) {
+    void flow.setViewport(fit, opts);
+    return;
+  }
+  // Too tall to read whole: readable zoom (or less, so its width fits), its top at the top.
+  const zoom = Math.max(Math.min(readableZoom, (free * 0.9) / b.width), fit.zoom);
+  const x = (free - b.width * zoom) / 2 - b.x * zoom;
+  void flow.setViewport({ x, y: 24 - b.y * zoom, zoom }, opts);
 }
