@@ -406,7 +406,10 @@ export class FlowModel {
       const head = (frameMargin + frameTitle) * level - pad;
       const id = block ? `group:${g.id}` : `frame:${g.id}`;
       const isSelected = selected.has(id);
+      // A block's ports sit where React Flow measured its edges (a block is shorter than a layer).
+      const size = (block && this.measured.get(id)) || nodeSize;
       const key = JSON.stringify([
+        size,
         g,
         params,
         x0,
@@ -441,8 +444,8 @@ export class FlowModel {
             initialWidth: nodeSize.width,
             initialHeight: nodeSize.height,
             handles: [
-              ...portHandles([{ name: 'in' }], 'target', nodeSize),
-              ...portHandles([{ name: 'out' }], 'source', nodeSize),
+              ...portHandles([{ name: 'in' }], 'target', size),
+              ...portHandles([{ name: 'out' }], 'source', size),
             ],
             data,
             selected: isSelected,
