@@ -12,6 +12,10 @@ import { renameNode, setParam } from '../../src/document/edits.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useLowered } from '../store/lowering-store.ts';
 import { shapeText } from '../lib/flow-model.ts';
+import { problemSentence } from '../lib/problem-text.ts';
+import type { Diagnostic } from '../../src/util/errors.ts';
+
+const errorOf = (d: Diagnostic | undefined) => (d ? problemSentence(d) : undefined);
 
 interface FieldSchema {
   type?: string;
@@ -240,7 +244,7 @@ export const Inspector = memo(function Inspector() {
           node={node}
           name={name}
           schema={schema}
-          error={diags.find((d) => d.field === name)?.message}
+          error={errorOf(diags.find((d) => d.field === name))}
         />
       ))}
       <dl className="facts">

@@ -5,6 +5,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useEditor } from '../store/document-store.ts';
 import { useLowered } from '../store/lowering-store.ts';
 import { echo } from '../../src/util/text.ts';
+import { problemSentence } from '../lib/problem-text.ts';
 
 const shown = 200;
 
@@ -34,7 +35,7 @@ export const Problems = memo(function Problems() {
           }}
         >
           <b>{d.node ? echo(lowered.nodes.get(d.node)?.name ?? d.node, 60) : 'graph'}</b>
-          {d.field ? ` · ${d.field}` : d.port ? ` · ${d.port}` : ''}: {d.message}
+          {d.field ? '' : d.port ? ` · ${d.port}` : ''}: {problemSentence(d)}
         </li>
       ))}
       {list.length > shown && (

@@ -1,9 +1,29 @@
-// Totals and a per-layer table, like torchinfo's summary.
+// Totals and a per-layer table, like torchinfo's summary: each layer's output, parameters, FLOPs
+// and memory (its weights and its outputs for one example, float32), narrow enough for the side
+// panel: the kind goes under the name, counts are short ("1.18 M"), the exact value on hover.
 import { memo } from 'react';
 import { useEditor } from '../store/document-store.ts';
 import { useLowered } from '../store/lowering-store.ts';
 import { shapeText } from '../lib/flow-model.ts';
 import { echo } from '../../src/util/text.ts';
+import { formatCount } from '../lib/families.ts';
+import type { TensorType } from '../../src/ir/types.ts';
+
+function bytesText(b: number): string {
+  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MB`;
+  if (b >= 2 ** 10) return `${(b / 2 ** 10).toFixed(1)} KB`;
+  return `${b} B`;
+}
+
+/** Bytes of a layer's weights and its outputs for one example (float32 and int64 as stored). */
+function memoryOf(params: number, outputs: Readonly<Record<string, TensorType>>): number {
+  let b = params * 4;
+  for (const t of Object.values(outputs)) {
+    const n = t.shape.slice(1).reduce((a, d) => a * (d > 0 ? d : 1), 1);
+    b += n * (t.dtype === 'int64' ? 8 : 4);
+  }
+  return b;
+}
 
 // Memoised: it reads the stores itself, so the window's re-renders need not reach it.
 export const Summary = memo(function Summary() {
@@ -35,9 +55,10 @@ export const Summary = memo(function Summary() {
         <thead>
           <tr>
             <th>Layer</th>
-            <th>Kind</th>
             <th>Output</th>
-            <th>Params</th>
+            <th className="num">Params</th>
+            <th className="num">FLOPs</th>
+            <th className="num">Memory</th>
           </tr>
         </thead>
         <tbody>
@@ -46,10 +67,18 @@ export const Summary = memo(function Summary() {
             if (!r) return null;
             return (
               <tr key={id} onClick={() => useEditor.getState().select([id])}>
-                <td>{echo(r.name, 60)}</td>
-                <td>{r.kind}</td>
-                <td>{shapeText(Object.values(r.outputs)[0], kinds.get(id) ?? '')}</td>
-                <td className="num">{r.params ? r.params.toLocaleString('en-US') : ''}</td>
+                <td className="name">
+                  {echo(r.name, 60)}
+                  <small>{r.kind}</small>
+                </td>
+                <td className="shape">{shapeText(Object.values(r.outputs)[0], kinds.get(id) ?? '')}</td>
+                <td className="num" title={r.params.toLocaleString('en-US')}>
+                  {r.params ? formatCount(r.params) : ''}
+                </td>
+                <td className="num" title={r.flops.toLocaleString('en-US')} data-testid="layer-flops">
+                  {r.flops ? formatCount(r.flops) : ''}
+                </td>
+                <td className="num">{bytesText(memoryOf(r.params, r.outputs))}</td>
               </tr>
             );
           })}

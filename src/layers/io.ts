@@ -20,8 +20,9 @@ export const inputLayer = defineLayer({
   }),
   inputs: [],
   outputs: [{ name: 'y' }],
+  // "[N, 784]", "[N] int64" (a label per example), "[32 fixed, 3, 32, 32]".
   summary: (p) =>
-    `[${p.batch === undefined ? 'N' : `${p.batch} fixed`}, ${p.shape.join(', ')}]${p.dtype === 'int64' ? ' int' : ''}`,
+    `[${[p.batch === undefined ? 'N' : `${p.batch} fixed`, ...p.shape].join(', ')}]${p.dtype === 'float32' ? '' : ` ${p.dtype}`}`,
   lower(ctx, _in, p) {
     return { y: ctx.graphInput({ shape: [ctx.batch, ...p.shape], dtype: p.dtype }, true) };
   },

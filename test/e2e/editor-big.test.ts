@@ -113,4 +113,26 @@ test('ResNet-18 opens as stem + 4 stages, readable and clear of the minimap; exp
   const back = (await page.getByTestId('block-Layer 1').boundingBox())!;
   const next = (await page.getByTestId('block-Layer 2').boundingBox())!;
   expect(next.y - back.y).toBeLessThan(200 * (await zoom()));
+
+  // The Summary table fits the side panel, with each layer's FLOPs and memory.
+  await page.getByTestId('summary-tab').click();
+  const side = (await page.locator('.side-body').boundingBox())!;
+  const table = (await page.locator('.summary table').boundingBox())!;
+  expect(table.x + table.width).toBeLessThanOrEqual(side.x + side.width + 1);
+  const heads = await page.locator('.summary th').allTextContents();
+  expect(heads).toEqual(['Layer', 'Output', 'Params', 'FLOPs', 'Memory']);
+  expect(await page.getByTestId('layer-flops').first().textContent()).toMatch(/\d/);
+  await page.screenshot({ path: join(shots, 'big-resnet18-summary.png') });
 }, 180_000);
+
+test('titles are read in full, and an int64 label Input reads "[N] int64"', async () => {
+  const page = app.page;
+  await page.getByTestId('open-gallery').click();
+  await page.locator('.card[data-template="mlp"]').click();
+  await expect.poll(() => page.getByTestId('node-label').isVisible()).toBe(true);
+  expect(await page.getByTestId('node-label').locator('.layer-summary').textContent()).toBe('[N] int64');
+  // "Cross-entropy loss" is not cut short: its title box is as wide as its text.
+  const title = page.locator('.layer-node[data-kind="CrossEntropy"] .layer-kind');
+  expect(await title.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+  await page.screenshot({ path: join(shots, 'big-mlp-titles.png') });
+}, 60_000);
