@@ -6,12 +6,18 @@ import { useEditor } from '../store/document-store.ts';
 import { useLowered } from '../store/lowering-store.ts';
 import { shapeText } from '../lib/flow-model.ts';
 import { echo } from '../../src/util/text.ts';
-import { formatCount } from '../lib/families.ts';
 import type { TensorType } from '../../src/ir/types.ts';
 
+/** Three digits at most: "236M", "1.61M", "803k", "72". */
+function short(n: number): string {
+  const [d, unit] = n >= 1e9 ? [1e9, 'G'] : n >= 1e6 ? [1e6, 'M'] : n >= 1e3 ? [1e3, 'k'] : [1, ''];
+  const v = n / d;
+  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2).replace(/\.?0+$/, '')}${unit}`;
+}
+
 function bytesText(b: number): string {
-  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MB`;
-  if (b >= 2 ** 10) return `${(b / 2 ** 10).toFixed(1)} KB`;
+  if (b >= 2 ** 20) return `${short(b / 2 ** 20)} MB`;
+  if (b >= 2 ** 10) return `${short(b / 2 ** 10)} KB`;
   return `${b} B`;
 }
 
@@ -73,10 +79,10 @@ export const Summary = memo(function Summary() {
                 </td>
                 <td className="shape">{shapeText(Object.values(r.outputs)[0], kinds.get(id) ?? '')}</td>
                 <td className="num" title={r.params.toLocaleString('en-US')}>
-                  {r.params ? formatCount(r.params) : ''}
+                  {r.params ? short(r.params) : ''}
                 </td>
                 <td className="num" title={r.flops.toLocaleString('en-US')} data-testid="layer-flops">
-                  {r.flops ? formatCount(r.flops) : ''}
+                  {r.flops ? short(r.flops) : ''}
                 </td>
                 <td className="num">{bytesText(memoryOf(r.params, r.outputs))}</td>
               </tr>

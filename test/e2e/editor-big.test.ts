@@ -121,7 +121,8 @@ test('ResNet-18 opens as stem + 4 stages, readable and clear of the minimap; exp
   expect(table.x + table.width).toBeLessThanOrEqual(side.x + side.width + 1);
   const heads = await page.locator('.summary th').allTextContents();
   expect(heads).toEqual(['Layer', 'Output', 'Params', 'FLOPs', 'Memory']);
-  expect(await page.getByTestId('layer-flops').first().textContent()).toMatch(/\d/);
+  const flops = await page.getByTestId('layer-flops').allTextContents();
+  expect(flops.filter((f) => /\d/.test(f)).length).toBeGreaterThan(40);
   await page.screenshot({ path: join(shots, 'big-resnet18-summary.png') });
 }, 180_000);
 
