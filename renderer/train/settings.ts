@@ -5,8 +5,16 @@ import type { OptimizerName } from '../../src/autodiff/optimizers.ts';
 import { trainingSchema } from '../../src/autodiff/training-schema.ts';
 import { toyNames } from '../../src/runtime/datasets/toy.ts';
 import { imageSetNames } from '../../src/runtime/datasets/catalogue.ts';
+import { textSetNames } from '../../src/runtime/datasets/text.ts';
 
-export const trainDatasets = [...toyNames, 'mnist', ...imageSetNames, 'csv', 'image folder'] as const;
+export const trainDatasets = [
+  ...toyNames,
+  'mnist',
+  ...imageSetNames,
+  ...textSetNames,
+  'csv',
+  'image folder',
+] as const;
 
 export type DatasetChoice = (typeof trainDatasets)[number];
 

@@ -34,7 +34,9 @@ export function gptMiniTemplate(): NetloomDocument {
       dModel,
       nHead: heads,
       dimFeedforward: 4 * dModel,
-      dropout: 0,
+      // 13.7 KB of text is little for 116 k weights: without dropout a second epoch memorises it
+      // (training loss 1.20, held-out 3.74 nats/char, seed 0).
+      dropout: 0.1,
       activation: 'gelu',
       normFirst: true,
       causal: true,
