@@ -97,9 +97,15 @@ export async function openTextModel(
       `${doc.name}: the Output "${out.name}" has ${outShape[1]} positions but the tokens Input has ${context}`,
     );
   }
+  const session: OrtSession = await createSession(bytes, {
+    ...(opts.backend ? { backend: opts.backend } : {}),
+    ...(opts.threads ? { threads: opts.threads } : {}),
+  });
+  // Only what the session takes: the exported file may leave out an input no output needs, and
+  // onnxruntime-web refuses a feed it does not know.
   const others: Record<string, HostTensor> = {};
   for (const i of g.inputs) {
-    if (i === tokenInput) continue;
+    if (i === tokenInput || !session.inputNames.includes(i.name)) continue;
     const v = g.values.get(i.value)!;
     const shape = [1, ...v.shape.slice(1)];
     others[i.name] =
@@ -107,10 +113,6 @@ export async function openTextModel(
         ? { dtype: 'int64', shape, data: new BigInt64Array(numel(shape)) }
         : { dtype: 'float32', shape, data: new Float32Array(numel(shape)) };
   }
-  const session: OrtSession = await createSession(bytes, {
-    ...(opts.backend ? { backend: opts.backend } : {}),
-    ...(opts.threads ? { threads: opts.threads } : {}),
-  });
   return {
     context,
     vocab,

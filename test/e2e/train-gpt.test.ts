@@ -26,6 +26,15 @@ test('GPT-mini trains on the sonnets in the app and its Try it continues a promp
   await page.getByTestId('try-prompt').fill('When I ');
   await page.getByTestId('try-generate').click();
   const generated = () => page.getByTestId('try-generated').textContent();
+  const failed = page.getByTestId('try-text').locator('.diag.error');
+  await expect
+    .poll(async () => ((await generated())?.length ?? 0) > 20 || (await failed.count()) > 0, {
+      timeout: 90_000,
+    })
+    .toBe(true);
+  await page.screenshot({ path: join(shots, 'train-gpt-try-it-streaming.png') });
+  const why = (await failed.count()) > 0 ? ((await failed.textContent()) ?? '') : '';
+  expect(why).toBe('');
   // Characters arrive one by one: a partial text is seen before the whole 300.
   await expect.poll(async () => (await generated())?.length ?? 0, { timeout: 60_000 }).toBeGreaterThan(20);
   const partial = (await generated())!.length;
