@@ -134,5 +134,11 @@ describe('netloom train gpt-mini, then netloom sample', () => {
     await expect(run(sampleCommand, 'gpt-mini', '-o', 'out.png')).rejects.toThrow(
       /-o must name a \.txt file/,
     );
+    await expect(run(sampleCommand, 'gpt-mini', '--temperature=-1')).rejects.toThrow(
+      /temperature must be between 0 and 10; got -1/,
+    );
+    await expect(run(sampleCommand, 'mlp')).rejects.toThrow(
+      /MLP 784-256-128-10: text generation needs an int64 token Input \[L\]/,
+    );
   }, 300_000);
 });
