@@ -109,6 +109,14 @@ export class TrainingControl {
   get isPaused(): boolean {
     return this.paused !== undefined;
   }
+  /** Set by `stepOnce`: the loop takes one step, then pauses again. */
+  stepping = false;
+  /** While paused: one batch (every objective's step), then paused again. */
+  stepOnce(): void {
+    if (!this.paused) return;
+    this.stepping = true;
+    this.resume();
+  }
   private lastYield = 0;
   /**
    * Between steps: lets queued events run (a worker's "stop" message is a task, and a step that
@@ -119,6 +127,10 @@ export class TrainingControl {
     if (t - this.lastYield > 25) {
       this.lastYield = t;
       await yieldToTasks();
+    }
+    if (this.stepping) {
+      this.stepping = false;
+      this.pause();
     }
     if (this.paused) await this.paused.promise;
   }
