@@ -143,5 +143,5 @@ export function resizeNote(
   if (!have || !input || count(have) === count(input.shape) || have.length !== 3) return undefined;
   const [, h, w] = have as [number, number, number];
   const [, H, W] = input.shape as [number, number, number];
-  return `"${dataset}" has ${h}×${w} images; they are resized to ${H}×${W} for Input "${input.name}"${H * W > 16 * h * w ? ', which makes each step much slower' : ''}.`;
+  return `"${dataset}" has ${h}×${w} images; they are resized to ${H}×${W} for Input "${input.name}"${H * W > 16 * h * w ? ' — each step is much slower: a smaller Batch size and Examples give a quick look' : ''}.`;
 }

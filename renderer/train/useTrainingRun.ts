@@ -432,6 +432,8 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
     setRows([]);
     setLive(undefined);
     recent.current = [];
+    // A fresh run's pictures would show the old weights' predictions; a continued run keeps them until its next.
+    if (!message.weights) setPicture(undefined);
     setDigits(undefined);
     setFilters(undefined);
     setError(undefined);
