@@ -278,7 +278,7 @@ function DocumentTrainPanel() {
         </p>
       )}
       {!mismatch && resized && !running && (
-        <p className="caption" data-testid="train-data-note">
+        <p className="train-note" data-testid="train-data-note">
           {resized}
         </p>
       )}
@@ -297,7 +297,7 @@ function DocumentTrainPanel() {
         hidden={!picture}
       />
       {noPicture && (
-        <p className="caption" data-testid="train-picture-note">
+        <p className="train-note" data-testid="train-picture-note">
           {noPicture}
         </p>
       )}
