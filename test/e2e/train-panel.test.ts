@@ -147,4 +147,12 @@ test('a dataset that does not fit is a data mismatch; a GAN charts D and G; ResN
   expect(await field('dataset').inputValue()).toBe('shapes');
   expect(await text('train-data-note')).toMatch(/"shapes" has 32×32 images; they are resized to 224×224/);
   await app.page.screenshot({ path: join(shots, 'train-panel-resnet18.png') });
+
+  // A graph without an Output: the picture area says why it stays empty.
+  await openTemplate('playground');
+  await app.page.getByTestId('node-logits').click();
+  await app.page.keyboard.press('Delete');
+  await expect.poll(() => app.page.getByTestId('node-logits').count()).toBe(0);
+  await app.page.getByTestId('train-tab').click();
+  expect(await text('train-picture-note')).toMatch(/^No picture: the graph has no Output node/);
 }, 300_000);
