@@ -18,6 +18,8 @@ export interface EditorState {
   readonly message: { kind: 'error' | 'info'; text: string } | undefined;
   /** The key of the last joined edit; any other change of the history ends the run. */
   readonly joining: string | undefined;
+  /** Counts documents opened (load): views that belong to one document (the Train tab) start over. */
+  readonly opened: number;
 
   /** Applies an edit as one undoable step. */
   edit(change: (doc: NetloomDocument) => NetloomDocument): void;
@@ -52,6 +54,7 @@ export const useEditor = create<EditorState>((set, get) => ({
   theme: 'dark',
   message: undefined,
   joining: undefined,
+  opened: 0,
 
   edit(change) {
     const { doc, past } = get();
@@ -94,7 +97,16 @@ export const useEditor = create<EditorState>((set, get) => ({
     set({ doc: next, past: [...past, doc], future: future.slice(1), dirty: true, joining: undefined });
   },
   load(doc, filePath, dirty = false) {
-    set({ doc, filePath, past: [], future: [], selection: [], dirty, joining: undefined });
+    set({
+      doc,
+      filePath,
+      past: [],
+      future: [],
+      selection: [],
+      dirty,
+      joining: undefined,
+      opened: get().opened + 1,
+    });
   },
   select(ids) {
     const cur = get().selection;
