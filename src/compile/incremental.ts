@@ -129,6 +129,12 @@ function sameClaim(a: Claim | undefined, b: Claim | undefined): boolean {
   );
 }
 
+function weightCount(st: NodeState): number {
+  let k = 0;
+  for (const c of st.claims.values()) if (c.weight) k++;
+  return k;
+}
+
 /** The fields of a node that the node's owner's lowering reads (`sharingProblem` in lower-node.ts). */
 function ownerKey(n: DocNode, nodesById: ReadonlyMap<string, DocNode>): string {
   if (n.sharesWeightsWith === undefined) return '';
@@ -170,6 +176,12 @@ export class IncrementalLowering {
   private withDiagnostics = new Set<string>();
   /** The batch size values were lowered with (an Input's fixed batch, or the options'). */
   private batch = 0;
+  /** Where each node's weights start in the last complete weights list. */
+  private weightAt = new Map<string, number>();
+  /** Nodes whose weights changed in place (same count) since the last facts. */
+  private weightPatches = new Set<string>();
+  /** Whether some node's number of weights changed (the list is made again in order). */
+  private weightsMoved = true;
   /** How many node lowerings this instance has done: what a test of "an edit costs what it changes" counts. */
   loweredCount = 0;
 
@@ -280,6 +292,7 @@ export class IncrementalLowering {
     this.withDiagnostics.delete(id);
     this.count(st, -1);
     if (st.claims.size) this.claimsChanged = true;
+    if (weightCount(st) > 0) this.weightsMoved = true;
     for (const name of st.claims.keys()) {
       this.claims.get(name)?.delete(id);
       for (const a of this.asked.get(name) ?? []) if (a !== id) this.mark(a);
@@ -400,6 +413,10 @@ export class IncrementalLowering {
       const now = st.claims.get(name);
       if (sameClaim(before, now)) continue;
       this.claimsChanged = true;
+      if (before?.weight || now?.weight) {
+        if (old && weightCount(old) === weightCount(st)) this.weightPatches.add(id);
+        else this.weightsMoved = true;
+      }
       let byNode = this.claims.get(name);
       if (now) {
         if (!byNode) this.claims.set(name, (byNode = new Map()));
@@ -459,12 +476,32 @@ export class IncrementalLowering {
     const pending = this.dirty.size;
     const totals: Totals = { ...this.totals };
     let weights: readonly Weight[] = [];
-    if (pending === 0 && !whole && !this.claimsChanged && prev.pending === 0) weights = prev.weights;
-    else if (pending === 0) {
+    if (pending === 0 && !whole && !this.weightsMoved && prev.pending === 0) {
+      // An edit that changed weights' shapes but not their number: the same places in the list.
+      weights = prev.weights;
+      if (this.weightPatches.size) {
+        const list = prev.weights.slice();
+        for (const id of this.weightPatches) {
+          let at = this.weightAt.get(id)!;
+          for (const c of this.states.get(id)!.claims.values()) if (c.weight) list[at++] = c.weight;
+        }
+        weights = list;
+      }
+      this.weightPatches.clear();
+      this.claimsChanged = false;
+    } else if (pending === 0) {
       const list: Weight[] = [];
-      for (const id of checked.order)
-        for (const c of this.states.get(id)?.claims.values() ?? []) if (c.weight) list.push(c.weight);
+      const at = new Map<string, number>();
+      for (const id of checked.order) {
+        const st = this.states.get(id);
+        if (!st) continue;
+        at.set(id, list.length);
+        for (const c of st.claims.values()) if (c.weight) list.push(c.weight);
+      }
       weights = list;
+      this.weightAt = at;
+      this.weightPatches.clear();
+      this.weightsMoved = false;
       this.claimsChanged = false;
     }
     diagnostics.push(...wholeGraphDiagnostics(this.doc!, weights));
