@@ -20,6 +20,7 @@ import type { Diagnostic } from '../util/errors.ts';
 import type { EarlierNodes } from '../ir/builder.ts';
 import { GraphBuilder } from '../ir/builder.ts';
 import type { ConstTensor, TensorType, Weight } from '../ir/types.ts';
+import { numel } from '../ir/types.ts';
 import type { CheckCache, CheckedGraph, WireSource } from './graph-checks.ts';
 import { checkCache, checkGraph } from './graph-checks.ts';
 import type { NodeReport } from './lower-node.ts';
@@ -58,6 +59,8 @@ interface NodeState {
   readonly outputs: ReadonlyMap<string, PortValue>;
   readonly edgeTypes: readonly (readonly [string, TensorType])[];
   readonly graphOutputs: number;
+  /** Bytes of the weights the node creates (float32). */
+  readonly weightBytes: number;
   readonly claims: ReadonlyMap<string, Claim>;
   readonly asked: readonly string[];
 }
@@ -159,6 +162,7 @@ export class IncrementalLowering {
   private wireKeys = new Map<string, string>();
   private totals = { params: 0, trainableParams: 0, flops: 0 };
   private graphOutputs = 0;
+  private weightBytes = 0;
   private last: EditorLowering | undefined;
   /** Nodes whose state changed since the facts were last put together. */
   private settled = new Set<string>();
@@ -305,6 +309,7 @@ export class IncrementalLowering {
     this.totals.trainableParams += sign * st.report.trainableParams;
     this.totals.flops += sign * st.report.flops;
     this.graphOutputs += sign * st.graphOutputs;
+    this.weightBytes += sign * st.weightBytes;
   }
 
   /** The first node before `at` in the order that claimed `name`, as lowering the whole document meets it. */
@@ -362,7 +367,11 @@ export class IncrementalLowering {
         outputs.set(port, { type: b.type(v), constant: b.constValue(v) });
       const claims = new Map<string, Claim>();
       for (const input of b.inputs) claims.set(input.name, { input: true });
-      for (const w of b.weights) claims.set(w.id, { weight: w });
+      let weightBytes = 0;
+      for (const w of b.weights) {
+        claims.set(w.id, { weight: w });
+        weightBytes += numel(w.shape) * 4;
+      }
       this.settle(id, i, {
         node: n,
         params: p,
@@ -373,6 +382,7 @@ export class IncrementalLowering {
         outputs,
         edgeTypes: outcome.edgeTypes,
         graphOutputs: outcome.graphOutputs,
+        weightBytes,
         claims,
         asked,
       });
@@ -504,7 +514,7 @@ export class IncrementalLowering {
       this.weightsMoved = false;
       this.claimsChanged = false;
     }
-    diagnostics.push(...wholeGraphDiagnostics(this.doc!, weights));
+    diagnostics.push(...wholeGraphDiagnostics(this.doc!, weights, this.weightBytes));
     if (pending === 0 && this.graphOutputs === 0 && this.doc!.nodes.length > 0)
       diagnostics.push(noOutputWarning);
     this.factsGroups = this.doc!.groups;
