@@ -28,7 +28,7 @@ import {
   openProject,
   saveProject,
 } from './file-actions.ts';
-import { flowLayout } from './layout.ts';
+import { layoutInWorker } from './layout-client.ts';
 import { fitGraph } from './view.ts';
 
 /** What commands act on beyond the store: the platform, the canvas's view, the app's dialogs. */
@@ -102,7 +102,7 @@ async function pasteClip(): Promise<void> {
 
 async function layout(ctx: CommandContext): Promise<void> {
   const st = useEditor.getState();
-  const positions = await flowLayout(st.doc);
+  const positions = await layoutInWorker(st.doc);
   st.edit((d) => moveNodes(d, positions));
   setTimeout(() => fitGraph(ctx.flow, { duration: 300 }), 50);
 }

@@ -8,6 +8,8 @@ const elk = new ELK();
 export const nodeSize = { width: 200, height: 84 };
 
 export async function autoLayout(doc: NetloomDocument): Promise<Map<string, { x: number; y: number }>> {
+  // A graph with blocks is laid out as shown: each block a frame (or one box when collapsed).
+  if (doc.groups.length > 0) return flowLayout(doc);
   const ids = new Set(doc.nodes.map((n) => n.id));
   const graph = await elk.layout({
     id: 'root',
