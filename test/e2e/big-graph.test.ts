@@ -95,9 +95,11 @@ test('an ONNX model is laid out in the layout worker and opens as a tall column'
     performance.getEntriesByType('resource').map((r) => r.name.split('/').pop() ?? ''),
   );
   expect(scripts.some((name) => name.startsWith('layout.worker'))).toBe(true);
-  // Laid out top to bottom, 240 layers fit the window only far below the zoom of full nodes (all
-  // at one place they would fit at full size).
-  await expect.poll(async () => (await view()).zoom).toBeLessThan(0.2);
-  await expect.poll(() => app.page.getByTestId('lod-canvas').count()).toBe(1);
+  // Laid out top to bottom, 240 layers are too tall to read whole: the fit stops at the readable
+  // zoom and shows the top of the column, a few dozen layers (all at one place they would fit at
+  // full size, zoom 2).
+  await expect.poll(async () => (await view()).zoom).toBeLessThanOrEqual(0.5);
+  await expect.poll(() => app.page.locator('.react-flow__node').count()).toBeGreaterThan(0);
+  expect(await app.page.locator('.react-flow__node').count()).toBeLessThan(60);
   await app.page.screenshot({ path: join(shots, 'big-graph-onnx-column.png') });
 }, 120_000);
