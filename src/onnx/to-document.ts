@@ -18,6 +18,7 @@ import type { ImportedModel } from './import.ts';
 import { describeImport } from './import.ts';
 import { foldPatterns } from './fold-patterns.ts';
 import type { FoldContext, Port } from './fold-patterns.ts';
+import { foldEncoderLayers } from './fold-encoder-layer.ts';
 import { importGroups } from './import-groups.ts';
 import { batchNormPathFor, modulePath, opPart, splitWeightName } from './torch-names.ts';
 
@@ -315,6 +316,7 @@ export function importedToDocument(
     const id = b.add(outputId(b, o.name), 'Output', {}, o.name);
     b.wire(o.value, id);
   }
+  foldEncoderLayers(b);
   const groups = opts.groups === false ? [] : b.groups();
   const base = path.replace(/^.*[\\/]/, '');
   const doc: NetloomDocument = {
