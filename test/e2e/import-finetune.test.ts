@@ -47,7 +47,7 @@ test("torch's MobileNetV2: freeze all but the classifier, 10 classes instead of 
   await field('optimizer').selectOption('adam');
   await field('lr').fill('0.01');
   await field('batch').fill('16');
-  await field('epochs').fill('6');
+  await field('epochs').fill('4');
   await field('limit').fill('64');
   await app.page.getByTestId('train-start').click();
   // The first loss the panel shows, then the last one when the run ends.
