@@ -95,7 +95,10 @@ function formatEpoch(e: EpochReport, total: number | undefined): string {
     e.accuracy !== undefined ? `acc ${(100 * e.accuracy).toFixed(1)}%` : '',
     e.valLoss !== undefined ? `val_loss ${e.valLoss.toFixed(4)}` : '',
     e.valAccuracy !== undefined ? `val_acc ${(100 * e.valAccuracy).toFixed(1)}%` : '',
-    `${e.stepsPerSecond.toFixed(0)} steps/s`,
+    // A slow rate reads as seconds per step, never "0 steps/s".
+    e.stepsPerSecond >= 1 || e.stepsPerSecond <= 0
+      ? `${e.stepsPerSecond.toFixed(0)} steps/s`
+      : `${(1 / e.stepsPerSecond).toFixed(1)} s/step`,
   ];
   return parts.filter((p) => p !== '').join('  ');
 }
