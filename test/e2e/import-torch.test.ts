@@ -54,9 +54,10 @@ test('torch-exported ResNet-18 and MobileNetV2 open through Open…; fine-tuning
     .poll(() => app.page.getByTestId('banner-info').textContent(), { timeout: 60_000 })
     .toContain('resnet18.onnx: 71 nodes');
   // Every weight of the file, as torch counts them.
-  expect(await app.page.getByTestId('totals').textContent()).toContain(
-    `${resnet.params.toLocaleString('en-US')} params`,
-  );
+  // The shapes are inferred after the document is shown: wait for the totals.
+  await expect
+    .poll(() => app.page.getByTestId('totals').textContent(), { timeout: 60_000 })
+    .toContain(`${resnet.params.toLocaleString('en-US')} params`);
   // Laid out as torch's blocks: the stem and four stages, collapsed, then the head's layers.
   for (const b of ['stem', 'layer1', 'layer2', 'layer3', 'layer4'])
     expect(await app.page.getByTestId(`block-${b}`).isVisible()).toBe(true);
@@ -70,9 +71,9 @@ test('torch-exported ResNet-18 and MobileNetV2 open through Open…; fine-tuning
   await expect
     .poll(() => app.page.getByTestId('banner-info').textContent(), { timeout: 60_000 })
     .toContain('mobilenet_v2.onnx: 154 nodes');
-  expect(await app.page.getByTestId('totals').textContent()).toContain(
-    `${mobilenet.params.toLocaleString('en-US')} params`,
-  );
+  await expect
+    .poll(() => app.page.getByTestId('totals').textContent(), { timeout: 60_000 })
+    .toContain(`${mobilenet.params.toLocaleString('en-US')} params`);
   expect(await app.page.getByTestId('problems').textContent()).toContain('No problems');
   await app.page.waitForTimeout(400);
   await app.page.screenshot({ path: join(shots, 'import-torch-mobilenet-v2.png') });
