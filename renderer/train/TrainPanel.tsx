@@ -8,6 +8,7 @@ import { useEffect, useRef, useState, memo } from 'react';
 import type { ChosenFolder } from '../../src/host/host.ts';
 import type { StartMessage } from '../../src/runtime/worker-protocol.ts';
 import { isImageSetName, isToyName } from '../../src/runtime/datasets/catalogue.ts';
+import { isTextSetName } from '../../src/runtime/datasets/text.ts';
 import type { ImageFolder } from '../../src/runtime/datasets/image-folder.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
@@ -22,7 +23,7 @@ import type { Bindings } from './TrainSettings.tsx';
 import { TrainSettings } from './TrainSettings.tsx';
 import { TrainProgress } from './TrainProgress.tsx';
 import { DrawDigit } from './DrawDigit.tsx';
-import { TryIt } from './TryIt.tsx';
+import { TryIt, TryText, isTextModel } from './TryIt.tsx';
 import { useTrainingRun } from './useTrainingRun.ts';
 import { exportTrainedOnnx, loadWeightsFile, saveWeightsFile } from './weights-files.ts';
 
@@ -142,7 +143,10 @@ function DocumentTrainPanel() {
             ? { kind: 'mnist', packedUrl: new URL('mnist-digits.bin', document.baseURI).href }
             : {
                 kind: 'builtin',
-                name: isToyName(s.dataset) || isImageSetName(s.dataset) ? s.dataset : 'spirals',
+                name:
+                  isToyName(s.dataset) || isImageSetName(s.dataset) || isTextSetName(s.dataset)
+                    ? s.dataset
+                    : 'spirals',
               };
     return {
       type: 'start',
@@ -340,6 +344,7 @@ function DocumentTrainPanel() {
       {weights && picture?.kind === 'samples' && picture.labels && !running && (
         <DrawDigit doc={doc} weights={weights} />
       )}
+      {weights && !running && isTextModel(doc) && <TryText doc={doc} weights={weights} />}
     </div>
   );
 }

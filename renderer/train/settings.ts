@@ -6,9 +6,17 @@ import type { OptimizerName } from '../../src/autodiff/optimizers.ts';
 import { trainingSchema } from '../../src/autodiff/training-schema.ts';
 import { toyNames } from '../../src/runtime/datasets/toy.ts';
 import { imageSetNames } from '../../src/runtime/datasets/catalogue.ts';
+import { textSetNames } from '../../src/runtime/datasets/text.ts';
 import { imagesFit } from '../../src/runtime/datasets/image-fit.ts';
 
-export const trainDatasets = [...toyNames, 'mnist', ...imageSetNames, 'csv', 'image folder'] as const;
+export const trainDatasets = [
+  ...toyNames,
+  'mnist',
+  ...imageSetNames,
+  ...textSetNames,
+  'csv',
+  'image folder',
+] as const;
 
 export type DatasetChoice = (typeof trainDatasets)[number];
 

@@ -18,6 +18,7 @@ import {
 } from '../runtime/datasets/catalogue.ts';
 import { describeBadImages } from '../runtime/datasets/image-folder.ts';
 import { imageAugmenter } from '../runtime/datasets/images.ts';
+import { isTextSetName } from '../runtime/datasets/text.ts';
 import { isFolder, loadImageFolder } from './image-folder.ts';
 import { parseCsv } from '../runtime/datasets/csv.ts';
 import { mnistFromDigits } from '../runtime/datasets/mnist.ts';
@@ -58,7 +59,7 @@ export async function loadDataset(
   if (/\.csv$/i.test(name))
     return parseCsv(new TextDecoder().decode(io.readFile(name)), { path: name, name });
   if (name === 'mnist') return nodeMnist(normalize);
-  if (!isImageSetName(name) && !isToyName(name) && isFolder(io, name)) {
+  if (!isImageSetName(name) && !isToyName(name) && !isTextSetName(name) && isFolder(io, name)) {
     const folder = await loadImageFolder(io, name, shape, normalize);
     const names = folder.dataset.classNames ?? [];
     say(

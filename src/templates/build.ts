@@ -20,6 +20,7 @@ import {
   dcganMnistTemplate,
   denoisingAutoencoderTemplate,
 } from './generative.ts';
+import { gptMiniTemplate } from './sequence.ts';
 
 export function mlpTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
@@ -320,4 +321,5 @@ export const templateSources: readonly TemplateSource[] = [
   { name: 'denoising-autoencoder', build: denoisingAutoencoderTemplate },
   { name: 'lstm', build: lstmTemplate },
   { name: 'transformer', build: transformerTemplate },
+  { name: 'gpt-mini', build: gptMiniTemplate },
 ];
