@@ -9,6 +9,7 @@ import { inspectCommand } from './inspect.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 import { runCommand } from './run.ts';
+import { runsCommand } from './runs.ts';
 import { stepCommand } from './step.ts';
 import { templatesCommand } from './templates.ts';
 import { trainCommand } from './train.ts';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   runCommand,
   trainCommand,
   stepCommand(),
+  runsCommand,
 ];
 
 function help(): string[] {
