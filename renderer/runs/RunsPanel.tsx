@@ -95,6 +95,7 @@ export function RunsPanel() {
   const exportRun = act(async () => {
     await currentHost().saveFile(await appRuns.exportRun(one!.id), {
       suggestedName: `${one!.id}.netloom-run.json`,
+      filters: [{ name: 'Netloom run', extensions: ['json'] }],
     });
   });
   const importRun = act(async () => {
