@@ -192,7 +192,7 @@ export function RunsPanel() {
         </p>
       ))}
       {selected.length > 0 && <RunCurves runs={selected} />}
-      {comparison && (
+      {comparison && selected.length >= 2 && (
         <div className="runs-compare" data-testid="runs-compare">
           <p className={comparison.comparable ? 'hint' : 'error'} data-testid="runs-comparable">
             {comparison.comparable ? 'Same dataset, split and seed.' : comparison.reasons.join('; ')}

@@ -30,6 +30,28 @@ function datasetName(m: StartMessage): string {
   return 'images';
 }
 
+/**
+ * The document as this run trained it: the Train panel's settings (learning rate, batch, epochs,
+ * seed) written into its training section, so restoring the run's document restores them too.
+ */
+function withRunSettings(m: StartMessage & { readonly document: NetloomDocument }): NetloomDocument {
+  const doc = m.document;
+  if (!doc.training) return doc;
+  const t: Record<string, unknown> = { ...doc.training };
+  if (m.batchSize !== undefined) t['batchSize'] = m.batchSize;
+  if (m.epochs !== undefined) t['epochs'] = m.epochs;
+  if (m.seed !== undefined) t['seed'] = m.seed;
+  const opt = m.optimizer;
+  if (opt && Array.isArray(t['objectives'])) {
+    t['objectives'] = (t['objectives'] as Record<string, unknown>[]).map((o, k) =>
+      k === 0
+        ? { ...o, optimizer: { ...(o['optimizer'] as object | undefined), name: opt.name, lr: opt.lr } }
+        : o,
+    );
+  }
+  return { ...doc, training: t };
+}
+
 export interface AppRunRecording {
   event(m: WorkerEvent): void;
 }
@@ -39,7 +61,7 @@ export function recordAppRun(
   message: StartMessage & { readonly document: NetloomDocument },
   backend: string,
 ): AppRunRecording {
-  const doc = message.document;
+  const doc = withRunSettings(message);
   let recorder: RunRecorder | undefined;
   let failed = false;
   const lost = (e: unknown) => {

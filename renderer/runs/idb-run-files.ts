@@ -49,13 +49,12 @@ export function idbRunFiles(): RunFiles {
       await Promise.all(keys.map((k) => request(s.delete(k))));
     },
     async size(path) {
-      let n = 0;
+      // Keys first, then every get in one transaction issued at once (a transaction ends when
+      // control returns to the event loop with no request pending).
+      const keys = await keysUnder(path);
       const s = await store('readonly');
-      for (const k of await keysUnder(path)) {
-        const v: unknown = await request(s.get(k));
-        if (v instanceof Uint8Array) n += v.length;
-      }
-      return n;
+      const values: unknown[] = await Promise.all(keys.map((k) => request(s.get(k))));
+      return values.reduce<number>((n, v) => n + (v instanceof Uint8Array ? v.length : 0), 0);
     },
   };
 }
