@@ -29,7 +29,7 @@ import { buildIfStale, root } from '../test/e2e/app.ts';
 import type { Arrangement } from './graphs.ts';
 import { residualMlp } from './graphs.ts';
 import { editorEditMs } from './editor-work.ts';
-import { layoutInChild } from './layout-thread.ts';
+import { layoutImported } from '../renderer/lib/import-layout.ts';
 import { median, medianMs, table } from './stats.ts';
 
 interface Scenario {
@@ -129,7 +129,7 @@ async function measure(browser: Browser, url: string, dir: string, s: Scenario, 
     writeFileSync(file, bytes);
     // Where the app puts the imported layers: its own layout of the imported document.
     const imported = importedToDocument(importOnnx(bytes, { path: file }), file).doc;
-    const at = layoutInChild(imported);
+    const at = await layoutImported(imported);
     doc = { ...imported, nodes: imported.nodes.map((n) => ({ ...n, position: at.get(n.id) ?? n.position })) };
   } else writeFileSync(file, JSON.stringify(doc));
   const nodeLowerMs = await medianMs(() => lowerDocument(doc), 3);

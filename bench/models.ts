@@ -47,11 +47,12 @@ export const lenet = chain(
   ],
 );
 
-export type ModelName = 'mlp' | 'lenet' | 'lenet5-template';
+export type ModelName = 'mlp' | 'lenet' | 'lenet5-template' | 'gpt-mini';
 
 /** The document, its input shape, and whether its own training setup (the template's) is used. */
 export function benchModel(name: ModelName): { doc: NetloomDocument; shape: number[]; own: boolean } {
   if (name === 'mlp') return { doc: mlp, shape: [784], own: false };
   if (name === 'lenet') return { doc: lenet, shape: [1, 28, 28], own: false };
+  if (name === 'gpt-mini') return { doc: loadTemplate('gpt-mini')!, shape: [64], own: true };
   return { doc: loadTemplate('lenet5')!, shape: [1, 28, 28], own: true };
 }

@@ -3,14 +3,19 @@
 // step graph in Node — onnxruntime-web's WASM and onnxruntime-node's native CPU, each in its own
 // process — and PyTorch CPU, all in this run. The worker's epoch reports are read from its
 // messages (a wrapper around Worker set before the page loads), so no UI text is parsed.
+// Two more Chromium sides split the app's time: the training worker alone (its probe loop: the
+// same step graph and batches, no UI, a 15 s warm-up, 1 thread), and a cold then a warm launch of
+// one browser profile (the worker alone, 2 epochs), to see what the compiled-WASM cache
+// (renderer/workers/wasm-cache.ts) saves on a second launch.
 //
 // NETLOOM_BENCH_BASELINE=<git ref> also builds the renderer at that commit (git archive into a
 // temporary folder, this checkout's node_modules) and times it in the same rounds, alternating;
 // a folder holding such a checkout may be given instead of a ref.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { serveStatic } from '../scripts/serve-static.mjs';
 import { median, table, torchPeer } from './stats.ts';
@@ -68,6 +73,10 @@ interface AppRun {
   /** Start click to the last epoch report, s (includes the probe and the session's creation). */
   readonly wallS: number;
   readonly backend: string;
+  /** Why it trains there: the probe's rates, as the panel shows them. */
+  readonly why: string;
+  /** Seconds the page's main thread was busy (CDP TaskDuration) from Start to the last epoch. */
+  readonly mainBusyS: number;
 }
 
 async function trainInApp(dist: string): Promise<AppRun> {
@@ -107,6 +116,11 @@ async function trainInApp(dist: string): Promise<AppRun> {
     await page.locator('.card[data-template="lenet5"]').click();
     await page.getByTestId('train-tab').click();
     await page.locator('[data-testid="train-panel"] [data-field="epochs"]').fill(String(epochs));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const busy = async (): Promise<number> =>
+      (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+    const busy0 = await busy();
     const t0 = Date.now();
     await page.getByTestId('train-start').click();
     await page.waitForFunction(
@@ -118,13 +132,119 @@ async function trainInApp(dist: string): Promise<AppRun> {
       },
     );
     const wallS = (Date.now() - t0) / 1000;
+    const mainBusyS = (await busy()) - busy0;
     const got = (await page.evaluate(
       () => (window as unknown as { __epochs: unknown[] }).__epochs,
     )) as EpochMsg[];
     const backend = (await page.getByTestId('train-backend').textContent()) ?? '';
-    return { epochMs: got.slice(0, epochs).map((e) => 1000 / e.stepsPerSecond), wallS, backend };
+    const why = (await page.getByTestId('train-backend-why').textContent()) ?? '';
+    return {
+      epochMs: got.slice(0, epochs).map((e) => 1000 / e.stepsPerSecond),
+      wallS,
+      backend,
+      why,
+      mainBusyS,
+    };
   } finally {
     await browser.close();
+    await server.close();
+  }
+}
+
+const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'];
+const lenet5 = (): unknown => JSON.parse(readFileSync(join(root, 'templates/lenet5.json'), 'utf8'));
+const workerAsset = (dist: string): string =>
+  readdirSync(join(dist, 'assets')).find((f) => f.startsWith('train-wasm.worker'))!;
+
+/**
+ * The training worker on a bare page of the app (cross-origin isolated like the app), sent one
+ * message; resolves with the events up to the one `until` accepts.
+ */
+async function inWorker(
+  page: Page,
+  dist: string,
+  message: Record<string, unknown>,
+  until: 'probed' | 'epochs',
+): Promise<Record<string, unknown>[]> {
+  return page.evaluate(
+    ({ asset, message, until, document: doc }) =>
+      new Promise<Record<string, unknown>[]>((resolve, reject) => {
+        const w = new Worker(`assets/${asset}`, { type: 'module' });
+        const got: Record<string, unknown>[] = [];
+        w.onmessage = (e: MessageEvent) => {
+          const d = e.data as Record<string, unknown>;
+          if (d['type'] === 'error') reject(new Error(String(d['message'])));
+          if (d['type'] !== 'epoch' && d['type'] !== 'probed') return;
+          got.push(d);
+          if (until === 'probed' || got.length >= 2) {
+            w.terminate();
+            resolve(got);
+          }
+        };
+        w.postMessage({
+          ...message,
+          document: doc,
+          dataset: { kind: 'mnist', packedUrl: new URL('mnist-digits.bin', document.baseURI).href },
+        });
+      }),
+    { asset: workerAsset(dist), message, until, document: lenet5() },
+  );
+}
+
+const lenetRun = {
+  batchSize: 64,
+  seed: 0,
+  optimizer: { name: 'adam', lr: 0.001 },
+  backend: 'wasm',
+  threads: 1,
+};
+
+/** The worker's own probe loop after a 15 s warm-up: Chromium's speed on the step, no app around it. */
+async function workerAlone(dist: string): Promise<number> {
+  const server = await serveStatic(dist, 0);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: launchArgs,
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    const [r] = await inWorker(
+      page,
+      dist,
+      { type: 'probe', ...lenetRun, warmupMs: 15_000, measureMs: 5_000 },
+      'probed',
+    );
+    return Number(r!['msPerStep']);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** Two epochs in the worker alone on a launch of the browser profile in `profile`: ms/step per epoch. */
+async function launchOnce(dist: string, profile: string): Promise<number[]> {
+  const server = await serveStatic(dist, 0);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: launchArgs,
+  });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    const got = await inWorker(
+      page,
+      dist,
+      { type: 'start', ...lenetRun, epochs: 2, stepEvery: 1000 },
+      'epochs',
+    );
+    // The code cache is written a few seconds after tier-up; leave it time before closing.
+    await page.waitForTimeout(3000);
+    return got.map((e) => 1000 / Number((e['report'] as { stepsPerSecond: number }).stepsPerSecond));
+  } finally {
+    await context.close();
     await server.close();
   }
 }
@@ -158,11 +278,22 @@ export async function run(): Promise<void> {
 
   const app = new Map<string, AppRun[]>(builds.map((b) => [b.name, []]));
   const wasm: number[] = [];
+  const alone: number[] = [];
+  const cold: number[][] = [];
+  const warm: number[][] = [];
   const native: number[] = [];
   const torch: number[] = [];
   // Blocks in rounds, each side once per round, so a slower stretch of a shared machine falls on all.
   for (let r = 0; r < rounds; r++) {
     for (const b of builds) app.get(b.name)!.push(await trainInApp(b.dist));
+    alone.push(await workerAlone(builds.at(-1)!.dist));
+    const profile = mkdtempSync(join(tmpdir(), 'netloom-profile-'));
+    try {
+      cold.push(await launchOnce(builds.at(-1)!.dist, profile));
+      warm.push(await launchOnce(builds.at(-1)!.dist, profile));
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
     wasm.push(median(stepTimesIn('web', 'lenet5-template', 'adam', 1, 150).ms));
     native.push(median(stepTimesIn('node', 'lenet5-template', 'adam', 1, 150).ms));
     const t = torchPeer(torchLenetAdam(150));
@@ -186,11 +317,34 @@ export async function run(): Promise<void> {
       runs.at(-1)!.backend,
     ]);
   }
+  rows.push(['Chromium, the worker alone (probe loop), 1 thread', '', spread(alone), '', 'wasm · 1 thread']);
+  rows.push([
+    'Chromium worker alone, cold launch (new profile)',
+    spread(cold.map((e) => e[0]!)),
+    spread(cold.map((e) => e[1]!)),
+    '',
+    'wasm · 1 thread',
+  ]);
+  rows.push([
+    'Chromium worker alone, warm launch (same profile)',
+    spread(warm.map((e) => e[0]!)),
+    spread(warm.map((e) => e[1]!)),
+    '',
+    'wasm · 1 thread',
+  ]);
   rows.push(['Node, onnxruntime-web WASM, 1 thread', '', spread(wasm), '', 'wasm']);
   rows.push(['Node, onnxruntime-node CPU, 1 thread', '', spread(native), '', 'cpu']);
   rows.push(['PyTorch CPU 1.13, 1 thread', '', spread(torch), '', '']);
   table(rows);
 
+  for (const b of builds)
+    app
+      .get(b.name)!
+      .forEach((x, k) =>
+        console.log(
+          `${b.name}, round ${k + 1}: ${x.backend}: ${x.why}; main thread busy ${x.mainBusyS.toFixed(1)} s of ${x.wallS.toFixed(1)} s`,
+        ),
+      );
   console.log('');
   const ratios: string[][] = [['ratio (per round, min / median / max)', 'value', 'target']];
   const perRound = (f: (k: number) => number | undefined): number[] =>
@@ -220,6 +374,18 @@ export async function run(): Promise<void> {
       '',
     ]);
   }
+  ratios.push([
+    'worker alone / Node WASM (Chromium vs Node, same step)',
+    spread(perRound((k) => alone[k]! / wasm[k]!)),
+    '',
+  ]);
+  ratios.push(['cold launch: epoch 1 / epoch 2', spread(perRound((k) => cold[k]![0]! / cold[k]![1]!)), '']);
+  ratios.push(['warm launch: epoch 1 / epoch 2', spread(perRound((k) => warm[k]![0]! / warm[k]![1]!)), '']);
+  ratios.push([
+    'cold / warm launch, epoch 1 ms/step',
+    spread(perRound((k) => cold[k]![0]! / warm[k]![0]!)),
+    '',
+  ]);
   ratios.push(['Node native / PyTorch CPU', spread(perRound((k) => native[k]! / torch[k]!)), '≤ 1.0×']);
   ratios.push(['Node WASM / PyTorch CPU', spread(perRound((k) => wasm[k]! / torch[k]!)), '']);
   table(ratios);

@@ -167,6 +167,50 @@ export async function run(): Promise<void> {
   ]);
   if (tfjs?.note) console.log(`TensorFlow.js LeNet-5 on wasm: ${tfjs.note}`);
   await forwardOnly(threads);
+  gptMiniStep(threads);
+}
+
+/**
+ * GPT-mini's training step (the template: 2 causal pre-norm blocks, context 64, Adam, batch 64)
+ * against the same model written in torch (test/tools/reference_generative.py's GPTMini).
+ */
+function gptMiniStep(threads: number): void {
+  const gptSteps = 30;
+  const theirs = torchPeer(`
+import sys, time, torch
+sys.path.insert(0, ${JSON.stringify(new URL('../test/tools', import.meta.url).pathname)})
+from reference_generative import GPTMini
+torch.set_num_threads(${threads})
+m = GPTMini(); opt = torch.optim.Adam(m.parameters(), lr=3e-3)
+x = torch.arange(${batch} * 64).reshape(${batch}, 64) % 10; y = (x + 1) % 10
+ts = []
+for i in range(${gptSteps + 5}):
+    t = time.perf_counter()
+    opt.zero_grad(); torch.nn.functional.cross_entropy(m(x).transpose(1, 2), y).backward(); opt.step()
+    ts.append(time.perf_counter() - t)
+ts = sorted(ts[5:]); print(ts[len(ts) // 2] * 1000)
+`);
+  const native = median(stepTimesIn('node', 'gpt-mini', 'adam', threads, gptSteps).ms);
+  const wasm = median(stepTimesIn('web', 'gpt-mini', 'adam', threads, gptSteps).ms);
+  const peer = theirs ? Number(theirs.trim()) : undefined;
+  console.log('');
+  console.log(
+    `GPT-mini training step (116,480 parameters, context 64), batch ${batch}, Adam, ${threads} thread(s), median of ${gptSteps}`,
+  );
+  table([
+    ['side', 'ms / step', '/ PyTorch CPU'],
+    [
+      'Netloom step graph, onnxruntime-node',
+      native.toFixed(1),
+      peer ? `${(native / peer).toFixed(2)}×` : '–',
+    ],
+    [
+      'Netloom step graph, onnxruntime-web WASM (Node)',
+      wasm.toFixed(1),
+      peer ? `${(wasm / peer).toFixed(2)}×` : '–',
+    ],
+    ['PyTorch CPU (python3-torch 1.13)', peer ? peer.toFixed(1) : '–', peer ? '1.00×' : '–'],
+  ]);
 }
 
 /**

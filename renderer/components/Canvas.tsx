@@ -8,7 +8,7 @@
 // all: one canvas draws every node as a box and every wire as a line (LodLayer), and the Canvas
 // turns clicks, drags and double-clicks on it into selection, moves and zooming in. The minimap is
 // one canvas too.
-import { Background, Controls, ReactFlow, useReactFlow, useStore } from '@xyflow/react';
+import { Background, Controls, ReactFlow, useReactFlow, useStore, useStoreApi } from '@xyflow/react';
 import type { Connection, Edge, EdgeChange, EdgeTypes, Node, NodeChange, NodeTypes } from '@xyflow/react';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent, MouseEvent } from 'react';
@@ -66,9 +66,27 @@ function movesFor(
   return moves;
 }
 
-/** True while the view is zoomed out past the level of detail (with hysteresis). */
-function useLevelOfDetail(): boolean {
+/** Above this many nodes a freshly loaded document shows as boxes until the view is fitted to it. */
+const bigGraphNodes = 1000;
+
+/**
+ * True while the view is zoomed out past the level of detail (with hysteresis), and from the load
+ * of a big document until the view first moves (the fit that follows a load): React Flow handed
+ * thousands of nodes at the old view's zoom would mount them all first, a freeze of seconds.
+ */
+function useLevelOfDetail(doc: NetloomDocument): boolean {
   const on = useRef(false);
+  const store = useStoreApi();
+  const seen = useRef(doc);
+  const heldAt = useRef<unknown>(undefined);
+  if (doc !== seen.current) {
+    seen.current = doc;
+    const st = useEditor.getState();
+    if (doc.nodes.length > bigGraphNodes && st.past.length === 0 && st.future.length === 0)
+      heldAt.current = store.getState().transform;
+  }
+  const hold = heldAt.current;
+  const held = useStore(useCallback((s: { transform: unknown }) => s.transform === hold, [hold]));
   const lod = useStore(
     useCallback((s: { transform: [number, number, number] }) => {
       const z = s.transform[2];
@@ -76,7 +94,7 @@ function useLevelOfDetail(): boolean {
     }, []),
   );
   on.current = lod;
-  return lod;
+  return lod || held;
 }
 
 export const Canvas = memo(function Canvas() {
@@ -88,7 +106,7 @@ export const Canvas = memo(function Canvas() {
   const model = useMemo(() => new FlowModel(toggleGroup), []);
   const graph = model.update(doc, facts, selection);
   const overview = useMemo(() => overviewOf(graph, (n) => model.sizeOf(n)), [graph, model]);
-  const lod = useLevelOfDetail();
+  const lod = useLevelOfDetail(doc);
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {

@@ -12,6 +12,7 @@ export const LodLayer = memo(function LodLayer({ overview }: { overview: Overvie
   const store = useStoreApi();
   const ref = useRef<HTMLCanvasElement>(null);
   const theme = useEditor((s) => s.theme);
+  const paintedTheme = useRef<string | undefined>(undefined);
   useLayoutEffect(() => {
     const el = ref.current;
     const ctx = el?.getContext('2d');
@@ -33,9 +34,12 @@ export const LodLayer = memo(function LodLayer({ overview }: { overview: Overvie
         paletteOf(el),
       );
     };
-    // The first paint in this frame (an edit shows with it), and once more in the next frame (a new
-    // theme's colours are on the page by then); pans and zooms once per frame.
-    return paintOnView(store, paint, true);
+    // The first paint in this frame (an edit shows with it); at first and after a change of theme
+    // once more in the next frame (its colours are on the page by then); pans and zooms once per
+    // frame. An edit paints once: at thousands of boxes on screen a second paint doubles its cost.
+    const themeChanged = paintedTheme.current !== theme;
+    paintedTheme.current = theme;
+    return paintOnView(store, paint, themeChanged);
   }, [overview, theme, store]);
   return <canvas ref={ref} className="lod-layer" data-testid="lod-canvas" />;
 });

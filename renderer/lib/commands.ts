@@ -27,7 +27,7 @@ import {
   openProject,
   saveProject,
 } from './file-actions.ts';
-import { autoLayout } from './layout.ts';
+import { layoutInWorker } from './layout-client.ts';
 import { fitGraph } from './view.ts';
 
 /** What commands act on beyond the store: the platform, the canvas's view, the app's dialogs. */
@@ -73,7 +73,7 @@ async function pasteClip(): Promise<void> {
 
 async function layout(ctx: CommandContext): Promise<void> {
   const st = useEditor.getState();
-  const positions = await autoLayout(st.doc);
+  const positions = await layoutInWorker(st.doc);
   st.edit((d) => moveNodes(d, positions));
   setTimeout(() => fitGraph(ctx.flow, { duration: 300 }), 50);
 }

@@ -13,7 +13,7 @@ import { zipStore } from '../../src/util/zip.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { importedToDocument } from '../../src/onnx/to-document.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
-import { autoLayout } from './layout.ts';
+import { layoutImported } from './import-layout.ts';
 import { emptyDocument } from '../../src/document/edits.ts';
 import { useEditor } from '../store/document-store.ts';
 import { lowerCached, useLowering } from '../store/lowering-store.ts';
@@ -60,7 +60,7 @@ export function openText(text: string, name: string, dirty = false): boolean {
 export async function openOnnxBytes(bytes: Uint8Array, name: string): Promise<boolean> {
   try {
     const { doc, weights } = importedToDocument(importOnnx(bytes, { path: name }), name);
-    const at = await autoLayout(doc);
+    const at = await layoutImported(doc);
     const placed = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: at.get(n.id) ?? n.position })) };
     useEditor.getState().load(placed, undefined, true);
     useWeights.getState().setWeights(Object.fromEntries(weights));

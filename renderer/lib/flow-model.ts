@@ -201,9 +201,45 @@ function groupFacts(doc: NetloomDocument): Map<string, GroupFacts> {
   return out;
 }
 
+/** A wire's entry; `s`/`t` are the collapsed groups its ends are hidden in, if any. */
+function wireEntry(
+  e: DocEdge,
+  id: string,
+  type: TensorType | undefined,
+  reason: string | undefined,
+  source: string,
+  target: string,
+  srcKind: string,
+  s: string | undefined,
+  t: string | undefined,
+): WireEntry {
+  const text = shapeText(type, srcKind);
+  return {
+    doc: e,
+    type,
+    reason,
+    source,
+    target,
+    srcKind,
+    edge: {
+      id,
+      type: 'wire',
+      source,
+      target,
+      sourceHandle: s ? 'out' : e.source.port,
+      targetHandle: t ? 'in' : e.target.port,
+      className: reason ? 'wire bad' : 'wire',
+      data: { reason, text: reason ? `✕ ${text}` : text } satisfies WireData,
+      selectable: !s && !t,
+    },
+  };
+}
+
 /** The document's canvas as React Flow objects, kept between updates (see the top of this file). */
 export class FlowModel {
   private layers = new Map<string, LayerEntry>();
+  /** Output node → the wire into it, for the doc's edges as last seen in full. */
+  private wireInto = new Map<string, string>();
   private wires = new Map<string, WireEntry>();
   private groupNodes = new Map<string, { key: string; node: Node }>();
   private last: FlowGraph = { nodes: [], edges: [] };
@@ -218,6 +254,8 @@ export class FlowModel {
     const i = this.inputs;
     if (i && i.doc === doc && i.facts === facts && i.selection === selection) return this.last;
     this.inputs = { doc, facts, selection };
+    const patched = i && this.patch(i.doc, doc, facts, selection);
+    if (patched) return patched;
     const selected = new Set(selection);
     const { errors, warnings } = problemsByNode(facts.diagnostics);
     const groups = doc.groups.length ? groupFacts(doc) : undefined;
@@ -254,34 +292,12 @@ export class FlowModel {
         old.warning === warning &&
         old.selected === isSelected &&
         old.inType === inType;
-      let entry: LayerEntry;
-      if (same) entry = old;
-      else {
-        const data = layerData(n, report, inType, error, warning);
-        entry = {
-          doc: n,
-          report,
-          error,
-          warning,
-          selected: isSelected,
-          inType,
-          node: {
-            id: n.id,
-            type: 'layer',
-            position: n.position,
-            data,
-            selected: isSelected,
-            // Unmeasured nodes (off screen) still have a size for the minimap and fitting.
-            initialWidth: nodeSize.width,
-            initialHeight: nodeSize.height,
-            handles: handlesOf(data, this.measured.get(n.id) ?? nodeSize),
-          },
-        };
-      }
+      const entry = same ? old : this.layerEntry(n, report, error, warning, isSelected, inType);
       layers.set(n.id, entry);
       nodes.push(entry.node);
     }
     this.layers = layers;
+    this.wireInto = wireInto;
 
     const edges: Edge[] = [];
     const wires = new Map<string, WireEntry>();
@@ -311,28 +327,7 @@ export class FlowModel {
         old.source === source &&
         old.target === target &&
         old.srcKind === srcKind;
-      const text = shapeText(type, srcKind);
-      const entry: WireEntry = same
-        ? old
-        : {
-            doc: e,
-            type,
-            reason,
-            source,
-            target,
-            srcKind,
-            edge: {
-              id,
-              type: 'wire',
-              source,
-              target,
-              sourceHandle: s ? 'out' : e.source.port,
-              targetHandle: t ? 'in' : e.target.port,
-              className: reason ? 'wire bad' : 'wire',
-              data: { reason, text: reason ? `✕ ${text}` : text } satisfies WireData,
-              selectable: !s && !t,
-            },
-          };
+      const entry = same ? old : wireEntry(e, id, type, reason, source, target, srcKind, s, t);
       wires.set(id, entry);
       edges.push(entry.edge);
     }
@@ -350,6 +345,106 @@ export class FlowModel {
       edges: keptEdges ? this.last.edges : edges,
     };
     return this.last;
+  }
+
+  /**
+   * The common case of an edit, a move or a selection: the same wires, the same nodes in the same
+   * order, no groups. Each layer and wire is checked by identity (cheap) and only the changed ones
+   * are remade; the arrays are copied only when something in them changed. Undefined when the
+   * change is of another kind (the full update handles it; entries patched so far stay valid).
+   */
+  private patch(
+    before: NetloomDocument,
+    doc: NetloomDocument,
+    facts: LoweringFacts,
+    selection: readonly string[],
+  ): FlowGraph | undefined {
+    const last = this.last;
+    if (doc.groups.length || before.groups.length || doc.edges !== before.edges) return undefined;
+    if (doc.nodes.length !== last.nodes.length || doc.edges.length !== last.edges.length) return undefined;
+    const selected = new Set(selection);
+    const { errors, warnings } = problemsByNode(facts.diagnostics);
+    let nodes: Node[] | undefined;
+    for (let k = 0; k < doc.nodes.length; k++) {
+      const n = doc.nodes[k]!;
+      const old = this.layers.get(n.id);
+      if (!old || old.node !== last.nodes[k] || old.doc.kind !== n.kind) return undefined;
+      const report = facts.nodes.get(n.id);
+      const error = errors.get(n.id)?.[0]?.message;
+      const warning = warnings.get(n.id);
+      const isSelected = selected.has(n.id);
+      const inType = n.kind === 'Output' ? facts.edgeTypes.get(this.wireInto.get(n.id) ?? '') : undefined;
+      if (
+        old.doc === n &&
+        old.report === report &&
+        old.error === error &&
+        old.warning === warning &&
+        old.selected === isSelected &&
+        old.inType === inType
+      )
+        continue;
+      const entry = this.layerEntry(n, report, error, warning, isSelected, inType);
+      this.layers.set(n.id, entry);
+      (nodes ??= last.nodes.slice())[k] = entry.node;
+    }
+    let edges: Edge[] | undefined;
+    for (let k = 0; k < doc.edges.length; k++) {
+      const e = doc.edges[k]!;
+      const old = this.wires.get(e.id);
+      if (!old || old.edge !== last.edges[k]) return undefined;
+      const type = facts.edgeTypes.get(e.id);
+      const srcKind = this.layers.get(e.source.node)?.doc.kind ?? '';
+      const reason = errors.size
+        ? errors.get(e.target.node)?.find((x) => x.port === e.target.port)?.message
+        : undefined;
+      if (old.doc === e && old.type === type && old.reason === reason && old.srcKind === srcKind) continue;
+      const entry = wireEntry(
+        e,
+        e.id,
+        type,
+        reason,
+        e.source.node,
+        e.target.node,
+        srcKind,
+        undefined,
+        undefined,
+      );
+      this.wires.set(e.id, entry);
+      (edges ??= last.edges.slice())[k] = entry.edge;
+    }
+    if (!nodes && !edges) return last;
+    this.last = { nodes: nodes ?? last.nodes, edges: edges ?? last.edges };
+    return this.last;
+  }
+
+  private layerEntry(
+    n: DocNode,
+    report: NodeReport | undefined,
+    error: string | undefined,
+    warning: string | undefined,
+    selected: boolean,
+    inType: TensorType | undefined,
+  ): LayerEntry {
+    const data = layerData(n, report, inType, error, warning);
+    return {
+      doc: n,
+      report,
+      error,
+      warning,
+      selected,
+      inType,
+      node: {
+        id: n.id,
+        type: 'layer',
+        position: n.position,
+        data,
+        selected,
+        // Unmeasured nodes (off screen) still have a size for the minimap and fitting.
+        initialWidth: nodeSize.width,
+        initialHeight: nodeSize.height,
+        handles: handlesOf(data, this.measured.get(n.id) ?? nodeSize),
+      },
+    };
   }
 
   /** A node's size on the canvas: measured by React Flow, or the default before it is. */

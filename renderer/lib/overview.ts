@@ -4,7 +4,7 @@
 // (components/MiniMap.tsx) paint it; at thousands of nodes one canvas costs a few milliseconds a
 // frame where DOM nodes with text and ports cost seconds.
 import type { FlowGraph } from './flow-model.ts';
-import type { Node } from '@xyflow/react';
+import type { Edge, Node } from '@xyflow/react';
 
 export interface Box {
   readonly id: string;
@@ -72,6 +72,13 @@ export function paletteOf(el: Element): Palette {
   return palette;
 }
 
+/**
+ * Boxes and lines by the React Flow object they were made from: the flow model keeps the objects
+ * of unchanged nodes and wires, so after an edit only the few remade ones are measured again.
+ */
+const boxOfNode = new WeakMap<Node, Box>();
+const lineOfEdge = new WeakMap<Edge, { a: Box; b: Box; line: Line }>();
+
 export function overviewOf(
   graph: FlowGraph,
   sizeOf: (n: Node) => { width: number; height: number },
@@ -84,39 +91,49 @@ export function overviewOf(
   let y1 = -Infinity;
   for (const n of graph.nodes) {
     const { width: w, height: h } = sizeOf(n);
-    const data = n.data as { color?: string; error?: unknown };
-    const type = n.type === 'frame' ? 'frame' : n.type === 'block' ? 'block' : 'layer';
-    const box: Box = {
-      id: n.id,
-      x: n.position.x,
-      y: n.position.y,
-      w,
-      h,
-      type,
-      color: typeof data.color === 'string' ? data.color : '',
-      error: !!data.error,
-      selected: !!n.selected,
-    };
+    let box = boxOfNode.get(n);
+    if (!box || box.w !== w || box.h !== h) {
+      const data = n.data as { color?: string; error?: unknown };
+      box = {
+        id: n.id,
+        x: n.position.x,
+        y: n.position.y,
+        w,
+        h,
+        type: n.type === 'frame' ? 'frame' : n.type === 'block' ? 'block' : 'layer',
+        color: typeof data.color === 'string' ? data.color : '',
+        error: !!data.error,
+        selected: !!n.selected,
+      };
+      boxOfNode.set(n, box);
+    }
     boxes.push(box);
     byId.set(n.id, box);
-    x0 = Math.min(x0, box.x);
-    y0 = Math.min(y0, box.y);
-    x1 = Math.max(x1, box.x + w);
-    y1 = Math.max(y1, box.y + h);
+    if (box.x < x0) x0 = box.x;
+    if (box.y < y0) y0 = box.y;
+    if (box.x + w > x1) x1 = box.x + w;
+    if (box.y + h > y1) y1 = box.y + h;
   }
   const lines: Line[] = [];
   for (const e of graph.edges) {
     const a = byId.get(e.source);
     const b = byId.get(e.target);
     if (!a || !b) continue;
+    const known = lineOfEdge.get(e);
+    if (known && known.a === a && known.b === b) {
+      lines.push(known.line);
+      continue;
+    }
     // Simplified wires: bottom centre of the source to top centre of the target.
-    lines.push({
+    const line = {
       x1: a.x + a.w / 2,
       y1: a.y + a.h,
       x2: b.x + b.w / 2,
       y2: b.y,
       bad: typeof e.className === 'string' && e.className.includes('bad'),
-    });
+    };
+    lineOfEdge.set(e, { a, b, line });
+    lines.push(line);
   }
   return {
     boxes,

@@ -4,6 +4,7 @@
 import { getViewportForBounds } from '@xyflow/react';
 import type { ReactFlowInstance } from '@xyflow/react';
 import type { NetloomDocument } from '../../src/document/schema.ts';
+import { groupChain, groupParents } from '../../src/document/groups.ts';
 import { useEditor } from '../store/document-store.ts';
 import { nodeSize } from './layout.ts';
 
@@ -17,7 +18,29 @@ export const maxZoom = 2;
 export const lodEnterZoom = 0.35;
 export const lodExitZoom = 0.4;
 
-/** The extent of the document's nodes (each as large as a default node). */
+/**
+ * Where each node is drawn: at its position, or, inside a collapsed block, at the block's place
+ * (its members' top-left corner), so the layers a block hides do not count.
+ */
+function drawnAt(doc: NetloomDocument): { x: number; y: number }[] {
+  if (!doc.groups.some((g) => g.collapsed)) return doc.nodes.map((n) => n.position);
+  const parents = groupParents(doc.groups);
+  const collapsed = new Set(doc.groups.filter((g) => g.collapsed).map((g) => g.id));
+  const corner = new Map<string, { x: number; y: number }>();
+  const out: { x: number; y: number }[] = [];
+  for (const n of doc.nodes) {
+    const block = groupChain(parents, n.group).findLast((g) => collapsed.has(g));
+    if (block === undefined) {
+      out.push(n.position);
+      continue;
+    }
+    const c = corner.get(block) ?? { x: Infinity, y: Infinity };
+    corner.set(block, { x: Math.min(c.x, n.position.x), y: Math.min(c.y, n.position.y) });
+  }
+  return [...out, ...corner.values()];
+}
+
+/** The extent of what the document draws (each node or block as large as a default node). */
 export function documentBounds(
   doc: NetloomDocument,
 ): { x: number; y: number; width: number; height: number } | undefined {
@@ -26,11 +49,11 @@ export function documentBounds(
   let y0 = Infinity;
   let x1 = -Infinity;
   let y1 = -Infinity;
-  for (const n of doc.nodes) {
-    x0 = Math.min(x0, n.position.x);
-    y0 = Math.min(y0, n.position.y);
-    x1 = Math.max(x1, n.position.x + nodeSize.width);
-    y1 = Math.max(y1, n.position.y + nodeSize.height);
+  for (const p of drawnAt(doc)) {
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x + nodeSize.width);
+    y1 = Math.max(y1, p.y + nodeSize.height);
   }
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }

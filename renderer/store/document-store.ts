@@ -16,6 +16,8 @@ export interface EditorState {
   readonly dirty: boolean;
   readonly theme: Theme;
   readonly message: { kind: 'error' | 'info'; text: string } | undefined;
+  /** Counts documents opened (load): views that belong to one document (the Train tab) start over. */
+  readonly opened: number;
 
   /** Applies an edit as one undoable step. */
   edit(change: (doc: NetloomDocument) => NetloomDocument): void;
@@ -44,6 +46,7 @@ export const useEditor = create<EditorState>((set, get) => ({
   dirty: false,
   theme: 'dark',
   message: undefined,
+  opened: 0,
 
   edit(change) {
     const { doc, past } = get();
@@ -72,7 +75,7 @@ export const useEditor = create<EditorState>((set, get) => ({
     set({ doc: next, past: [...past, doc], future: future.slice(1), dirty: true });
   },
   load(doc, filePath, dirty = false) {
-    set({ doc, filePath, past: [], future: [], selection: [], dirty });
+    set({ doc, filePath, past: [], future: [], selection: [], dirty, opened: get().opened + 1 });
   },
   select(ids) {
     const cur = get().selection;

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState, memo } from 'react';
 import type { ChosenFolder } from '../../src/host/host.ts';
 import type { StartMessage } from '../../src/runtime/worker-protocol.ts';
 import { isImageSetName, isToyName } from '../../src/runtime/datasets/catalogue.ts';
+import { isTextSetName } from '../../src/runtime/datasets/text.ts';
 import type { ImageFolder } from '../../src/runtime/datasets/image-folder.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
@@ -17,19 +18,40 @@ import { drawConfusion, drawFilters, drawPicture } from './pictures.ts';
 import { loadFolder } from './image-folder.ts';
 import { ImageFolderPicker } from './ImageFolderPicker.tsx';
 import type { Settings } from './settings.ts';
-import { settingsFrom } from './settings.ts';
+import { dataMismatch, resizeNote, settingsFrom } from './settings.ts';
 import type { Bindings } from './TrainSettings.tsx';
 import { TrainSettings } from './TrainSettings.tsx';
 import { TrainProgress } from './TrainProgress.tsx';
 import { DrawDigit } from './DrawDigit.tsx';
-import { TryIt } from './TryIt.tsx';
+import { TryIt, TryText, isTextModel } from './TryIt.tsx';
 import { useTrainingRun } from './useTrainingRun.ts';
 import { exportTrainedOnnx, loadWeightsFile, saveWeightsFile } from './weights-files.ts';
 
 const noBindings: Bindings = { features: '', targets: '' };
 
 // Memoised: it reads the stores itself, so the window's re-renders need not reach it.
+// Keyed by the documents opened: another template or file starts the Train tab over (its run stops;
+// the last run's charts, pictures and status belonged to the other model).
 export const TrainPanel = memo(function TrainPanel() {
+  const opened = useEditor((s) => s.opened);
+  return <DocumentTrainPanel key={opened} />;
+});
+
+/** Why the picture area is empty, where it is. */
+function pictureNote(
+  doc: { nodes: readonly { kind: string }[] },
+  status: string,
+  hasPicture: boolean,
+): string | undefined {
+  if (hasPicture) return undefined;
+  if (!doc.nodes.some((n) => n.kind === 'Output'))
+    return 'No picture: the graph has no Output node, so there is no prediction to draw — add an Output after the last layer.';
+  if (status === 'done')
+    return 'No picture for this model: pictures are drawn for 2-D and 1-D sets, image classifiers, segmentation and generators.';
+  return 'The picture (decision boundary, held-out images with predictions, or generated samples) is drawn after each epoch.';
+}
+
+function DocumentTrainPanel() {
   const doc = useEditor((s) => s.doc);
   const [s, setS] = useState<Settings>(() => settingsFrom(doc));
   const [csv, setCsv] = useState<string>();
@@ -102,7 +124,8 @@ export const TrainPanel = memo(function TrainPanel() {
     setS((old) => ({ ...old, [k]: v }));
   }
 
-  function start(): void {
+  /** The run's start message, or undefined (and the reason shown) when it cannot start. */
+  function startMessage(): (StartMessage & { readonly document: typeof doc }) | undefined {
     if (s.dataset === 'image folder' && folder === undefined) {
       run.setError('Choose a folder first: one sub-folder of PNG or JPEG images per class.');
       return;
@@ -120,9 +143,12 @@ export const TrainPanel = memo(function TrainPanel() {
             ? { kind: 'mnist', packedUrl: new URL('mnist-digits.bin', document.baseURI).href }
             : {
                 kind: 'builtin',
-                name: isToyName(s.dataset) || isImageSetName(s.dataset) ? s.dataset : 'spirals',
+                name:
+                  isToyName(s.dataset) || isImageSetName(s.dataset) || isTextSetName(s.dataset)
+                    ? s.dataset
+                    : 'spirals',
               };
-    run.start({
+    return {
       type: 'start',
       document: doc,
       dataset,
@@ -141,7 +167,17 @@ export const TrainPanel = memo(function TrainPanel() {
           }
         : {}),
       ...(weights ? { weights } : {}),
-    });
+    };
+  }
+
+  function start(): void {
+    const m = startMessage();
+    if (m) run.start(m);
+  }
+
+  function step(): void {
+    const m = startMessage();
+    if (m) run.stepOnce(m);
   }
 
   /** Runs a file action; its error (a full disk, a file that does not fit) shows in the panel. */
@@ -162,6 +198,9 @@ export const TrainPanel = memo(function TrainPanel() {
     run.markDone();
   });
 
+  const mismatch = dataMismatch(doc, s.dataset, bindings.features);
+  const resized = resizeNote(doc, s.dataset, bindings.features);
+  const noPicture = pictureNote(doc, status, picture !== undefined);
   const caption =
     picture?.kind === 'samples'
       ? (picture.caption ?? 'generated from the same fixed noise each time')
@@ -203,6 +242,14 @@ export const TrainPanel = memo(function TrainPanel() {
             Resume
           </button>
         )}
+        <button
+          onClick={step}
+          disabled={status === 'running' || (running && run.measuring !== undefined)}
+          data-testid="train-step-once"
+          title="Train on one batch, then pause"
+        >
+          Step
+        </button>
         {running && (
           <button onClick={run.stop} data-testid="train-stop">
             Stop
@@ -229,18 +276,40 @@ export const TrainPanel = memo(function TrainPanel() {
           Load weights…
         </button>
       </div>
+      {mismatch && !running && (
+        <p className="diag warning" data-testid="train-data-fit">
+          {mismatch}
+        </p>
+      )}
+      {!mismatch && resized && !running && (
+        <p className="train-note" data-testid="train-data-note">
+          {resized}
+        </p>
+      )}
       {run.error && (
         <p className="diag error" data-testid="train-error">
           {run.error}
         </p>
       )}
       <TrainProgress run={run} epochs={s.epochs} />
-      <canvas ref={canvas} width={288} height={288} className="picture" data-testid="train-picture" />
+      <canvas
+        ref={canvas}
+        width={288}
+        height={288}
+        className="picture"
+        data-testid="train-picture"
+        hidden={!picture}
+      />
+      {noPicture && (
+        <p className="train-note" data-testid="train-picture-note">
+          {noPicture}
+        </p>
+      )}
       {caption && <p className="caption">{caption}</p>}
       <label className="check">
         <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log scale
       </label>
-      <StepChart steps={run.steps} log={log} />
+      <StepChart steps={run.steps} names={run.stepNames} log={log} />
       <EpochChart rows={run.rows} log={log} />
       {digits && (
         <>
@@ -275,6 +344,7 @@ export const TrainPanel = memo(function TrainPanel() {
       {weights && picture?.kind === 'samples' && picture.labels && !running && (
         <DrawDigit doc={doc} weights={weights} />
       )}
+      {weights && !running && isTextModel(doc) && <TryText doc={doc} weights={weights} />}
     </div>
   );
-});
+}

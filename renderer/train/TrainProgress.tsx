@@ -68,7 +68,9 @@ export function TrainProgress(props: { run: TrainingRun; epochs: number }) {
       <progress max={live?.totalSteps ?? epochs} value={live?.step ?? last?.epoch ?? 0} />
       <div className="train-status">
         <span data-testid="train-epoch">{status}</span>
-        <span data-testid="train-step">{live ? `step ${live.step}/${live.totalSteps}` : ''}</span>
+        <span data-testid="train-step">
+          {live ? `step ${live.step}/${live.totalSteps} · epoch ${live.epoch}` : ''}
+        </span>
         <span data-testid="train-eta">
           {run.status === 'running' && live ? formatEta(live.eta) : run.status === 'done' ? 'done' : ''}
         </span>

@@ -5,6 +5,7 @@ import { exportDocument } from '../../src/onnx/from-document.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { mnistMean, mnistSide, mnistStd } from '../../src/runtime/datasets/mnist.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
+import { generateText, openTextModel } from '../../src/runtime/generate.ts';
 import { loadPageRuntime } from './page-runtime.ts';
 
 const BOX = 168;
@@ -147,6 +148,115 @@ export function TryIt(props: { doc: NetloomDocument; weights: Record<string, Flo
           </button>
         </div>
       </div>
+      {error && <p className="diag error">{error}</p>}
+    </div>
+  );
+}
+
+/** Whether a document reads character tokens: an int64 Input of a sequence into an Embedding. */
+export function isTextModel(doc: NetloomDocument): boolean {
+  const seqInput = doc.nodes.some((n) => {
+    const p = n.params as { dtype?: unknown; shape?: unknown };
+    return n.kind === 'Input' && p.dtype === 'int64' && Array.isArray(p.shape) && p.shape.length === 1;
+  });
+  return seqInput && doc.nodes.some((n) => n.kind === 'Embedding');
+}
+
+/**
+ * "Try it" for a character language model: a prompt, Generate, and the continuation streaming in
+ * as the runtime's sampler (src/runtime/generate.ts) draws each character from the exported ONNX.
+ */
+export function TryText(props: { doc: NetloomDocument; weights: Record<string, Float32Array> }) {
+  const [prompt, setPrompt] = useState('Shall I ');
+  const [temperature, setTemperature] = useState(0.8);
+  const [topK, setTopK] = useState(10);
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const stop = useRef(false);
+
+  async function generate(): Promise<void> {
+    setBusy(true);
+    setError(undefined);
+    setText('');
+    stop.current = false;
+    try {
+      await loadPageRuntime();
+      const model = await openTextModel(props.doc, {
+        weights: new Map(Object.entries(props.weights)),
+        backend: 'wasm',
+        threads: 1,
+      });
+      try {
+        let shown = '';
+        await generateText(model, prompt, 300, {
+          temperature,
+          topK,
+          seed: Date.now() % 100000,
+          shouldStop: () => stop.current,
+          onText: async (c) => {
+            shown += c;
+            setText(shown);
+            // Let React paint the new character before the next model run.
+            await new Promise((r) => setTimeout(r, 0));
+          },
+        });
+      } finally {
+        await model.release();
+      }
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="try-it" data-testid="try-text">
+      <h4>Try it: continue a prompt</h4>
+      <textarea
+        value={prompt}
+        rows={2}
+        aria-label="Prompt"
+        data-testid="try-prompt"
+        onChange={(e) => setPrompt(e.target.value)}
+      />
+      <div className="try-row">
+        <label>
+          Temperature{' '}
+          <input
+            type="number"
+            min={0}
+            max={10}
+            step={0.1}
+            value={temperature}
+            data-testid="try-temperature"
+            onChange={(e) => setTemperature(Number(e.target.value))}
+          />
+        </label>
+        <label>
+          Top-k{' '}
+          <input
+            type="number"
+            min={0}
+            step={1}
+            value={topK}
+            data-testid="try-top-k"
+            onChange={(e) => setTopK(Math.max(0, Math.round(Number(e.target.value))))}
+          />
+        </label>
+        {busy ? (
+          <button onClick={() => (stop.current = true)}>Stop</button>
+        ) : (
+          <button data-testid="try-generate" onClick={() => void generate()}>
+            Generate
+          </button>
+        )}
+      </div>
+      <pre className="try-generated" data-testid="try-generated">
+        <span className="prompt">{prompt}</span>
+        {text}
+      </pre>
       {error && <p className="diag error">{error}</p>}
     </div>
   );

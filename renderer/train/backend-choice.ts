@@ -199,6 +199,33 @@ export function mergeMeasured(old: readonly Measured[], fresh: readonly Measured
   return [...out, ...fresh];
 }
 
+/**
+ * The order the probe times candidates in: each twice, forwards then backwards (A B B A). Workers
+ * in one browser process share the compiled WASM, and V8 moves its hot functions from the baseline
+ * tier to optimised code while the first candidate runs, so a single pass timed the first
+ * candidate on slow code and favoured the later ones (measured in Chromium: two threads chosen,
+ * then training 1.8× slower than one); a machine that grows busier mid-probe is balanced the same way.
+ */
+export function probeOrder(candidates: readonly Candidate[]): Candidate[] {
+  return candidates.length < 2 ? [...candidates] : [...candidates, ...[...candidates].reverse()];
+}
+
+/**
+ * One figure per candidate from the probe's passes: the faster of its times. Both things that
+ * distort a probe only add time (baseline-tier code in the first pass, other programs taking the
+ * cores), so the smaller time is the nearer to what the candidate does.
+ */
+export function combineProbes(times: readonly Measured[]): Measured[] {
+  const out: Measured[] = [];
+  for (const t of times) {
+    if (out.some((o) => sameCandidate(o, t))) continue;
+    const mine = times.filter((x) => sameCandidate(x, t));
+    const msPerStep = Math.min(...mine.map((x) => x.msPerStep));
+    out.push({ backend: t.backend, threads: t.threads, msPerStep });
+  }
+  return out;
+}
+
 /** The fastest measured candidate; within 3 % the earlier one (fewer threads, WASM before WebGPU). */
 export function fastestMeasured(
   measured: readonly Measured[],

@@ -1,8 +1,13 @@
-// Live charts with uPlot: loss per step, and per epoch train vs validation loss with validation
-// accuracy on a second axis.
+// Live charts with uPlot: loss per step (one series per objective: a GAN's D and G apart), and per
+// epoch each objective's training loss, with validation loss and accuracy (second axis) where the
+// run has them.
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import type { EpochRow } from './chart-series.ts';
+import { colours, epochSeries, objectiveLabel } from './chart-series.ts';
+
+export type { EpochRow } from './chart-series.ts';
 
 const axis = { stroke: '#94a3b8', grid: { stroke: '#33415555' } };
 
@@ -16,6 +21,8 @@ function Chart(props: {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot>(undefined);
   const { series, log, percentAxis } = props;
+  // The chart is rebuilt when its series change (a GAN's second objective arrives).
+  const kinds = series.map((x) => x.label).join('|');
   useEffect(() => {
     if (!box.current) return;
     plot.current = new uPlot(
@@ -40,51 +47,35 @@ function Chart(props: {
     );
     return () => plot.current?.destroy();
     // Rebuilt only when its kind changes; data flows in through setData below.
-  }, [log, percentAxis]);
+  }, [log, percentAxis, kinds]);
   useEffect(() => {
     plot.current?.setData(props.data);
   }, [props.data]);
   return <div ref={box} className="chart" data-testid={props.testId} />;
 }
 
-export function StepChart(props: { steps: [number[], number[]]; log: boolean }) {
+export function StepChart(props: {
+  steps: [number[], ...(number | null)[][]];
+  names: readonly string[];
+  log: boolean;
+}) {
+  const names = props.names.length ? props.names : ['main'];
   return (
     <Chart
-      data={props.steps}
+      data={props.steps.length > 1 ? props.steps : [props.steps[0], []]}
       log={props.log}
       testId="loss-chart"
-      series={[{ label: 'loss per step', stroke: '#60a5fa', width: 1.2 }]}
+      series={names.map((n, k) => ({
+        label: `${objectiveLabel(n, names.length)} per step`,
+        stroke: colours[k % colours.length]!,
+        width: 1.2,
+        spanGaps: true,
+      }))}
     />
   );
-}
-
-export interface EpochRow {
-  readonly epoch: number;
-  readonly loss: number;
-  readonly valLoss?: number;
-  readonly valAccuracy?: number;
-  readonly stepsPerSecond?: number;
 }
 
 export function EpochChart(props: { rows: readonly EpochRow[]; log: boolean }) {
-  const rows = props.rows;
-  const data: uPlot.AlignedData = [
-    rows.map((r) => r.epoch),
-    rows.map((r) => r.loss),
-    rows.map((r) => r.valLoss ?? null),
-    rows.map((r) => (r.valAccuracy !== undefined ? r.valAccuracy * 100 : null)),
-  ];
-  return (
-    <Chart
-      data={data}
-      log={props.log}
-      percentAxis
-      testId="epoch-chart"
-      series={[
-        { label: 'train loss', stroke: '#60a5fa', width: 1.5 },
-        { label: 'val loss', stroke: '#f59e0b', width: 1.5 },
-        { label: 'val acc %', stroke: '#22c55e', width: 1.5, scale: 'pct' },
-      ]}
-    />
-  );
+  const { data, series, percent } = epochSeries(props.rows);
+  return <Chart data={data} log={props.log} percentAxis={percent} testId="epoch-chart" series={series} />;
 }

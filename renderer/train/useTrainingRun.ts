@@ -2,7 +2,7 @@
 // remembered per model and machine, or the user's pick), starting it, pause, resume and stop, and
 // what its messages say — checked with the protocol's schema, then kept as React state for the
 // Train panel's views. Editing the graph while it runs asks to stop it.
-import { useEffect, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import type {
   ProbeMessage,
@@ -15,7 +15,9 @@ import { workerEventSchema } from '../../src/runtime/worker-protocol.ts';
 import { useWeights } from '../store/weights-store.ts';
 import type { Candidate, Measured, Offer } from './backend-choice.ts';
 import {
+  candidateId,
   candidateLabel,
+  combineProbes,
   fastestMeasured,
   gpuAdapter,
   machineKey,
@@ -23,11 +25,12 @@ import {
   modelKey,
   choiceReason,
   offerFor,
+  probeOrder,
   recall,
   remember,
   sameCandidate,
 } from './backend-choice.ts';
-import type { EpochRow } from './charts.tsx';
+import type { EpochRow } from './chart-series.ts';
 import { recordAppRun } from '../runs/app-runs.ts';
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'done';
@@ -38,7 +41,12 @@ export type FiltersPicture = Extract<TrainingPicture, { kind: 'filters' }>;
 /** 'auto': the measured choice; otherwise the candidate the user picked. */
 export type BackendPick = 'auto' | Candidate;
 
+/** Step numbers, then one loss column per objective (null where an objective did not report). */
+export type StepSeries = [number[], ...(number | null)[][]];
+
 export interface LiveSpeed {
+  /** The epoch the latest step was in (from the first step on, not after the epoch ends). */
+  readonly epoch: number;
   /** Steps per second over the last second or so of steps. */
   readonly stepsPerSecond: number;
   /** Seconds left at that rate. */
@@ -68,8 +76,10 @@ export interface TrainingRun {
   readonly rows: readonly EpochRow[];
   /** Steps/s and ETA from the step messages, so speed shows from the first seconds. */
   readonly live: LiveSpeed | undefined;
-  /** Step numbers and losses, for the step chart. */
-  readonly steps: [number[], number[]];
+  /** Step numbers and each objective's losses, for the step chart (a GAN: D and G apart). */
+  readonly steps: StepSeries;
+  /** The objectives' names, in the order of `steps`' loss columns. */
+  readonly stepNames: readonly string[];
   /** The latest picture the worker drew (kept until the next one); filters come apart. */
   readonly picture: Exclude<TrainingPicture, FiltersPicture> | undefined;
   /** The first convolution's filters after the latest epoch (an image net's second picture). */
@@ -80,6 +90,11 @@ export interface TrainingRun {
   start(message: StartMessage & { readonly document: NetloomDocument }): void;
   pause(): void;
   resume(): void;
+  /**
+   * One batch: while paused, the next step; before a run (or after one), starts it with `message`
+   * and stops after its first step, paused.
+   */
+  stepOnce(message: StartMessage & { readonly document: NetloomDocument }): void;
   stop(): void;
   setError(message: string | undefined): void;
   /** Weights arrived from elsewhere (a loaded file): the run state says there is a result. */
@@ -118,8 +133,9 @@ function probeOn(w: Worker, m: StartMessage, c: Candidate): Promise<Measured> {
       ...(m.inputs ? { inputs: m.inputs } : {}),
       backend: c.backend,
       threads: c.threads,
-      warmupMs: 800,
-      measureMs: 800,
+      // Twice per candidate (probeOrder): 2.4 s each in all, as 1.6 s was in one pass.
+      warmupMs: 600,
+      measureMs: 600,
     };
     w.postMessage(probe);
   });
@@ -149,7 +165,8 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
   const [chosen, setChosen] = useState<Candidate>();
   const [rows, setRows] = useState<EpochRow[]>([]);
   const [live, setLive] = useState<LiveSpeed>();
-  const [steps, setSteps] = useState<[number[], number[]]>([[], []]);
+  const [steps, setSteps] = useState<StepSeries>([[]]);
+  const [stepNames, setStepNames] = useState<string[]>([]);
   const [picture, setPicture] = useState<Exclude<TrainingPicture, FiltersPicture>>();
   const [filters, setFilters] = useState<FiltersPicture>();
   const [digits, setDigits] = useState<DigitsPicture>();
@@ -158,8 +175,11 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
   const probing = useRef<Worker[]>([]);
   const runToken = useRef(0);
   const trainedDoc = useRef(doc);
-  const pendingSteps = useRef<[number, number][]>([]);
-  const recent = useRef<{ step: number; seconds: number; total: number }[]>([]);
+  const pendingSteps = useRef<{ step: number; objective: string; loss: number }[]>([]);
+  const names = useRef<string[]>([]);
+  const recent = useRef<{ step: number; seconds: number; total: number; epoch: number }[]>([]);
+  /** A run started by Step: paused after its first step. */
+  const startPaused = useRef(false);
   const flushTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const offerPromise = useRef<Promise<Offer>>(undefined);
   const running = status === 'running' || status === 'paused';
@@ -169,10 +189,13 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
     void offerPromise.current!.then(setOffer);
   }, []);
 
-  // What this model was measured at here, and its remembered choice.
+  // What this model was measured at here, and its remembered choice. The model's key hashes the
+  // whole document (~30 ms at 5,000 layers): from a deferred copy, so an edit paints first.
+  const keyDoc = useDeferredValue(doc);
+  const modelHash = useMemo(() => modelKey(keyDoc, batchSize, optimizer), [keyDoc, batchSize, optimizer]);
   const keys = offer && {
     machine: machineKey(navigator.hardwareConcurrency || 1, self.crossOriginIsolated, offer.adapter),
-    model: modelKey(doc, batchSize, optimizer),
+    model: modelHash,
   };
   const machineId = keys?.machine;
   const modelId = keys?.model;
@@ -189,7 +212,24 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
     flushTimer.current = undefined;
     const add = pendingSteps.current;
     pendingSteps.current = [];
-    if (add.length) setSteps(([x, y]) => [x.concat(add.map((a) => a[0])), y.concat(add.map((a) => a[1]))]);
+    if (add.length) {
+      for (const a of add) if (!names.current.includes(a.objective)) names.current.push(a.objective);
+      const width = names.current.length;
+      setSteps((old) => {
+        const x = [...old[0]];
+        const cols = names.current.map((_, k) => [...(old[k + 1] ?? old[0].map(() => null))]);
+        for (const a of add) {
+          // Each objective of a step reports the same step number: one x, a column each.
+          if (x.at(-1) !== a.step) {
+            x.push(a.step);
+            for (const c of cols) c.push(null);
+          }
+          cols[names.current.indexOf(a.objective)]![x.length - 1] = a.loss;
+        }
+        return [x, ...cols.slice(0, width)];
+      });
+      setStepNames([...names.current]);
+    }
     const r = recent.current;
     const last = r.at(-1);
     if (!last) return;
@@ -205,6 +245,7 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
         eta: (last.total - last.step) / rate,
         step: last.step,
         totalSteps: last.total,
+        epoch: last.epoch,
       });
     }
     recent.current = r.filter((p) => last.seconds - p.seconds < 5);
@@ -280,26 +321,32 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
     }
     if (off.probe.length === 1)
       return { candidate: off.probe[0]!, why: choiceReason('only', off.probe[0]!, off, known) };
-    const fresh: Measured[] = [];
+    const times: Measured[] = [];
     const alive = new Map<string, Worker>();
-    for (const c of off.probe) {
+    const failed = new Set<string>();
+    for (const c of probeOrder(off.probe)) {
       if (token !== runToken.current) return undefined;
+      const id = candidateId(c);
+      if (failed.has(id)) continue;
       setMeasuring(candidateLabel(c, off.adapter));
-      const w = spawn(c);
-      probing.current.push(w);
+      const w = alive.get(id) ?? spawn(c);
+      if (!alive.has(id)) probing.current.push(w);
       try {
-        fresh.push(await probeOn(w, m, c));
-        alive.set(`${c.backend}:${c.threads}`, w);
-        setMeasured((old) => mergeMeasured(old, fresh));
+        times.push(await probeOn(w, m, c));
+        alive.set(id, w);
+        setMeasured((old) => mergeMeasured(old, combineProbes(times)));
       } catch {
         // A candidate that cannot run this model is simply not chosen.
         w.terminate();
+        alive.delete(id);
+        failed.add(id);
       }
     }
     if (token !== runToken.current) return undefined;
     setMeasuring(undefined);
+    const fresh = combineProbes(times.filter((t) => !failed.has(candidateId(t))));
     const best = fastestMeasured(fresh, off.probe) ?? off.probe[0]!;
-    const keepWorker = alive.get(`${best.backend}:${best.threads}`);
+    const keepWorker = alive.get(candidateId(best));
     for (const w of alive.values()) if (w !== keepWorker) w.terminate();
     probing.current = [];
     if (s) {
@@ -340,8 +387,17 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
       } else if (m.type === 'step') {
         // Steps are drawn a few times a second, not per message: on a small machine the chart's
         // redraws would take the cores the worker trains on.
-        pendingSteps.current.push([m.report.step, m.report.loss]);
-        recent.current.push({ step: m.report.step, seconds: m.report.seconds, total: m.report.totalSteps });
+        pendingSteps.current.push({
+          step: m.report.step,
+          objective: m.report.objective,
+          loss: m.report.loss,
+        });
+        recent.current.push({
+          step: m.report.step,
+          seconds: m.report.seconds,
+          total: m.report.totalSteps,
+          epoch: m.report.epoch,
+        });
         if (!flushTimer.current) flushTimer.current = setTimeout(flushSteps, 300);
       } else if (m.type === 'epoch') {
         epochs++;
@@ -355,7 +411,8 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
         useWeights.getState().setWeights(m.weights);
         setStatus('done');
       } else if (m.type === 'error') {
-        if (c.backend === 'webgpu' && epochs === 0) {
+        // A wrong model or wrong data (a NetloomError's code) fails on every backend: say so as it is.
+        if (c.backend === 'webgpu' && epochs === 0 && m.code === undefined) {
           // WebGPU could not run this model: train on WASM instead, and say why.
           w.terminate();
           const wasm: Candidate = { backend: 'wasm', threads: 1 };
@@ -372,22 +429,34 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
       setStatus('done');
     };
     w.postMessage({ ...message, backend: c.backend, threads: c.threads } satisfies StartMessage);
+    if (startPaused.current) {
+      // The worker reads messages in order: it pauses before its first step, then takes one.
+      startPaused.current = false;
+      w.postMessage({ type: 'pause' } satisfies WorkerMessage);
+      w.postMessage({ type: 'step-once' } satisfies WorkerMessage);
+    }
   }
 
-  function start(message: StartMessage & { readonly document: NetloomDocument }): void {
+  function start(message: StartMessage & { readonly document: NetloomDocument }, paused = false): void {
     stopAll();
+    startPaused.current = paused;
     const token = runToken.current;
     trainedDoc.current = message.document;
-    setSteps([[], []]);
+    setSteps([[]]);
+    setStepNames([]);
+    names.current = [];
+    pendingSteps.current = [];
     setRows([]);
     setLive(undefined);
     recent.current = [];
+    // A fresh run's pictures would show the old weights' predictions; a continued run keeps them until its next.
+    if (!message.weights) setPicture(undefined);
     setDigits(undefined);
     setFilters(undefined);
     setError(undefined);
     setBackend(undefined);
     setWhy(undefined);
-    setStatus('running');
+    setStatus(startPaused.current ? 'paused' : 'running');
     void choose(message, token)
       .then((r) => {
         if (!r || token !== runToken.current) return;
@@ -439,13 +508,19 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
     rows,
     live,
     steps,
+    stepNames,
     picture,
     filters,
     digits,
     error,
-    start,
+    start: (message) => start(message),
     pause: () => (send({ type: 'pause' }), setStatus('paused')),
     resume: () => (send({ type: 'resume' }), setStatus('running')),
+    stepOnce: (message) => {
+      if (status === 'paused' && worker.current) return send({ type: 'step-once' });
+      if (running) return;
+      start(message, true);
+    },
     stop,
     setError,
     markDone: () => setStatus('done'),

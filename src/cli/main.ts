@@ -10,6 +10,7 @@ import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 import { runCommand } from './run.ts';
 import { runsCommand } from './runs.ts';
+import { sampleCommand } from './sample.ts';
 import { searchCommand } from './search.ts';
 import { stepCommand } from './step.ts';
 import { templatesCommand } from './templates.ts';
@@ -23,6 +24,7 @@ export const commands: readonly Command[] = [
   runCommand,
   trainCommand,
   stepCommand(),
+  sampleCommand,
   runsCommand,
   searchCommand,
 ];

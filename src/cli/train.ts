@@ -18,6 +18,7 @@ import {
 } from '../runtime/datasets/catalogue.ts';
 import { describeBadImages } from '../runtime/datasets/image-folder.ts';
 import { imageAugmenter } from '../runtime/datasets/images.ts';
+import { isTextSetName } from '../runtime/datasets/text.ts';
 import { isFolder, loadImageFolder } from './image-folder.ts';
 import { parseCsv } from '../runtime/datasets/csv.ts';
 import { mnistFromDigits } from '../runtime/datasets/mnist.ts';
@@ -59,7 +60,7 @@ export async function loadDataset(
   if (/\.csv$/i.test(name))
     return parseCsv(new TextDecoder().decode(io.readFile(name)), { path: name, name });
   if (name === 'mnist') return nodeMnist(normalize);
-  if (!isImageSetName(name) && !isToyName(name) && isFolder(io, name)) {
+  if (!isImageSetName(name) && !isToyName(name) && !isTextSetName(name) && isFolder(io, name)) {
     const folder = await loadImageFolder(io, name, shape, normalize);
     const names = folder.dataset.classNames ?? [];
     say(
@@ -96,7 +97,10 @@ function formatEpoch(e: EpochReport, total: number | undefined): string {
     e.accuracy !== undefined ? `acc ${(100 * e.accuracy).toFixed(1)}%` : '',
     e.valLoss !== undefined ? `val_loss ${e.valLoss.toFixed(4)}` : '',
     e.valAccuracy !== undefined ? `val_acc ${(100 * e.valAccuracy).toFixed(1)}%` : '',
-    `${e.stepsPerSecond.toFixed(0)} steps/s`,
+    // A slow rate reads as seconds per step, never "0 steps/s".
+    e.stepsPerSecond >= 1 || e.stepsPerSecond <= 0
+      ? `${e.stepsPerSecond.toFixed(0)} steps/s`
+      : `${(1 / e.stepsPerSecond).toFixed(1)} s/step`,
   ];
   return parts.filter((p) => p !== '').join('  ');
 }

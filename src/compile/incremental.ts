@@ -20,6 +20,7 @@ import type { Diagnostic } from '../util/errors.ts';
 import type { EarlierNodes } from '../ir/builder.ts';
 import { GraphBuilder } from '../ir/builder.ts';
 import type { ConstTensor, TensorType, Weight } from '../ir/types.ts';
+import { numel } from '../ir/types.ts';
 import type { CheckCache, CheckedGraph, WireSource } from './graph-checks.ts';
 import { checkCache, checkGraph } from './graph-checks.ts';
 import type { NodeReport } from './lower-node.ts';
@@ -58,6 +59,8 @@ interface NodeState {
   readonly outputs: ReadonlyMap<string, PortValue>;
   readonly edgeTypes: readonly (readonly [string, TensorType])[];
   readonly graphOutputs: number;
+  /** Bytes of the weights the node creates (float32). */
+  readonly weightBytes: number;
   readonly claims: ReadonlyMap<string, Claim>;
   readonly asked: readonly string[];
 }
@@ -129,6 +132,12 @@ function sameClaim(a: Claim | undefined, b: Claim | undefined): boolean {
   );
 }
 
+function weightCount(st: NodeState): number {
+  let k = 0;
+  for (const c of st.claims.values()) if (c.weight) k++;
+  return k;
+}
+
 /** The fields of a node that the node's owner's lowering reads (`sharingProblem` in lower-node.ts). */
 function ownerKey(n: DocNode, nodesById: ReadonlyMap<string, DocNode>): string {
   if (n.sharesWeightsWith === undefined) return '';
@@ -153,6 +162,7 @@ export class IncrementalLowering {
   private wireKeys = new Map<string, string>();
   private totals = { params: 0, trainableParams: 0, flops: 0 };
   private graphOutputs = 0;
+  private weightBytes = 0;
   private last: EditorLowering | undefined;
   /** Nodes whose state changed since the facts were last put together. */
   private settled = new Set<string>();
@@ -170,6 +180,12 @@ export class IncrementalLowering {
   private withDiagnostics = new Set<string>();
   /** The batch size values were lowered with (an Input's fixed batch, or the options'). */
   private batch = 0;
+  /** Where each node's weights start in the last complete weights list. */
+  private weightAt = new Map<string, number>();
+  /** Nodes whose weights changed in place (same count) since the last facts. */
+  private weightPatches = new Set<string>();
+  /** Whether some node's number of weights changed (the list is made again in order). */
+  private weightsMoved = true;
   /** How many node lowerings this instance has done: what a test of "an edit costs what it changes" counts. */
   loweredCount = 0;
 
@@ -280,6 +296,7 @@ export class IncrementalLowering {
     this.withDiagnostics.delete(id);
     this.count(st, -1);
     if (st.claims.size) this.claimsChanged = true;
+    if (weightCount(st) > 0) this.weightsMoved = true;
     for (const name of st.claims.keys()) {
       this.claims.get(name)?.delete(id);
       for (const a of this.asked.get(name) ?? []) if (a !== id) this.mark(a);
@@ -292,6 +309,7 @@ export class IncrementalLowering {
     this.totals.trainableParams += sign * st.report.trainableParams;
     this.totals.flops += sign * st.report.flops;
     this.graphOutputs += sign * st.graphOutputs;
+    this.weightBytes += sign * st.weightBytes;
   }
 
   /** The first node before `at` in the order that claimed `name`, as lowering the whole document meets it. */
@@ -349,7 +367,11 @@ export class IncrementalLowering {
         outputs.set(port, { type: b.type(v), constant: b.constValue(v) });
       const claims = new Map<string, Claim>();
       for (const input of b.inputs) claims.set(input.name, { input: true });
-      for (const w of b.weights) claims.set(w.id, { weight: w });
+      let weightBytes = 0;
+      for (const w of b.weights) {
+        claims.set(w.id, { weight: w });
+        weightBytes += numel(w.shape) * 4;
+      }
       this.settle(id, i, {
         node: n,
         params: p,
@@ -360,6 +382,7 @@ export class IncrementalLowering {
         outputs,
         edgeTypes: outcome.edgeTypes,
         graphOutputs: outcome.graphOutputs,
+        weightBytes,
         claims,
         asked,
       });
@@ -400,6 +423,10 @@ export class IncrementalLowering {
       const now = st.claims.get(name);
       if (sameClaim(before, now)) continue;
       this.claimsChanged = true;
+      if (before?.weight || now?.weight) {
+        if (old && weightCount(old) === weightCount(st)) this.weightPatches.add(id);
+        else this.weightsMoved = true;
+      }
       let byNode = this.claims.get(name);
       if (now) {
         if (!byNode) this.claims.set(name, (byNode = new Map()));
@@ -459,15 +486,35 @@ export class IncrementalLowering {
     const pending = this.dirty.size;
     const totals: Totals = { ...this.totals };
     let weights: readonly Weight[] = [];
-    if (pending === 0 && !whole && !this.claimsChanged && prev.pending === 0) weights = prev.weights;
-    else if (pending === 0) {
+    if (pending === 0 && !whole && !this.weightsMoved && prev.pending === 0) {
+      // An edit that changed weights' shapes but not their number: the same places in the list.
+      weights = prev.weights;
+      if (this.weightPatches.size) {
+        const list = prev.weights.slice();
+        for (const id of this.weightPatches) {
+          let at = this.weightAt.get(id)!;
+          for (const c of this.states.get(id)!.claims.values()) if (c.weight) list[at++] = c.weight;
+        }
+        weights = list;
+      }
+      this.weightPatches.clear();
+      this.claimsChanged = false;
+    } else if (pending === 0) {
       const list: Weight[] = [];
-      for (const id of checked.order)
-        for (const c of this.states.get(id)?.claims.values() ?? []) if (c.weight) list.push(c.weight);
+      const at = new Map<string, number>();
+      for (const id of checked.order) {
+        const st = this.states.get(id);
+        if (!st) continue;
+        at.set(id, list.length);
+        for (const c of st.claims.values()) if (c.weight) list.push(c.weight);
+      }
       weights = list;
+      this.weightAt = at;
+      this.weightPatches.clear();
+      this.weightsMoved = false;
       this.claimsChanged = false;
     }
-    diagnostics.push(...wholeGraphDiagnostics(this.doc!, weights));
+    diagnostics.push(...wholeGraphDiagnostics(this.doc!, weights, this.weightBytes));
     if (pending === 0 && this.graphOutputs === 0 && this.doc!.nodes.length > 0)
       diagnostics.push(noOutputWarning);
     this.factsGroups = this.doc!.groups;

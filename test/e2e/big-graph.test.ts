@@ -1,11 +1,14 @@
 // A 2,000-layer project in Chromium, as a person meets it: Open… shows every layer at once as boxes
 // on one canvas (no DOM element per layer), a click on a box selects that layer, an edit in the
 // inspector changes the totals, and zooming in brings back the full nodes, only those on screen.
+// An ONNX file is laid out by elkjs in the layout worker, off the page's thread.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { residualMlp } from '../../bench/graphs.ts';
+import { lowerDocument } from '../../src/compile/lower.ts';
+import { exportDocument } from '../../src/onnx/from-document.ts';
 import { appPerFile, shots } from './app.ts';
 
 const app = appPerFile();
@@ -74,3 +77,27 @@ test('2,000 layers on screen: boxes on one canvas, select and edit one, zoom in 
     .toBe('[N, 65]');
   await app.page.screenshot({ path: join(shots, 'big-graph-2000-zoomed.png') });
 }, 180_000);
+
+test('an ONNX model is laid out in the layout worker and opens as a tall column', async () => {
+  const doc = residualMlp(240, 'chain');
+  const file = join(mkdtempSync(join(tmpdir(), 'netloom-big-')), 'column.onnx');
+  writeFileSync(file, exportDocument(doc, { seed: 0 }).bytes);
+  const [chooser] = await Promise.all([
+    app.page.waitForEvent('filechooser'),
+    app.page.getByTestId('open-file').click(),
+  ]);
+  await chooser.setFiles(file);
+  await expect
+    .poll(() => app.page.getByTestId('totals').textContent(), { timeout: 60_000 })
+    .toContain(lowerDocument(doc).totals.params.toLocaleString('en-US'));
+  // The worker's script was fetched: the layout ran there.
+  const scripts = await app.page.evaluate(() =>
+    performance.getEntriesByType('resource').map((r) => r.name.split('/').pop() ?? ''),
+  );
+  expect(scripts.some((name) => name.startsWith('layout.worker'))).toBe(true);
+  // Laid out top to bottom, 240 layers fit the window only far below the zoom of full nodes (all
+  // at one place they would fit at full size).
+  await expect.poll(async () => (await view()).zoom).toBeLessThan(0.2);
+  await expect.poll(() => app.page.getByTestId('lod-canvas').count()).toBe(1);
+  await app.page.screenshot({ path: join(shots, 'big-graph-onnx-column.png') });
+}, 120_000);

@@ -1,6 +1,7 @@
 // What a user brings, opened as a person does it: ResNet-18 and MobileNetV2 exported by
 // torch.onnx.export with its default arguments (test/fixtures/torch_zoo.py) open through Open…
-// as layers with their shapes, torch's parameter count and no problems, in torch's module blocks; in MobileNetV2
+// as layers with their shapes, torch's parameter count and no problems, in torch's module blocks
+// (stem and stages, collapsed, so the fitted view is readable); in MobileNetV2
 // the classifier is selected and "Train only the selection" (Shift+F) freezes every other layer.
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -53,9 +54,13 @@ test('torch-exported ResNet-18 and MobileNetV2 open through Open…; fine-tuning
     .poll(() => app.page.getByTestId('banner-info').textContent(), { timeout: 60_000 })
     .toContain('resnet18.onnx: 71 nodes');
   // Every weight of the file, as torch counts them.
-  expect(await app.page.getByTestId('totals').textContent()).toContain(
-    `${resnet.params.toLocaleString('en-US')} params`,
-  );
+  // The shapes are inferred after the document is shown: wait for the totals.
+  await expect
+    .poll(() => app.page.getByTestId('totals').textContent(), { timeout: 60_000 })
+    .toContain(`${resnet.params.toLocaleString('en-US')} params`);
+  // Laid out as torch's blocks: the stem and four stages, collapsed, then the head's layers.
+  for (const b of ['stem', 'layer1', 'layer2', 'layer3', 'layer4'])
+    expect(await app.page.getByTestId(`block-${b}`).isVisible()).toBe(true);
   expect(await (await reveal('fc')).getByTestId('shape').textContent()).toBe('[N, 1000]');
   expect(await app.page.getByTestId('problems').textContent()).toContain('No problems');
   await app.page.waitForTimeout(400);
@@ -66,12 +71,15 @@ test('torch-exported ResNet-18 and MobileNetV2 open through Open…; fine-tuning
   await expect
     .poll(() => app.page.getByTestId('banner-info').textContent(), { timeout: 60_000 })
     .toContain('mobilenet_v2.onnx: 154 nodes');
-  expect(await app.page.getByTestId('totals').textContent()).toContain(
-    `${mobilenet.params.toLocaleString('en-US')} params`,
-  );
+  await expect
+    .poll(() => app.page.getByTestId('totals').textContent(), { timeout: 60_000 })
+    .toContain(`${mobilenet.params.toLocaleString('en-US')} params`);
   expect(await app.page.getByTestId('problems').textContent()).toContain('No problems');
   await app.page.waitForTimeout(400);
   await app.page.screenshot({ path: join(shots, 'import-torch-mobilenet-v2.png') });
+  // torch's features, one block per resolution.
+  for (const b of ['features.0–1', 'features.2–3', 'features.4–6', 'features.7–13', 'features.14–18'])
+    expect(await app.page.getByTestId(`block-${b}`).isVisible()).toBe(true);
   const head = await reveal('classifier.1');
   expect(await head.getByTestId('shape').textContent()).toBe('[N, 1000]');
 

@@ -31,3 +31,16 @@ test('the playground trains on WebGPU when the person picks the software adapter
   const speed = await app.page.getByTestId('train-speed').textContent();
   console.log(`in-browser training on WebGPU (SwiftShader): ${speed}, validation accuracy ${accuracy}%`);
 }, 240_000);
+
+test('data that does not fit is a data mismatch on WebGPU too, never "WebGPU could not run this model"', async () => {
+  // The Playground's WebGPU pick is remembered for this model; MNIST does not fit its 2 features.
+  await app.page.locator('[data-testid="train-panel"] [data-field="dataset"]').selectOption('mnist');
+  expect(await app.page.getByTestId('train-backend-choice').inputValue()).toBe('webgpu:1');
+  expect(await app.page.getByTestId('train-data-fit').textContent()).toMatch(/^Data mismatch: "mnist"/);
+  await app.page.getByTestId('train-start').click();
+  await expect.poll(() => app.page.getByTestId('train-error').count(), { timeout: 120_000 }).toBe(1);
+  const error = (await app.page.getByTestId('train-error').textContent()) ?? '';
+  expect(error).toMatch(/^Training stopped: Dataset "mnist" has 784 features/);
+  expect(error).not.toMatch(/WebGPU/);
+  expect(await app.page.getByTestId('train-backend').textContent()).toBe('webgpu (software adapter)');
+}, 180_000);

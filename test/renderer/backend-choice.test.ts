@@ -4,10 +4,12 @@ import { describe, expect, test } from 'vitest';
 import type { Measured } from '../../renderer/train/backend-choice.ts';
 import {
   choiceReason,
+  combineProbes,
   fastestMeasured,
   gpuAdapter,
   machineKey,
   offerFor,
+  probeOrder,
   recall,
   remember,
 } from '../../renderer/train/backend-choice.ts';
@@ -85,6 +87,25 @@ describe('the measured choice', () => {
       { backend: 'wasm', threads: 2, msPerStep: 9.8 },
     ];
     expect(fastestMeasured(close, offer.probe)).toEqual({ backend: 'wasm', threads: 1 });
+  });
+
+  test('the probe times each candidate twice, A B B A, and keeps the faster time of each', () => {
+    const [a, b, c] = offerFor(2, true, hardware).probe;
+    expect(probeOrder([a!, b!, c!])).toEqual([a, b, c, c, b, a]);
+    expect(probeOrder([a!])).toEqual([a]);
+    // The first pass timed one thread on baseline-tier code: its second pass decides.
+    const times: Measured[] = [
+      { backend: 'wasm', threads: 1, msPerStep: 60 },
+      { backend: 'wasm', threads: 2, msPerStep: 35 },
+      { backend: 'wasm', threads: 2, msPerStep: 45 },
+      { backend: 'wasm', threads: 1, msPerStep: 20 },
+    ];
+    const combined = combineProbes(times);
+    expect(combined).toEqual([
+      { backend: 'wasm', threads: 1, msPerStep: 20 },
+      { backend: 'wasm', threads: 2, msPerStep: 35 },
+    ]);
+    expect(fastestMeasured(combined, offer.probe)).toEqual({ backend: 'wasm', threads: 1 });
   });
 
   test('the reason names the rates measured, or the user, or what this machine lacks', () => {

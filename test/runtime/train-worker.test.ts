@@ -103,4 +103,47 @@ describe('training worker protocol', () => {
       message: 'There is no Input named "pixels" (inputs: point, label)',
     });
   });
+
+  test('step-once while paused takes one batch, then waits again; stop ends the run', async () => {
+    const events: WorkerEvent[] = [];
+    const h = trainingWorker((e) => events.push(e));
+    const steps = () => events.filter((e) => e.type === 'step').map((e) => e.report.step);
+    const settle = () => new Promise((r) => setTimeout(r, 300));
+    h({
+      type: 'start',
+      document: loadTemplate('playground')!,
+      dataset: { kind: 'builtin', name: 'spirals' },
+      epochs: 3,
+      batchSize: 16,
+      stepEvery: 50,
+    });
+    h({ type: 'pause' });
+    h({ type: 'step-once' });
+    await expect.poll(steps, { timeout: 20_000 }).toEqual([1]);
+    await settle();
+    expect(steps()).toEqual([1]);
+    h({ type: 'step-once' });
+    await expect.poll(steps, { timeout: 20_000 }).toEqual([1, 2]);
+    await settle();
+    expect(steps()).toEqual([1, 2]);
+    h({ type: 'stop' });
+    await finished(events);
+    const done = events.find((e) => e.type === 'done');
+    expect(done).toMatchObject({ type: 'done', steps: 2, stopped: true });
+  });
+
+  test("data that does not fit the Input is an error with the model's code, not a backend failure", async () => {
+    const events: WorkerEvent[] = [];
+    const h = trainingWorker((e) => events.push(e));
+    h({
+      type: 'start',
+      document: loadTemplate('playground')!,
+      dataset: { kind: 'builtin', name: 'shapes' },
+      epochs: 1,
+    });
+    await finished(events);
+    const error = events.find((e) => e.type === 'error');
+    expect(error).toMatchObject({ code: 'bad-argument' });
+    expect(error?.type === 'error' && error.message).toMatch(/^Dataset "shapes" has 3072 features/);
+  });
 });

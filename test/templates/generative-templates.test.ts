@@ -22,7 +22,7 @@ function torchReference(): Reference {
   return cached;
 }
 
-test.each(['dcgan-mnist', 'cgan-mnist', 'conv-autoencoder', 'denoising-autoencoder'])(
+test.each(['dcgan-mnist', 'cgan-mnist', 'conv-autoencoder', 'denoising-autoencoder', 'gpt-mini'])(
   '%s: each group has the PyTorch module’s parameter count and weight shapes',
   (name) => {
     const reference = torchReference();

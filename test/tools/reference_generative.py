@@ -3,6 +3,7 @@ JSON {template: {group: {"params": N, "shapes": [state_dict shapes in order, buf
 Written from the papers' descriptions as torch code, independently of Netloom's documents."""
 import json
 
+import torch
 import torch.nn as nn
 
 
@@ -45,6 +46,33 @@ def conv_autoencoder():
     return {"encoder": enc, "decoder": dec}
 
 
+class GPTMini(nn.Module):
+    """Radford et al. 2018 in miniature (GPT-2's pre-norm block): token and learned position
+    embeddings, causal pre-norm blocks with a GELU feed-forward, final LayerNorm, linear head."""
+
+    def __init__(self, vocab=96, context=64, d=64, heads=4, layers=2):
+        super().__init__()
+        self.wte = nn.Embedding(vocab, d)
+        self.wpe = nn.Embedding(context, d)
+        self.blocks = nn.ModuleList(
+            nn.TransformerEncoderLayer(d, heads, 4 * d, 0.1, activation="gelu", batch_first=True, norm_first=True)
+            for _ in range(layers))
+        self.ln_f = nn.LayerNorm(d)
+        self.head = nn.Linear(d, vocab, bias=False)
+
+    def forward(self, tokens):
+        length = tokens.shape[1]
+        x = self.wte(tokens) + self.wpe(torch.arange(length))
+        mask = torch.triu(torch.full((length, length), float("-inf")), diagonal=1)
+        for block in self.blocks:
+            x = block(x, src_mask=mask)
+        return self.head(self.ln_f(x))
+
+
+def gpt_mini():
+    return {"gpt": GPTMini()}
+
+
 def describe(groups):
     return {
         name: {
@@ -61,6 +89,7 @@ def main():
         "cgan-mnist": describe(cgan_mnist()),
         "conv-autoencoder": describe(conv_autoencoder()),
         "denoising-autoencoder": describe(conv_autoencoder()),
+        "gpt-mini": describe(gpt_mini()),
     }))
 
 

@@ -6,12 +6,13 @@ import { toyDataset, toyNames } from './toy.ts';
 import type { ToyName } from './toy.ts';
 import { shapesDataset } from './shapes.ts';
 import { numel } from '../../ir/types.ts';
+import { isTextSetName, textSet, textSetNames } from './text.ts';
 
 /** Generated image sets: the shapes with their class, or with their per-pixel masks. */
 export const imageSetNames = ['shapes', 'shapes-masks'] as const;
 export type ImageSetName = (typeof imageSetNames)[number];
 
-export const builtinDatasetNames = [...toyNames, 'mnist', ...imageSetNames] as const;
+export const builtinDatasetNames = [...toyNames, 'mnist', ...imageSetNames, ...textSetNames] as const;
 
 export function isImageSetName(name: string): name is ImageSetName {
   return (imageSetNames as readonly string[]).includes(name);
@@ -22,12 +23,13 @@ export function isToyName(name: string): name is ToyName {
 }
 
 /**
- * A built-in set made from code (no file, no download): a 2-D toy set (from `seed`) or a
- * generated image set (always the same images; `normalize` standardises them per channel).
+ * A built-in set made from code (no file, no download): a 2-D toy set (from `seed`), a shipped
+ * text (character windows) or a generated image set (always the same images; `normalize` standardises them per channel).
  */
 export function toyByName(name: string, seed = 1, normalize = true): Dataset {
   if (name === 'shapes') return shapesDataset('classes', normalize);
   if (name === 'shapes-masks') return shapesDataset('masks', normalize);
+  if (isTextSetName(name)) return textSet(name);
   if (!isToyName(name)) {
     throw new NetloomError(
       'bad-argument',

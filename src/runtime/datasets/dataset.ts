@@ -30,6 +30,13 @@ export interface Dataset {
   readonly labels?: readonly string[];
   /** Where example i came from, for messages (a CSV's row and label column). */
   readonly placeOf?: (example: number) => string;
+  /** Features are integer ids (a text's tokens) fed as int64; float32 when absent. */
+  readonly featureDType?: 'int64';
+  /**
+   * Examples overlap their neighbours (windows over one text): validation takes the last ones,
+   * after a gap as wide as a window, instead of a random draw that would share text with training.
+   */
+  readonly splitInOrder?: boolean;
 }
 
 export interface PixelStats {
@@ -77,8 +84,17 @@ export function permutation(n: number, rng: Rng): number[] {
 
 /** A seeded shuffle, then the last `fraction` held out for validation. */
 export function trainValSplit(d: Dataset, fraction: number, seed: number): { train: Dataset; val: Dataset } {
-  const p = permutation(d.size, new Rng(seed ^ 0x5eed));
   const nVal = Math.max(1, Math.round(d.size * fraction));
+  if (d.splitInOrder) {
+    const gap = d.featureShape[0] ?? 0;
+    const nTrain = Math.max(1, d.size - nVal - gap);
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+    return {
+      train: subset(d, range(0, nTrain), `${d.name} (train)`),
+      val: subset(d, range(d.size - nVal, d.size), `${d.name} (validation)`),
+    };
+  }
+  const p = permutation(d.size, new Rng(seed ^ 0x5eed));
   return {
     train: subset(d, p.slice(0, d.size - nVal), `${d.name} (train)`),
     val: subset(d, p.slice(d.size - nVal), `${d.name} (validation)`),
@@ -99,7 +115,11 @@ export function batchOf(d: Dataset, indices: readonly number[]): Batch {
     d.task === 'classification'
       ? { dtype: 'int64', shape: [b, ...d.targetShape], data: BigInt64Array.from(part.y, (v) => BigInt(v)) }
       : { dtype: 'float32', shape: [b, ...d.targetShape], data: part.y };
-  return { x: { dtype: 'float32', shape: [b, ...d.featureShape], data: part.x }, y, size: b };
+  const x: HostTensor =
+    d.featureDType === 'int64'
+      ? { dtype: 'int64', shape: [b, ...d.featureShape], data: BigInt64Array.from(part.x, (v) => BigInt(v)) }
+      : { dtype: 'float32', shape: [b, ...d.featureShape], data: part.x };
+  return { x, y, size: b };
 }
 
 /**

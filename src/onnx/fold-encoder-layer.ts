@@ -1,0 +1,136 @@
+// torch.nn.TransformerEncoderLayer(batch_first=True, norm_first=False) after its parts have
+// folded (fold-attention.ts, the LayerNorm, Dense and activation patterns): self_attn, the
+// residual Add, norm1, linear1, ReLU or GELU, linear2, the residual Add, norm2 — each read only by
+// the next, named as torch names them — become one TransformerEncoderLayer node. Under a module
+// path P the layers' weights already carry torch's names (P.self_attn.in_proj_weight,
+// P.linear1.weight, …), which are the encoder layer's own; at the top level they gain its id.
+import type { DocEdge, DocNode } from '../document/schema.ts';
+
+export interface EncoderFoldTarget {
+  readonly nodes: DocNode[];
+  readonly edges: DocEdge[];
+  readonly weights: Map<string, Float32Array>;
+  readonly scopeOf: Map<string, string>;
+}
+
+/** The id the top-level module's encoder layer takes (torch's state_dict has no prefix for it). */
+const topLevelId = 'encoder_layer';
+
+export function foldEncoderLayers(t: EncoderFoldTarget): number {
+  let folded = 0;
+  for (const mha of t.nodes.filter((n) => n.kind === 'MultiHeadAttention')) {
+    if (foldOne(t, mha)) folded++;
+  }
+  return folded;
+}
+
+function foldOne(t: EncoderFoldTarget, mha: DocNode): boolean {
+  if (!mha.id.endsWith('self_attn')) return false;
+  const prefix = mha.id.slice(0, -'self_attn'.length);
+  if (prefix !== '' && !prefix.endsWith('.')) return false;
+  const byId = new Map(t.nodes.map((n) => [n.id, n]));
+  const out = (id: string): DocEdge[] => t.edges.filter((e) => e.source.node === id);
+  const into = (id: string): DocEdge[] => t.edges.filter((e) => e.target.node === id);
+  /** The one node reading `id`'s only output, through one wire. */
+  const next = (id: string): DocNode | undefined => {
+    const o = out(id);
+    return o.length === 1 ? byId.get(o[0]!.target.node) : undefined;
+  };
+  const src = into(mha.id);
+  if (src.length !== 1 || src[0]!.target.port !== 'q') return false;
+  const x = src[0]!.source;
+  const p = mha.params;
+  if (p['bias'] !== true || p['causal'] !== false || p['needWeights'] !== false) return false;
+  const add1 = next(mha.id);
+  const norm1 = add1 && next(add1.id);
+  // norm1 feeds the feed-forward block and the second residual.
+  const lin1 = norm1 && byId.get(`${prefix}linear1`);
+  const act = lin1 && next(lin1.id);
+  const lin2 = act && next(act.id);
+  const add2 = lin2 && next(lin2.id);
+  const norm2 = add2 && next(add2.id);
+  if (!add1 || !norm1 || !lin1 || !act || !lin2 || !add2 || !norm2) return false;
+  const named = (n: DocNode, name: string, kind: string) => n.id === `${prefix}${name}` && n.kind === kind;
+  if (!named(norm1, 'norm1', 'LayerNorm') || !named(norm2, 'norm2', 'LayerNorm')) return false;
+  if (!named(lin1, 'linear1', 'Dense') || !named(lin2, 'linear2', 'Dense')) return false;
+  if (add1.kind !== 'Add' || add2.kind !== 'Add' || (act.kind !== 'ReLU' && act.kind !== 'GELU'))
+    return false;
+  if (act.kind === 'GELU' && act.params['approximate'] !== 'none') return false;
+  // The residuals: x + attention, norm1 + feed-forward (either operand order).
+  const operands = (n: DocNode) => into(n.id).map((e) => `${e.source.node}:${e.source.port}`);
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((v) => b.includes(v));
+  if (!same(operands(add1), [`${x.node}:${x.port}`, `${mha.id}:y`])) return false;
+  if (!same(operands(add2), [`${norm1.id}:y`, `${lin2.id}:y`])) return false;
+  if (
+    out(norm1.id).length !== 2 ||
+    !out(norm1.id).every((e) => e.target.node === lin1.id || e.target.node === add2.id)
+  ) {
+    return false;
+  }
+  const e1 = norm1.params['eps'];
+  const d = Number(p['embedDim']);
+  const ok =
+    e1 === norm2.params['eps'] &&
+    [norm1, norm2].every(
+      (n) => n.params['normalizedShape'] === 1 && n.params['elementwiseAffine'] === true,
+    ) &&
+    lin2.params['units'] === d &&
+    lin1.params['bias'] === true &&
+    lin2.params['bias'] === true;
+  if (!ok) return false;
+
+  const parts = [mha, add1, norm1, lin1, act, lin2, add2, norm2];
+  const id = prefix === '' ? topLevelId : prefix.slice(0, -1);
+  if (byId.has(id) && !parts.some((n) => n.id === id)) return false;
+  const rename = new Map<string, string>();
+  for (const [name, n] of [
+    ['self_attn', mha],
+    ['norm1', norm1],
+    ['norm2', norm2],
+    ['linear1', lin1],
+    ['linear2', lin2],
+  ] as const) {
+    for (const key of [...t.weights.keys()].filter((k) => k.startsWith(`${n.id}.`))) {
+      rename.set(key, `${id}.${name}.${key.slice(n.id.length + 1)}`);
+    }
+  }
+  for (const [from, to] of rename) {
+    const v = t.weights.get(from)!;
+    t.weights.delete(from);
+    t.weights.set(to, v);
+  }
+  const gone = new Set(parts.map((n) => n.id));
+  const node: DocNode = {
+    id,
+    kind: 'TransformerEncoderLayer',
+    params: {
+      dModel: d,
+      nHead: p['numHeads'],
+      dimFeedforward: lin1.params['units'],
+      // The file is torch's eval graph: no dropout in it, none here.
+      dropout: 0,
+      activation: act.kind === 'ReLU' ? 'relu' : 'gelu',
+      normFirst: false,
+      layerNormEps: e1,
+      causal: false,
+    },
+    position: { x: 0, y: 0 },
+  };
+  const at = t.nodes.indexOf(mha);
+  const kept = t.nodes.filter((n) => !gone.has(n.id));
+  const after = kept.findIndex((n) => t.nodes.indexOf(n) > at);
+  kept.splice(after < 0 ? kept.length : after, 0, node);
+  t.nodes.splice(0, t.nodes.length, ...kept);
+  const scope = t.scopeOf.get(mha.id);
+  const parent = scope?.includes('.') ? scope.slice(0, scope.lastIndexOf('.')) : undefined;
+  if (parent !== undefined) t.scopeOf.set(id, parent);
+  // x reaches the layer once (it fed self_attn and the first residual); norm2's readers read the layer.
+  const edges = t.edges.flatMap((e): DocEdge[] => {
+    if (e.target.node === mha.id) return [{ ...e, target: { node: id, port: 'x' } }];
+    if (gone.has(e.target.node)) return [];
+    if (gone.has(e.source.node)) return [{ ...e, source: { node: id, port: 'y' } }];
+    return [e];
+  });
+  t.edges.splice(0, t.edges.length, ...edges);
+  return true;
+}
