@@ -63,7 +63,7 @@ describe('netloom train records its run', () => {
     const printed = [...t.out.matchAll(/val_loss (\d\.\d{4})/g)].map((m) => Number(m[1]));
     expect(r.epochs.map((e) => Number(e.valLoss!.toFixed(4)))).toEqual(printed);
     expect(r.steps.length).toBe(3 * 15); // 480 training examples, batch 32: 15 steps an epoch
-    expect(r.settings).toMatchObject({ lr: 0.01, batchSize: 32, seed: 0, epochs: 3 });
+    expect(r.settings).toMatchObject({ lr: 0.03, batchSize: 32, seed: 0, epochs: 3 });
     expect(r.dataset).toBe('spirals');
     const doc = parseDocument(playground, 'p.json');
     expect(r.params).toBe(lowerDocument(doc).totals.params);
@@ -79,7 +79,7 @@ describe('netloom train records its run', () => {
     for (const [k, v] of side) expect(mine.get(k)!.data).toEqual(v.data);
     expect(runs[0]!.bytes).toBeGreaterThan(1000);
     const table = await cli(dir, 'runs', 'p.json');
-    expect(table.out).toMatch(new RegExp(`${r.id} .* spirals +0\\.01 +32 +3 .*finished`));
+    expect(table.out).toMatch(new RegExp(`${r.id} .* spirals +0\\.03 +32 +3 .*finished`));
   });
 
   test('--no-record keeps nothing; a template is recorded only with --runs', async () => {
@@ -247,7 +247,7 @@ describe('compare', () => {
     expect(c.comparable).toBe(true);
     expect(c.settings).toEqual([{ field: 'lr', a: 0.01, b: 0.001 }]);
     expect(c.graph.changed).toEqual([
-      { id: 'hidden1', kind: 'Dense', name: 'hidden1', fields: [{ field: 'units', a: '16', b: '8' }] },
+      { id: 'hidden1', kind: 'Dense', name: 'hidden1', fields: [{ field: 'units', a: '32', b: '8' }] },
     ]);
     expect(c.graph.removed.map((n) => n.id)).toEqual(['tanh2']);
     expect(c.graph.added).toEqual([]);

@@ -45,7 +45,7 @@ describe('searchable parameters', () => {
     expect((d.training as { objectives: { optimizer: { lr: number } }[] }).objectives[0]!.optimizer.lr).toBe(
       0.05,
     );
-    expect(doc.nodes.find((n) => n.id === 'hidden1')!.params).toEqual({ units: 16 });
+    expect(doc.nodes.find((n) => n.id === 'hidden1')!.params).toEqual({ units: 32 });
   });
   test('mistakes name the parameter and what is wrong', () => {
     expect(() => parseSearchParam('nope.units=1,2', doc)).toThrow(
@@ -124,7 +124,7 @@ describe('search strategies', () => {
 describe('netloom search', () => {
   test('finds a smaller Playground network that still solves the spirals', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netloom-search-'));
-    // 16-16 tanh units, 150 epochs at lr 0.03 solve the spirals (99 % validation accuracy, seed 0).
+    // The template's 32-32 tanh units, 150 epochs at lr 0.03, solve the spirals (seed 0).
     writeFileSync(
       join(dir, 'spirals.json'),
       withTraining(read('playground'), (t) => {
