@@ -12,6 +12,7 @@ import { Palette } from './components/Palette.tsx';
 import { Problems } from './components/Problems.tsx';
 import { Summary } from './components/Summary.tsx';
 import { echo } from '../src/util/text.ts';
+import { RunsPanel } from './runs/RunsPanel.tsx';
 import { TrainPanel } from './train/TrainPanel.tsx';
 import { currentHost } from './host/browser-host.ts';
 import { confirmDiscard, openBytes, recoverAutosave, writeAutosave } from './lib/file-actions.ts';
@@ -75,7 +76,7 @@ function Shell() {
   const [gallery, setGallery] = useState(false);
   const [help, setHelp] = useState(false);
   const [asking, setAsking] = useState<{ title: string; initial: string; done: (n?: string) => void }>();
-  const [tab, setTab] = useState<'inspector' | 'summary' | 'train'>('inspector');
+  const [tab, setTab] = useState<'inspector' | 'summary' | 'train' | 'runs'>('inspector');
   const errorCount = lowered.diagnostics.filter((d) => d.severity === 'error').length;
   const ctx: CommandContext = {
     host,
@@ -231,9 +232,17 @@ function Shell() {
             >
               Train
             </button>
+            <button
+              className={tab === 'runs' ? 'on' : ''}
+              onClick={() => setTab('runs')}
+              data-testid="runs-tab"
+            >
+              Runs
+            </button>
           </nav>
           <div className="side-body">
             {tab === 'inspector' ? <Inspector /> : tab === 'summary' ? <Summary /> : null}
+            {tab === 'runs' && <RunsPanel />}
             {/* Kept mounted on other tabs so a run (its worker, charts) goes on while you look. */}
             <div hidden={tab !== 'train'}>
               <TrainPanel />

@@ -31,6 +31,7 @@ import {
   sameCandidate,
 } from './backend-choice.ts';
 import type { EpochRow } from './chart-series.ts';
+import { recordAppRun } from '../runs/app-runs.ts';
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'done';
 
@@ -373,9 +374,12 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
     const off = offer;
     let epochs = 0;
     worker.current = w;
+    // The run history (renderer/runs) keeps every run: it sees the same checked messages.
+    const recording = recordAppRun(message, candidateLabel(c, off?.adapter));
     w.onmessage = (e: MessageEvent) => {
       const m = parseEvent(e.data);
       if (!m) return setError('The training worker sent a malformed message.');
+      recording.event(m);
       if (m.type === 'ready') {
         setBackend(
           `${candidateLabel({ backend: c.backend, threads: m.threads }, off?.adapter)}${note ? ` (${note})` : ''}`,

@@ -9,7 +9,9 @@ import { inspectCommand } from './inspect.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 import { runCommand } from './run.ts';
+import { runsCommand } from './runs.ts';
 import { sampleCommand } from './sample.ts';
+import { searchCommand } from './search.ts';
 import { stepCommand } from './step.ts';
 import { templatesCommand } from './templates.ts';
 import { trainCommand } from './train.ts';
@@ -23,6 +25,8 @@ export const commands: readonly Command[] = [
   trainCommand,
   stepCommand(),
   sampleCommand,
+  runsCommand,
+  searchCommand,
 ];
 
 function help(): string[] {

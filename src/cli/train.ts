@@ -31,6 +31,7 @@ import { UsageError } from './io.ts';
 import { loadProject, loadWeightsFile } from './project.ts';
 import { weightsFileBytes } from '../ir/weights-file.ts';
 import { lowerDocument } from '../compile/lower.ts';
+import { startCliRun } from './run-recording.ts';
 
 // The digits' JSON (41 MB) is parsed once per process: a test runs several commands in one.
 let mnistDigits: number[][] | undefined;
@@ -111,7 +112,8 @@ export const trainCommand: Command = {
     'netloom train <project.json|template-name> [--dataset NAME|file.csv|folder] [--epochs N|--steps N] [--batch N]\n' +
     `    [--optimizer ${optimizerNames.join('|')}] [--lr X] [--seed N] [--out trained.onnx] [--json]\n` +
     '    [--weights start.safetensors] [--save-weights trained.safetensors] [--limit N]\n' +
-    '    [--flip] [--crop-padding N] [--no-augment]',
+    '    [--flip] [--crop-padding N] [--no-augment]\n' +
+    "    [--runs DIR] [--no-record] [--run-id ID]   (a project file's runs are kept in <project>.runs/)",
   async run(args, io) {
     const { values, positionals } = parse(args, {
       dataset: { type: 'string' },
@@ -129,8 +131,12 @@ export const trainCommand: Command = {
       flip: { type: 'boolean' },
       'crop-padding': { type: 'string' },
       'no-augment': { type: 'boolean' },
+      runs: { type: 'string' },
+      'no-record': { type: 'boolean' },
+      'run-id': { type: 'string' },
     });
-    const doc = loadProject(io, oneFile(positionals, 'project file or template name'));
+    const projectArg = oneFile(positionals, 'project file or template name');
+    const doc = loadProject(io, projectArg);
     const setup = documentTrainingSetup(doc);
     const seed = intOption(values.seed, 'seed') ?? setup.seed;
     const batchSize = intOption(values.batch, 'batch', 1) ?? setup.batchSize;
@@ -201,29 +207,58 @@ export const trainCommand: Command = {
             : ''),
       );
     }
-    const result = await train({
-      ...prepared,
-      train: tr,
-      val,
-      batchSize,
-      ...(steps !== undefined ? { steps } : { epochs }),
-      seed,
-      ...(setup.schedule ? { schedule: setup.schedule } : {}),
-      ...(augment ? { augment } : {}),
-      onEpoch: (e) => {
-        if (values.json) {
-          io.out(
-            JSON.stringify({
-              epoch: e.epoch,
-              loss: e.loss,
-              valLoss: e.valLoss ?? null,
-              valAccuracy: e.valAccuracy ?? null,
-              stepsPerSecond: e.stepsPerSecond,
-            }),
-          );
-        } else io.out(formatEpoch(e, steps === undefined ? epochs : undefined));
+    const recorder = await startCliRun(io, {
+      projectArg,
+      doc,
+      runs: values.runs,
+      noRecord: values['no-record'] === true,
+      runId: values['run-id'],
+      dataset: data.name,
+      settings: {
+        optimizer: prepared.objectives[0]!.optimizer.name ?? 'adam',
+        lr: prepared.objectives[0]!.optimizer.lr ?? 1e-3,
+        batchSize,
+        ...(steps !== undefined ? { steps } : { epochs }),
+        seed,
+        validationSplit: setup.validationSplit > 0 ? setup.validationSplit : 0.2,
+        examples: data.size,
+        ...(augment && augmentSetup
+          ? { augment: `${augmentSetup.flip ? 'flip ' : ''}crop ${augmentSetup.cropPadding}` }
+          : {}),
       },
+      quiet: values.json === true,
     });
+    const result = await recorder.around(() =>
+      train({
+        ...prepared,
+        train: tr,
+        val,
+        batchSize,
+        ...(steps !== undefined ? { steps } : { epochs }),
+        seed,
+        ...(setup.schedule ? { schedule: setup.schedule } : {}),
+        ...(augment ? { augment } : {}),
+        onStep: (r) => recorder.step(r),
+        // Awaited by the loop: an epoch is on disk before the next one starts.
+        afterEpoch: (e) => recorder.epoch(e),
+        onEpoch: (e) => {
+          if (values.json) {
+            io.out(
+              JSON.stringify({
+                epoch: e.epoch,
+                loss: e.loss,
+                valLoss: e.valLoss ?? null,
+                valAccuracy: e.valAccuracy ?? null,
+                stepsPerSecond: e.stepsPerSecond,
+              }),
+            );
+          } else io.out(formatEpoch(e, steps === undefined ? epochs : undefined));
+        },
+      }),
+    );
+    await recorder.finish(result, () =>
+      weightsFileBytes(lowerDocument(doc).graph.weights, result.weights, doc.name),
+    );
     if (values.out) {
       const { bytes } = exportDocument(doc, { weights: result.weights, seed });
       await io.writeFile(values.out, bytes);
