@@ -12,6 +12,7 @@ import { echo, firstFew } from '../util/text.ts';
 import { oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import { loadProject } from './project.ts';
+import { humanCount } from './text-table.ts';
 
 export interface InspectNode {
   readonly id: string;
@@ -95,13 +96,6 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 /** Problems the table lists before it gives a count of the rest. */
 const maxProblems = 20;
 
-function humanFlops(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
-  return String(n);
-}
-
 export function formatInspectTable(r: InspectReport): string[] {
   const shapes = (m: Readonly<Record<string, string>>) =>
     Object.entries(m)
@@ -117,7 +111,7 @@ export function formatInspectTable(r: InspectReport): string[] {
         ? `← ${shapes(n.inputs)}`
         : '',
     n.params ? fmt(n.params) : '–',
-    n.flops ? humanFlops(n.flops) : '–',
+    n.flops ? humanCount(n.flops) : '–',
   ]);
   const head = ['Node', 'Kind', 'Output shape', 'Params', 'FLOPs'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -132,7 +126,7 @@ export function formatInspectTable(r: InspectReport): string[] {
   out.push(
     `Total parameters: ${fmt(r.totals.params)} (trainable ${fmt(r.totals.trainableParams)}, ` +
       `${((r.totals.params * 4) / 2 ** 20).toFixed(2)} MB as float32)`,
-    `FLOPs per example: ${humanFlops(r.totals.flops)} (${fmt(r.totals.flops)})`,
+    `FLOPs per example: ${humanCount(r.totals.flops)} (${fmt(r.totals.flops)})`,
   );
   const names = new Map(r.nodes.map((n) => [n.id, n.name]));
   const problems = r.diagnostics.map((d) => {

@@ -9,6 +9,7 @@ import { RunStore } from '../experiments/run-store.ts';
 import { intOption, parse } from './args.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './io.ts';
+import { textTable } from './text-table.ts';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(100 * v).toFixed(1)}%`);
 const num = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
@@ -22,16 +23,6 @@ export function formatSize(bytes: number): string {
 function status(r: RunRecord): string {
   if (r.finished) return r.stopped ? 'stopped' : 'finished';
   return r.error ? 'failed' : 'unfinished';
-}
-
-function table(rows: readonly (readonly string[])[]): string[] {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) =>
-    r
-      .map((cell, c) => cell.padEnd(widths[c]!))
-      .join('  ')
-      .trimEnd(),
-  );
 }
 
 export const runsCommand: Command = {
@@ -176,7 +167,7 @@ export const runsCommand: Command = {
         formatSize(sizes[k]!),
       ]);
     }
-    for (const l of table(rows)) io.out(l);
+    for (const l of textTable(rows)) io.out(l);
     const total = sizes.reduce((s, n) => s + n, 0);
     io.out(
       `${listed.length} run${listed.length === 1 ? '' : 's'} in ${folder}, ${formatSize(total)} (documents apart)`,

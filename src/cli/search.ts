@@ -23,6 +23,7 @@ import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './io.ts';
 import { loadProject } from './project.ts';
+import { humanCount, textTable } from './text-table.ts';
 
 const bin = fileURLToPath(new URL('../../bin/netloom.mjs', import.meta.url));
 
@@ -39,23 +40,6 @@ function runChild(args: readonly string[], cwd: string): Promise<Child> {
     child.on('error', (e) => done({ code: 1, stderr: e.message }));
     child.on('close', (code) => done({ code: code ?? 1, stderr }));
   });
-}
-
-function humanCount(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  if (n >= 1e4) return `${(n / 1e3).toFixed(1)} k`;
-  return String(n);
-}
-
-function table(rows: readonly (readonly string[])[]): string[] {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) =>
-    r
-      .map((cell, c) => cell.padEnd(widths[c]!))
-      .join('  ')
-      .trimEnd(),
-  );
 }
 
 const describe = (params: readonly SearchParam[], c: Candidate) =>
@@ -210,19 +194,19 @@ export const searchCommand: Command = {
             (e === result.start ? ' (start)' : e === result.best ? ' (best)' : ''),
           ...params.map((p) => String(e.candidate[p.name])),
           String(e.epochs),
-          humanCount(e.params),
-          humanCount(e.flops),
+          humanCount(e.params, 1e4),
+          humanCount(e.flops, 1e4),
           Number.isFinite(e.score) ? e.score.toFixed(4) : 'failed',
           front.has(e) ? '*' : '',
         ]);
       }
-      for (const l of table(rows)) io.out(l);
+      for (const l of textTable(rows)) io.out(l);
       io.out(`${result.runsUsed} runs used of a budget of ${budget} (search ${searchId}).`);
       io.out(
-        `start: ${describe(params, result.start.candidate)} → val error ${result.start.score.toFixed(4)}, ${humanCount(result.start.params)} params`,
+        `start: ${describe(params, result.start.candidate)} → val error ${result.start.score.toFixed(4)}, ${humanCount(result.start.params, 1e4)} params`,
       );
       io.out(
-        `best${maxError !== undefined ? ` (fewest params with val error ≤ ${maxError})` : ''}: ${describe(params, result.best.candidate)} → val error ${result.best.score.toFixed(4)}, ${humanCount(result.best.params)} params`,
+        `best${maxError !== undefined ? ` (fewest params with val error ≤ ${maxError})` : ''}: ${describe(params, result.best.candidate)} → val error ${result.best.score.toFixed(4)}, ${humanCount(result.best.params, 1e4)} params`,
       );
     }
     if (values.out) {
