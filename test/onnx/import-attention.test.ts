@@ -112,3 +112,15 @@ test("a ViT's attention folds into MultiHeadAttention layers with torch's output
   // The class token's Expand still fixes ViT's batch at torch's.
   await matchesTorch(doc, weights, m, [1]);
 });
+
+test("nn.MultiheadAttention with torch's default layout (batch_first=False) folds between two Transposes", async () => {
+  const { m, doc, weights, genericOps } = imported('mha_seq_first');
+  console.log(doc.nodes.map((n) => `${n.kind}:${n.id}:${JSON.stringify(n.params)}`), [...genericOps]);
+  await matchesTorch(doc, weights, m, [1]);
+});
+
+test('default nn.TransformerEncoderLayers (batch_first=False) fold', async () => {
+  const { m, doc, weights, genericOps } = imported('encoder_stack_seq_first');
+  console.log(doc.nodes.map((n) => `${n.kind}:${n.id}`), [...genericOps]);
+  await matchesTorch(doc, weights, m, [1]);
+});
