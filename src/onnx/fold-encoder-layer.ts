@@ -16,6 +16,22 @@ export interface EncoderFoldTarget {
 /** The id the top-level module's encoder layer takes (torch's state_dict has no prefix for it). */
 const topLevelId = 'encoder_layer';
 
+/** The Transpose(perm [1, 0, 2]) ONNX op node import puts around attention in torch's default layout. */
+function isAxisSwap(n: DocNode | undefined): n is DocNode {
+  const p = n?.params;
+  const perm = p?.['attrs'] && (p['attrs'] as Record<string, unknown>)['perm'];
+  const inputs = p?.['inputs'];
+  return (
+    n?.kind === 'OnnxOp' &&
+    p?.['op'] === 'Transpose' &&
+    p['outputs'] === 1 &&
+    Array.isArray(inputs) &&
+    inputs.length === 1 &&
+    Array.isArray(perm) &&
+    perm.join() === '1,0,2'
+  );
+}
+
 export function foldEncoderLayers(t: EncoderFoldTarget): number {
   let folded = 0;
   for (const mha of t.nodes.filter((n) => n.kind === 'MultiHeadAttention')) {
@@ -38,10 +54,17 @@ function foldOne(t: EncoderFoldTarget, mha: DocNode): boolean {
   };
   const src = into(mha.id);
   if (src.length !== 1 || src[0]!.target.port !== 'q') return false;
-  const x = src[0]!.source;
+  // torch's default layout (batch_first=False): x [L, N, E] reaches self_attn through a Transpose
+  // and comes back through another; the whole encoder layer then sits between the two.
+  const swapIn = byId.get(src[0]!.source.node);
+  const swapOut = next(mha.id);
+  const seqFirst =
+    isAxisSwap(swapIn) && isAxisSwap(swapOut) && out(swapIn.id).length === 1 && into(swapIn.id).length === 1;
+  const x = seqFirst ? into(swapIn.id)[0]!.source : src[0]!.source;
   const p = mha.params;
   if (p['bias'] !== true || p['causal'] !== false || p['needWeights'] !== false) return false;
-  const add1 = next(mha.id);
+  const attnOut = seqFirst ? swapOut.id : mha.id;
+  const add1 = next(attnOut);
   const norm1 = add1 && next(add1.id);
   // norm1 feeds the feed-forward block and the second residual.
   const lin1 = norm1 && byId.get(`${prefix}linear1`);
@@ -59,7 +82,7 @@ function foldOne(t: EncoderFoldTarget, mha: DocNode): boolean {
   // The residuals: x + attention, norm1 + feed-forward (either operand order).
   const operands = (n: DocNode) => into(n.id).map((e) => `${e.source.node}:${e.source.port}`);
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((v) => b.includes(v));
-  if (!same(operands(add1), [`${x.node}:${x.port}`, `${mha.id}:y`])) return false;
+  if (!same(operands(add1), [`${x.node}:${x.port}`, `${attnOut}:y`])) return false;
   if (!same(operands(add2), [`${norm1.id}:y`, `${lin2.id}:y`])) return false;
   if (
     out(norm1.id).length !== 2 ||
@@ -80,6 +103,7 @@ function foldOne(t: EncoderFoldTarget, mha: DocNode): boolean {
   if (!ok) return false;
 
   const parts = [mha, add1, norm1, lin1, act, lin2, add2, norm2];
+  if (seqFirst && into(swapOut.id).length !== 1) return false;
   const id = prefix === '' ? topLevelId : prefix.slice(0, -1);
   if (byId.has(id) && !parts.some((n) => n.id === id)) return false;
   const rename = new Map<string, string>();
@@ -128,6 +152,8 @@ function foldOne(t: EncoderFoldTarget, mha: DocNode): boolean {
   const edges = t.edges.flatMap((e): DocEdge[] => {
     if (e.target.node === mha.id) return [{ ...e, target: { node: id, port: 'x' } }];
     if (gone.has(e.target.node)) return [];
+    // Seq-first: norm2's readers read the Transpose back, which reads the layer.
+    if (seqFirst && e.source.node === norm2.id) return [{ ...e, source: { node: swapOut.id, port: 'y' } }];
     if (gone.has(e.source.node)) return [{ ...e, source: { node: id, port: 'y' } }];
     return [e];
   });
