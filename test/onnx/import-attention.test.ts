@@ -166,6 +166,22 @@ test('default nn.TransformerEncoderLayer(d_model, nhead) layers fold into Transf
   console.log(`encoder_stack_seq_first max |Δ| ${diff.toExponential(2)}`);
 });
 
+test('nn.TransformerEncoderLayer(norm_first=True) folds into a pre-norm TransformerEncoderLayer', async () => {
+  const { m, doc, weights } = imported('encoder_norm_first_seq_first');
+  expect(doc.nodes.map((n) => n.kind)).toEqual([
+    'Input',
+    'OnnxOp',
+    'TransformerEncoderLayer',
+    'OnnxOp',
+    'Output',
+  ]);
+  expect(doc.nodes[2]!.params).toMatchObject({ dModel: 32, nHead: 4, dimFeedforward: 64, normFirst: true });
+  expect(weights.has('encoder_layer.norm1.weight') && weights.has('encoder_layer.norm2.weight')).toBe(true);
+  expect(count(weights)).toBe(m.params);
+  const diff = await matchesTorch(doc, weights, m, [1]);
+  console.log(`encoder_norm_first_seq_first max |Δ| ${diff.toExponential(2)}`);
+});
+
 test('attention without the in-projection bias is no MultiHeadAttention(bias=True): it stays op nodes', async () => {
   const { m, doc, weights, genericOps } = imported('mha_seq_first_no_bias');
   expect(doc.nodes.some((n) => n.kind === 'MultiHeadAttention')).toBe(false);
