@@ -1,10 +1,12 @@
-// torch.nn.MultiheadAttention(batch_first=True) as torch.onnx.export writes its self-attention
-// (query, key and value the same tensor, no mask, with biases): the batch-first input transposed
-// to [L, N, E], one MatMul by the packed in-projection plus its bias, three Slices into q, k, v,
-// each reshaped to [L, N·H, d] and transposed to heads first, q divided by √d, q·kᵀ, Softmax,
-// ·v, back to [L·N, E], the out-projection Gemm, back to [N, L, E]. Folded into one
-// MultiHeadAttention layer only when every op is there and reads nothing else; the layer then
-// runs at any batch, where the file's Reshapes spelled out the batch it was exported at.
+// torch.nn.MultiheadAttention as torch.onnx.export writes its self-attention (query, key and value
+// the same tensor, no mask, with biases): with batch_first=True the input transposed to [L, N, E]
+// (torch's default, batch_first=False, reads [L, N, E] as it is), one MatMul by the packed
+// in-projection plus its bias, three Slices into q, k, v, each reshaped to [L, N·H, d] and
+// transposed to heads first, q divided by √d, q·kᵀ, Softmax, ·v, back to [L·N, E], the
+// out-projection Gemm, back to [L, N, E] (and to [N, L, E] when batch first). Folded into one
+// MultiHeadAttention layer only when every op is there and reads nothing else; the batch-first
+// layer then runs at any batch, where the file's Reshapes spelled out the batch it was exported
+// at. In torch's default layout the layer sits between two Transpose op nodes swapping L and N.
 import type { Op } from '../ir/types.ts';
 import { constInts, numel } from '../ir/types.ts';
 import type { FoldContext } from './fold-patterns.ts';

@@ -1,8 +1,11 @@
-// torch.nn.TransformerEncoderLayer(batch_first=True, norm_first=False) after its parts have
-// folded (fold-attention.ts, the LayerNorm, Dense and activation patterns): self_attn, the
-// residual Add, norm1, linear1, ReLU or GELU, linear2, the residual Add, norm2 — each read only by
-// the next, named as torch names them — become one TransformerEncoderLayer node. Under a module
-// path P the layers' weights already carry torch's names (P.self_attn.in_proj_weight,
+// torch.nn.TransformerEncoderLayer after its parts have folded (fold-attention.ts, the LayerNorm,
+// Dense and activation patterns) becomes one TransformerEncoderLayer node. Post-norm (torch's
+// default): self_attn, the residual Add, norm1, linear1, ReLU or GELU, linear2, the residual Add,
+// norm2. Pre-norm (norm_first=True): norm1, self_attn, the residual Add, norm2, linear1, the
+// activation, linear2, the residual Add. Each is read only by the next, named as torch names them.
+// In torch's default layout (batch_first=False) self_attn sits between two Transposes that swap
+// L and N; LayerNorm, Dense and Add act on the last axis, so the whole layer moves between them.
+// Under a module path P the layers' weights already carry torch's names (P.self_attn.in_proj_weight,
 // P.linear1.weight, …), which are the encoder layer's own; at the top level they gain its id.
 import type { DocEdge, DocNode } from '../document/schema.ts';
 

@@ -4,7 +4,8 @@
 // nn.TransformerEncoderLayer(batch_first=True) into one TransformerEncoderLayer. The files are
 // test/fixtures/torch_zoo.py's (default export arguments). The folded models give torch's outputs
 // (max |Δ| < 1e-4), and where nothing else in the file fixes the batch, also at twice the batch
-// torch exported at: the input repeated gives torch's output repeated.
+// torch exported at: the input repeated gives torch's output repeated. Further down: torch's
+// default layout (batch_first=False), norm_first=True, and a near miss that must not fold.
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import type { NetloomDocument } from '../../src/document/schema.ts';
