@@ -1,10 +1,12 @@
-// torch.nn.MultiheadAttention(batch_first=True) as torch.onnx.export writes its self-attention
-// (query, key and value the same tensor, no mask, with biases): the batch-first input transposed
-// to [L, N, E], one MatMul by the packed in-projection plus its bias, three Slices into q, k, v,
-// each reshaped to [L, N·H, d] and transposed to heads first, q divided by √d, q·kᵀ, Softmax,
-// ·v, back to [L·N, E], the out-projection Gemm, back to [N, L, E]. Folded into one
-// MultiHeadAttention layer only when every op is there and reads nothing else; the layer then
-// runs at any batch, where the file's Reshapes spelled out the batch it was exported at.
+// torch.nn.MultiheadAttention as torch.onnx.export writes its self-attention (query, key and value
+// the same tensor, no mask, with biases): with batch_first=True the input transposed to [L, N, E]
+// (torch's default, batch_first=False, reads [L, N, E] as it is), one MatMul by the packed
+// in-projection plus its bias, three Slices into q, k, v, each reshaped to [L, N·H, d] and
+// transposed to heads first, q divided by √d, q·kᵀ, Softmax, ·v, back to [L·N, E], the
+// out-projection Gemm, back to [L, N, E] (and to [N, L, E] when batch first). Folded into one
+// MultiHeadAttention layer only when every op is there and reads nothing else; the batch-first
+// layer then runs at any batch, where the file's Reshapes spelled out the batch it was exported
+// at. In torch's default layout the layer sits between two Transpose op nodes swapping L and N.
 import type { Op } from '../ir/types.ts';
 import { constInts, numel } from '../ir/types.ts';
 import type { FoldContext } from './fold-patterns.ts';
@@ -47,14 +49,26 @@ function reshapeTo(c: FoldContext, v: string): { op: Op; to: number[]; next: Op 
   return next ? { op, to: constInts(t!), next } : undefined;
 }
 
+/** Reshape(v, const) whose output is read by anything (the pattern's last op). */
+function reshapeOut(c: FoldContext, v: string): { op: Op; to: number[]; next: undefined } | undefined {
+  const op = c.sole(v);
+  if (op?.type !== 'Reshape' || !onlyAttrs(op, ['allowzero'])) return undefined;
+  const t = c.constant(op.inputs[1]);
+  return t ? { op, to: constInts(t), next: undefined } : undefined;
+}
+
 export function foldSelfAttention(c: FoldContext, op: Op): readonly Op[] | undefined {
-  if (!samePerm(op, [1, 0, 2])) return undefined;
+  // batch_first=True starts with the Transpose to [L, N, E]; torch's default (batch_first=False)
+  // reads [L, N, E] as it is and starts with the in-projection's MatMul.
+  const batchFirst = samePerm(op, [1, 0, 2]);
+  if (!batchFirst && op.type !== 'MatMul') return undefined;
   const x = op.inputs[0]!;
   if (c.isWeight(x) || c.constant(x) || c.shape(x).length !== 3) return undefined;
   const e = c.shape(x)[2]!;
   // In-projection: x·W + b, W the packed [E, 3E] (torch's in_proj_weight transposed).
-  const mm = c.sole(op.outputs[0]!);
-  const w = mm?.type === 'MatMul' && mm.inputs[0] === op.outputs[0] ? mm.inputs[1] : undefined;
+  const mm = batchFirst ? c.sole(op.outputs[0]!) : op;
+  const inL = batchFirst ? op.outputs[0] : x;
+  const w = mm?.type === 'MatMul' && mm.inputs[0] === inL ? mm.inputs[1] : undefined;
   if (!mm || !c.isWeight(w) || c.shape(w).join() !== `${e},${3 * e}`) return undefined;
   const add = c.sole(mm.outputs[0]!);
   const b = add?.type === 'Add' ? add.inputs.find((v) => v !== mm.outputs[0]) : undefined;
@@ -123,17 +137,42 @@ export function foldSelfAttention(c: FoldContext, op: Op): readonly Op[] | undef
   if (attr('alpha', 1) !== 1 || attr('beta', 1) !== 1 || attr('transA', 0) !== 0 || attr('transB', 0) !== 1) {
     return undefined;
   }
-  const unmerged = reshapeTo(c, gemm.outputs[0]!);
-  if (!unmerged || unmerged.to.length !== 3 || unmerged.to[2] !== e || !samePerm(unmerged.next, [1, 0, 2])) {
+  // Back to [L, N, E]: the output when batch_first=False, one more Transpose to [N, L, E] when True.
+  const unmerged = batchFirst ? reshapeTo(c, gemm.outputs[0]!) : reshapeOut(c, gemm.outputs[0]!);
+  if (!unmerged || unmerged.to.length !== 3 || unmerged.to[2] !== e) return undefined;
+  const xs = c.shape(x);
+  // Import writes the file's batch (here L, the leading axis) in a Reshape target as 0 (copy).
+  const heads0 = rq.to[0] === 0 || rq.to[0] === xs[0];
+  if (
+    !batchFirst &&
+    (c.shape(unmerged.op.outputs[0]!).join() !== xs.join() || !heads0 || rq.to[1] !== xs[1]! * heads)
+  ) {
     return undefined;
   }
-  const last = unmerged.next;
-  const ops = [op, mm, add, sq, sk, sv, rq.op, rk.op, rv.op, rq.next, rk.next, rv.next, div, scores, softmax];
-  ops.push(mix, back!, merged.op, gemm, unmerged.op, last);
+  if (batchFirst && !samePerm(unmerged.next, [1, 0, 2])) return undefined;
+  const ops = [mm, add, sq, sk, sv, rq.op, rk.op, rv.op, rq.next, rk.next, rv.next, div, scores, softmax];
+  ops.push(mix, back!, merged.op, gemm, unmerged.op);
+  if (batchFirst) ops.unshift(op);
+  if (batchFirst) ops.push(unmerged.next!);
   if (ops.some((o) => c.placed(o))) return undefined;
-  if (c.sole(op.outputs[0]!) !== mm) return undefined;
+  if (batchFirst && c.sole(op.outputs[0]!) !== mm) return undefined;
+  const last = ops.at(-1)!;
 
   const id = c.idFor(op, [b, ow], ops);
+  // Netloom's layer is batch first: with torch's default layout it sits between two Transposes
+  // (ONNX op nodes) that swap the sequence and batch axes, exactly what torch's graph does inside.
+  const swap = (from: string, to: string, name: string): void =>
+    c.genericNode({
+      id: `${op.id}:${name}`,
+      type: 'Transpose',
+      inputs: [from],
+      outputs: [to],
+      attrs: { perm: [1, 0, 2] },
+      node: op.node.replace(/[^/]*$/, name),
+    });
+  const inner = `${last.outputs[0]!}:batch_first`;
+  const innerOut = `${last.outputs[0]!}:batch_first_out`;
+  if (!batchFirst) swap(x, inner, 'to_batch_first');
   c.add(id, 'MultiHeadAttention', {
     embedDim: e,
     numHeads: heads,
@@ -142,11 +181,15 @@ export function foldSelfAttention(c: FoldContext, op: Op): readonly Op[] | undef
     dropout: 0,
     needWeights: false,
   });
-  c.wire(x, id, 'q');
+  c.wire(batchFirst ? x : inner, id, 'q');
   c.setWeight(id, 'in_proj_weight', transposed(c.value(w), e, 3 * e));
   c.setWeight(id, 'in_proj_bias', c.value(b));
   c.setWeight(id, 'out_proj.weight', c.value(ow));
   c.setWeight(id, 'out_proj.bias', c.value(ob!));
-  c.output(last.outputs[0]!, id);
+  if (batchFirst) c.output(last.outputs[0]!, id);
+  else {
+    c.output(innerOut, id);
+    swap(innerOut, last.outputs[0]!, 'to_sequence_first');
+  }
   return ops;
 }
