@@ -167,4 +167,18 @@ test('titles are read in full, and an int64 label Input reads "[N] int64"', asyn
   const title = page.locator('.layer-node[data-kind="CrossEntropy"] .layer-kind');
   expect(await title.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
   await page.screenshot({ path: join(shots, 'big-mlp-titles.png') });
+
+  // Problems name a port as the node draws it: VAE's log-variance input is "log σ²", not "logvar".
+  await page.getByTestId('open-gallery').click();
+  await page.locator('.card[data-template="vae"]').click();
+  await expect.poll(() => page.getByTestId('node-logvar').isVisible()).toBe(true);
+  await page.locator('.side .tabs button', { hasText: 'Layer' }).click();
+  await page.getByTestId('node-logvar').click();
+  const units = page.locator('[data-testid="inspector"] [data-field="units"]');
+  await units.fill('16');
+  await units.blur();
+  const problems = page.getByTestId('problems');
+  await expect.poll(() => problems.textContent()).toContain(' · log σ²: ');
+  expect(await problems.textContent()).not.toContain('logvar:');
+  await page.screenshot({ path: join(shots, 'big-vae-port-problem.png') });
 }, 60_000);
