@@ -5,7 +5,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useEditor } from '../store/document-store.ts';
 import { useLowered } from '../store/lowering-store.ts';
 import { echo } from '../../src/util/text.ts';
-import { problemSentence } from '../lib/problem-text.ts';
+import { portLabel, problemSentence } from '../lib/problem-text.ts';
 
 const shown = 200;
 
@@ -35,7 +35,12 @@ export const Problems = memo(function Problems() {
           }}
         >
           <b>{d.node ? echo(lowered.nodes.get(d.node)?.name ?? d.node, 60) : 'graph'}</b>
-          {d.field ? '' : d.port ? ` · ${d.port}` : ''}: {problemSentence(d)}
+          {d.field
+            ? ''
+            : d.port
+              ? ` · ${portLabel(d.node ? lowered.nodes.get(d.node) : undefined, d.port)}`
+              : ''}
+          : {problemSentence(d)}
         </li>
       ))}
       {list.length > shown && (

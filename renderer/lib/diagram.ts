@@ -1,57 +1,140 @@
 // The diagram as SVG (nodes, wires, shapes) and PNG (the SVG rasterised), for documents and slides.
+import type { Node } from '@xyflow/react';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import type { LoweringFacts } from '../../src/compile/lower.ts';
-import { layerDef } from '../../src/layers/registry.ts';
-import { familyColors, formatCount } from './families.ts';
-import { shapeText } from './flow-model.ts';
-import { echo } from '../../src/util/text.ts';
+import { FlowModel } from './flow-model.ts';
+import type { WireData } from './flow-model.ts';
+import { nodeSize } from './layout.ts';
+import { isShortcut, shortcutPath } from './wire-path.ts';
+import type { LayerNodeData } from '../components/LayerNode.tsx';
+import type { GroupNodeData } from '../components/GroupNodes.tsx';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+function boxOf(n: Node): Box {
+  const style = n.style as { width?: number; height?: number } | undefined;
+  return {
+    x: n.position.x,
+    y: n.position.y,
+    width: style?.width ?? nodeSize.width,
+    height: style?.height ?? nodeSize.height,
+  };
+}
+
+/** Where a wire leaves or enters a node: the centre of its port dot, as the canvas places it. */
+function portPoint(n: Node | undefined, handle: string | null | undefined, type: 'source' | 'target') {
+  if (!n) return undefined;
+  const h =
+    n.handles?.find((x) => x.type === type && x.id === handle) ?? n.handles?.find((x) => x.type === type);
+  if (!h) return undefined;
+  return { x: n.position.x + h.x + (h.width ?? 0) / 2, y: n.position.y + h.y + (h.height ?? 0) / 2 };
+}
+
+/**
+ * The diagram as the canvas draws it (the same nodes and wires, from FlowModel): expanded blocks as
+ * titled frames behind their layers, collapsed blocks as one node, residual shortcuts routed beside
+ * the column. Frame titles are drawn after the wires, so a wire's label never covers one.
+ */
 export function diagramSvg(doc: NetloomDocument, lowered: LoweringFacts, theme: 'dark' | 'light'): string {
-  const W = 200;
-  const H = 64;
-  const xs = doc.nodes.map((n) => n.position.x);
-  const ys = doc.nodes.map((n) => n.position.y);
-  const x0 = Math.min(0, ...xs) - 20;
-  const y0 = Math.min(0, ...ys) - 20;
-  const w = Math.max(0, ...xs) + W + 20 - x0;
-  const h = Math.max(0, ...ys) + H + 20 - y0;
+  const graph = new FlowModel(() => undefined).update(doc, lowered, []);
   const fg = theme === 'dark' ? '#e5e7eb' : '#111827';
   const bg = theme === 'dark' ? '#0f172a' : '#ffffff';
   const card = theme === 'dark' ? '#1e293b' : '#f8fafc';
-  const pos = new Map(doc.nodes.map((n) => [n.id, n.position]));
+  const muted = '#94a3b8';
+  const line = theme === 'dark' ? '#475569' : '#cbd5e1';
+  const bad = '#ef4444';
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  // Outer frames first (their zIndex is lower), so inner ones are drawn on top.
+  const frames = graph.nodes
+    .filter((n) => n.type === 'frame')
+    .sort((a, b) => (a.zIndex ?? 0) - (b.zIndex ?? 0));
+
+  const boxes = graph.nodes.map(boxOf);
+  const wires: string[] = [];
+  const labels: string[] = [];
+  for (const e of graph.edges) {
+    const a = portPoint(byId.get(e.source), e.sourceHandle, 'source');
+    const b = portPoint(byId.get(e.target), e.targetHandle, 'target');
+    if (!a || !b) continue;
+    const data = e.data as WireData | undefined;
+    const skip = isShortcut(a.x, a.y, b.x, b.y);
+    const mid = (a.y + b.y) / 2;
+    const [d, lx, ly] = skip
+      ? shortcutPath(a.x, a.y, b.x, b.y)
+      : [`M ${a.x},${a.y} C ${a.x},${mid} ${b.x},${mid} ${b.x},${b.y}`, (a.x + b.x) / 2, mid];
+    if (skip) boxes.push({ x: lx, y: a.y, width: 80, height: 0 });
+    const colour = data?.reason ? bad : muted;
+    wires.push(
+      `<path class="wire${skip ? ' skip' : ''}" data-from="${esc(e.source)}" data-to="${esc(e.target)}" d="${d}" ` +
+        `stroke="${colour}" fill="none" stroke-width="${data?.reason ? 2 : 1.5}"${data?.reason ? ' stroke-dasharray="5 3"' : ''}/>`,
+    );
+    if (data?.text)
+      labels.push(
+        `<text class="wire-label" x="${lx}" y="${ly}" font-size="10" text-anchor="middle" dominant-baseline="central" ` +
+          `fill="${colour}" stroke="${bg}" stroke-width="4" stroke-linejoin="round" paint-order="stroke">${esc(data.text)}</text>`,
+      );
+  }
+
+  const x0 = Math.min(0, ...boxes.map((b) => b.x)) - 20;
+  const y0 = Math.min(0, ...boxes.map((b) => b.y)) - 20;
+  const w = Math.max(0, ...boxes.map((b) => b.x + b.width)) + 20 - x0;
+  const h = Math.max(0, ...boxes.map((b) => b.y + b.height)) + 20 - y0;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="${x0} ${y0} ${w} ${h}" font-family="Inter, system-ui, sans-serif">`,
     `<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="${bg}"/>`,
   ];
-  for (const e of doc.edges) {
-    const a = pos.get(e.source.node);
-    const b = pos.get(e.target.node);
-    if (!a || !b) continue;
-    const [sx, sy, tx, ty] = [a.x + W / 2, a.y + H, b.x + W / 2, b.y];
+  for (const f of frames) {
+    const b = boxOf(f);
+    const g = f.data as GroupNodeData;
     parts.push(
-      `<path d="M${sx},${sy} C${sx},${(sy + ty) / 2} ${tx},${(sy + ty) / 2} ${tx},${ty}" stroke="#94a3b8" fill="none" stroke-width="1.5"/>`,
+      `<rect class="frame" data-group="${esc(g.groupId)}" x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="14" ` +
+        `fill="#3b82f6" fill-opacity="0.04" stroke="${g.error ? bad : line}" stroke-dasharray="4 3"/>`,
     );
-    const t = lowered.edgeTypes.get(e.id);
-    if (t)
-      parts.push(
-        `<text x="${(sx + tx) / 2 + 6}" y="${(sy + ty) / 2}" font-size="10" fill="#94a3b8">${esc(shapeText(t, ''))}</text>`,
-      );
   }
-  for (const n of doc.nodes) {
-    const def = layerDef(n.kind);
-    const r = lowered.nodes.get(n.id);
-    const color = def ? familyColors[def.family] : '#ef4444';
-    const out = r ? shapeText(Object.values(r.outputs)[0], n.kind) : '';
+  parts.push(...wires, ...labels);
+  // Titles over the wires and their labels: a shortcut crossing a title bar passes under it.
+  for (const f of frames) {
+    const b = boxOf(f);
+    const g = f.data as GroupNodeData;
     parts.push(
-      `<g transform="translate(${n.position.x},${n.position.y})">`,
-      `<rect width="${W}" height="${H}" rx="10" fill="${card}" stroke="${color}" stroke-width="2"/>`,
-      `<text x="12" y="22" font-size="13" font-weight="600" fill="${color}">${esc(def?.title ?? n.kind)}</text>`,
-      `<text x="12" y="40" font-size="11" fill="${fg}">${esc(echo(n.name ?? n.id, 60))}</text>`,
-      `<text x="12" y="56" font-size="11" fill="${fg}">${esc(out)}${r?.params ? ` · ${formatCount(r.params)}` : ''}</text>`,
-      `</g>`,
+      `<text class="frame-title" data-group="${esc(g.groupId)}" x="${b.x + 12}" y="${b.y + 16}" font-size="12" font-weight="600" ` +
+        `fill="${fg}" stroke="${bg}" stroke-width="4" stroke-linejoin="round" paint-order="stroke">${esc(g.name)}` +
+        `<tspan fill="${muted}" font-weight="400"> ${esc(g.params)}</tspan></text>`,
     );
+  }
+  for (const n of graph.nodes) {
+    const b = boxOf(n);
+    if (n.type === 'layer') {
+      const d = n.data as LayerNodeData;
+      const colour = d.error ? bad : d.color;
+      const foot = [d.shape, d.params].filter(Boolean).join(' · ');
+      parts.push(
+        `<g class="layer" transform="translate(${b.x},${b.y})">`,
+        `<rect width="${b.width}" height="${b.height}" rx="10" fill="${card}" stroke="${colour}" stroke-width="2"/>`,
+        `<text x="12" y="24" font-size="13" font-weight="600" fill="${colour}">${esc(d.title)}</text>`,
+        `<text x="12" y="46" font-size="11" fill="${fg}">${esc(d.label)}</text>`,
+        `<text x="12" y="70" font-size="11" fill="${fg}">${esc(foot)}</text>`,
+        `</g>`,
+      );
+    } else if (n.type === 'block') {
+      const g = n.data as GroupNodeData;
+      parts.push(
+        `<g class="block" data-group="${esc(g.groupId)}" transform="translate(${b.x},${b.y})">`,
+        `<rect width="${b.width}" height="${b.height}" rx="10" fill="${card}" stroke="${g.error ? bad : line}" stroke-width="2"/>`,
+        `<rect x="4" y="4" width="${b.width - 8}" height="${b.height - 8}" rx="8" fill="none" stroke="${g.error ? bad : line}"/>`,
+        `<text x="14" y="30" font-size="13" font-weight="600" fill="${fg}">▸ ${esc(g.name)}</text>`,
+        `<text x="14" y="60" font-size="11" fill="${muted}">${g.count} layers · ${esc(g.params)}</text>`,
+        `</g>`,
+      );
+    }
   }
   parts.push('</svg>');
   return parts.join('\n');

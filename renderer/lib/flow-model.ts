@@ -29,6 +29,12 @@ export function shapeText(t: TensorType | undefined, kind: string): string {
   return t.dtype === 'float32' ? s : `${s} ${t.dtype}`;
 }
 
+/**
+ * Layers and collapsed blocks stack above the frames (1 + nesting depth), which stack above the
+ * wires (0): frame titles then cover wire labels, and layers cover frames.
+ */
+const layerZ = 10;
+
 /** What the canvas shows: React Flow's nodes and wires (the same arrays while nothing changed). */
 export interface FlowGraph {
   readonly nodes: readonly Node[];
@@ -439,6 +445,7 @@ export class FlowModel {
         position: n.position,
         data,
         selected,
+        zIndex: layerZ,
         // Unmeasured nodes (off screen) still have a size for the minimap and fitting.
         initialWidth: nodeSize.width,
         initialHeight: nodeSize.height,
@@ -544,6 +551,7 @@ export class FlowModel {
             ],
             data,
             selected: isSelected,
+            zIndex: layerZ,
           }
         : {
             id,
@@ -553,7 +561,9 @@ export class FlowModel {
             draggable: false,
             selectable: false,
             handles: [],
-            zIndex: -1 - (4 - f.depth),
+            // Above the wires (z 0), so a title bar covers a wire's label that crosses it, and
+            // below the layers (layerZ); the frame's body lets clicks through to the wires.
+            zIndex: 1 + Math.min(f.depth, layerZ - 2),
             style: {
               width: x1 + nodeSize.width + pad - (x0 - pad),
               height: y1 + nodeSize.height + pad - (y0 - pad - head),

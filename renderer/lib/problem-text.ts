@@ -2,6 +2,10 @@
 // wording ("units: Invalid input: expected number, received string"); the Problems list and the
 // inspector show "units must be a number" instead, the field named once.
 import type { Diagnostic } from '../../src/util/errors.ts';
+import type { NodeReport } from '../../src/compile/lower-node.ts';
+import { layerDef } from '../../src/layers/registry.ts';
+import { portsOf } from '../../src/layers/layer-def.ts';
+import { echo } from '../../src/util/text.ts';
 
 const rules: readonly [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Invalid input: expected (?:number|int), received (?:string|undefined|null)/, () => 'must be a number'],
@@ -25,4 +29,24 @@ export function problemSentence(d: Pick<Diagnostic, 'field' | 'message'>): strin
     if (m) return d.field ? `${d.field} ${say(m)}` : say(m);
   }
   return d.field && text !== d.message ? `${d.field}: ${text}` : text;
+}
+
+/** A port as its node draws it ("prediction", "log σ²"), not the core's name for it ("x", "logvar"). */
+export function portLabel(
+  report: Pick<NodeReport, 'kind' | 'resolvedParams'> | undefined,
+  port: string,
+): string {
+  const def = report ? layerDef(report.kind) : undefined;
+  if (def) {
+    const params = report?.resolvedParams ?? {};
+    try {
+      for (const side of [def.inputs, def.outputs]) {
+        const p = portsOf(side, params).find((x) => x.name === port);
+        if (p) return p.label ?? p.name;
+      }
+    } catch {
+      // Ports that depend on half-typed parameters: the core's name is the best left.
+    }
+  }
+  return echo(port, 40);
 }

@@ -251,12 +251,17 @@ function checkWires(
     }
     const key = `${dst.id}:${e.target.port}`;
     if (incoming.has(key)) {
+      // The port named as the node draws it ("prediction", not "x").
+      const port =
+        dstDef && dstParams
+          ? portsOf(dstDef.inputs, dstParams).find((p) => p.name === e.target.port)
+          : undefined;
       diagnostics.push({
         severity: 'error',
         code: 'multiple-wires',
         node: dst.id,
         port: e.target.port,
-        message: `Input "${echo(e.target.port)}" has more than one wire; use Concat or Add to merge`,
+        message: `Input "${echo(port?.label ?? e.target.port)}" has more than one wire; use Concat or Add to merge`,
       });
       continue;
     }

@@ -82,6 +82,37 @@ test('ResNet-18 opens as stem + 4 stages, readable and clear of the minimap; exp
   const inner = (await page.getByTestId('frame-title-Block 1.0').boundingBox())!;
   expect(apart(outer, inner)).toBe(true);
   await page.screenshot({ path: join(shots, 'big-resnet18-layer1-open.png') });
+  // Titles are drawn above the wires: a wire's label moved onto a title bar passes under it.
+  // (Labels let clicks through; for the probe one takes them, so elementFromPoint can see it.)
+  const onTop = await page.evaluate(() => {
+    const zoom = Number(
+      /scale\(([-\d.e]+)\)/.exec(
+        document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform,
+      )![1],
+    );
+    const out: string[] = [];
+    for (const t of document.querySelectorAll<HTMLElement>('.group-title')) {
+      const label = document.querySelector<SVGTextElement>('.wire-label')!;
+      label.style.pointerEvents = 'all';
+      label.removeAttribute('transform');
+      const a = t.getBoundingClientRect();
+      const b = label.getBoundingClientRect();
+      const [dx, dy] = [
+        (a.left + 60 - (b.left + b.right) / 2) / zoom,
+        (a.top + a.bottom - b.top - b.bottom) / 2 / zoom,
+      ];
+      label.setAttribute('transform', `translate(${dx} ${dy})`);
+      const hit = document.elementFromPoint(a.left + 60, (a.top + a.bottom) / 2);
+      out.push(
+        hit === label ? `label over ${t.textContent}` : t.contains(hit) ? 'title' : `${hit?.className}`,
+      );
+      label.removeAttribute('transform');
+      label.style.pointerEvents = '';
+    }
+    return out;
+  });
+  expect(onTop.length).toBeGreaterThanOrEqual(2);
+  expect(onTop).toEqual(onTop.map(() => 'title'));
   // The graph re-flowed: Layer 2 moved down below the expanded stage, not under it. Drag the
   // canvas up until it comes into view.
   const layer2 = page.getByTestId('block-Layer 2');
@@ -136,4 +167,18 @@ test('titles are read in full, and an int64 label Input reads "[N] int64"', asyn
   const title = page.locator('.layer-node[data-kind="CrossEntropy"] .layer-kind');
   expect(await title.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
   await page.screenshot({ path: join(shots, 'big-mlp-titles.png') });
+
+  // Problems name a port as the node draws it: VAE's log-variance input is "log σ²", not "logvar".
+  await page.getByTestId('open-gallery').click();
+  await page.locator('.card[data-template="vae"]').click();
+  await expect.poll(() => page.getByTestId('node-logvar').isVisible()).toBe(true);
+  await page.locator('.side .tabs button', { hasText: 'Layer' }).click();
+  await page.getByTestId('node-logvar').click();
+  const units = page.locator('[data-testid="inspector"] [data-field="units"]');
+  await units.fill('16');
+  await units.blur();
+  const problems = page.getByTestId('problems');
+  await expect.poll(() => problems.textContent()).toContain(' · log σ²: ');
+  expect(await problems.textContent()).not.toContain('logvar:');
+  await page.screenshot({ path: join(shots, 'big-vae-port-problem.png') });
 }, 60_000);
