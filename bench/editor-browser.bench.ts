@@ -138,6 +138,8 @@ async function measure(browser: Browser, url: string, dir: string, s: Scenario, 
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     await context.addInitScript({ path: join(import.meta.dirname, 'page-probes.js') });
+    // Past the first launch's Templates gallery (it would cover Open…), as test/e2e/app.ts does.
+    await context.addInitScript(() => localStorage.setItem('netloom.started', '1'));
     const page = await context.newPage();
     page.on('dialog', (d) => void d.accept());
     await page.goto(url);

@@ -94,6 +94,8 @@ async function trainInApp(dist: string): Promise<AppRun> {
   });
   try {
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    // Past the first launch's Templates gallery, as test/e2e/app.ts does.
+    await page.addInitScript(() => localStorage.setItem('netloom.started', '1'));
     await page.addInitScript(() => {
       const w = window as unknown as { __epochs: unknown[]; __ready: unknown[] };
       w.__epochs = [];
