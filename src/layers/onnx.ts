@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AttrValue, ConstTensor } from '../ir/types.ts';
 import { numel } from '../ir/types.ts';
 import { opRow } from '../ir/ops/registry.ts';
-import type { AttrType } from '../ir/ops/op-row.ts';
+import { attrFitsType } from '../ir/ops/op-row.ts';
 import { defineLayer } from './layer-def.ts';
 import type { AnyLayerDef, LayerContext, PortSpec } from './layer-def.ts';
 
@@ -90,25 +90,6 @@ export function tensorToJson(t: ConstTensor): TensorJson {
   return { dtype: t.dtype, shape: [...t.shape], data };
 }
 
-function attrFits(type: AttrType, v: OnnxAttrJson): boolean {
-  switch (type) {
-    case 'int':
-      return typeof v === 'number' && Number.isInteger(v);
-    case 'float':
-      return typeof v === 'number';
-    case 'ints':
-      return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x));
-    case 'floats':
-      return Array.isArray(v) && v.every((x) => typeof x === 'number');
-    case 'string':
-      return typeof v === 'string';
-    case 'strings':
-      return Array.isArray(v) && v.every((x) => typeof x === 'string');
-    case 'tensor':
-      return typeof v === 'object' && !Array.isArray(v);
-  }
-}
-
 function constSlot(ctx: LayerContext, s: Extract<OnnxSlot, { kind: 'const' }>, i: number): string {
   if (s.data.length !== numel(s.shape)) {
     ctx.fail(`input ${i}: ${s.data.length} values for shape [${s.shape.join(', ')}]`, { field: 'inputs' });
@@ -139,7 +120,7 @@ export const onnxOpLayer = defineLayer({
     for (const [name, v] of Object.entries(p.attrs)) {
       const t = row.attrs[name];
       if (!t) return ctx.fail(`${p.op} has no attribute '${name}'`, { field: 'attrs' });
-      if (!attrFits(t, v))
+      if (!attrFitsType(t, v))
         ctx.fail(`${p.op}: attribute '${name}' should be of type ${t}`, { field: 'attrs' });
       attrs[name] = typeof v === 'object' && !Array.isArray(v) ? tensorFromJson(v as TensorJson) : v;
     }

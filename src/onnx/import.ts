@@ -19,7 +19,7 @@ import type {
 } from '../ir/types.ts';
 import { constInts, formatShape, numel } from '../ir/types.ts';
 import { opRow } from '../ir/ops/registry.ts';
-import type { AttrType } from '../ir/ops/op-row.ts';
+import { attrFitsType } from '../ir/ops/op-row.ts';
 import { LayerError, NetloomError } from '../util/errors.ts';
 import { echo } from '../util/text.ts';
 import { decodeModel, onnxOpset } from './proto.ts';
@@ -70,23 +70,6 @@ export interface ImportedModel {
 
 /** The most elements all folded constants of one import may hold together. */
 const maxFoldedTotal = 4 * maxFoldElements;
-
-function fits(type: AttrType, v: AttrValue): boolean {
-  switch (type) {
-    case 'int':
-    case 'float':
-      return typeof v === 'number';
-    case 'ints':
-    case 'floats':
-      return Array.isArray(v) && v.every((x) => typeof x === 'number');
-    case 'string':
-      return typeof v === 'string';
-    case 'strings':
-      return Array.isArray(v) && v.every((x) => typeof x === 'string');
-    case 'tensor':
-      return typeof v === 'object' && !Array.isArray(v);
-  }
-}
 
 interface Use {
   readonly op: string;
@@ -470,7 +453,7 @@ class Importer {
         this.problem(`${type} with attribute '${echo(name)}'`, id, n.output);
         return;
       }
-      if (!fits(t, v))
+      if (!attrFitsType(t, v))
         throw this.err('invalid-onnx', `${what}: attribute '${echo(name)}' should be of type ${t}`, id);
     }
     const inputs = norm.inputs.map((v, i) => this.operand(type, norm.inputs, v, i, what));

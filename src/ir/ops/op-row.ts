@@ -7,6 +7,26 @@ import { LayerError } from '../../util/errors.ts';
 
 export type AttrType = 'int' | 'ints' | 'float' | 'floats' | 'string' | 'strings' | 'tensor';
 
+/** Whether a value read from a file or a document is of the attribute type a row names. */
+export function attrFitsType(type: AttrType, v: unknown): boolean {
+  switch (type) {
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'float':
+      return typeof v === 'number';
+    case 'ints':
+      return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x));
+    case 'floats':
+      return Array.isArray(v) && v.every((x) => typeof x === 'number');
+    case 'string':
+      return typeof v === 'string';
+    case 'strings':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    case 'tensor':
+      return typeof v === 'object' && !Array.isArray(v);
+  }
+}
+
 export interface OpInferArgs {
   /** Types of the inputs; undefined where an optional input is omitted. */
   readonly inputs: readonly (TensorType | undefined)[];
