@@ -60,3 +60,24 @@ export function doc(nodes: DocNode[], edges: [string, string][]): NetloomDocumen
 export function node(id: string, kind: string, params: Record<string, unknown> = {}, name?: string): DocNode {
   return { id, kind, params, position: { x: 0, y: 0 }, ...(name ? { name } : {}) };
 }
+
+/** LeNet-5 for 28×28 digits, as torch writes it (the MNIST test and the training benchmarks). */
+export function lenet5() {
+  return chainDoc(
+    [1, 28, 28],
+    [
+      { kind: 'Conv2d', params: { outChannels: 6, kernelSize: [5, 5], padding: [2, 2] } },
+      { kind: 'ReLU' },
+      { kind: 'MaxPool2d', params: { kernelSize: [2, 2] } },
+      { kind: 'Conv2d', params: { outChannels: 16, kernelSize: [5, 5] } },
+      { kind: 'ReLU' },
+      { kind: 'MaxPool2d', params: { kernelSize: [2, 2] } },
+      { kind: 'Flatten' },
+      { kind: 'Dense', params: { units: 120 } },
+      { kind: 'ReLU' },
+      { kind: 'Dense', params: { units: 84 } },
+      { kind: 'ReLU' },
+      { kind: 'Dense', params: { units: 10 } },
+    ],
+  );
+}

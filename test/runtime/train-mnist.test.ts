@@ -6,28 +6,8 @@ import { prepareDocumentTraining } from '../../src/runtime/document-training.ts'
 import { trainValSplit } from '../../src/runtime/datasets/dataset.ts';
 import type { EpochReport } from '../../src/runtime/worker-protocol.ts';
 import { train } from '../../src/runtime/train-loop.ts';
-import { chainDoc } from '../helpers/doc.ts';
+import { lenet5 } from '../helpers/doc.ts';
 import { mnistNode } from './mnist-data.ts';
-
-export function lenet5() {
-  return chainDoc(
-    [1, 28, 28],
-    [
-      { kind: 'Conv2d', params: { outChannels: 6, kernelSize: [5, 5], padding: [2, 2] } },
-      { kind: 'ReLU' },
-      { kind: 'MaxPool2d', params: { kernelSize: [2, 2] } },
-      { kind: 'Conv2d', params: { outChannels: 16, kernelSize: [5, 5] } },
-      { kind: 'ReLU' },
-      { kind: 'MaxPool2d', params: { kernelSize: [2, 2] } },
-      { kind: 'Flatten' },
-      { kind: 'Dense', params: { units: 120 } },
-      { kind: 'ReLU' },
-      { kind: 'Dense', params: { units: 84 } },
-      { kind: 'ReLU' },
-      { kind: 'Dense', params: { units: 10 } },
-    ],
-  );
-}
 
 describe('MNIST', () => {
   test('LeNet-5 reaches ≥ 97% validation accuracy within 2 epochs', async () => {
