@@ -100,6 +100,15 @@ export function trainingWorker(
   post: (e: WorkerEvent) => void,
 ): (m: { data: WorkerRequest } | WorkerRequest) => void {
   let control: TrainingControl | undefined;
+  /** A new run's control, or undefined (and the user told) while another run still holds it. */
+  const claim = (): TrainingControl | undefined => {
+    if (control && !control.stopped) {
+      post({ type: 'error', message: 'Training is already running; stop it first' });
+      return undefined;
+    }
+    control = new TrainingControl();
+    return control;
+  };
   return (raw) => {
     const m = 'data' in raw ? raw.data : raw;
     switch (m.type) {
@@ -116,12 +125,8 @@ export function trainingWorker(
         control?.stop();
         return;
       case 'probe': {
-        if (control && !control.stopped) {
-          post({ type: 'error', message: 'Training is already running; stop it first' });
-          return;
-        }
-        const ctl = new TrainingControl();
-        control = ctl;
+        const ctl = claim();
+        if (!ctl) return;
         void (async () => {
           try {
             const run = await prepareRun(m);
@@ -146,12 +151,8 @@ export function trainingWorker(
         return;
       }
       case 'start': {
-        if (control && !control.stopped) {
-          post({ type: 'error', message: 'Training is already running; stop it first' });
-          return;
-        }
-        const ctl = new TrainingControl();
-        control = ctl;
+        const ctl = claim();
+        if (!ctl) return;
         void (async () => {
           try {
             const {
