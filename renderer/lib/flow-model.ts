@@ -22,6 +22,7 @@ import { familyColors, formatCount } from './families.ts';
 import { frameMargin, frameTitle, nodeSize } from './layout.ts';
 import type { LayerNodeData } from '../components/LayerNode.tsx';
 import type { GroupNodeData } from '../components/GroupNodes.tsx';
+import { WireLabels } from './wire-labels.ts';
 
 export function shapeText(t: TensorType | undefined, kind: string): string {
   if (!t) return '';
@@ -41,12 +42,14 @@ export interface FlowGraph {
   readonly edges: readonly Edge[];
 }
 
-/** The data of a wire, for the wire component and the level-of-detail canvas. */
+/**
+ * The data of a wire, for the wire component and the level-of-detail canvas. The shape it carries
+ * is not here but in the model's `labels` (lib/wire-labels.ts): a wire object is made again only
+ * when its ends or its problem change, not when its shape does.
+ */
 export interface WireData extends Record<string, unknown> {
   /** Why the shape does not fit the input, when it does not. */
   readonly reason: string | undefined;
-  /** The shape carried, as the label shows it. */
-  readonly text: string;
 }
 
 interface Problem {
@@ -207,6 +210,12 @@ function groupFacts(doc: NetloomDocument): Map<string, GroupFacts> {
   return out;
 }
 
+/** What a wire's label reads. */
+function wireText(type: TensorType | undefined, reason: string | undefined, srcKind: string): string {
+  const text = shapeText(type, srcKind);
+  return reason ? `✕ ${text}` : text;
+}
+
 /** A wire's entry; `s`/`t` are the collapsed groups its ends are hidden in, if any. */
 function wireEntry(
   e: DocEdge,
@@ -219,7 +228,6 @@ function wireEntry(
   s: string | undefined,
   t: string | undefined,
 ): WireEntry {
-  const text = shapeText(type, srcKind);
   return {
     doc: e,
     type,
@@ -235,7 +243,7 @@ function wireEntry(
       sourceHandle: s ? 'out' : e.source.port,
       targetHandle: t ? 'in' : e.target.port,
       className: reason ? 'wire bad' : 'wire',
-      data: { reason, text: reason ? `✕ ${text}` : text } satisfies WireData,
+      data: { reason } satisfies WireData,
       selectable: !s && !t,
     },
   };
@@ -252,6 +260,8 @@ export class FlowModel {
   private inputs: { doc: NetloomDocument; facts: LoweringFacts; selection: readonly string[] } | undefined;
   /** Sizes React Flow measured, by node id (a node not measured yet is nodeSize). */
   readonly measured = new Map<string, { width: number; height: number }>();
+  /** What each wire's label reads (see WireData). */
+  readonly labels = new WireLabels();
 
   constructor(private readonly onToggle: (groupId: string) => void) {}
 
@@ -328,16 +338,20 @@ export class FlowModel {
       const same =
         old !== undefined &&
         old.doc === e &&
-        old.type === type &&
         old.reason === reason &&
         old.source === source &&
-        old.target === target &&
-        old.srcKind === srcKind;
-      const entry = same ? old : wireEntry(e, id, type, reason, source, target, srcKind, s, t);
+        old.target === target;
+      const entry = same
+        ? old.type === type && old.srcKind === srcKind
+          ? old
+          : { ...old, type, srcKind }
+        : wireEntry(e, id, type, reason, source, target, srcKind, s, t);
+      if (entry !== old) this.labels.set(id, wireText(type, reason, srcKind));
       wires.set(id, entry);
       edges.push(entry.edge);
     }
     this.wires = wires;
+    this.labels.keepOnly(new Set(wires.keys()));
 
     const same = <T>(a: readonly T[], b: readonly T[]) =>
       a.length === b.length && a.every((x, k) => x === b[k]);
@@ -404,6 +418,12 @@ export class FlowModel {
         ? errors.get(e.target.node)?.find((x) => x.port === e.target.port)?.message
         : undefined;
       if (old.doc === e && old.type === type && old.reason === reason && old.srcKind === srcKind) continue;
+      this.labels.set(e.id, wireText(type, reason, srcKind));
+      // Only the shape changed: the label says so, the wire object stays.
+      if (old.doc === e && old.reason === reason) {
+        this.wires.set(e.id, { ...old, type, srcKind });
+        continue;
+      }
       const entry = wireEntry(
         e,
         e.id,
