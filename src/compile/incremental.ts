@@ -522,7 +522,16 @@ export class IncrementalLowering {
     this.untyped.clear();
     this.reshaped = false;
     this.checkDiagnostics = checked.diagnostics;
-    return { nodes, diagnostics, totals, edgeTypes, order: checked.order, pending, weights };
+    return {
+      nodes,
+      // The same problems, the same list: the problems panel need not render again.
+      diagnostics: prev && sameDiagnostics(prev.diagnostics, diagnostics) ? prev.diagnostics : diagnostics,
+      totals,
+      edgeTypes,
+      order: checked.order,
+      pending,
+      weights,
+    };
   }
 
   private wholeFacts(checked: CheckedGraph): EditorLowering {
