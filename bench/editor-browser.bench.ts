@@ -29,7 +29,7 @@ import { buildIfStale, root } from '../test/e2e/app.ts';
 import type { Arrangement } from './graphs.ts';
 import { residualMlp } from './graphs.ts';
 import { editorEditMs } from './editor-work.ts';
-import { layoutImported } from '../renderer/lib/import-layout.ts';
+import { layoutImported } from '../renderer/lib/layout-client.ts';
 import { median, medianMs, table } from './stats.ts';
 
 interface Scenario {
