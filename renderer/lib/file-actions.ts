@@ -11,7 +11,7 @@ import { isToyName, toyByName } from '../../src/runtime/datasets/catalogue.ts';
 import { mnistFromDigits, unpackMnist } from '../../src/runtime/datasets/mnist.ts';
 import { zipStore } from '../../src/util/zip.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
-import { readFile } from './import-client.ts';
+import { readFile, startImportWorker } from './import-client.ts';
 import { emptyDocument } from '../../src/document/edits.ts';
 import { useEditor } from '../store/document-store.ts';
 import { lowerCached, useLowering } from '../store/lowering-store.ts';
@@ -91,12 +91,14 @@ export async function openBytes(bytes: Uint8Array, path: string, recovered = fal
 /** Resolves true when a file was opened (the caller fits the view to it). */
 export async function openProject(host: Host): Promise<boolean> {
   if (!confirmDiscard()) return false;
+  startImportWorker();
   const f = await host.openFile([...projectFilter, ...onnxFilter]);
   return f ? openBytes(f.bytes, f.path, f.recovered === true) : false;
 }
 
 export async function importOnnxFile(host: Host): Promise<boolean> {
   if (!confirmDiscard()) return false;
+  startImportWorker();
   const f = await host.openFile(onnxFilter);
   return f ? openOnnxBytes(f.bytes, f.name) : false;
 }

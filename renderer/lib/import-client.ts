@@ -46,6 +46,14 @@ function importWorker(): Worker | undefined {
   }
 }
 
+/**
+ * Starts the import worker ahead of its first file (its code takes a moment to load and compile):
+ * called as the Open dialog opens, so the worker is ready by the time the user has chosen.
+ */
+export function startImportWorker(): void {
+  importWorker();
+}
+
 /** A new task: the page paints and handles input in between. */
 export function nextTask(): Promise<void> {
   const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
