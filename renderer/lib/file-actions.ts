@@ -11,7 +11,8 @@ import { isToyName, toyByName } from '../../src/runtime/datasets/catalogue.ts';
 import { mnistFromDigits, unpackMnist } from '../../src/runtime/datasets/mnist.ts';
 import { zipStore } from '../../src/util/zip.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
-import { readFile, startImportWorker } from './import-client.ts';
+import { nextTask, readOnnxFile, startImportWorker } from './import-client.ts';
+import { readProject } from './import-work.ts';
 import { emptyDocument } from '../../src/document/edits.ts';
 import { useEditor } from '../store/document-store.ts';
 import { lowerCached, useLowering } from '../store/lowering-store.ts';
@@ -58,7 +59,7 @@ export function openText(text: string, name: string, dirty = false): boolean {
  */
 export async function openOnnxBytes(bytes: Uint8Array, name: string): Promise<boolean> {
   try {
-    const { doc, weights } = await readFile('onnx', bytes, name);
+    const { doc, weights } = await readOnnxFile(bytes, name);
     useEditor.getState().load(doc, undefined, true);
     useWeights.getState().setWeights(Object.fromEntries(weights));
     useEditor.getState().say('info', `${name}: ${doc.nodes.length} nodes, weights from the file`);
@@ -70,10 +71,16 @@ export async function openOnnxBytes(bytes: Uint8Array, name: string): Promise<bo
   }
 }
 
-/** A project file's bytes, parsed and checked in the import worker when one runs. */
+/**
+ * A project file's bytes, parsed and checked, then loaded in a task of its own: at 5,000 layers
+ * the parse and the load (first lowering slice, first render) are each a task of a few hundred
+ * milliseconds on a busy machine, which together would block input twice as long.
+ */
 async function openProjectBytes(bytes: Uint8Array, path: string, dirty: boolean): Promise<boolean> {
   try {
-    useEditor.getState().load((await readFile('project', bytes, path)).doc, path, dirty);
+    const { doc } = readProject(bytes, path);
+    await nextTask();
+    useEditor.getState().load(doc, path, dirty);
     return true;
   } catch (e) {
     // The current document stays as it was.

@@ -1,12 +1,13 @@
-// The page's side of the import worker: a file the user opened is read on another thread
+// The page's side of the import worker: an ONNX file the user opened is read on another thread
 // (renderer/lib/import-work.ts), and what comes back is checked and handed over in short tasks of
 // its own, so that opening a 5,000-node model never blocks input for long. Where no worker can run
 // (a test's Node, a page without Worker) or the worker fails, the file is read here instead.
+// nextTask() splits the page's own work the same way.
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { documentSchema } from '../../src/document/schema.ts';
 import { NetloomError } from '../../src/util/errors.ts';
 import type { ReadModel } from './import-work.ts';
-import { errorOf, readOnnx, readProject } from './import-work.ts';
+import { errorOf, readOnnx } from './import-work.ts';
 import type { ImportRequest } from './import-protocol.ts';
 import { importReplySchema } from './import-protocol.ts';
 import { layoutInWorker } from './layout-client.ts';
@@ -72,33 +73,21 @@ export function nextTask(): Promise<void> {
   });
 }
 
-function readHere(
-  kind: ImportRequest['kind'],
-  bytes: Uint8Array,
-  name: string,
-): Promise<ReadModel> | ReadModel {
-  return kind === 'onnx' ? readOnnx(bytes, name, layoutInWorker) : readProject(bytes, name);
-}
-
 /**
- * A file read as a document (and the file's weights, for ONNX), in the import worker when one
+ * An ONNX file read as a laid-out document and the file's weights, in the import worker when one
  * runs. Throws what reading it on the page would throw: the file's name, the place, the reason.
  */
-export async function readFile(
-  kind: ImportRequest['kind'],
-  bytes: Uint8Array,
-  name: string,
-): Promise<ReadModel> {
+export async function readOnnxFile(bytes: Uint8Array, name: string): Promise<ReadModel> {
   const w = importWorker();
-  if (!w) return readHere(kind, bytes, name);
+  if (!w) return readOnnx(bytes, name, layoutInWorker);
   const id = nextId++;
   const answer = new Promise<unknown>((resolve) => waiting.set(id, resolve));
   // A copy of the bytes is transferred (a memory copy; cloning 32 MB in postMessage takes far
   // longer): the page still has the file if the worker fails.
   const copy = bytes.slice();
-  w.postMessage({ id, kind, name, bytes: copy } satisfies ImportRequest, [copy.buffer]);
+  w.postMessage({ id, name, bytes: copy } satisfies ImportRequest, [copy.buffer]);
   const raw = await answer;
-  if (raw === undefined) return readHere(kind, bytes, name);
+  if (raw === undefined) return readOnnx(bytes, name, layoutInWorker);
   await nextTask();
   const reply = importReplySchema.safeParse(raw);
   if (!reply.success) throw notValid(name);

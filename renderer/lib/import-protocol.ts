@@ -19,10 +19,9 @@ export const importErrorCodes = [
 const bytesSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
 const floatsSchema = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected float32 values');
 
-/** Read this file (an ONNX model or a project's bytes); the answer carries the same `id`. */
+/** Read this ONNX file; the answer carries the same `id`. */
 export const importRequestSchema = z.object({
   id: z.number().int(),
-  kind: z.enum(['onnx', 'project']),
   /** The file's name or path, as messages name it. */
   name: z.string(),
   bytes: bytesSchema,

@@ -7,13 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { residualMlp } from '../../bench/graphs.ts';
-import { parseDocument } from '../../src/document/parse.ts';
 import { documentSchema } from '../../src/document/schema.ts';
 import { importOnnx } from '../../src/onnx/import.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
 import { importedToDocument } from '../../src/onnx/to-document.ts';
 import { NetloomError } from '../../src/util/errors.ts';
-import { readFile } from '../../renderer/lib/import-client.ts';
+import { readOnnxFile } from '../../renderer/lib/import-client.ts';
 import { answerImport, errorOf } from '../../renderer/lib/import-work.ts';
 import { importReplySchema } from '../../renderer/lib/import-protocol.ts';
 import type { ImportReply } from '../../renderer/lib/import-protocol.ts';
@@ -43,71 +42,41 @@ test.each([
   ['mlp-16.onnx', exportDocument(residualMlp(16), { seed: 3 }).bytes],
 ])('the worker opens %s as the same document and weights as the page', async (name, bytes) => {
   const page = await onThePage(bytes, name);
-  const reply = await viaWorker({ id: 7, kind: 'onnx', name, bytes: bytes.slice() });
+  const reply = await viaWorker({ id: 7, name, bytes: bytes.slice() });
   if (!('doc' in reply)) throw new Error(reply.failure.message);
   expect(reply.id).toBe(7);
   expect(documentSchema.parse(reply.doc)).toEqual(page.doc);
   expect(new Map(reply.weights)).toEqual(page.weights);
   expect(reply.weights.length).toBeGreaterThan(0);
   // Without a worker (here), the page's client reads the file itself: the same again.
-  const here = await readFile('onnx', bytes, name);
+  const here = await readOnnxFile(bytes, name);
   expect(here.doc).toEqual(page.doc);
   expect(new Map(here.weights)).toEqual(page.weights);
 });
 
-test('the worker reads a project as parseDocument does', async () => {
-  const text = JSON.stringify(residualMlp(10, 'grid'));
-  const reply = await viaWorker({
-    id: 1,
-    kind: 'project',
-    name: 'big.json',
-    bytes: new TextEncoder().encode(text),
-  });
-  if (!('doc' in reply)) throw new Error(reply.failure.message);
-  expect(documentSchema.parse(reply.doc)).toEqual(parseDocument(text, 'big.json'));
-  expect(reply.weights).toEqual([]);
-});
-
 test("a bad file's error crosses as the error the page would throw, with its place", async () => {
-  const text = '{"format": "netloom", "version": 1,\n  "nodes": [ }';
+  const junk = new Uint8Array([1, 2, 3, 255]);
   const expected = (() => {
     try {
-      parseDocument(text, 'broken.json');
+      importOnnx(junk, { path: 'junk.onnx' });
     } catch (e) {
       return e as NetloomError;
     }
-    throw new Error('parseDocument accepted a broken file');
+    throw new Error('importOnnx accepted a broken file');
   })();
-  const reply = await viaWorker({
-    id: 2,
-    kind: 'project',
-    name: 'broken.json',
-    bytes: new TextEncoder().encode(text),
-  });
-  if (!('failure' in reply)) throw new Error('the worker accepted a broken file');
+  const reply = await viaWorker({ id: 3, name: 'junk.onnx', bytes: junk.slice() });
+  if (!('failure' in reply)) throw new Error('the worker accepted a broken ONNX file');
   const err = errorOf(reply.failure);
   expect(err).toBeInstanceOf(NetloomError);
   expect(err.message).toBe(expected.message);
-  expect(err.message).toMatch(/broken\.json: .*line 2/);
-  expect((err as NetloomError).code).toBe(expected.code);
-  expect((err as NetloomError).path).toBe('broken.json');
-
-  const onnx = await viaWorker({
-    id: 3,
-    kind: 'onnx',
-    name: 'junk.onnx',
-    bytes: new Uint8Array([1, 2, 3, 255]),
-  });
-  if (!('failure' in onnx)) throw new Error('the worker accepted a broken ONNX file');
-  expect(onnx.failure.message).toMatch(/^junk\.onnx: not an ONNX model/);
-  expect(onnx.failure.code).toBe('invalid-onnx');
-  await expect(readFile('onnx', new Uint8Array([1, 2, 3, 255]), 'junk.onnx')).rejects.toThrow(
-    onnx.failure.message,
-  );
+  expect(err.message).toMatch(/^junk\.onnx: not an ONNX model/);
+  expect((err as NetloomError).code).toBe('invalid-onnx');
+  expect((err as NetloomError).path).toBe('junk.onnx');
+  await expect(readOnnxFile(junk, 'junk.onnx')).rejects.toThrow(expected.message);
 });
 
 test('the worker refuses a message that is not a file, and the page refuses a reply that is not one', async () => {
-  const reply = await viaWorker({ id: 4, kind: 'onnx', name: 'x.onnx', bytes: 'not bytes' });
+  const reply = await viaWorker({ id: 4, name: 'x.onnx', bytes: 'not bytes' });
   expect(reply).toEqual({ id: 4, failure: { message: 'The import request was not a file' } });
   expect(importReplySchema.safeParse({ id: 5, doc: {}, weights: [['w', [1, 2]]] }).success).toBe(false);
   expect(importReplySchema.safeParse({ id: 5, failure: { message: 'x', code: 'nonsense' } }).success).toBe(
