@@ -14,6 +14,8 @@ import { useEditor } from '../store/document-store.ts';
 import { useWeights } from '../store/weights-store.ts';
 import { appRuns, onRunsChanged, runsChanged } from './app-runs.ts';
 import { RunCurves } from './RunCurves.tsx';
+import { RunPictures } from './RunPictures.tsx';
+import { SearchPanel } from './SearchPanel.tsx';
 
 interface Row {
   readonly record: RunRecord;
@@ -192,6 +194,7 @@ export function RunsPanel() {
         </p>
       ))}
       {selected.length > 0 && <RunCurves runs={selected} />}
+      {one && <RunPictures record={one} />}
       {comparison && selected.length >= 2 && (
         <div className="runs-compare" data-testid="runs-compare">
           <p className={comparison.comparable ? 'hint' : 'error'} data-testid="runs-comparable">
@@ -255,6 +258,7 @@ export function RunsPanel() {
           </button>
         </div>
       )}
+      <SearchPanel />
     </div>
   );
 }

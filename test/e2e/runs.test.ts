@@ -43,4 +43,43 @@ test('two runs with different learning rates: listed, overlaid, compared, restor
   await app.page.getByTestId('runs-restore-document').click();
   const id = await rows.nth(1).getAttribute('data-run');
   await expect.poll(() => app.page.getByText(`Restored the document of run ${id}`).count()).toBe(1);
+  // The Train panel's fields follow the restored document (lr 0.03, not the last run's 0.003).
+  expect(await field('lr').inputValue()).toBe('0.03');
+
+  // The chosen run's picture of its last epoch (the decision boundary), kept with the run.
+  const picture = app.page.getByTestId('runs-picture');
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(288);
+}, 300_000);
+
+test('a search in the app: grid over hidden1.units, budget 3, live scatter, a point opens', async () => {
+  const before = await app.page.locator('[data-testid="runs-table"] tbody tr').count();
+  await app.page.getByTestId('search-add').click();
+  await app.page.getByTestId('search-target').selectOption('hidden1.units');
+  await app.page.getByTestId('search-values').fill('4,8');
+  await app.page.getByTestId('search-strategy').selectOption('grid');
+  await app.page.getByTestId('search-budget').fill('3');
+  await app.page.getByTestId('search-epochs').fill('3');
+  await app.page.getByTestId('search-start').click();
+  const summary = app.page.getByTestId('search-summary');
+  await expect
+    .poll(() => summary.textContent(), { timeout: 180_000 })
+    .toMatch(
+      /^3 runs used of a budget of 3\. Best hidden1\.units \d+: val error [\d.]+, [\d,]+ params — start hidden1\.units 32: val error/,
+    );
+  const points = app.page.getByTestId('search-scatter-flops').getByTestId('search-point');
+  expect(await points.count()).toBe(3);
+  expect(await app.page.getByTestId('search-scatter-params').getByTestId('search-point').count()).toBe(3);
+  expect(await points.and(app.page.locator('[data-start="yes"]')).count()).toBe(1);
+  expect(await points.and(app.page.locator('[data-front="yes"]')).count()).toBeGreaterThan(0);
+  // Each candidate is kept as a run of its own.
+  await expect.poll(() => app.page.locator('[data-testid="runs-table"] tbody tr').count()).toBe(before + 3);
+  await app.page.getByTestId('search-panel').screenshot({ path: join(shots, 'runs-search.png') });
+
+  // The 4-unit candidate opens as the document (one undo step): its Dense shows 4 units.
+  const small = points.and(app.page.locator('[data-start="no"]')).first();
+  const runId = await small.getAttribute('data-run');
+  await small.click();
+  await expect.poll(() => app.page.getByText(`Opened the search's candidate ${runId}`).count()).toBe(1);
+  const totals = await app.page.getByTestId('totals').textContent();
+  expect(totals).not.toContain('1,218 params');
 }, 300_000);
