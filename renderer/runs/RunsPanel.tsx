@@ -14,6 +14,7 @@ import { useEditor } from '../store/document-store.ts';
 import { useWeights } from '../store/weights-store.ts';
 import { appRuns, onRunsChanged, runsChanged } from './app-runs.ts';
 import { RunCurves } from './RunCurves.tsx';
+import { useDiffHighlight } from './diff-highlight.ts';
 import { RunPictures } from './RunPictures.tsx';
 import { SearchPanel } from './SearchPanel.tsx';
 
@@ -76,8 +77,9 @@ export function RunsPanel() {
   const one = selected.length === 1 ? selected[0] : undefined;
   const restoreDocument = act(async () => {
     const doc: NetloomDocument = await appRuns.document(one!);
-    useEditor.getState().replace(doc);
-    say('info', `Restored the document of run ${one!.id}`);
+    // One undo step, so the document it replaces is not lost.
+    useEditor.getState().edit(() => doc);
+    say('info', `Restored the document of run ${one!.id} (Undo returns to the previous one)`);
   });
   const restoreWeights = act(async () => {
     const bytes = await appRuns.weights(one!);
@@ -104,11 +106,20 @@ export function RunsPanel() {
     const f = await currentHost().openFile([{ name: 'Netloom run', extensions: ['json'] }]);
     if (f) await appRuns.importRun(f.bytes, f.name);
   });
-  const showChanged = () => {
-    if (!comparison) return;
+  /** Opens the second run's document (one undo step) with the layers it added or changed marked. */
+  const showChanged = act(async () => {
+    if (!comparison || selected.length < 2) return;
     const g = comparison.graph;
-    useEditor.getState().select([...g.added, ...g.changed].map((n) => n.id));
-  };
+    const doc = await appRuns.document(selected[1]!);
+    const editor = useEditor.getState();
+    if (JSON.stringify(editor.doc) !== JSON.stringify(doc)) editor.edit(() => doc);
+    useDiffHighlight.getState().mark(
+      useEditor.getState().doc,
+      g.added.map((n) => n.id),
+      g.changed.map((n) => n.id),
+    );
+  });
+  const marked = useDiffHighlight((h) => h.marks.size);
 
   return (
     <div className="runs-panel" data-testid="runs-panel">
@@ -253,8 +264,16 @@ export function RunsPanel() {
           <button
             onClick={showChanged}
             disabled={comparison.graph.added.length + comparison.graph.changed.length === 0}
+            data-testid="runs-show-diff"
           >
-            Select changed layers on the canvas
+            Show changes on the canvas
+          </button>
+          <button
+            onClick={() => useDiffHighlight.getState().clear()}
+            disabled={marked === 0}
+            data-testid="runs-clear-diff"
+          >
+            Clear marks
           </button>
         </div>
       )}
