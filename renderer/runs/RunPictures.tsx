@@ -2,7 +2,7 @@
 // masks, and the first convolution's filters), kept with the run as PNG files.
 import { useEffect, useState } from 'react';
 import type { RunRecord } from '../../src/experiments/run-record.ts';
-import { appRuns, pictureFiles } from './app-runs.ts';
+import { currentRuns, pictureFiles } from './app-runs.ts';
 
 export function RunPictures(props: { readonly record: RunRecord }) {
   const [urls, setUrls] = useState<readonly { name: string; url: string }[]>([]);
@@ -12,7 +12,7 @@ export function RunPictures(props: { readonly record: RunRecord }) {
     const made: string[] = [];
     void Promise.all(
       pictureFiles.map(async (name) => {
-        const bytes = await appRuns.file(record, name);
+        const bytes = await currentRuns().file(record, name);
         if (!bytes) return undefined;
         const url = URL.createObjectURL(new Blob([bytes.slice()], { type: 'image/png' }));
         made.push(url);

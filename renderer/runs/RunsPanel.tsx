@@ -12,7 +12,7 @@ import { decodeSafetensors } from '../../src/ir/weights-file.ts';
 import { currentHost } from '../host/browser-host.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useWeights } from '../store/weights-store.ts';
-import { appRuns, onRunsChanged, runsChanged } from './app-runs.ts';
+import { currentRuns, onRunsChanged, runsChanged } from './app-runs.ts';
 import { RunCurves } from './RunCurves.tsx';
 import { useDiffHighlight } from './diff-highlight.ts';
 import { RunPictures } from './RunPictures.tsx';
@@ -39,16 +39,20 @@ export function RunsPanel() {
   const say = useEditor((s) => s.say);
 
   const reload = useCallback(async () => {
-    const listed = await appRuns.list();
+    const listed = await currentRuns().list();
     const ok = listed.flatMap((l) => (l.record ? [l.record] : []));
     setProblems(listed.flatMap((l) => (l.problem ? [l.problem] : [])));
-    setRows(await Promise.all(ok.map(async (record) => ({ record, size: await appRuns.size(record.id) }))));
+    setRows(
+      await Promise.all(ok.map(async (record) => ({ record, size: await currentRuns().size(record.id) }))),
+    );
   }, []);
 
+  // Another project (desktop: another runs folder) lists its own runs.
+  const project = useEditor((s) => s.filePath);
   useEffect(() => {
     void reload();
     return onRunsChanged(() => void reload());
-  }, [reload]);
+  }, [reload, project]);
 
   const selected = useMemo(
     () => rows.filter((r) => chosen.includes(r.record.id)).map((r) => r.record),
@@ -62,7 +66,9 @@ export function RunsPanel() {
       setComparison(undefined);
       return;
     }
-    void Promise.all(pair.map(async (record) => ({ record, document: await appRuns.document(record) }))).then(
+    void Promise.all(
+      pair.map(async (record) => ({ record, document: await currentRuns().document(record) })),
+    ).then(
       ([a, b]) => live && setComparison(compareRuns(a!, b!)),
       (e: unknown) => say('error', e instanceof Error ? e.message : String(e)),
     );
@@ -76,41 +82,41 @@ export function RunsPanel() {
 
   const one = selected.length === 1 ? selected[0] : undefined;
   const restoreDocument = act(async () => {
-    const doc: NetloomDocument = await appRuns.document(one!);
+    const doc: NetloomDocument = await currentRuns().document(one!);
     // One undo step, so the document it replaces is not lost.
     useEditor.getState().edit(() => doc);
     say('info', `Restored the document of run ${one!.id} (Undo returns to the previous one)`);
   });
   const restoreWeights = act(async () => {
-    const bytes = await appRuns.weights(one!);
+    const bytes = await currentRuns().weights(one!);
     if (!bytes) throw new Error(`Run ${one!.id} has no saved weights (it did not finish)`);
     const tensors = decodeSafetensors(bytes, `${one!.id}/weights.safetensors`);
     useWeights.getState().setWeights(Object.fromEntries([...tensors].map(([k, t]) => [k, t.data])));
     say('info', `Restored the trained weights of run ${one!.id}`);
   });
   const remove = act(async () => {
-    await appRuns.delete(selected.map((r) => r.id));
+    await currentRuns().delete(selected.map((r) => r.id));
     setChosen([]);
   });
   const keepBest = act(async () => {
-    const gone = await appRuns.keepBest(keep);
+    const gone = await currentRuns().keepBest(keep);
     say('info', `Kept the best ${keep} finished runs; deleted ${gone.length}`);
   });
   const exportRun = act(async () => {
-    await currentHost().saveFile(await appRuns.exportRun(one!.id), {
+    await currentHost().saveFile(await currentRuns().exportRun(one!.id), {
       suggestedName: `${one!.id}.netloom-run.json`,
       filters: [{ name: 'Netloom run', extensions: ['json'] }],
     });
   });
   const importRun = act(async () => {
     const f = await currentHost().openFile([{ name: 'Netloom run', extensions: ['json'] }]);
-    if (f) await appRuns.importRun(f.bytes, f.name);
+    if (f) await currentRuns().importRun(f.bytes, f.name);
   });
   /** Opens the second run's document (one undo step) with the layers it added or changed marked. */
   const showChanged = act(async () => {
     if (!comparison || selected.length < 2) return;
     const g = comparison.graph;
-    const doc = await appRuns.document(selected[1]!);
+    const doc = await currentRuns().document(selected[1]!);
     const editor = useEditor.getState();
     if (JSON.stringify(editor.doc) !== JSON.stringify(doc)) editor.edit(() => doc);
     useDiffHighlight.getState().mark(

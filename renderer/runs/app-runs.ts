@@ -10,9 +10,27 @@ import { weightsFileBytes } from '../../src/ir/weights-file.ts';
 import { documentTrainingSetup } from '../../src/runtime/document-training.ts';
 import type { StartMessage, TrainingPicture, WorkerEvent } from '../../src/runtime/worker-protocol.ts';
 import { drawFilters, drawPicture } from '../train/pictures.ts';
+import { useEditor } from '../store/document-store.ts';
+import { hostRunFiles } from './host-run-files.ts';
 import { idbRunFiles } from './idb-run-files.ts';
 
 export const appRuns = new RunStore(typeof indexedDB === 'undefined' ? memoryRunFiles() : idbRunFiles());
+
+const folderStores = new Map<string, RunStore>();
+
+/**
+ * Where the current document's runs are kept: in the desktop app, a project opened from or saved
+ * to disk keeps them in `<project>.runs/` beside it (the CLI's folder); otherwise IndexedDB.
+ */
+export function currentRuns(): RunStore {
+  const host = typeof window === 'undefined' ? undefined : window.netloomHost;
+  const project = useEditor.getState().filePath;
+  if (!host?.runFiles || project === undefined || !/\.json$/i.test(project)) return appRuns;
+  const runFiles = host.runFiles.bind(host);
+  let store = folderStores.get(project);
+  if (!store) folderStores.set(project, (store = new RunStore(hostRunFiles({ runFiles }, project))));
+  return store;
+}
 
 const listeners = new Set<() => void>();
 export function onRunsChanged(f: () => void): () => void {
@@ -96,6 +114,8 @@ export function recordAppRun(
   origin: AppRunOrigin = { source: 'app' },
 ): AppRunRecording {
   const doc = withRunSettings(message);
+  // The store of the project the run started in (a later Save As does not move it).
+  const runs = currentRuns();
   // The latest picture of each kind: drawn to PNG once the run ends, not per epoch.
   const pictures = new Map<string, TrainingPicture>();
   let recorder: RunRecorder | undefined;
@@ -115,7 +135,7 @@ export function recordAppRun(
   then(async () => {
     const setup = documentTrainingSetup(doc);
     const lowered = lowerDocument(doc);
-    recorder = await appRuns.start({
+    recorder = await runs.start({
       document: doc,
       source: origin.source,
       ...(origin.id !== undefined ? { id: origin.id } : {}),

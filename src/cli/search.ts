@@ -105,7 +105,6 @@ export const searchCommand: Command = {
       writeFileSync(path, JSON.stringify(candidate));
       const child = await trainInThread(
         [
-          'train',
           path,
           '--json',
           '--runs',
