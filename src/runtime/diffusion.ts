@@ -3,7 +3,8 @@
 // process that turns pure noise into images by running the exported ε-predicting network T times.
 import type { NetloomDocument } from '../document/schema.ts';
 import type { DiffusionSetup } from '../autodiff/training-schema.ts';
-import { parseTrainingSetup } from '../autodiff/training-schema.ts';
+import { parseTrainingSetup, trainingSchema } from '../autodiff/training-schema.ts';
+import { encodePng, imageGrid } from '../util/png.ts';
 import { exportDocument } from '../onnx/from-document.ts';
 import { NetloomError } from '../util/errors.ts';
 import { Rng } from '../util/random.ts';
@@ -229,4 +230,21 @@ export async function sampleDiffusion(
   } finally {
     await m.release();
   }
+}
+
+/** Whether a document trains as a diffusion model (some objective has a `diffusion` schedule). */
+export function isDiffusionDocument(doc: NetloomDocument): boolean {
+  if (!doc.training) return false;
+  const r = trainingSchema.safeParse(doc.training);
+  return r.success && r.data.objectives.some((o) => o.diffusion);
+}
+
+/** `count` samples as one PNG grid (torchvision's make_grid layout), for `netloom sample -o out.png`. */
+export async function diffusionPng(
+  doc: NetloomDocument,
+  o: { count: number; seed?: number; weights?: ReadonlyMap<string, Float32Array> },
+): Promise<Uint8Array> {
+  const r = await sampleDiffusion(doc, o);
+  const [c, h, w] = r.shape as [number, number, number];
+  return encodePng(imageGrid(r.images, [o.count, c, h, w]));
 }
