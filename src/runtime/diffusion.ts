@@ -89,6 +89,8 @@ export interface ReverseOptions {
   readonly seed?: number;
   /** How many frames of the chain to keep besides x_0 (evenly spaced from x_T); 0: none. */
   readonly frames?: number;
+  /** Clip the predicted x₀ to [−1, 1] at each step (default true, as the authors' code). */
+  readonly clip?: boolean;
   readonly shouldStop?: () => boolean;
 }
 
@@ -102,8 +104,10 @@ export interface ReverseResult {
 const toPixels = (x: Float32Array): Float32Array => x.map((v) => Math.min(1, Math.max(0, (v + 1) / 2)));
 
 /**
- * Algorithm 2 of the paper: x_T ~ N(0, I); for t = T−1 … 0,
- * x_{t−1} = (x_t − β_t/√(1−ᾱ_t)·ε̂(x_t, t)) / √α_t + σ_t·z with σ_t² = β_t and z = 0 at the last step.
+ * Algorithm 2 of the paper: x_T ~ N(0, I); for t = T−1 … 0, x_{t−1} = μ_t + σ_t·z with σ_t² = β_t
+ * and z = 0 at the last step. μ_t is the posterior mean given x̂₀ = (x_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t; as the
+ * authors' code does (clip_denoised), x̂₀ is clipped to the data's [−1, 1] first. Unclipped,
+ * μ_t = (x_t − β_t/√(1−ᾱ_t)·ε̂)/√α_t, the formula of Algorithm 2.
  */
 export async function reverseProcess(
   s: NoiseSchedule,
@@ -123,15 +127,22 @@ export async function reverseProcess(
     ),
   );
   if (want > 0) frames.push(toPixels(x));
+  const clip = o.clip ?? true;
   for (let t = s.steps - 1; t >= 0; t--) {
     if (o.shouldStop?.()) throw new NetloomError('runtime', 'Sampling stopped');
     const eps = await predict({ dtype: 'float32', shape, data: x }, t);
-    const coef = s.betas[t]! / Math.sqrt(1 - s.alphaBars[t]!);
-    const inv = 1 / Math.sqrt(s.alphas[t]!);
-    const sigma = t > 0 ? Math.sqrt(s.betas[t]!) : 0;
+    const ab = s.alphaBars[t]!;
+    const abPrev = t > 0 ? s.alphaBars[t - 1]! : 1;
+    const beta = s.betas[t]!;
+    // Posterior q(x_{t−1} | x_t, x̂₀) mean: c0·x̂₀ + ct·x_t (Ho et al. eq. 7).
+    const c0 = (beta * Math.sqrt(abPrev)) / (1 - ab);
+    const ct = ((1 - abPrev) * Math.sqrt(s.alphas[t]!)) / (1 - ab);
+    const sigma = t > 0 ? Math.sqrt(beta) : 0;
     const next = new Float32Array(x.length);
     for (let k = 0; k < x.length; k++) {
-      next[k] = inv * (x[k]! - coef * eps[k]!) + (sigma > 0 ? sigma * rng.normal() : 0);
+      let x0 = (x[k]! - Math.sqrt(1 - ab) * eps[k]!) / Math.sqrt(ab);
+      if (clip) x0 = Math.min(1, Math.max(-1, x0));
+      next[k] = c0 * x0 + ct * x[k]! + (sigma > 0 ? sigma * rng.normal() : 0);
     }
     x = next;
     if (want > 1 && keepAt.has(t)) frames.push(toPixels(x));
