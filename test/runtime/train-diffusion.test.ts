@@ -5,7 +5,13 @@
 import { expect, test } from 'vitest';
 import { batchOf } from '../../src/runtime/datasets/dataset.ts';
 import { prepareDocumentTraining, documentTrainingSetup } from '../../src/runtime/document-training.ts';
-import { diffusionFeeds, linearSchedule, sampleDiffusion } from '../../src/runtime/diffusion.ts';
+import {
+  diffusionFeeds,
+  diffusionPng,
+  linearSchedule,
+  sampleDiffusion,
+} from '../../src/runtime/diffusion.ts';
+import { trainingPictures } from '../../src/runtime/training-pictures.ts';
 import { train } from '../../src/runtime/train-loop.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';
 import { Rng } from '../../src/util/random.ts';
@@ -97,4 +103,20 @@ test('ddpm-mnist: the noise-prediction loss falls and samples’ mean pixel move
   // Measured: MNIST 0.129 / 0.827, x_T 0.506 / 0.207, samples 0.336 / 0.213: 60 steps are far from
   // digits (the share of black pixels barely moves yet), but the images darken toward MNIST's mean.
   expect(Math.abs(drawn.mean - mnist.mean)).toBeLessThan(0.75 * Math.abs(noise.mean - mnist.mean));
-}, 240_000);
+
+  // The Train panel's strip: two chains of 8 frames, x_T (noise, grey on average) to x_0.
+  const [strip] = await trainingPictures({ doc, weights: r.weights, data, val: data, inputName: 'x_t' });
+  expect(strip?.kind).toBe('samples');
+  if (strip?.kind !== 'samples') return;
+  expect([strip.count, strip.side, strip.images.length]).toEqual([16, 28, 16 * 784]);
+  const frame = (k: number): number[] =>
+    Array.from(strip.images.subarray(k * 784, (k + 1) * 784), (v) => v / 255);
+  expect(Math.abs(pixelStats(frame(0)).mean - noise.mean)).toBeLessThan(0.05);
+  expect(pixelStats(frame(7)).mean).toBeLessThan(pixelStats(frame(0)).mean - 0.05);
+
+  // `netloom sample -o out.png`'s bytes: a PNG of 2 × 2 digits, 2 pixels apart and around.
+  const png = await diffusionPng(doc, { count: 4, seed: 2, weights: r.weights });
+  expect(Array.from(png.subarray(1, 4), (c) => String.fromCharCode(c)).join('')).toBe('PNG');
+  const view = new DataView(png.buffer, png.byteOffset);
+  expect([view.getUint32(16), view.getUint32(20)]).toEqual([62, 62]);
+}, 300_000);
