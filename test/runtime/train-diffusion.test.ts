@@ -4,7 +4,8 @@
 // are nearer MNIST's than the pure noise it starts from.
 import { expect, test } from 'vitest';
 import { batchOf } from '../../src/runtime/datasets/dataset.ts';
-import { prepareDocumentTraining, documentTrainingSetup } from '../../src/runtime/document-training.ts';
+import { documentTrainingSetup } from '../../src/compile/training-setup.ts';
+import { prepareDocumentTraining } from '../../src/runtime/document-training.ts';
 import {
   diffusionFeeds,
   diffusionPng,
