@@ -139,7 +139,8 @@ export function textLstmTemplate(): NetloomDocument {
     b,
     x,
     'Text classifier (Embedding + LSTM)',
-    'Word ids → a learned 16-wide vector per word (an Embedding) → an LSTM (Hochreiter & Schmidhuber 1997) whose last state says negative or positive. Trains on the generated reviews, where order decides: "not" flips the word after it and the clause after "but" wins, so a bag of words cannot solve them.',
-    classifierTraining('reviews', 1e-2, 10, 32),
+    'Word ids → a learned 16-wide vector per word (an Embedding) → an LSTM (Hochreiter & Schmidhuber 1997) whose last state says negative or positive. Trains on the generated reviews, where order decides: "not" flips the word after it and the clause after "but" wins, so the same words in another order can mean the opposite. The default 3 epochs reach 100% validation accuracy (seed 0).',
+    // Measured (seed 0, `netloom train text-lstm`): 100% validation accuracy from the first epoch.
+    classifierTraining('reviews', 1e-2, 3, 32),
   );
 }
