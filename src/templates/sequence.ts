@@ -69,7 +69,7 @@ export function gptMiniTemplate(opts: { tied?: boolean } = {}): NetloomDocument 
     opts.tied ? 'GPT-mini, tied embedding' : 'GPT-mini (characters)',
     opts.tied
       ? // Measured (seed 0, `netloom train gpt-mini-tied --steps 150`): held-out 2.57 nats/char.
-        `GPT-mini with its output layer reusing the token embedding (weight tying, Press & Wolf 2017): 6,144 fewer weights, otherwise the same ${layers} pre-norm causal blocks over ${context} characters on the shipped sonnets. The shared table starts as torch's nn.Embedding does, N(0, 1), so the first logits are large (a starting loss near 58 nats, untied 4.7): after 150 steps it reaches 2.57 nats per character held out, the untied model 2.32 (a unigram model: 3.14). "Try it" continues a prompt character by character.`
+        `Weight tying (Press & Wolf 2017) in GPT-mini: the output layer reuses the token embedding, 6,144 fewer weights, otherwise the same ${layers} pre-norm causal blocks over ${context} characters on the shipped sonnets. The shared table starts as torch's nn.Embedding does, N(0, 1), so the first logits are large (a starting loss near 58 nats, untied 4.7): after 150 steps it reaches 2.57 nats per character held out, the untied model 2.32 (a unigram model: 3.14). "Try it" continues a prompt character by character.`
       : `A character-level GPT (Radford et al. 2018): ${layers} pre-norm Transformer blocks with causal self-attention over ${context} characters, learned positions, next-character cross-entropy. Trains on the shipped Shakespeare sonnets (public domain): the default 2 epochs reach about 2.3 nats per character on the held-out last sonnets (a unigram model: 3.14), and samples show words and verse lines. "Try it" continues a prompt character by character.`,
     {
       dataset: 'sonnets',
@@ -142,7 +142,7 @@ export function textLstmTemplate(): NetloomDocument {
     b,
     x,
     'Text classifier (Embedding + LSTM)',
-    'Word ids → a learned 16-wide vector per word (an Embedding) → an LSTM (Hochreiter & Schmidhuber 1997) whose last state says negative or positive. Trains on the generated reviews, where order decides: "not" flips the word after it and the clause after "but" wins, so the same words in another order can mean the opposite. The default 3 epochs reach 100% validation accuracy (seed 0).',
+    'An LSTM (Hochreiter & Schmidhuber 1997) over learned word vectors: word ids → a 16-wide vector per word (an Embedding) → the LSTM, whose last state says negative or positive. Trains on the generated reviews, where order decides: "not" flips the word after it and the clause after "but" wins, so the same words in another order can mean the opposite. The default 3 epochs reach 100% validation accuracy (seed 0).',
     // Measured (seed 0, `netloom train text-lstm`): 100% validation accuracy from the first epoch.
     classifierTraining('reviews', 1e-2, 3, 32),
   );
