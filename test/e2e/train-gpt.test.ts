@@ -68,4 +68,6 @@ test('the Embedding + LSTM text classifier trains on the generated reviews in th
   await page.screenshot({ path: join(shots, 'train-text-lstm.png') });
   console.log(`text-lstm in the app: validation accuracy ${accuracy}% after 1 epoch`);
   expect(accuracy).toBeGreaterThanOrEqual(95);
+  // A classifier of word ids generates nothing: no character "Try it" beside it.
+  expect(await page.getByTestId('try-text').count()).toBe(0);
 }, 200_000);
