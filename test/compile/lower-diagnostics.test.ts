@@ -184,7 +184,7 @@ describe('graphs a file can describe but no model can be (issue 10)', () => {
 describe('"no Output node" is said only when the graph has none', () => {
   // The VAE with its log σ² Dense at 16 units: z's inputs disagree, so nothing downstream (the
   // "reconstruction" Output included) gets a value; the problem is the shape, not a missing Output.
-  const vae = loadTemplate('vae');
+  const vae = loadTemplate('vae')!;
   const broken = setParam(vae, 'fc22', 'units', 16);
 
   test('the whole-document lowering and the editor’s agree', () => {
