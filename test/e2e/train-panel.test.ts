@@ -146,6 +146,12 @@ test('a dataset that does not fit is a data mismatch; a GAN charts D and G; ResN
   expect(await legend('loss-chart')).toEqual(['loss per step']);
   expect(await field('dataset').inputValue()).toBe('shapes');
   expect(await text('train-data-note')).toMatch(/"shapes" has 32×32 images; they are resized to 224×224/);
+  // Its own short run, not the generic 30 epochs, and before Start the plain word on what would train it.
+  expect(await field('epochs').inputValue()).toBe('1');
+  expect(await field('batch').inputValue()).toBe('8');
+  expect(await text('train-data-unfit')).toMatch(
+    /cannot train well on "shapes" here.*"image folder" with photos of 224×224.*ResNet-20, Small VGG or Small MobileNet/,
+  );
   await app.page.screenshot({ path: join(shots, 'train-panel-resnet18.png') });
 
   // A graph without an Output: the picture area says why it stays empty.
