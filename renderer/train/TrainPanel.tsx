@@ -48,7 +48,7 @@ function pictureNote(
     return 'No picture: the graph has no Output node, so there is no prediction to draw — add an Output after the last layer.';
   if (status === 'done')
     return 'No picture for this model: pictures are drawn for 2-D and 1-D sets, image classifiers, segmentation and generators.';
-  return 'The picture (decision boundary, held-out images with predictions, or generated samples) is drawn after each epoch.';
+  return 'The picture (decision boundary, held-out images with predictions, or generated samples) is drawn after each epoch and after each Step.';
 }
 
 function DocumentTrainPanel() {
