@@ -33,7 +33,7 @@ import {
 } from '../../src/document/edits.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { useEditor } from '../store/document-store.ts';
-import { useLowered } from '../store/lowering-store.ts';
+import { useSettledLowered } from '../lib/settled-lowering.ts';
 import { FlowModel } from '../lib/flow-model.ts';
 import { boxAt, overviewOf } from '../lib/overview.ts';
 import { fitGraph, lodEnterZoom, lodExitZoom, maxZoom, minZoom } from '../lib/view.ts';
@@ -160,7 +160,7 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
   const { run } = props;
   const doc = useEditor((s) => s.doc);
   const selection = useEditor((s) => s.selection);
-  const facts = useLowered();
+  const facts = useSettledLowered();
   const flow = useReactFlow();
   const [quick, setQuick] = useState<QuickAt>();
   const [wire, setWire] = useState<string>();
