@@ -2,17 +2,30 @@
 // dashed and crossed when it does not fit). The label is plain SVG text with a halo instead of
 // React Flow's measured label box: measuring each label forced a layout per wire.
 //
+// The label's text comes from the flow model's wire labels (lib/wire-labels.ts), so an edit that
+// changes a shape re-renders that label and leaves React Flow's wires alone.
+//
 // A wire that runs straight down past other layers (a residual shortcut) bends out beside the
 // column (lib/wire-path.ts), so it is not drawn behind them.
 import { BaseEdge, getBezierPath, useStore } from '@xyflow/react';
 import type { Edge, EdgeProps, ReactFlowState } from '@xyflow/react';
-import { memo, useCallback } from 'react';
+import { createContext, memo, useCallback, useContext, useSyncExternalStore } from 'react';
 import type { WireData } from '../lib/flow-model.ts';
 import { nodeSize } from '../lib/layout.ts';
+import { WireLabels } from '../lib/wire-labels.ts';
 import type { Obstacle } from '../lib/wire-path.ts';
 import { isShortcut, mayBeShortcut, shortcutPath } from '../lib/wire-path.ts';
 
 export type WireFlowEdge = Edge<WireData, 'wire'>;
+
+/** The canvas's wire labels (the Canvas provides its flow model's). */
+export const WireLabelsContext = createContext<WireLabels>(new WireLabels());
+
+function useWireLabel(id: string): string | undefined {
+  const labels = useContext(WireLabelsContext);
+  const subscribe = useCallback((f: () => void) => labels.subscribe(id, f), [labels, id]);
+  return useSyncExternalStore(subscribe, () => labels.get(id));
+}
 
 /** The canvas's layers and blocks as boxes (frames are not in a wire's way). */
 function* obstaclesOf(s: ReactFlowState): Iterable<Obstacle> {
@@ -41,7 +54,7 @@ export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
     ),
   );
   const [path, x, y] = aside ? shortcutPath(sx, sy, tx, ty) : getBezierPath(props);
-  const text = props.data?.text;
+  const text = useWireLabel(props.id);
   return (
     <>
       <BaseEdge id={props.id} path={path} interactionWidth={props.interactionWidth} />

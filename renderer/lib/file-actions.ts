@@ -200,8 +200,50 @@ export async function exportDiagram(host: Host, format: 'svg' | 'png'): Promise<
 }
 
 // ---- Autosave: the document goes to localStorage while it has unsaved changes ----
+// Serialising a 5,000-layer document takes ~20 ms, so the write waits for the page to be idle
+// (never inside an edit's frame). At most one write is pending; it reads the document when it runs,
+// so edits made meanwhile go with it, and a stream of edits still writes every half second or so.
+// Leaving or hiding the page writes what is pending at once. localStorage.setItem replaces the
+// entry whole, so a crash leaves the last write or the one before, never half of one.
 
 const autosaveKey = 'netloom.autosave.v1';
+/** How long after a change the write is first tried (ms), and the longest it waits for idle time. */
+const autosaveDelayMs = 400;
+const autosaveIdleMs = 2000;
+
+let autosavePending: { cancel(): void } | undefined;
+
+/** Writes the autosave soon (see above); nothing more when a write is already pending. */
+export function scheduleAutosave(): void {
+  if (autosavePending) return;
+  let idle: number | undefined;
+  const timer = setTimeout(() => {
+    if (typeof requestIdleCallback === 'function')
+      idle = requestIdleCallback(flushAutosave, { timeout: autosaveIdleMs });
+    else flushAutosave();
+  }, autosaveDelayMs);
+  autosavePending = {
+    cancel() {
+      clearTimeout(timer);
+      if (idle !== undefined) cancelIdleCallback(idle);
+    },
+  };
+}
+
+/** Writes the pending autosave now (a page being hidden or closed); nothing when none is pending. */
+export function flushAutosave(): void {
+  if (!autosavePending) return;
+  autosavePending.cancel();
+  autosavePending = undefined;
+  writeAutosave();
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', flushAutosave);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flushAutosave();
+  });
+}
 
 export function writeAutosave(): void {
   const st = useEditor.getState();
