@@ -7,7 +7,7 @@ import { memoryRunFiles } from '../../src/experiments/run-files.ts';
 import type { RunRecorder } from '../../src/experiments/run-store.ts';
 import { RunStore } from '../../src/experiments/run-store.ts';
 import { weightsFileBytes } from '../../src/ir/weights-file.ts';
-import { documentTrainingSetup } from '../../src/runtime/document-training.ts';
+import { documentTrainingSetup } from '../../src/compile/training-setup.ts';
 import type { StartMessage, WorkerEvent } from '../../src/runtime/worker-protocol.ts';
 import { idbRunFiles } from './idb-run-files.ts';
 

@@ -17,7 +17,7 @@ import type { Evaluation, SearchStrategy } from '../experiments/search.ts';
 import { runSearch, searchStrategies } from '../experiments/search.ts';
 import type { Candidate, SearchParam } from '../experiments/search-space.ts';
 import { applyCandidate, currentValue, parseSearchParam } from '../experiments/search-space.ts';
-import { documentTrainingSetup } from '../runtime/document-training.ts';
+import { documentTrainingSetup } from '../compile/training-setup.ts';
 import { loadTemplate } from '../templates/catalogue.ts';
 import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
