@@ -100,9 +100,10 @@ function stepGraphOps(): void {
     ['ResNet-20 template', loadTemplate('resnet20')!],
     ['ResNet-18 template', loadTemplate('resnet18')!],
   ] as const) {
-    const setup = doc.training
-      ? documentTrainingSetup(doc)
-      : parseTrainingSetup({ objectives: [{ loss: { kind: 'cross-entropy', output: 'output' } }] });
+    const setup =
+      doc === lenet
+        ? parseTrainingSetup({ objectives: [{ loss: { kind: 'cross-entropy', output: 'output' } }] })
+        : documentTrainingSetup(doc);
     const o = prepareDocumentTraining(doc, setup, { batchSize: batch, optimizer: sgd }).objectives[0]!;
     const ops = objectiveStepGraph(o).graph.ops;
     const count = (type: string): string => String(ops.filter((op) => op.type === type).length);
