@@ -68,9 +68,11 @@ async function unitsOf(page: Page, label: string): Promise<string> {
 
 /** The page recovered the edit: it says so, the document is unsaved, and fc1 has 300 units. */
 async function expectRecovered(page: Page): Promise<void> {
-  await expect
-    .poll(() => page.getByTestId('banner-info').locator('span').first().textContent())
-    .toMatch(/^Recovered unsaved work from .+\. Save it to keep it\.$/);
+  const banner = page.getByTestId('banner-info');
+  await expect.poll(() => banner.count(), { message: 'no "Recovered" message', timeout: 10_000 }).toBe(1);
+  expect(await banner.locator('span').first().textContent()).toMatch(
+    /^Recovered unsaved work from .+\. Save it to keep it\.$/,
+  );
   expect(await page.getByTestId('doc-title').textContent()).toBe('● MLP 784-256-128-10');
   expect(await page.title()).toBe('● MLP 784-256-128-10 — Netloom');
   expect(await unitsOf(page, 'fc1')).toBe('300');
