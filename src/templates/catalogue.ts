@@ -24,6 +24,7 @@ import convAutoencoder from '../../templates/conv-autoencoder.json' with { type:
 import denoisingAutoencoder from '../../templates/denoising-autoencoder.json' with { type: 'json' };
 import lstm from '../../templates/lstm.json' with { type: 'json' };
 import vae from '../../templates/vae.json' with { type: 'json' };
+import vae2d from '../../templates/vae-2d.json' with { type: 'json' };
 import transformer from '../../templates/transformer.json' with { type: 'json' };
 import gptMini from '../../templates/gpt-mini.json' with { type: 'json' };
 
@@ -54,6 +55,7 @@ const raw: Readonly<Record<string, unknown>> = {
   'dcgan-mnist': dcganMnist,
   'cgan-mnist': cganMnist,
   vae,
+  'vae-2d': vae2d,
   'conv-autoencoder': convAutoencoder,
   'denoising-autoencoder': denoisingAutoencoder,
   lstm,
