@@ -12,10 +12,12 @@ import { sampleCommand } from '../../src/cli/sample.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
 import { normalLatents, openImageGenerator, sampleImages } from '../../src/runtime/generate-images.ts';
 import { gridAxes, latentGridZ, twoDimensional } from '../../src/runtime/latent-space.ts';
+import { latentPictures } from '../../src/runtime/training-pictures.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';
 import { Rng } from '../../src/util/random.ts';
 import { captureIO } from '../helpers/cli-io.ts';
 import { requirePython } from '../helpers/references.ts';
+import { mnistNode } from './mnist-data.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-sample-'));
 const tools = join(import.meta.dirname, '../tools');
@@ -198,4 +200,33 @@ describe('latent pictures', () => {
       for (let i = 0; i < n; i++) expect(points[i * 2 + c]!).toBeCloseTo(sign * ref[i * 2 + c]!, 3);
     }
   });
+});
+
+test('vae-2d: the scatter is μ itself, the grid spans z₀ and z₁', async () => {
+  const doc = loadTemplate('vae-2d')!;
+  const data = { ...mnistNode(3, false), featureShape: [784] };
+  const weights = exportDocument(doc, { seed: 1 }).weights;
+  const [grid, scatter] = await latentPictures(
+    { doc, weights, data, val: data, inputName: 'image' },
+    { steps: 3 },
+  );
+  if (grid?.kind !== 'latent-grid' || scatter?.kind !== 'latent-scatter')
+    throw new Error('no latent pictures');
+  expect(grid.caption).toBe('decoded from a 3×3 grid of z over [−3, 3]²: z₀ left → right, z₁ bottom → top');
+  expect(scatter.caption).toBe('30 held-out examples encoded (fc21): z₀ across, z₁ up');
+  // μ = fc21(relu(fc1(x))), computed here from the weights for the first digit.
+  const x = data.x.subarray(0, 784);
+  const [w1, b1, w21, b21] = ['fc1.weight', 'fc1.bias', 'fc21.weight', 'fc21.bias'].map((k) =>
+    weights.get(k)!,
+  );
+  const h = Array.from({ length: 400 }, (_, i) => {
+    let s = b1![i]!;
+    for (let j = 0; j < 784; j++) s += w1![i * 784 + j]! * x[j]!;
+    return Math.max(0, s);
+  });
+  for (const k of [0, 1]) {
+    let mu = b21![k]!;
+    for (let i = 0; i < 400; i++) mu += w21![k * 400 + i]! * h[i]!;
+    expect(scatter.points[k]!).toBeCloseTo(mu, 4);
+  }
 });
