@@ -14,7 +14,7 @@ const coreLayers = {
   document: ['util'],
   ir: ['util'],
   layers: ['ir', 'util', { types: 'document' }],
-  compile: ['layers', 'ir', 'document', 'util'],
+  compile: ['autodiff', 'layers', 'ir', 'document', 'util'],
   autodiff: ['ir', 'util'],
   onnx: ['compile', 'layers', 'ir', 'document', 'util'],
   templates: ['document', 'util'],

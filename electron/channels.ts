@@ -9,6 +9,7 @@ export const invokeChannels = {
   recentFiles: 'recent-files',
   chooseFolder: 'choose-folder',
   readFolderFile: 'read-folder-file',
+  runFiles: 'run-files',
 } as const;
 
 /** Renderer → main, fire-and-forget (ipcRenderer.send / ipcMain.on). */

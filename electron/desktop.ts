@@ -47,6 +47,8 @@ import { isOpenableFile } from './file-kinds.ts';
 import type { PathGrants } from './path-grants.ts';
 import type { RecentFiles } from './recent-files.ts';
 import { isSameOrigin } from './security.ts';
+import type { RunFilesAnswer } from './project-runs.ts';
+import { projectRunFiles, runFilesRequest } from './project-runs.ts';
 
 export interface IpcEventLike {
   readonly senderFrame?: { readonly url: string } | null;
@@ -194,6 +196,9 @@ export class Desktop {
     handle(invokeChannels.recentFiles, recentFilesRequest, async () => this.#deps.recent.list());
     handle(invokeChannels.chooseFolder, chooseFolderRequest, () => this.chooseFolder());
     handle(invokeChannels.readFolderFile, readFolderFileRequest, (req) => this.readFolderFile(req));
+    // The runs folder beside the project: the project must be granted, the path inside it plain.
+    const runFiles = projectRunFiles(this.#deps.grants);
+    handle(invokeChannels.runFiles, runFilesRequest, (req): Promise<Reply<RunFilesAnswer>> => runFiles(req));
     on(sendChannels.setTitle, setTitleRequest, (req) => this.setTitle(req.title, req.dirty));
     on(sendChannels.setDirty, setDirtyRequest, (req) => this.setDirty(req.dirty));
     on(sendChannels.autosave, autosaveRequest, (req) => void this.autosave(req));

@@ -70,6 +70,15 @@ const host: Host = {
         ),
     };
   },
+  async runFiles(req) {
+    const plain =
+      req.op === 'write'
+        ? { op: req.op, project: req.project, path: req.path, bytes: req.bytes }
+        : { op: req.op, project: req.project, path: req.path };
+    return unwrap<Uint8Array | string[] | number | undefined>(
+      await ipcRenderer.invoke(invokeChannels.runFiles, plain),
+    );
+  },
   setTitle(title, dirty) {
     ipcRenderer.send(sendChannels.setTitle, { title, dirty });
   },

@@ -3,6 +3,7 @@
 import { Handle, Position } from '@xyflow/react';
 import type { NodeProps, Node } from '@xyflow/react';
 import { memo } from 'react';
+import { useDiffMark } from '../runs/diff-highlight.ts';
 
 export interface LayerNodeData extends Record<string, unknown> {
   kind: string;
@@ -26,10 +27,13 @@ function spread(i: number, n: number): string {
   return `${((i + 1) / (n + 1)) * 100}%`;
 }
 
-export const LayerNode = memo(function LayerNode({ data, selected }: NodeProps<LayerFlowNode>) {
+export const LayerNode = memo(function LayerNode({ id, data, selected }: NodeProps<LayerFlowNode>) {
+  // Marked by comparing two runs in the Runs tab (renderer/runs/diff-highlight.ts).
+  const diff = useDiffMark(id);
   return (
     <div
-      className={`layer-node${selected ? ' selected' : ''}${data.error ? ' has-error' : ''}${data.frozen ? ' frozen' : ''}`}
+      className={`layer-node${selected ? ' selected' : ''}${data.error ? ' has-error' : ''}${data.frozen ? ' frozen' : ''}${diff ? ` diff-${diff}` : ''}`}
+      data-diff={diff}
       style={{ borderTopColor: data.color }}
       data-testid={`node-${data.label}`}
       data-kind={data.kind}

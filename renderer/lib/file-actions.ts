@@ -6,7 +6,7 @@ import { exportDocument } from '../../src/onnx/from-document.ts';
 import { weightsFileBytes } from '../../src/ir/weights-file.ts';
 import { pytorchPackage } from '../../src/pytorch/package.ts';
 import type { DatasetArrays } from '../../src/pytorch/dataset-files.ts';
-import { trainingSetupOf } from '../../src/pytorch/objectives.ts';
+import { documentTrainingSetup } from '../../src/compile/training-setup.ts';
 import { isToyName, toyByName } from '../../src/runtime/datasets/catalogue.ts';
 import { mnistFromDigits, unpackMnist } from '../../src/runtime/datasets/mnist.ts';
 import { zipStore } from '../../src/util/zip.ts';
@@ -153,7 +153,7 @@ export async function exportPytorchFile(host: Host): Promise<void> {
     const trained = weightsFit(model, w)
       ? weightsFileBytes(model, new Map(Object.entries(w!)), doc.name)
       : undefined;
-    const setup = trainingSetupOf(doc);
+    const setup = documentTrainingSetup(doc);
     const data = await projectData(setup.dataset, setup.seed);
     const pkg = pytorchPackage(doc, { ...(data ? { data } : {}), ...(trained ? { weights: trained } : {}) });
     const r = await host.saveFile(zipStore(pkg.files), {

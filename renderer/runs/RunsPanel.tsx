@@ -12,8 +12,11 @@ import { decodeSafetensors } from '../../src/ir/weights-file.ts';
 import { currentHost } from '../host/browser-host.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useWeights } from '../store/weights-store.ts';
-import { appRuns, onRunsChanged, runsChanged } from './app-runs.ts';
+import { currentRuns, onRunsChanged, runsChanged } from './app-runs.ts';
 import { RunCurves } from './RunCurves.tsx';
+import { useDiffHighlight } from './diff-highlight.ts';
+import { RunPictures } from './RunPictures.tsx';
+import { SearchPanel } from './SearchPanel.tsx';
 
 interface Row {
   readonly record: RunRecord;
@@ -36,16 +39,20 @@ export function RunsPanel() {
   const say = useEditor((s) => s.say);
 
   const reload = useCallback(async () => {
-    const listed = await appRuns.list();
+    const listed = await currentRuns().list();
     const ok = listed.flatMap((l) => (l.record ? [l.record] : []));
     setProblems(listed.flatMap((l) => (l.problem ? [l.problem] : [])));
-    setRows(await Promise.all(ok.map(async (record) => ({ record, size: await appRuns.size(record.id) }))));
+    setRows(
+      await Promise.all(ok.map(async (record) => ({ record, size: await currentRuns().size(record.id) }))),
+    );
   }, []);
 
+  // Another project (desktop: another runs folder) lists its own runs.
+  const project = useEditor((s) => s.filePath);
   useEffect(() => {
     void reload();
     return onRunsChanged(() => void reload());
-  }, [reload]);
+  }, [reload, project]);
 
   const selected = useMemo(
     () => rows.filter((r) => chosen.includes(r.record.id)).map((r) => r.record),
@@ -59,7 +66,9 @@ export function RunsPanel() {
       setComparison(undefined);
       return;
     }
-    void Promise.all(pair.map(async (record) => ({ record, document: await appRuns.document(record) }))).then(
+    void Promise.all(
+      pair.map(async (record) => ({ record, document: await currentRuns().document(record) })),
+    ).then(
       ([a, b]) => live && setComparison(compareRuns(a!, b!)),
       (e: unknown) => say('error', e instanceof Error ? e.message : String(e)),
     );
@@ -73,40 +82,50 @@ export function RunsPanel() {
 
   const one = selected.length === 1 ? selected[0] : undefined;
   const restoreDocument = act(async () => {
-    const doc: NetloomDocument = await appRuns.document(one!);
-    useEditor.getState().replace(doc);
-    say('info', `Restored the document of run ${one!.id}`);
+    const doc: NetloomDocument = await currentRuns().document(one!);
+    // One undo step, so the document it replaces is not lost.
+    useEditor.getState().edit(() => doc);
+    say('info', `Restored the document of run ${one!.id} (Undo returns to the previous one)`);
   });
   const restoreWeights = act(async () => {
-    const bytes = await appRuns.weights(one!);
+    const bytes = await currentRuns().weights(one!);
     if (!bytes) throw new Error(`Run ${one!.id} has no saved weights (it did not finish)`);
     const tensors = decodeSafetensors(bytes, `${one!.id}/weights.safetensors`);
     useWeights.getState().setWeights(Object.fromEntries([...tensors].map(([k, t]) => [k, t.data])));
     say('info', `Restored the trained weights of run ${one!.id}`);
   });
   const remove = act(async () => {
-    await appRuns.delete(selected.map((r) => r.id));
+    await currentRuns().delete(selected.map((r) => r.id));
     setChosen([]);
   });
   const keepBest = act(async () => {
-    const gone = await appRuns.keepBest(keep);
+    const gone = await currentRuns().keepBest(keep);
     say('info', `Kept the best ${keep} finished runs; deleted ${gone.length}`);
   });
   const exportRun = act(async () => {
-    await currentHost().saveFile(await appRuns.exportRun(one!.id), {
+    await currentHost().saveFile(await currentRuns().exportRun(one!.id), {
       suggestedName: `${one!.id}.netloom-run.json`,
       filters: [{ name: 'Netloom run', extensions: ['json'] }],
     });
   });
   const importRun = act(async () => {
     const f = await currentHost().openFile([{ name: 'Netloom run', extensions: ['json'] }]);
-    if (f) await appRuns.importRun(f.bytes, f.name);
+    if (f) await currentRuns().importRun(f.bytes, f.name);
   });
-  const showChanged = () => {
-    if (!comparison) return;
+  /** Opens the second run's document (one undo step) with the layers it added or changed marked. */
+  const showChanged = act(async () => {
+    if (!comparison || selected.length < 2) return;
     const g = comparison.graph;
-    useEditor.getState().select([...g.added, ...g.changed].map((n) => n.id));
-  };
+    const doc = await currentRuns().document(selected[1]!);
+    const editor = useEditor.getState();
+    if (JSON.stringify(editor.doc) !== JSON.stringify(doc)) editor.edit(() => doc);
+    useDiffHighlight.getState().mark(
+      useEditor.getState().doc,
+      g.added.map((n) => n.id),
+      g.changed.map((n) => n.id),
+    );
+  });
+  const marked = useDiffHighlight((h) => h.marks.size);
 
   return (
     <div className="runs-panel" data-testid="runs-panel">
@@ -192,6 +211,7 @@ export function RunsPanel() {
         </p>
       ))}
       {selected.length > 0 && <RunCurves runs={selected} />}
+      {one && <RunPictures record={one} />}
       {comparison && selected.length >= 2 && (
         <div className="runs-compare" data-testid="runs-compare">
           <p className={comparison.comparable ? 'hint' : 'error'} data-testid="runs-comparable">
@@ -250,11 +270,20 @@ export function RunsPanel() {
           <button
             onClick={showChanged}
             disabled={comparison.graph.added.length + comparison.graph.changed.length === 0}
+            data-testid="runs-show-diff"
           >
-            Select changed layers on the canvas
+            Show changes on the canvas
+          </button>
+          <button
+            onClick={() => useDiffHighlight.getState().clear()}
+            disabled={marked === 0}
+            data-testid="runs-clear-diff"
+          >
+            Clear marks
           </button>
         </div>
       )}
+      <SearchPanel />
     </div>
   );
 }

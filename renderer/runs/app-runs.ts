@@ -7,11 +7,30 @@ import { memoryRunFiles } from '../../src/experiments/run-files.ts';
 import type { RunRecorder } from '../../src/experiments/run-store.ts';
 import { RunStore } from '../../src/experiments/run-store.ts';
 import { weightsFileBytes } from '../../src/ir/weights-file.ts';
-import { documentTrainingSetup } from '../../src/runtime/document-training.ts';
-import type { StartMessage, WorkerEvent } from '../../src/runtime/worker-protocol.ts';
+import { documentTrainingSetup } from '../../src/compile/training-setup.ts';
+import type { StartMessage, TrainingPicture, WorkerEvent } from '../../src/runtime/worker-protocol.ts';
+import { drawFilters, drawPicture } from '../train/pictures.ts';
+import { useEditor } from '../store/document-store.ts';
+import { hostRunFiles } from './host-run-files.ts';
 import { idbRunFiles } from './idb-run-files.ts';
 
 export const appRuns = new RunStore(typeof indexedDB === 'undefined' ? memoryRunFiles() : idbRunFiles());
+
+const folderStores = new Map<string, RunStore>();
+
+/**
+ * Where the current document's runs are kept: in the desktop app, a project opened from or saved
+ * to disk keeps them in `<project>.runs/` beside it (the CLI's folder); otherwise IndexedDB.
+ */
+export function currentRuns(): RunStore {
+  const host = typeof window === 'undefined' ? undefined : window.netloomHost;
+  const project = useEditor.getState().filePath;
+  if (!host?.runFiles || project === undefined || !/\.json$/i.test(project)) return appRuns;
+  const runFiles = host.runFiles.bind(host);
+  let store = folderStores.get(project);
+  if (!store) folderStores.set(project, (store = new RunStore(hostRunFiles({ runFiles }, project))));
+  return store;
+}
 
 const listeners = new Set<() => void>();
 export function onRunsChanged(f: () => void): () => void {
@@ -56,12 +75,49 @@ export interface AppRunRecording {
   event(m: WorkerEvent): void;
 }
 
+/** A search's candidate: recorded under its own id, with the values it tried. */
+export interface AppRunOrigin {
+  readonly source: 'app' | 'search';
+  readonly id?: string;
+  readonly searchValues?: Readonly<Record<string, number | string>>;
+}
+
+/** The pictures of the last epoch as the Train panel draws them, as PNG files of the run. */
+export const pictureFiles = ['picture.png', 'filters.png'] as const;
+
+async function picturePng(p: TrainingPicture): Promise<Uint8Array | undefined> {
+  if (typeof document === 'undefined') return undefined;
+  const canvas = document.createElement('canvas');
+  canvas.width = 288;
+  canvas.height = p.kind === 'filters' ? 36 * Math.ceil(p.count / 8) : 288;
+  if (p.kind === 'filters') drawFilters(canvas, p);
+  else drawPicture(canvas, p);
+  const blob = await new Promise<Blob | null>((done) => canvas.toBlob(done, 'image/png'));
+  return blob ? new Uint8Array(await blob.arrayBuffer()) : undefined;
+}
+
+async function pictureExtras(
+  latest: ReadonlyMap<string, TrainingPicture>,
+): Promise<Record<string, Uint8Array>> {
+  const out: Record<string, Uint8Array> = {};
+  for (const [name, p] of latest) {
+    const png = await picturePng(p).catch(() => undefined);
+    if (png) out[name] = png;
+  }
+  return out;
+}
+
 /** Starts recording a run the Train panel starts; feed it the worker's events. */
 export function recordAppRun(
   message: StartMessage & { readonly document: NetloomDocument },
   backend: string,
+  origin: AppRunOrigin = { source: 'app' },
 ): AppRunRecording {
   const doc = withRunSettings(message);
+  // The store of the project the run started in (a later Save As does not move it).
+  const runs = currentRuns();
+  // The latest picture of each kind: drawn to PNG once the run ends, not per epoch.
+  const pictures = new Map<string, TrainingPicture>();
   let recorder: RunRecorder | undefined;
   let failed = false;
   const lost = (e: unknown) => {
@@ -79,9 +135,11 @@ export function recordAppRun(
   then(async () => {
     const setup = documentTrainingSetup(doc);
     const lowered = lowerDocument(doc);
-    recorder = await appRuns.start({
+    recorder = await runs.start({
       document: doc,
-      source: 'app',
+      source: origin.source,
+      ...(origin.id !== undefined ? { id: origin.id } : {}),
+      ...(origin.searchValues ? { searchValues: { ...origin.searchValues } } : {}),
       dataset: datasetName(message),
       backend,
       settings: {
@@ -116,6 +174,8 @@ export function recordAppRun(
           });
           runsChanged();
         });
+      } else if (m.type === 'picture') {
+        pictures.set(m.picture.kind === 'filters' ? 'filters.png' : 'picture.png', m.picture);
       } else if (m.type === 'done') {
         then(async () => {
           const weights = weightsFileBytes(
@@ -123,7 +183,8 @@ export function recordAppRun(
             new Map(Object.entries(m.weights)),
             doc.name,
           );
-          await recorder?.finish({ weights, stopped: m.stopped });
+          const extra = await pictureExtras(pictures);
+          await recorder?.finish({ weights, stopped: m.stopped, extra });
           runsChanged();
         });
       } else if (m.type === 'error') {

@@ -2,7 +2,7 @@
 // --format pytorch to a PyTorch training package (a folder, or a .zip).
 import { exportDocument } from '../onnx/from-document.ts';
 import { pytorchPackage } from '../pytorch/package.ts';
-import { trainingSetupOf } from '../pytorch/objectives.ts';
+import { documentTrainingSetup } from '../compile/training-setup.ts';
 import { zipStore } from '../util/zip.ts';
 import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
@@ -32,7 +32,7 @@ async function exportPytorch(
 ): Promise<void> {
   // The trained weights must fit this model before they are shipped with it.
   if (weightsPath) loadWeightsFile(io, weightsPath, lowerDocument(doc).graph.weights);
-  const setup = trainingSetupOf(doc);
+  const setup = documentTrainingSetup(doc);
   // The project's data as Netloom trains on it, before normalisation (train.py normalises).
   const data = setup.dataset
     ? await loadDataset(io, setup.dataset, setup.seed, false, imageInputShape(doc), (l) => io.err(l))

@@ -1,12 +1,10 @@
 // `netloom search`: trains the project as it is, then candidates of its searchable parameters,
-// each in its own Node process (`netloom train`, recorded as a run), `--workers` at a time; prints
+// each in a worker thread of this process (`netloom train`, recorded as a run), `--workers` at a time; prints
 // validation error against parameters and FLOPs with the Pareto front marked, and the best found
 // against the start.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { lowerDocument } from '../compile/lower.ts';
 import { hasErrors } from '../compile/diagnostics.ts';
 import type { NetloomDocument } from '../document/schema.ts';
@@ -17,30 +15,14 @@ import type { Evaluation, SearchStrategy } from '../experiments/search.ts';
 import { runSearch, searchStrategies } from '../experiments/search.ts';
 import type { Candidate, SearchParam } from '../experiments/search-space.ts';
 import { applyCandidate, currentValue, parseSearchParam } from '../experiments/search-space.ts';
-import { documentTrainingSetup } from '../runtime/document-training.ts';
+import { documentTrainingSetup } from '../compile/training-setup.ts';
 import { loadTemplate } from '../templates/catalogue.ts';
 import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './io.ts';
 import { loadProject } from './project.ts';
 import { humanCount, textTable } from './text-table.ts';
-
-const bin = fileURLToPath(new URL('../../bin/netloom.mjs', import.meta.url));
-
-interface Child {
-  readonly code: number;
-  readonly stderr: string;
-}
-
-function runChild(args: readonly string[], cwd: string): Promise<Child> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
-    child.on('error', (e) => done({ code: 1, stderr: e.message }));
-    child.on('close', (code) => done({ code: code ?? 1, stderr }));
-  });
-}
+import { trainInThread } from './train-threads.ts';
 
 const describe = (params: readonly SearchParam[], c: Candidate) =>
   params.map((p) => `${p.name} ${c[p.name]}`).join(', ');
@@ -121,9 +103,8 @@ export const searchCommand: Command = {
       }
       const path = join(work, `candidate-${k}.json`);
       writeFileSync(path, JSON.stringify(candidate));
-      const child = await runChild(
+      const child = await trainInThread(
         [
-          'train',
           path,
           '--json',
           '--runs',

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { optimizerNames } from '../autodiff/optimizers.ts';
 import type { OptimizerName } from '../autodiff/optimizers.ts';
 import { exportDocument } from '../onnx/from-document.ts';
-import { documentTrainingSetup, prepareDocumentTraining } from '../runtime/document-training.ts';
+import { prepareDocumentTraining } from '../runtime/document-training.ts';
+import { documentTrainingSetup } from '../compile/training-setup.ts';
 import type { Dataset } from '../runtime/datasets/dataset.ts';
 import { subset, trainValSplit } from '../runtime/datasets/dataset.ts';
 import {

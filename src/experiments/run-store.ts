@@ -228,6 +228,12 @@ export class RunStore {
     return r.files.includes(weightsName) ? this.files.read(`${r.id}/${weightsName}`) : undefined;
   }
 
+  /** One of the run's own files (picture.png), when the record lists it; a name outside the run is refused. */
+  async file(r: RunRecord, name: string): Promise<Uint8Array | undefined> {
+    if (!/^[a-z][a-z0-9-]*\.[a-z]+$/.test(name) || !r.files.includes(name)) return undefined;
+    return this.files.read(`${runIdSchema.parse(r.id)}/${name}`);
+  }
+
   /** Bytes on disk for the run (its folder; its document is shared and counted apart). */
   async size(id: string): Promise<number> {
     runIdSchema.parse(id);

@@ -1,17 +1,20 @@
-// Searchable parameters: a layer's field (`hidden1.units`, `conv1.kernelSize`) or a training
-// setting (`lr`, `batchSize`, `epochs`), each with the values it may take — a list (`4,8,16`) or a
+// Searchable parameters: a layer's field (`hidden1.units`, `conv1.kernelSize`), a block's repeat
+// count (`block1.repeat`, see repeat-block.ts) or a training setting (`lr`, `batchSize`, `epochs`), each with the values it may take — a list (`4,8,16`) or a
 // range (`2..16`, `1e-4..1e-1:log`). A candidate is one value per parameter, applied to a copy of
 // the document, so every point of a search opens as an ordinary document.
 import type { NetloomDocument } from '../document/schema.ts';
 import { NetloomError } from '../util/errors.ts';
 import { Rng } from '../util/random.ts';
+import { blockPorts, repeatBlock } from './repeat-block.ts';
 
 export const trainingKeys = ['lr', 'batchSize', 'epochs'] as const;
 export type TrainingKey = (typeof trainingKeys)[number];
 
 export type SearchTarget =
   | { readonly kind: 'training'; readonly key: TrainingKey }
-  | { readonly kind: 'layer'; readonly node: string; readonly field: string };
+  | { readonly kind: 'layer'; readonly node: string; readonly field: string }
+  /** A block (group) repeated in a chain: `<group>.repeat`. */
+  | { readonly kind: 'repeat'; readonly group: string };
 
 export type SearchValues =
   | { readonly kind: 'list'; readonly values: readonly (number | string)[] }
@@ -53,16 +56,25 @@ export function parseSearchParam(spec: string, doc: NetloomDocument): SearchPara
     target = { kind: 'training', key: name as TrainingKey };
   } else {
     const dot = name.lastIndexOf('.');
-    if (dot <= 0) throw bad(spec, `'${name}' is neither ${trainingKeys.join(', ')} nor node.field`);
+    if (dot <= 0)
+      throw bad(spec, `'${name}' is neither ${trainingKeys.join(', ')}, node.field nor block.repeat`);
     const node = doc.nodes.find((n) => n.id === name.slice(0, dot));
-    if (!node) throw bad(spec, `no node '${name.slice(0, dot)}' in the document`);
     const field = name.slice(dot + 1);
-    if (!Object.hasOwn(node.params ?? {}, field))
+    const group = doc.groups.find((g) => g.id === name.slice(0, dot));
+    if (field === 'repeat' && group && !Object.hasOwn(node?.params ?? {}, field)) {
+      try {
+        blockPorts(doc, group.id);
+      } catch (e) {
+        throw bad(spec, e instanceof Error ? e.message : String(e));
+      }
+      target = { kind: 'repeat', group: group.id };
+    } else if (!node) throw bad(spec, `no node '${name.slice(0, dot)}' in the document`);
+    else if (!Object.hasOwn(node.params ?? {}, field))
       throw bad(
         spec,
         `node '${node.id}' (${node.kind}) has no field '${field}' set (fields: ${Object.keys(node.params ?? {}).join(', ') || 'none'})`,
       );
-    target = { kind: 'layer', node: node.id, field };
+    else target = { kind: 'layer', node: node.id, field };
   }
   const range = /^(.+?)\.\.(.+?)(:log)?$/.exec(text);
   let values: SearchValues;
@@ -78,11 +90,11 @@ export function parseSearchParam(spec: string, doc: NetloomDocument): SearchPara
     if (items.length === 0 || items.some((t) => t === '')) throw bad(spec, 'give values as a,b,c or lo..hi');
     values = { kind: 'list', values: items.map((t) => (Number.isFinite(Number(t)) ? Number(t) : t)) };
   }
-  if (target.kind === 'training') {
+  if (target.kind !== 'layer') {
     const nums = values.kind === 'list' ? values.values : [values.lo, values.hi];
     for (const v of nums) {
       if (typeof v !== 'number' || !(v > 0)) throw bad(spec, `${name} takes positive numbers; got '${v}'`);
-      if (target.key !== 'lr' && !Number.isInteger(v))
+      if ((target.kind === 'repeat' || target.key !== 'lr') && !Number.isInteger(v))
         throw bad(spec, `${name} takes whole numbers; got ${v}`);
     }
   }
@@ -91,9 +103,13 @@ export function parseSearchParam(spec: string, doc: NetloomDocument): SearchPara
 
 /** The parameter's value in the document as it is (the search's starting point). */
 export function currentValue(p: SearchParam, doc: NetloomDocument): number | string | undefined {
+  if (p.target.kind === 'repeat') return 1;
   if (p.target.kind === 'layer') {
     const t = p.target;
     const v = doc.nodes.find((n) => n.id === t.node)?.params?.[t.field];
+    // A pair with both sides equal (kernelSize [3, 3]) is the one number applyCandidate sets.
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => x === v[0]) && typeof v[0] === 'number')
+      return v[0];
     return typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v);
   }
   const tr = (doc.training ?? {}) as { batchSize?: unknown; epochs?: unknown; objectives?: unknown };
@@ -118,6 +134,7 @@ export function applyCandidate(
     const v = c[p.name];
     if (v === undefined) continue;
     const t = p.target;
+    if (t.kind === 'repeat') continue;
     if (t.kind === 'layer') {
       const node = out.nodes.find((n) => n.id === t.node)!;
       // A field that holds a pair (kernelSize [3, 3]) takes one number for both.
@@ -136,6 +153,11 @@ export function applyCandidate(
       }));
     } else training[t.key] = v;
     out = { ...out, training };
+  }
+  // Repeats last: the copies take the block's fields as the candidate set them.
+  for (const p of params) {
+    const v = c[p.name];
+    if (p.target.kind === 'repeat' && v !== undefined) out = repeatBlock(out, p.target.group, Number(v));
   }
   return out;
 }

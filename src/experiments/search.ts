@@ -1,7 +1,8 @@
 // A search over searchable parameters: the starting point is trained first (the number to beat),
 // then a grid or random sweep, or successive halving (many candidates trained briefly, the better
 // half trained twice as long, until the survivors train as long as the start did). Candidates
-// train `workers` at a time through an evaluate callback (the CLI: one Node process each). The
+// train `workers` at a time through an evaluate callback (the CLI: a worker thread each;
+// the app: a Web Worker each). The
 // result names every run it used, the best found against the start, and the Pareto front of
 // validation error against parameters and FLOPs.
 import type { Candidate, SearchParam } from './search-space.ts';

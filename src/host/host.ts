@@ -39,6 +39,11 @@ export interface ChosenFolder {
   read(path: string): Promise<Uint8Array>;
 }
 
+/** One operation on a project's runs folder (Host.runFiles). */
+export type RunFilesCall =
+  | { readonly op: 'write'; readonly project: string; readonly path: string; readonly bytes: Uint8Array }
+  | { readonly op: 'read' | 'list' | 'remove' | 'size'; readonly project: string; readonly path: string };
+
 export interface Host {
   readonly kind: 'desktop' | 'browser';
   /** Asks the user for a file; undefined when cancelled. */
@@ -54,6 +59,11 @@ export interface Host {
     opts: { path?: string; suggestedName: string; filters: readonly FileFilter[] },
   ): Promise<SaveResult>;
   recentFiles(): Promise<readonly string[]>;
+  /**
+   * The run history's files in `<project>.runs/` beside a project the user opened or saved
+   * (desktop only; the browser keeps runs in IndexedDB). `path` is inside the runs folder.
+   */
+  runFiles?(req: RunFilesCall): Promise<Uint8Array | string[] | number | undefined>;
   /** Asks the user for a folder (an image folder to train on); undefined when cancelled. */
   chooseFolder(): Promise<ChosenFolder | undefined>;
   /** Window title: file name and an unsaved-changes mark. */

@@ -1,13 +1,11 @@
-// The document's training setup read the way Netloom's trainer reads it (runtime/
-// document-training.ts: documentTrainingSetup, modelGraph, objectiveParams): which value is each
+// The document's training setup (compile/training-setup.ts) read the way Netloom's trainer reads it
+// (runtime/document-training.ts: modelGraph, objectiveParams): which value is each
 // objective's loss and prediction, which Input takes the data and which the labels, which weights
 // each objective trains. A test holds the two readings together on every template.
 import type { DocNode, NetloomDocument } from '../document/schema.ts';
 import { nodeName } from '../compile/lower.ts';
 import type { LossKind } from '../autodiff/losses.ts';
 import type { ObjectiveSetup, TrainingSetup } from '../autodiff/training-schema.ts';
-import { parseTrainingSetup } from '../autodiff/training-schema.ts';
-import { layerDef } from '../layers/registry.ts';
 import { NetloomError } from '../util/errors.ts';
 import type { PortRef, TorchGraph } from './graph.ts';
 import { portRef } from './graph.ts';
@@ -25,22 +23,6 @@ export interface ObjectivePlan {
   readonly trains: readonly string[];
   /** True when it trains every unfrozen node (the optimizer then takes all trainable parameters). */
   readonly trainsAll: boolean;
-}
-
-/** The document's setup, or Netloom's default: its first loss layer, else cross-entropy on its Output. */
-export function trainingSetupOf(doc: NetloomDocument): TrainingSetup {
-  if (doc.training) return parseTrainingSetup(doc.training);
-  const loss = doc.nodes.find((n) => layerDef(n.kind)?.family === 'loss');
-  const out = doc.nodes.find((n) => n.kind === 'Output');
-  if (!loss && !out) {
-    throw new NetloomError(
-      'bad-argument',
-      'This graph has nothing to train: add a loss layer (e.g. CrossEntropy) fed by the prediction and a target Input',
-    );
-  }
-  return parseTrainingSetup({
-    objectives: [{ loss: loss ? loss.id : { kind: 'cross-entropy', output: out!.id } }],
-  });
 }
 
 function nodeById(doc: NetloomDocument, id: string, what: string): DocNode {

@@ -8,7 +8,8 @@ import { readTorchGraph } from './graph.ts';
 import type { HelperName } from './helpers.ts';
 import { forwardSignature, modelPy } from './model-py.ts';
 import { buildModuleTree } from './module-tree.ts';
-import { planObjectives, trainingSetupOf } from './objectives.ts';
+import { planObjectives } from './objectives.ts';
+import { documentTrainingSetup } from '../compile/training-setup.ts';
 import { pyClassName } from './python.ts';
 import { readme } from './readme.ts';
 import { dataPy, safetensorsPy } from './support-py.ts';
@@ -34,7 +35,7 @@ const text = (path: string, s: string): PackageFile => ({ path, bytes: new TextE
 export function pytorchPackage(doc: NetloomDocument, opts: PackageOptions = {}): TorchPackage {
   const g = readTorchGraph(doc);
   const tree = buildModuleTree(g.modules);
-  const setup = trainingSetupOf(doc);
+  const setup = documentTrainingSetup(doc);
   const plans = planObjectives(g, setup);
   const className = pyClassName(doc.name);
   const sig = forwardSignature(g);

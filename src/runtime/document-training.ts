@@ -13,8 +13,6 @@ import { materializeWeights } from '../ir/weights.ts';
 import { GraphEditor } from '../autodiff/graph-editor.ts';
 import { appendLoss, targetType } from '../autodiff/losses.ts';
 import type { ObjectiveSetup, TrainingSetup } from '../autodiff/training-schema.ts';
-import { parseTrainingSetup } from '../autodiff/training-schema.ts';
-import { layerDef } from '../layers/registry.ts';
 import { NetloomError } from '../util/errors.ts';
 import type { Rng } from '../util/random.ts';
 import type { HostTensor } from './tensors.ts';
@@ -222,25 +220,6 @@ export function prepareDocumentTraining(
   const evalFeeds = noiseFeeds(evalModel);
   const initial = materializeWeights(weights, opts.seed ?? setup.seed, opts.weights);
   return { objectives, evalModel, ...(evalFeeds ? { evalFeeds } : {}), weights, initial };
-}
-
-/**
- * The document's training setup, or for a document without one: its first loss layer, else
- * cross-entropy on its Output, with the default optimizer.
- */
-export function documentTrainingSetup(doc: NetloomDocument): TrainingSetup {
-  if (doc.training) return parseTrainingSetup(doc.training);
-  const loss = doc.nodes.find((n) => layerDef(n.kind)?.family === 'loss');
-  const out = doc.nodes.find((n) => n.kind === 'Output');
-  if (!loss && !out) {
-    throw new NetloomError(
-      'bad-argument',
-      'This graph has nothing to train: add a loss layer (e.g. CrossEntropy) fed by the prediction and a target Input',
-    );
-  }
-  return parseTrainingSetup({
-    objectives: [{ loss: loss ? loss.id : { kind: 'cross-entropy', output: out!.id } }],
-  });
 }
 
 /**

@@ -2,7 +2,8 @@
 // renderer's worker checks each message with the protocol's schema and hands it to
 // `trainingWorker`) or any other message channel.
 // Nothing here is Node-only: data arrives in the messages, or by fetch (MNIST's JSON files).
-import { documentTrainingSetup, prepareDocumentTraining } from './document-training.ts';
+import { prepareDocumentTraining } from './document-training.ts';
+import { documentTrainingSetup } from '../compile/training-setup.ts';
 import type { Dataset } from './datasets/dataset.ts';
 import { subset, trainValSplit } from './datasets/dataset.ts';
 import { fitClasses, fitFeatures, toyByName } from './datasets/catalogue.ts';

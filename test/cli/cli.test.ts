@@ -4,11 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { serializeDocument } from '../../src/document/parse.ts';
 import { writeNpy } from '../../src/runtime/npy.ts';
 import { templateNames } from '../../src/templates/catalogue.ts';
-import { captureIO } from '../helpers/cli-io.ts';
+import { runCli } from '../helpers/cli-io.ts';
 import { chainDoc } from '../helpers/doc.ts';
 import { checkOnnxFiles } from '../helpers/onnx-checker.ts';
 import { requirePython } from '../helpers/references.ts';
@@ -16,10 +15,8 @@ import { requirePython } from '../helpers/references.ts';
 const dir = mkdtempSync(join(tmpdir(), 'netloom-cli-'));
 const bin = join(import.meta.dirname, '../../bin/netloom.mjs');
 
-async function cli(...argv: string[]) {
-  const io = captureIO(dir);
-  const code = await main(argv, io);
-  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+function cli(...argv: string[]) {
+  return runCli(dir, argv);
 }
 
 describe('templates', () => {

@@ -6,13 +6,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { serializeDocument } from '../../src/document/parse.ts';
 import type { AtomicFs } from '../../src/host/atomic-file.ts';
 import { nodeAtomicFs } from '../../src/host/atomic-file.ts';
 import { writeNpy } from '../../src/runtime/npy.ts';
 import { floatTensor, int64Tensor } from '../../src/runtime/tensors.ts';
-import { captureIO } from '../helpers/cli-io.ts';
+import { runCli } from '../helpers/cli-io.ts';
 import { chainDoc } from '../helpers/doc.ts';
 import { onnxFixtureDir } from '../helpers/fixtures.ts';
 import { onnxReproducers, rawSafetensors } from '../fuzz/inputs.ts';
@@ -21,10 +20,8 @@ import { encodeModel } from '../../src/onnx/proto.ts';
 const dir = mkdtempSync(join(tmpdir(), 'netloom-robust-'));
 const bin = join(import.meta.dirname, '../../bin/netloom.mjs');
 
-async function cli(argv: string[], fs?: AtomicFs) {
-  const io = captureIO(dir, fs);
-  const code = await main(argv, io);
-  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+function cli(argv: string[], fs?: AtomicFs) {
+  return runCli(dir, argv, fs);
 }
 
 const fullDisk: AtomicFs = {

@@ -6,10 +6,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { encodeModel } from '../../src/onnx/proto.ts';
 import { decodeSafetensors, encodeSafetensors, nonFiniteWarning } from '../../src/ir/weights-file.ts';
-import { captureIO } from '../helpers/cli-io.ts';
+import { runCli } from '../helpers/cli-io.ts';
 import { requirePython } from '../helpers/references.ts';
 import { runOnnx } from '../../src/runtime/ort-session.ts';
 import { floatTensor } from '../../src/runtime/tensors.ts';
@@ -17,10 +16,8 @@ import { onnxFixtureDir, torchModelCase } from '../helpers/fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-weights-'));
 
-async function cli(...argv: string[]) {
-  const io = captureIO(dir);
-  const code = await main(argv, io);
-  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+function cli(...argv: string[]) {
+  return runCli(dir, argv);
 }
 
 describe('weights sidecar (safetensors)', () => {

@@ -160,6 +160,7 @@ describe('dist/electron/main.cjs with a fake electron', () => {
       'open-path',
       'read-folder-file',
       'recent-files',
+      'run-files',
       'save-file',
     ]);
     await expect(
@@ -242,6 +243,7 @@ describe('dist/electron/preload.cjs with a fake electron', () => {
         'openFile',
         'openPath',
         'recentFiles',
+        'runFiles',
         'saveFile',
         'setDirty',
         'setTitle',

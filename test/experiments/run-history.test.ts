@@ -6,7 +6,6 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { compareRuns } from '../../src/experiments/compare.ts';
 import { memoryRunFiles } from '../../src/experiments/run-files.ts';
 import type { RunRecord } from '../../src/experiments/run-record.ts';
@@ -16,7 +15,7 @@ import { decodeSafetensors } from '../../src/ir/weights-file.ts';
 import { lowerDocument } from '../../src/compile/lower.ts';
 import { parseDocument } from '../../src/document/parse.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
-import { captureIO } from '../helpers/cli-io.ts';
+import { runCli } from '../helpers/cli-io.ts';
 
 const root = join(import.meta.dirname, '../..');
 const playground = readFileSync(join(root, 'templates/playground.json'), 'utf8');
@@ -27,10 +26,8 @@ function project(): string {
   return dir;
 }
 
-async function cli(dir: string, ...argv: string[]) {
-  const io = captureIO(dir);
-  const code = await main(argv, io);
-  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+function cli(dir: string, ...argv: string[]) {
+  return runCli(dir, argv);
 }
 
 interface Listed {

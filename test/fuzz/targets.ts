@@ -49,7 +49,7 @@ import { importedToDocument } from '../../src/onnx/to-document.ts';
 import { parseCsv } from '../../src/runtime/datasets/csv.ts';
 import { readNpy } from '../../src/runtime/npy.ts';
 import { checkLabels } from '../../src/runtime/train-loop.ts';
-import { documentTrainingSetup } from '../../src/runtime/document-training.ts';
+import { documentTrainingSetup } from '../../src/compile/training-setup.ts';
 import { NetloomError } from '../../src/util/errors.ts';
 import { Rng } from '../../src/util/random.ts';
 import { makeRig } from '../electron/fakes.ts';

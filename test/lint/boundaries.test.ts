@@ -47,7 +47,7 @@ const mayImport: Readonly<Record<string, readonly string[]>> = {
   document: ['util'],
   ir: ['util'],
   layers: ['ir', 'util', 'document (types)'],
-  compile: ['layers', 'ir', 'document', 'util'],
+  compile: ['autodiff', 'layers', 'ir', 'document', 'util'],
   autodiff: ['ir', 'util'],
   onnx: ['compile', 'layers', 'ir', 'document', 'util'],
   templates: ['document', 'util'],

@@ -5,17 +5,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { encodeSafetensors } from '../../src/ir/weights-file.ts';
-import { captureIO } from '../helpers/cli-io.ts';
+import { runCli } from '../helpers/cli-io.ts';
 import { requirePython } from '../helpers/references.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-export-pt-'));
 
-async function cli(...argv: string[]) {
-  const io = captureIO(dir);
-  const code = await main(argv, io);
-  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+function cli(...argv: string[]) {
+  return runCli(dir, argv);
 }
 
 describe('netloom export --format pytorch', () => {

@@ -19,19 +19,14 @@ import {
 import { sampleToken } from '../../src/runtime/generate.ts';
 import { gptMini } from '../../src/templates/sequence.ts';
 import { Rng } from '../../src/util/random.ts';
-import { captureIO } from '../helpers/cli-io.ts';
+import { runCommand } from '../helpers/cli-io.ts';
 import { checkOnnxFiles } from '../helpers/onnx-checker.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-gpt-'));
 const text = sonnetsText.trimStart();
 
-async function run(
-  cmd: { run(a: readonly string[], io: ReturnType<typeof captureIO>): Promise<number> },
-  ...argv: string[]
-) {
-  const io = captureIO(dir);
-  const code = await cmd.run(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
+function run(cmd: Parameters<typeof runCommand>[0], ...argv: string[]) {
+  return runCommand(cmd, dir, argv);
 }
 
 describe('the sonnets as character windows', () => {

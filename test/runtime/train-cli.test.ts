@@ -10,20 +10,15 @@ import { serializeDocument } from '../../src/document/parse.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
 import { writeNpy } from '../../src/runtime/npy.ts';
 import { floatTensor, int64Tensor } from '../../src/runtime/tensors.ts';
-import { captureIO } from '../helpers/cli-io.ts';
+import { runCommand } from '../helpers/cli-io.ts';
 import { chainDoc } from '../helpers/doc.ts';
 import { checkOnnxFiles } from '../helpers/onnx-checker.ts';
 import { requirePython } from '../helpers/references.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-train-cli-'));
 
-async function run(
-  cmd: { run(a: readonly string[], io: ReturnType<typeof captureIO>): Promise<number> },
-  ...argv: string[]
-) {
-  const io = captureIO(dir);
-  const code = await cmd.run(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
+function run(cmd: Parameters<typeof runCommand>[0], ...argv: string[]) {
+  return runCommand(cmd, dir, argv);
 }
 
 describe('netloom train', () => {
