@@ -6,7 +6,7 @@
 import { lowerDocument } from '../compile/lower.ts';
 import type { NetloomDocument } from '../document/schema.ts';
 import { trainValSplit } from '../runtime/datasets/dataset.ts';
-import { documentTrainingSetup } from '../runtime/document-training.ts';
+import { documentTrainingSetup } from '../compile/training-setup.ts';
 import { generateText, openTextModel } from '../runtime/generate.ts';
 import type { ImageModelKind } from '../runtime/generate-images.ts';
 import {
