@@ -29,7 +29,7 @@ import { buildIfStale, root } from '../test/e2e/app.ts';
 import type { Arrangement } from './graphs.ts';
 import { residualMlp } from './graphs.ts';
 import { editorEditMs } from './editor-work.ts';
-import { layoutImported } from '../renderer/lib/import-layout.ts';
+import { layoutImported } from '../renderer/lib/layout-client.ts';
 import { median, medianMs, table } from './stats.ts';
 
 interface Scenario {
@@ -224,6 +224,7 @@ function rowsTable(rows: readonly Row[]): void {
       'pan fps',
       'zoom fps',
       'longest task',
+      'longest while opening',
       'DOM elements',
       'Node: lower',
       'Node: edit',
@@ -239,6 +240,7 @@ function rowsTable(rows: readonly Row[]): void {
       r.pan.moved ? r.pan.fps.toFixed(1) : 'no pan',
       r.zoom.moved ? r.zoom.fps.toFixed(1) : 'no zoom',
       secs(r.longestMs),
+      secs(r.open.longest),
       r.elements.toLocaleString('en-US'),
       `${r.nodeLowerMs.toFixed(0)} ms`,
       `${r.nodeEditMs.toFixed(1)} ms`,

@@ -15,7 +15,13 @@ import { echo } from '../src/util/text.ts';
 import { RunsPanel } from './runs/RunsPanel.tsx';
 import { TrainPanel } from './train/TrainPanel.tsx';
 import { currentHost } from './host/browser-host.ts';
-import { confirmDiscard, openBytes, recoverAutosave, writeAutosave } from './lib/file-actions.ts';
+import {
+  confirmDiscard,
+  openBytes,
+  recoverAutosave,
+  scheduleAutosave,
+  writeAutosave,
+} from './lib/file-actions.ts';
 import type { Command, CommandContext } from './lib/commands.ts';
 import { command, commandForKey, isEnabled, runCommand } from './lib/commands.ts';
 import { useEditor } from './store/document-store.ts';
@@ -116,8 +122,7 @@ function Shell() {
     const name = filePath?.split(/[\\/]/).pop() ?? doc.name;
     host.setTitle(echo(name, 120), dirty);
     host.setDirty(dirty);
-    const t = setTimeout(writeAutosave, 400);
-    return () => clearTimeout(t);
+    scheduleAutosave();
   }, [doc, dirty, filePath, host]);
 
   useEffect(() => {

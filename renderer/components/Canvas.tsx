@@ -18,8 +18,9 @@ import type {
   Node,
   NodeChange,
   NodeTypes,
+  OnSelectionChangeFunc,
 } from '@xyflow/react';
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent, MouseEvent } from 'react';
 import {
   addNode,
@@ -33,7 +34,7 @@ import {
 } from '../../src/document/edits.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { useEditor } from '../store/document-store.ts';
-import { useLowered } from '../store/lowering-store.ts';
+import { useSettledLowered } from '../lib/settled-lowering.ts';
 import { FlowModel } from '../lib/flow-model.ts';
 import { boxAt, overviewOf } from '../lib/overview.ts';
 import { fitGraph, lodEnterZoom, lodExitZoom, maxZoom, minZoom } from '../lib/view.ts';
@@ -42,7 +43,7 @@ import { BlockNode, FrameNode } from './GroupNodes.tsx';
 import { LodLayer } from './LodLayer.tsx';
 import { MiniMap } from './MiniMap.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
-import { WireEdge } from './WireEdge.tsx';
+import { WireEdge, WireLabelsContext } from './WireEdge.tsx';
 import { confirmDiscard, openBytes } from '../lib/file-actions.ts';
 import type { WireEnd } from '../lib/fitting-layers.ts';
 import { firstInput, firstOutput, kindsThatFit } from '../lib/fitting-layers.ts';
@@ -146,6 +147,19 @@ function useLevelOfDetail(doc: NetloomDocument): boolean {
   return lod || held;
 }
 
+/**
+ * React Flow 12 mounts its selection listener whenever the store's list of selection handlers
+ * exists, and an empty list exists from the start; the listener then walks every node and wire on
+ * each store update (a click on a node makes several): at 5,000 nodes most of a selection's time.
+ * The editor registers no selection handlers (selection lives in the editor's store), so the list
+ * is taken away before <ReactFlow> first renders, and the listener never mounts.
+ */
+function withoutSelectionListener(store: ReturnType<typeof useStoreApi>): void {
+  const handlers = store.getState().onSelectionChangeHandlers as OnSelectionChangeFunc[] | undefined;
+  if (handlers?.length === 0)
+    store.setState({ onSelectionChangeHandlers: undefined as unknown as OnSelectionChangeFunc[] });
+}
+
 /** The selected layer's first output, which a quick-added layer is wired after. */
 function afterSelected(): WireEnd | undefined {
   const st = useEditor.getState();
@@ -155,13 +169,17 @@ function afterSelected(): WireEnd | undefined {
 export const Canvas = memo(function Canvas() {
   const doc = useEditor((s) => s.doc);
   const selection = useEditor((s) => s.selection);
-  const facts = useLowered();
+  const facts = useSettledLowered();
   const flow = useReactFlow();
   const [quick, setQuick] = useState<QuickAt>();
   const [wire, setWire] = useState<string>();
   const [wireMenu, setWireMenu] = useState<{ id: string; x: number; y: number }>();
   const model = useMemo(() => new FlowModel(toggleGroup), []);
+  const store = useStoreApi();
+  useState(() => withoutSelectionListener(store));
   const graph = model.update(doc, facts, selection);
+  // Labels whose shape changed re-render once this render is committed.
+  useLayoutEffect(() => model.labels.notify());
   const overview = useMemo(() => overviewOf(graph, (n) => model.sizeOf(n)), [graph, model]);
   const lod = useLevelOfDetail(doc);
   const shown = useRef(new Set<string>());
@@ -413,55 +431,57 @@ export const Canvas = memo(function Canvas() {
       data-testid="canvas"
       data-lod={lod ? 'overview' : 'detail'}
     >
-      <ReactFlow
-        nodes={lod ? noNodes : (graph.nodes as Node[])}
-        edges={lod ? noEdges : (edges as Edge[])}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onNodeDragStart={() => useEditor.getState().checkpoint()}
-        onSelectionDragStart={() => useEditor.getState().checkpoint()}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        onDelete={onDelete}
-        onEdgeClick={(_, e) => {
-          if (!e.selectable) return;
-          useEditor.getState().select([]);
-          setWire(e.id);
-        }}
-        onEdgeContextMenu={(ev, e) => {
-          if (!e.selectable) return;
-          ev.preventDefault();
-          useEditor.getState().select([]);
-          setWire(e.id);
-          setWireMenu({ id: e.id, x: ev.clientX, y: ev.clientY });
-        }}
-        onMoveStart={() => setWireMenu(undefined)}
-        isValidConnection={isValidConnection}
-        onDrop={onDrop}
-        onDragOver={(e) => {
-          e.preventDefault();
-          e.dataTransfer.dropEffect = 'copy';
-        }}
-        onPaneClick={onPaneClick}
-        snapToGrid
-        snapGrid={[20, 20]}
-        zoomOnDoubleClick={false}
-        deleteKeyCode={['Delete', 'Backspace']}
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        selectionKeyCode="Shift"
-        minZoom={minZoom}
-        maxZoom={maxZoom}
-        onlyRenderVisibleElements
-        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background gap={20} size={1} />
-        {lod && <LodLayer overview={overview} />}
-        <MiniMap overview={overview} />
-        <Controls />
-      </ReactFlow>
+      <WireLabelsContext.Provider value={model.labels}>
+        <ReactFlow
+          nodes={lod ? noNodes : (graph.nodes as Node[])}
+          edges={lod ? noEdges : (edges as Edge[])}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onNodeDragStart={() => useEditor.getState().checkpoint()}
+          onSelectionDragStart={() => useEditor.getState().checkpoint()}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          onDelete={onDelete}
+          onEdgeClick={(_, e) => {
+            if (!e.selectable) return;
+            useEditor.getState().select([]);
+            setWire(e.id);
+          }}
+          onEdgeContextMenu={(ev, e) => {
+            if (!e.selectable) return;
+            ev.preventDefault();
+            useEditor.getState().select([]);
+            setWire(e.id);
+            setWireMenu({ id: e.id, x: ev.clientX, y: ev.clientY });
+          }}
+          onMoveStart={() => setWireMenu(undefined)}
+          isValidConnection={isValidConnection}
+          onDrop={onDrop}
+          onDragOver={(e) => {
+            e.preventDefault();
+            e.dataTransfer.dropEffect = 'copy';
+          }}
+          onPaneClick={onPaneClick}
+          snapToGrid
+          snapGrid={[20, 20]}
+          zoomOnDoubleClick={false}
+          deleteKeyCode={['Delete', 'Backspace']}
+          multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+          selectionKeyCode="Shift"
+          minZoom={minZoom}
+          maxZoom={maxZoom}
+          onlyRenderVisibleElements
+          defaultViewport={{ x: 40, y: 40, zoom: 1 }}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={20} size={1} />
+          {lod && <LodLayer overview={overview} />}
+          <MiniMap overview={overview} />
+          <Controls />
+        </ReactFlow>
+      </WireLabelsContext.Provider>
       {doc.nodes.length === 0 && (
         <div className="empty-hint" data-testid="empty-hint">
           <b>Start a network</b>

@@ -6,11 +6,12 @@
 // lowering's message shows beside the field.
 import { z } from 'zod';
 import { useRef, useState, memo } from 'react';
-import type { DocNode } from '../../src/document/schema.ts';
+import { useShallow } from 'zustand/react/shallow';
+import type { DocNode, NetloomDocument } from '../../src/document/schema.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { renameNode, setParam } from '../../src/document/edits.ts';
 import { useEditor } from '../store/document-store.ts';
-import { useLowered } from '../store/lowering-store.ts';
+import { useLowering } from '../store/lowering-store.ts';
 import { shapeText } from '../lib/flow-model.ts';
 import { problemSentence } from '../lib/problem-text.ts';
 import type { Diagnostic } from '../../src/util/errors.ts';
@@ -202,24 +203,36 @@ function Field(props: { node: DocNode; name: string; schema: FieldSchema; error:
   );
 }
 
-// Memoised: it reads the stores itself, so the window's re-renders need not reach it.
+const noDiagnostics: readonly Diagnostic[] = [];
+
+/** Where the selected node was last found in the document's list: an edit keeps the order. */
+let lastAt = 0;
+
+/** The document node of `id`, found in O(1) while the nodes keep their order. */
+function nodeOf(doc: NetloomDocument, id: string | undefined): DocNode | undefined {
+  if (id === undefined) return undefined;
+  if (doc.nodes[lastAt]?.id === id) return doc.nodes[lastAt];
+  lastAt = doc.nodes.findIndex((n) => n.id === id);
+  return lastAt < 0 ? ((lastAt = 0), undefined) : doc.nodes[lastAt];
+}
+
+// Memoised, and it reads only the selected node, its report and its problems from the stores: an
+// edit or a move of another layer does not render it.
 export const Inspector = memo(function Inspector() {
-  const doc = useEditor((s) => s.doc);
-  const selection = useEditor((s) => s.selection);
-  const lowered = useLowered();
+  const count = useEditor((s) => s.selection.length);
+  const node = useEditor((s) => nodeOf(s.doc, s.selection.length === 1 ? s.selection[0] : undefined));
+  const report = useLowering((s) => (node ? s.facts.nodes.get(node.id) : undefined));
+  const diags = useLowering(
+    useShallow((s) => (node ? s.facts.diagnostics.filter((d) => d.node === node.id) : noDiagnostics)),
+  );
   const nameKey = useRef('');
-  const node = selection.length === 1 ? doc.nodes.find((n) => n.id === selection[0]) : undefined;
   if (!node)
     return (
       <div className="inspector empty">
-        {selection.length > 1
-          ? `${selection.length} layers selected`
-          : 'Select a layer to edit its parameters.'}
+        {count > 1 ? `${count} layers selected` : 'Select a layer to edit its parameters.'}
       </div>
     );
   const def = layerDef(node.kind);
-  const report = lowered.nodes.get(node.id);
-  const diags = lowered.diagnostics.filter((d) => d.node === node.id);
   const fields = fieldsOf(node.kind);
   return (
     <div className="inspector" data-testid="inspector">

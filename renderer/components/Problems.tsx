@@ -2,22 +2,29 @@
 // a render per edit); a click selects the node and brings it into view.
 import { memo } from 'react';
 import { useReactFlow } from '@xyflow/react';
+import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../store/document-store.ts';
-import { useLowered } from '../store/lowering-store.ts';
+import { useLowering } from '../store/lowering-store.ts';
 import { echo } from '../../src/util/text.ts';
 import { portLabel, problemSentence } from '../lib/problem-text.ts';
 
 const shown = 200;
 
-// Memoised: it reads the stores itself, so the window's re-renders need not reach it.
+// Memoised, and it reads only what it shows from the stores (the problems, the reports of their
+// layers): an edit that changes neither does not render it.
 export const Problems = memo(function Problems() {
-  const lowered = useLowered();
+  const list = useLowering((s) => s.facts.diagnostics);
+  const pending = useLowering((s) => s.facts.pending > 0);
+  const reports = useLowering(
+    useShallow((s) =>
+      s.facts.diagnostics.slice(0, shown).map((d) => (d.node ? s.facts.nodes.get(d.node) : undefined)),
+    ),
+  );
   const flow = useReactFlow();
-  const list = lowered.diagnostics;
   if (list.length === 0)
     return (
       <div className="problems ok" data-testid="problems">
-        {lowered.pending > 0 ? 'Inferring shapes…' : 'No problems.'}
+        {pending ? 'Inferring shapes…' : 'No problems.'}
       </div>
     );
   return (
@@ -34,13 +41,8 @@ export const Problems = memo(function Problems() {
             if (n) void flow.setCenter(n.position.x + 100, n.position.y + 40, { zoom: 1, duration: 300 });
           }}
         >
-          <b>{d.node ? echo(lowered.nodes.get(d.node)?.name ?? d.node, 60) : 'graph'}</b>
-          {d.field
-            ? ''
-            : d.port
-              ? ` · ${portLabel(d.node ? lowered.nodes.get(d.node) : undefined, d.port)}`
-              : ''}
-          : {problemSentence(d)}
+          <b>{d.node ? echo(reports[i]?.name ?? d.node, 60) : 'graph'}</b>
+          {d.field ? '' : d.port ? ` · ${portLabel(reports[i], d.port)}` : ''}: {problemSentence(d)}
         </li>
       ))}
       {list.length > shown && (

@@ -7,6 +7,7 @@ import { useLowered } from '../store/lowering-store.ts';
 import { shapeText } from '../lib/flow-model.ts';
 import { echo } from '../../src/util/text.ts';
 import type { TensorType } from '../../src/ir/types.ts';
+import type { NodeReport } from '../../src/compile/lower-node.ts';
 
 /** Three digits at most: "236M", "1.61M", "803k", "72". */
 function short(n: number): string {
@@ -31,12 +32,33 @@ function memoryOf(params: number, outputs: Readonly<Record<string, TensorType>>)
   return b;
 }
 
+/**
+ * One layer's row. The lowering keeps a report's object while its content stays, so after an edit
+ * only the rows of the layers it changed render again.
+ */
+const Row = memo(function Row({ r }: { r: NodeReport }) {
+  return (
+    <tr onClick={() => useEditor.getState().select([r.id])}>
+      <td className="name">
+        {echo(r.name, 60)}
+        <small>{r.kind}</small>
+      </td>
+      <td className="shape">{shapeText(Object.values(r.outputs)[0], r.kind)}</td>
+      <td className="num" title={r.params.toLocaleString('en-US')}>
+        {r.params ? short(r.params) : ''}
+      </td>
+      <td className="num" title={r.flops.toLocaleString('en-US')} data-testid="layer-flops">
+        {r.flops ? short(r.flops) : ''}
+      </td>
+      <td className="num">{bytesText(memoryOf(r.params, r.outputs))}</td>
+    </tr>
+  );
+});
+
 // Memoised: it reads the stores itself, so the window's re-renders need not reach it.
 export const Summary = memo(function Summary() {
-  const doc = useEditor((s) => s.doc);
   const lowered = useLowered();
   const t = lowered.totals;
-  const kinds = new Map(doc.nodes.map((n) => [n.id, n.kind]));
   return (
     <div className="summary" data-testid="summary">
       <dl className="totals">
@@ -70,23 +92,7 @@ export const Summary = memo(function Summary() {
         <tbody>
           {lowered.order.map((id) => {
             const r = lowered.nodes.get(id);
-            if (!r) return null;
-            return (
-              <tr key={id} onClick={() => useEditor.getState().select([id])}>
-                <td className="name">
-                  {echo(r.name, 60)}
-                  <small>{r.kind}</small>
-                </td>
-                <td className="shape">{shapeText(Object.values(r.outputs)[0], kinds.get(id) ?? '')}</td>
-                <td className="num" title={r.params.toLocaleString('en-US')}>
-                  {r.params ? short(r.params) : ''}
-                </td>
-                <td className="num" title={r.flops.toLocaleString('en-US')} data-testid="layer-flops">
-                  {r.flops ? short(r.flops) : ''}
-                </td>
-                <td className="num">{bytesText(memoryOf(r.params, r.outputs))}</td>
-              </tr>
-            );
+            return r ? <Row key={id} r={r} /> : null;
           })}
         </tbody>
       </table>

@@ -2,20 +2,33 @@
 // dashed and crossed when it does not fit). The label is plain SVG text with a halo instead of
 // React Flow's measured label box: measuring each label forced a layout per wire.
 //
+// The label's text comes from the flow model's wire labels (lib/wire-labels.ts), so an edit that
+// changes a shape re-renders that label and leaves React Flow's wires alone.
+//
 // A wire that runs straight down past other layers (a residual shortcut) bends out beside the
 // column (lib/wire-path.ts), so it is not drawn behind them.
 import { BaseEdge, getBezierPath } from '@xyflow/react';
 import type { Edge, EdgeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { createContext, memo, useCallback, useContext, useSyncExternalStore } from 'react';
 import type { WireData } from '../lib/flow-model.ts';
+import { WireLabels } from '../lib/wire-labels.ts';
 import { isShortcut, shortcutPath } from '../lib/wire-path.ts';
 
 export type WireFlowEdge = Edge<WireData, 'wire'>;
 
+/** The canvas's wire labels (the Canvas provides its flow model's). */
+export const WireLabelsContext = createContext<WireLabels>(new WireLabels());
+
+function useWireLabel(id: string): string | undefined {
+  const labels = useContext(WireLabelsContext);
+  const subscribe = useCallback((f: () => void) => labels.subscribe(id, f), [labels, id]);
+  return useSyncExternalStore(subscribe, () => labels.get(id));
+}
+
 export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
   const { sourceX: sx, sourceY: sy, targetX: tx, targetY: ty } = props;
   const [path, x, y] = isShortcut(sx, sy, tx, ty) ? shortcutPath(sx, sy, tx, ty) : getBezierPath(props);
-  const text = props.data?.text;
+  const text = useWireLabel(props.id);
   return (
     <>
       <BaseEdge id={props.id} path={path} interactionWidth={props.interactionWidth} />

@@ -44,7 +44,8 @@ function portPoint(n: Node | undefined, handle: string | null | undefined, type:
  * the column. Frame titles are drawn after the wires, so a wire's label never covers one.
  */
 export function diagramSvg(doc: NetloomDocument, lowered: LoweringFacts, theme: 'dark' | 'light'): string {
-  const graph = new FlowModel(() => undefined).update(doc, lowered, []);
+  const model = new FlowModel(() => undefined);
+  const graph = model.update(doc, lowered, []);
   const fg = theme === 'dark' ? '#e5e7eb' : '#111827';
   const bg = theme === 'dark' ? '#0f172a' : '#ffffff';
   const card = theme === 'dark' ? '#1e293b' : '#f8fafc';
@@ -65,6 +66,7 @@ export function diagramSvg(doc: NetloomDocument, lowered: LoweringFacts, theme: 
     const b = portPoint(byId.get(e.target), e.targetHandle, 'target');
     if (!a || !b) continue;
     const data = e.data as WireData | undefined;
+    const text = model.labels.get(e.id);
     const skip = isShortcut(a.x, a.y, b.x, b.y);
     const mid = (a.y + b.y) / 2;
     const [d, lx, ly] = skip
@@ -76,10 +78,10 @@ export function diagramSvg(doc: NetloomDocument, lowered: LoweringFacts, theme: 
       `<path class="wire${skip ? ' skip' : ''}" data-from="${esc(e.source)}" data-to="${esc(e.target)}" d="${d}" ` +
         `stroke="${colour}" fill="none" stroke-width="${data?.reason ? 2 : 1.5}"${data?.reason ? ' stroke-dasharray="5 3"' : ''}/>`,
     );
-    if (data?.text)
+    if (text)
       labels.push(
         `<text class="wire-label" x="${lx}" y="${ly}" font-size="10" text-anchor="middle" dominant-baseline="central" ` +
-          `fill="${colour}" stroke="${bg}" stroke-width="4" stroke-linejoin="round" paint-order="stroke">${esc(data.text)}</text>`,
+          `fill="${colour}" stroke="${bg}" stroke-width="4" stroke-linejoin="round" paint-order="stroke">${esc(text)}</text>`,
       );
   }
 

@@ -10,10 +10,9 @@ import { documentTrainingSetup } from '../../src/compile/training-setup.ts';
 import { isToyName, toyByName } from '../../src/runtime/datasets/catalogue.ts';
 import { mnistFromDigits, unpackMnist } from '../../src/runtime/datasets/mnist.ts';
 import { zipStore } from '../../src/util/zip.ts';
-import { importOnnx } from '../../src/onnx/import.ts';
-import { importedToDocument } from '../../src/onnx/to-document.ts';
 import { useWeights, weightsFit } from '../store/weights-store.ts';
-import { layoutImported } from './import-layout.ts';
+import { nextTask, readOnnxFile, startImportWorker } from './import-client.ts';
+import { readProject } from './import-work.ts';
 import { emptyDocument } from '../../src/document/edits.ts';
 import { useEditor } from '../store/document-store.ts';
 import { lowerCached, useLowering } from '../store/lowering-store.ts';
@@ -55,16 +54,33 @@ export function openText(text: string, name: string, dirty = false): boolean {
 
 /**
  * An ONNX file as a document: known op patterns become layers, the file's weights become the
- * model's weights; laid out automatically. Unsaved (it is not a project file yet).
+ * model's weights; laid out automatically. Unsaved (it is not a project file yet). Read in the
+ * import worker when one runs (import-client.ts).
  */
 export async function openOnnxBytes(bytes: Uint8Array, name: string): Promise<boolean> {
   try {
-    const { doc, weights } = importedToDocument(importOnnx(bytes, { path: name }), name);
-    const at = await layoutImported(doc);
-    const placed = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: at.get(n.id) ?? n.position })) };
-    useEditor.getState().load(placed, undefined, true);
+    const { doc, weights } = await readOnnxFile(bytes, name);
+    useEditor.getState().load(doc, undefined, true);
     useWeights.getState().setWeights(Object.fromEntries(weights));
     useEditor.getState().say('info', `${name}: ${doc.nodes.length} nodes, weights from the file`);
+    return true;
+  } catch (e) {
+    // The current document stays as it was.
+    useEditor.getState().say('error', errorText(e));
+    return false;
+  }
+}
+
+/**
+ * A project file's bytes, parsed and checked, then loaded in a task of its own: at 5,000 layers
+ * the parse and the load (first lowering slice, first render) are each a task of a few hundred
+ * milliseconds on a busy machine, which together would block input twice as long.
+ */
+async function openProjectBytes(bytes: Uint8Array, path: string, dirty: boolean): Promise<boolean> {
+  try {
+    const { doc } = readProject(bytes, path);
+    await nextTask();
+    useEditor.getState().load(doc, path, dirty);
     return true;
   } catch (e) {
     // The current document stays as it was.
@@ -76,18 +92,20 @@ export async function openOnnxBytes(bytes: Uint8Array, name: string): Promise<bo
 /** A project (.json) or an ONNX model (.onnx), by the file's name. */
 export async function openBytes(bytes: Uint8Array, path: string, recovered = false): Promise<boolean> {
   if (/\.onnx$/i.test(path)) return openOnnxBytes(bytes, path.replace(/^.*[\\/]/, ''));
-  return openText(new TextDecoder().decode(bytes), path, recovered);
+  return openProjectBytes(bytes, path, recovered);
 }
 
 /** Resolves true when a file was opened (the caller fits the view to it). */
 export async function openProject(host: Host): Promise<boolean> {
   if (!confirmDiscard()) return false;
+  startImportWorker();
   const f = await host.openFile([...projectFilter, ...onnxFilter]);
   return f ? openBytes(f.bytes, f.path, f.recovered === true) : false;
 }
 
 export async function importOnnxFile(host: Host): Promise<boolean> {
   if (!confirmDiscard()) return false;
+  startImportWorker();
   const f = await host.openFile(onnxFilter);
   return f ? openOnnxBytes(f.bytes, f.name) : false;
 }
@@ -182,8 +200,50 @@ export async function exportDiagram(host: Host, format: 'svg' | 'png'): Promise<
 }
 
 // ---- Autosave: the document goes to localStorage while it has unsaved changes ----
+// Serialising a 5,000-layer document takes ~20 ms, so the write waits for the page to be idle
+// (never inside an edit's frame). At most one write is pending; it reads the document when it runs,
+// so edits made meanwhile go with it, and a stream of edits still writes every half second or so.
+// Leaving or hiding the page writes what is pending at once. localStorage.setItem replaces the
+// entry whole, so a crash leaves the last write or the one before, never half of one.
 
 const autosaveKey = 'netloom.autosave.v1';
+/** How long after a change the write is first tried (ms), and the longest it waits for idle time. */
+const autosaveDelayMs = 400;
+const autosaveIdleMs = 2000;
+
+let autosavePending: { cancel(): void } | undefined;
+
+/** Writes the autosave soon (see above); nothing more when a write is already pending. */
+export function scheduleAutosave(): void {
+  if (autosavePending) return;
+  let idle: number | undefined;
+  const timer = setTimeout(() => {
+    if (typeof requestIdleCallback === 'function')
+      idle = requestIdleCallback(flushAutosave, { timeout: autosaveIdleMs });
+    else flushAutosave();
+  }, autosaveDelayMs);
+  autosavePending = {
+    cancel() {
+      clearTimeout(timer);
+      if (idle !== undefined) cancelIdleCallback(idle);
+    },
+  };
+}
+
+/** Writes the pending autosave now (a page being hidden or closed); nothing when none is pending. */
+export function flushAutosave(): void {
+  if (!autosavePending) return;
+  autosavePending.cancel();
+  autosavePending = undefined;
+  writeAutosave();
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', flushAutosave);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flushAutosave();
+  });
+}
 
 export function writeAutosave(): void {
   const st = useEditor.getState();

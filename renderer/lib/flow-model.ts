@@ -12,6 +12,7 @@ import { Position } from '@xyflow/react';
 import type { Edge, Node } from '@xyflow/react';
 import type { DocEdge, DocGroup, DocNode, NetloomDocument } from '../../src/document/schema.ts';
 import type { LoweringFacts, NodeReport } from '../../src/compile/lower.ts';
+import type { EditorLowering } from '../../src/compile/incremental.ts';
 import { formatShape } from '../../src/ir/types.ts';
 import { echo } from '../../src/util/text.ts';
 import { groupChain, groupParents } from '../../src/document/groups.ts';
@@ -22,6 +23,7 @@ import { familyColors, formatCount } from './families.ts';
 import { frameMargin, frameTitle, nodeSize } from './layout.ts';
 import type { LayerNodeData } from '../components/LayerNode.tsx';
 import type { GroupNodeData } from '../components/GroupNodes.tsx';
+import { WireLabels } from './wire-labels.ts';
 
 export function shapeText(t: TensorType | undefined, kind: string): string {
   if (!t) return '';
@@ -41,12 +43,14 @@ export interface FlowGraph {
   readonly edges: readonly Edge[];
 }
 
-/** The data of a wire, for the wire component and the level-of-detail canvas. */
+/**
+ * The data of a wire, for the wire component and the level-of-detail canvas. The shape it carries
+ * is not here but in the model's `labels` (lib/wire-labels.ts): a wire object is made again only
+ * when its ends or its problem change, not when its shape does.
+ */
 export interface WireData extends Record<string, unknown> {
   /** Why the shape does not fit the input, when it does not. */
   readonly reason: string | undefined;
-  /** The shape carried, as the label shows it. */
-  readonly text: string;
 }
 
 interface Problem {
@@ -207,6 +211,12 @@ function groupFacts(doc: NetloomDocument): Map<string, GroupFacts> {
   return out;
 }
 
+/** What a wire's label reads. */
+function wireText(type: TensorType | undefined, reason: string | undefined, srcKind: string): string {
+  const text = shapeText(type, srcKind);
+  return reason ? `✕ ${text}` : text;
+}
+
 /** A wire's entry; `s`/`t` are the collapsed groups its ends are hidden in, if any. */
 function wireEntry(
   e: DocEdge,
@@ -219,7 +229,6 @@ function wireEntry(
   s: string | undefined,
   t: string | undefined,
 ): WireEntry {
-  const text = shapeText(type, srcKind);
   return {
     doc: e,
     type,
@@ -235,7 +244,7 @@ function wireEntry(
       sourceHandle: s ? 'out' : e.source.port,
       targetHandle: t ? 'in' : e.target.port,
       className: reason ? 'wire bad' : 'wire',
-      data: { reason, text: reason ? `✕ ${text}` : text } satisfies WireData,
+      data: { reason } satisfies WireData,
       selectable: !s && !t,
     },
   };
@@ -247,11 +256,20 @@ export class FlowModel {
   /** Output node → the wire into it, for the doc's edges as last seen in full. */
   private wireInto = new Map<string, string>();
   private wires = new Map<string, WireEntry>();
+  /** Index in the document's nodes of each layer, and in its edges of each wire, as last updated in full. */
+  private layerIndex = new Map<string, number>();
+  private wireIndex = new Map<string, number>();
+  /** Wires into each node, by node id. */
+  private wiresInto = new Map<string, string[]>();
+  /** Problems by node of the last two diagnostics lists. */
+  private problems = new Map<LoweringFacts['diagnostics'], ReturnType<typeof problemsByNode>>();
   private groupNodes = new Map<string, { key: string; node: Node }>();
   private last: FlowGraph = { nodes: [], edges: [] };
   private inputs: { doc: NetloomDocument; facts: LoweringFacts; selection: readonly string[] } | undefined;
   /** Sizes React Flow measured, by node id (a node not measured yet is nodeSize). */
   readonly measured = new Map<string, { width: number; height: number }>();
+  /** What each wire's label reads (see WireData). */
+  readonly labels = new WireLabels();
 
   constructor(private readonly onToggle: (groupId: string) => void) {}
 
@@ -260,10 +278,10 @@ export class FlowModel {
     const i = this.inputs;
     if (i && i.doc === doc && i.facts === facts && i.selection === selection) return this.last;
     this.inputs = { doc, facts, selection };
-    const patched = i && this.patch(i.doc, doc, facts, selection);
+    const patched = i && this.patch(i, doc, facts, selection);
     if (patched) return patched;
     const selected = new Set(selection);
-    const { errors, warnings } = problemsByNode(facts.diagnostics);
+    const { errors, warnings } = this.problemsOf(facts.diagnostics);
     const groups = doc.groups.length ? groupFacts(doc) : undefined;
     const hiddenIn = (n: DocNode): string | undefined =>
       n.group ? groups?.get(n.group)?.collapsedIn : undefined;
@@ -304,6 +322,10 @@ export class FlowModel {
     }
     this.layers = layers;
     this.wireInto = wireInto;
+    // Where each layer sits in the document's list (the patch finds changed ones by id).
+    const layerIndex = new Map<string, number>();
+    doc.nodes.forEach((n, k) => layerIndex.set(n.id, k));
+    this.layerIndex = layerIndex;
 
     const edges: Edge[] = [];
     const wires = new Map<string, WireEntry>();
@@ -328,16 +350,30 @@ export class FlowModel {
       const same =
         old !== undefined &&
         old.doc === e &&
-        old.type === type &&
         old.reason === reason &&
         old.source === source &&
-        old.target === target &&
-        old.srcKind === srcKind;
-      const entry = same ? old : wireEntry(e, id, type, reason, source, target, srcKind, s, t);
+        old.target === target;
+      const entry = same
+        ? old.type === type && old.srcKind === srcKind
+          ? old
+          : { ...old, type, srcKind }
+        : wireEntry(e, id, type, reason, source, target, srcKind, s, t);
+      if (entry !== old) this.labels.set(id, wireText(type, reason, srcKind));
       wires.set(id, entry);
       edges.push(entry.edge);
     }
     this.wires = wires;
+    this.labels.keepOnly(new Set(wires.keys()));
+    const wireIndex = new Map<string, number>();
+    const wiresInto = new Map<string, string[]>();
+    doc.edges.forEach((e, k) => {
+      wireIndex.set(e.id, k);
+      const list = wiresInto.get(e.target.node);
+      if (list) list.push(e.id);
+      else wiresInto.set(e.target.node, [e.id]);
+    });
+    this.wireIndex = wireIndex;
+    this.wiresInto = wiresInto;
 
     const same = <T>(a: readonly T[], b: readonly T[]) =>
       a.length === b.length && a.every((x, k) => x === b[k]);
@@ -355,26 +391,73 @@ export class FlowModel {
 
   /**
    * The common case of an edit, a move or a selection: the same wires, the same nodes in the same
-   * order, no groups. Each layer and wire is checked by identity (cheap) and only the changed ones
+   * order, no groups. Only the layers and wires that may have changed are looked at: the document
+   * nodes that are new objects (one pass of identity checks), the reports and wire types the
+   * lowering says changed (its `changes`), the layers whose problems or selection changed. When
+   * the lowering cannot say, every layer and wire is checked by identity. Only the changed ones
    * are remade; the arrays are copied only when something in them changed. Undefined when the
    * change is of another kind (the full update handles it; entries patched so far stay valid).
    */
   private patch(
-    before: NetloomDocument,
+    was: { doc: NetloomDocument; facts: LoweringFacts; selection: readonly string[] },
     doc: NetloomDocument,
     facts: LoweringFacts,
     selection: readonly string[],
   ): FlowGraph | undefined {
     const last = this.last;
+    const before = was.doc;
     if (doc.groups.length || before.groups.length || doc.edges !== before.edges) return undefined;
     if (doc.nodes.length !== last.nodes.length || doc.edges.length !== last.edges.length) return undefined;
+    if (doc.nodes.length !== before.nodes.length) return undefined;
+    const problems = this.problemsOf(facts.diagnostics);
+    const { errors, warnings } = problems;
     const selected = new Set(selection);
-    const { errors, warnings } = problemsByNode(facts.diagnostics);
+
+    // Which layers and wires to look at; undefined: all of them.
+    let layerIds: Set<string> | undefined;
+    let wireIds: Set<string> | undefined;
+    const changes = (facts as Partial<EditorLowering>).changes;
+    if (facts === was.facts) {
+      layerIds = new Set();
+      wireIds = new Set();
+    } else if (changes && changes.since === (was.facts as Partial<EditorLowering>).serial) {
+      layerIds = new Set(changes.nodes);
+      wireIds = new Set(changes.edges);
+    }
+    if (layerIds && wireIds) {
+      for (let k = 0; k < doc.nodes.length; k++) {
+        const n = doc.nodes[k]!;
+        const b = before.nodes[k]!;
+        if (n === b) continue;
+        if (n.id !== b.id) return undefined;
+        layerIds.add(n.id);
+      }
+      for (const id of was.selection) layerIds.add(id);
+      for (const id of selection) layerIds.add(id);
+      if (facts.diagnostics !== was.facts.diagnostics) {
+        const old = this.problemsOf(was.facts.diagnostics);
+        for (const m of [old.errors, old.warnings, errors, warnings])
+          for (const id of m.keys()) {
+            layerIds.add(id);
+            for (const e of this.wiresInto.get(id) ?? []) wireIds.add(e);
+          }
+      }
+      // An Output shows the type on its wire.
+      for (const e of wireIds) {
+        const t = this.wires.get(e)?.doc.target.node;
+        if (t !== undefined && this.layers.get(t)?.doc.kind === 'Output') layerIds.add(t);
+      }
+    }
+
     let nodes: Node[] | undefined;
-    for (let k = 0; k < doc.nodes.length; k++) {
+    const layerAt = (id: string): number => {
+      const k = this.layerIndex.get(id);
+      return k !== undefined && doc.nodes[k]?.id === id ? k : -1;
+    };
+    const checkLayer = (k: number): boolean => {
       const n = doc.nodes[k]!;
       const old = this.layers.get(n.id);
-      if (!old || old.node !== last.nodes[k] || old.doc.kind !== n.kind) return undefined;
+      if (!old || old.node !== last.nodes[k] || old.doc.kind !== n.kind) return false;
       const report = facts.nodes.get(n.id);
       const error = errors.get(n.id)?.[0]?.message;
       const warning = warnings.get(n.id);
@@ -388,22 +471,40 @@ export class FlowModel {
         old.selected === isSelected &&
         old.inType === inType
       )
-        continue;
+        return true;
       const entry = this.layerEntry(n, report, error, warning, isSelected, inType);
       this.layers.set(n.id, entry);
       (nodes ??= last.nodes.slice())[k] = entry.node;
-    }
+      return true;
+    };
+    if (layerIds) {
+      for (const id of layerIds) {
+        const k = layerAt(id);
+        if (k < 0) {
+          if (this.layers.has(id)) return undefined;
+          continue; // a selected frame or block, or a node gone: not a layer of this graph
+        }
+        if (!checkLayer(k)) return undefined;
+      }
+    } else for (let k = 0; k < doc.nodes.length; k++) if (!checkLayer(k)) return undefined;
+
     let edges: Edge[] | undefined;
-    for (let k = 0; k < doc.edges.length; k++) {
+    const checkWire = (k: number): boolean => {
       const e = doc.edges[k]!;
       const old = this.wires.get(e.id);
-      if (!old || old.edge !== last.edges[k]) return undefined;
+      if (!old || old.edge !== last.edges[k]) return false;
       const type = facts.edgeTypes.get(e.id);
       const srcKind = this.layers.get(e.source.node)?.doc.kind ?? '';
       const reason = errors.size
         ? errors.get(e.target.node)?.find((x) => x.port === e.target.port)?.message
         : undefined;
-      if (old.doc === e && old.type === type && old.reason === reason && old.srcKind === srcKind) continue;
+      if (old.doc === e && old.type === type && old.reason === reason && old.srcKind === srcKind) return true;
+      this.labels.set(e.id, wireText(type, reason, srcKind));
+      // Only the shape changed: the label says so, the wire object stays.
+      if (old.doc === e && old.reason === reason) {
+        this.wires.set(e.id, { ...old, type, srcKind });
+        return true;
+      }
       const entry = wireEntry(
         e,
         e.id,
@@ -417,10 +518,28 @@ export class FlowModel {
       );
       this.wires.set(e.id, entry);
       (edges ??= last.edges.slice())[k] = entry.edge;
-    }
+      return true;
+    };
+    if (wireIds) {
+      for (const id of wireIds) {
+        const k = this.wireIndex.get(id);
+        if (k === undefined || doc.edges[k]?.id !== id) return undefined;
+        if (!checkWire(k)) return undefined;
+      }
+    } else for (let k = 0; k < doc.edges.length; k++) if (!checkWire(k)) return undefined;
+
     if (!nodes && !edges) return last;
     this.last = { nodes: nodes ?? last.nodes, edges: edges ?? last.edges };
     return this.last;
+  }
+
+  /** Problems by node of a list of diagnostics (the last list's are kept). */
+  private problemsOf(diagnostics: LoweringFacts['diagnostics']): ReturnType<typeof problemsByNode> {
+    const known = this.problems.get(diagnostics);
+    if (known) return known;
+    const p = problemsByNode(diagnostics);
+    this.problems = new Map([...this.problems].slice(-1)).set(diagnostics, p);
+    return p;
   }
 
   private layerEntry(

@@ -5,9 +5,11 @@
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { groupChain, groupParents } from '../../src/document/groups.ts';
 import { nodeSize } from './layout.ts';
-import { layoutInWorker } from './layout-client.ts';
 
 type Point = { x: number; y: number };
+
+/** Lays out a (small) document with elk: in the layout worker from the page, directly in the import worker. */
+export type ElkLayout = (doc: NetloomDocument) => Promise<Map<string, Point>> | Map<string, Point>;
 
 /** The document's node and wire lists reduced to `units` (a node id → the unit drawn for it). */
 function reduced(doc: NetloomDocument, unitOf: (id: string) => string | undefined): NetloomDocument {
@@ -75,11 +77,9 @@ function layered(doc: NetloomDocument): Map<string, Point> {
   return out;
 }
 
-function place(doc: NetloomDocument): Promise<Map<string, Point>> | Map<string, Point> {
-  return doc.nodes.length > elkLimit ? layered(doc) : layoutInWorker(doc);
-}
-
-export async function layoutImported(doc: NetloomDocument): Promise<Map<string, Point>> {
+/** Positions for an imported document, with `elk` for the graphs small enough for it. */
+export async function layoutImportedWith(doc: NetloomDocument, elk: ElkLayout): Promise<Map<string, Point>> {
+  const place = (d: NetloomDocument) => (d.nodes.length > elkLimit ? layered(d) : elk(d));
   if (!doc.groups.some((g) => g.collapsed)) return place(doc);
   const parents = groupParents(doc.groups);
   const collapsed = new Set(doc.groups.filter((g) => g.collapsed).map((g) => g.id));

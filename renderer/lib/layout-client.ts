@@ -4,6 +4,7 @@
 // slower to the eye, never a lost open.
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { autoLayout } from './layout.ts';
+import { layoutImportedWith } from './import-layout.ts';
 import { layoutReplySchema } from './layout-protocol.ts';
 import type { LayoutRequest } from './layout-protocol.ts';
 
@@ -51,4 +52,9 @@ export async function layoutInWorker(doc: NetloomDocument): Promise<Positions> {
   const answer = new Promise<Positions | undefined>((resolve) => waiting.set(id, { resolve }));
   w.postMessage({ id, doc } satisfies LayoutRequest);
   return (await answer) ?? autoLayout(doc);
+}
+
+/** Positions for an imported document laid out from the page (elk in the layout worker). */
+export function layoutImported(doc: NetloomDocument): Promise<Positions> {
+  return layoutImportedWith(doc, layoutInWorker);
 }

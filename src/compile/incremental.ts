@@ -34,6 +34,18 @@ export interface EditorLowering extends LoweringFacts {
   readonly pending: number;
   /** The model's weights in creation order (complete only when nothing is pending). */
   readonly weights: readonly Weight[];
+  /** Numbers the facts, unique in the page (what `changes.since` refers to). */
+  readonly serial: number;
+  /**
+   * What differs from the facts numbered `since`, when these were put together from them: the
+   * nodes whose report may be another object, the wires whose type may be. A renderer looks at
+   * these instead of every node. Undefined after a change of structure (compare everything).
+   */
+  readonly changes?: {
+    readonly since: number;
+    readonly nodes: ReadonlySet<string>;
+    readonly edges: ReadonlySet<string>;
+  };
 }
 
 /** What one output port holds, as downstream nodes see it. */
@@ -66,6 +78,9 @@ interface NodeState {
 }
 
 const noDiagnostics: readonly Diagnostic[] = [];
+
+/** Numbers every facts object made here, across instances (see EditorLowering.serial). */
+let factsSerial = 0;
 
 function sameJson(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
@@ -452,6 +467,7 @@ export class IncrementalLowering {
     const whole = this.reshaped || !prev;
     let nodes: Map<string, NodeReport>;
     let edgeTypes: Map<string, TensorType>;
+    let changes: EditorLowering['changes'];
     if (whole) {
       nodes = new Map();
       edgeTypes = new Map();
@@ -464,6 +480,8 @@ export class IncrementalLowering {
     } else {
       nodes = new Map(prev.nodes);
       edgeTypes = new Map(prev.edgeTypes);
+      const changedNodes = new Set<string>();
+      const changedEdges = new Set<string>(this.untyped);
       for (const e of this.untyped) edgeTypes.delete(e);
       for (const id of this.settled) {
         const st = this.states.get(id);
@@ -471,8 +489,14 @@ export class IncrementalLowering {
         // A node lowered for the first time (after a deadline) goes where the order puts it.
         if (!nodes.has(id)) return this.wholeFacts(checked);
         nodes.set(id, st.report);
-        for (const [edge, t] of st.edgeTypes) edgeTypes.set(edge, t);
+        changedNodes.add(id);
+        for (const [edge, t] of st.edgeTypes) {
+          edgeTypes.set(edge, t);
+          changedEdges.add(edge);
+        }
       }
+      if (checked.cyclic.length === 0)
+        changes = { since: prev.serial, nodes: changedNodes, edges: changedEdges };
     }
     for (const id of checked.cyclic) {
       const n = checked.nodesById.get(id)!;
@@ -522,7 +546,18 @@ export class IncrementalLowering {
     this.untyped.clear();
     this.reshaped = false;
     this.checkDiagnostics = checked.diagnostics;
-    return { nodes, diagnostics, totals, edgeTypes, order: checked.order, pending, weights };
+    return {
+      nodes,
+      // The same problems, the same list: the problems panel need not render again.
+      diagnostics: prev && sameDiagnostics(prev.diagnostics, diagnostics) ? prev.diagnostics : diagnostics,
+      totals,
+      edgeTypes,
+      order: checked.order,
+      pending,
+      weights,
+      serial: ++factsSerial,
+      changes,
+    };
   }
 
   private wholeFacts(checked: CheckedGraph): EditorLowering {

@@ -185,6 +185,21 @@ describe('an edit costs what it changes', () => {
     const far = 'n3';
     expect(edit.facts.nodes.get(far)).toBe(first.facts.nodes.get(far));
     expect(edit.facts.edgeTypes.get('x->n0:x')).toBe(first.facts.edgeTypes.get('x->n0:x'));
+    // No problem before or after: the same (empty) list of problems.
+    expect(edit.facts.diagnostics).toBe(first.facts.diagnostics);
+  });
+
+  test('the list of problems is kept while its problems are, and made again when they change', () => {
+    const inc = new IncrementalLowering();
+    const d = setParam(residualMlp(40), 'x', 'shape', [32]);
+    const broken = inc.update(d).diagnostics;
+    expect(broken.length).toBeGreaterThan(0);
+    // A width elsewhere that leaves every problem as it was.
+    const d2 = setParam(d, 'n8', 'units', 65);
+    expect(inc.update(d2).diagnostics).toBe(broken);
+    const fixed = inc.update(setParam(d2, 'x', 'shape', [64])).diagnostics;
+    expect(fixed).not.toBe(broken);
+    expect(fixed).toEqual(lowerDocument(setParam(d2, 'x', 'shape', [64])).diagnostics);
   });
 
   test('moving a node lowers nothing and returns the same facts', () => {

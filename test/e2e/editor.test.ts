@@ -96,6 +96,9 @@ test('build a classifier from the palette, see its shapes, break and fix it, und
     `${(784 * 64 + 64 + 64 * 10 + 10).toLocaleString('en-US')} params`,
   );
   await app.page.screenshot({ path: join(shots, 'editor-mlp.png') });
+  // Each wire's label reads the shape it carries (and follows an edit of its source).
+  const labels = () => app.page.locator('.react-flow__edge .wire-label').allTextContents();
+  expect((await labels()).sort()).toEqual(['[N, 10]', '[N, 10]', '[N, 64]', '[N, 64]', '[N, 784]']);
 
   // An image-shaped input does not fit Dense: the node, the wire and the problems list say why.
   await setField('input1', 'shape', '1, 28, 28');
@@ -105,6 +108,7 @@ test('build a classifier from the palette, see its shapes, break and fix it, und
   expect(await app.page.getByTestId('problems').textContent()).toContain(message);
   expect(await app.page.locator('.react-flow__edge.bad').count()).toBe(1);
   await app.page.screenshot({ path: join(shots, 'editor-shape-error.png') });
+  expect(await labels()).toContain('✕ [N, 1, 28, 28]');
 
   // Clicking the problem selects the node.
   await app.page.getByTestId('problems').locator('li', { hasText: 'Dense expects' }).click();

@@ -1,0 +1,150 @@
+// Where the time goes when a big graph opens: the app in Chromium opens a generated project or ONNX
+// file (the browser bench's graphs) under the V8 sampling profiler (CDP), and prints every stretch
+// of main-thread work longer than 100 ms with the functions that took its time (self and total).
+// Build the renderer without minifying first, so names read as in the source:
+//
+//   npx vite build --minify false --outDir /tmp/netloom-profile-dist
+//   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts chain-5000 onnx-5000
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveStatic } from '../scripts/serve-static.mjs';
+import { findChromium } from '../scripts/references.mjs';
+import { buildIfStale, root } from '../test/e2e/app.ts';
+import { exportDocument } from '../src/onnx/from-document.ts';
+import { residualMlp } from './graphs.ts';
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { functionName: string; url: string; lineNumber: number };
+  readonly children?: readonly number[];
+}
+interface Profile {
+  readonly nodes: readonly ProfileNode[];
+  readonly startTime: number;
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
+
+const frameName = (n: ProfileNode): string => {
+  const f = n.callFrame;
+  const file = f.url.split('/').pop() ?? '';
+  return `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
+};
+
+/** Busy stretches (no idle sample for longer than `minMs`) with their heaviest functions. */
+function stretches(p: Profile, minMs: number): string[] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const times: number[] = [];
+  let t = p.startTime;
+  for (const d of p.timeDeltas) times.push((t += d));
+  const out: string[] = [];
+  let i = 0;
+  while (i < p.samples.length) {
+    const idle = (k: number) => byId.get(p.samples[k]!)!.callFrame.functionName === '(idle)';
+    if (idle(i)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < p.samples.length && !idle(j + 1)) j++;
+    const ms = (times[j]! - times[i]!) / 1000;
+    if (ms >= minMs) {
+      const self = new Map<string, number>();
+      const total = new Map<string, number>();
+      for (let k = i; k <= j; k++) {
+        const dt = ((times[k + 1] ?? times[k]!) - times[k]!) / 1000;
+        const leaf = byId.get(p.samples[k]!)!;
+        self.set(frameName(leaf), (self.get(frameName(leaf)) ?? 0) + dt);
+        const seen = new Set<string>();
+        for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
+          const name = frameName(byId.get(id)!);
+          if (seen.has(name)) continue;
+          seen.add(name);
+          total.set(name, (total.get(name) ?? 0) + dt);
+        }
+      }
+      const top = (m: Map<string, number>, k: number) =>
+        [...m]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, k)
+          .map(([n, v]) => `      ${v.toFixed(0).padStart(5)} ms  ${n}`)
+          .join('\n');
+      out.push(
+        `  busy ${ms.toFixed(0)} ms at +${((times[i]! - p.startTime) / 1000).toFixed(0)} ms\n` +
+          `    self:\n${top(self, 8)}\n    total:\n${top(total, 25)}`,
+      );
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+async function profileOpen(url: string, file: string, label: string): Promise<void> {
+  const chromium = findChromium();
+  const { chromium: pw } = await import('playwright-core');
+  const browser = await pw.launch({ executablePath: chromium.path!, headless: true, args: ['--no-sandbox'] });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addInitScript({ path: join(import.meta.dirname, 'page-probes.js') });
+    await context.addInitScript(() => localStorage.setItem('netloom.started', '1'));
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByTestId('palette').waitFor();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByTestId('open-file').click(),
+    ]);
+    await cdp.send('Profiler.start');
+    const t0 = await page.evaluate(() => performance.now());
+    await chooser.setFiles(file);
+    const open = await page.evaluate(
+      (t) =>
+        (
+          window as unknown as {
+            __probes: { openTimes(t0: number, expected: string, quietMs: number): Promise<unknown> };
+          }
+        ).__probes.openTimes(t, 'params', 1000),
+      t0,
+    );
+    const longTasks = await page.evaluate(
+      (t) =>
+        (
+          window as unknown as { __probes: { longTasks: { start: number; duration: number }[] } }
+        ).__probes.longTasks
+          .filter((x) => x.start >= t)
+          .map((x) => `${(x.start - t).toFixed(0)}+${x.duration.toFixed(0)}`),
+      t0,
+    );
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
+    console.log(`\n## ${label} (load average ${loadavg()[0]!.toFixed(1)})`);
+    console.log(`open: ${JSON.stringify(open)}`);
+    console.log(`long tasks (start+ms after open): ${longTasks.join(', ')}`);
+    console.log(stretches(profile, 100).join('\n'));
+  } finally {
+    await browser.close();
+  }
+}
+
+const keys = process.argv.slice(2);
+const dist = process.env.NETLOOM_BENCH_DIST;
+if (!dist) buildIfStale();
+const dir = mkdtempSync(join(tmpdir(), 'netloom-profile-'));
+const server = await serveStatic(dist ?? join(root, 'dist/renderer'), 0);
+try {
+  for (const key of keys.length ? keys : ['chain-5000', 'grid-5000', 'onnx-5000']) {
+    const [shape, n] = key.split('-');
+    const doc = residualMlp(Number(n), shape === 'grid' ? 'grid' : 'chain');
+    const file = join(dir, shape === 'onnx' ? `${key}.onnx` : `${key}.json`);
+    writeFileSync(file, shape === 'onnx' ? exportDocument(doc, { seed: 0 }).bytes : JSON.stringify(doc));
+    await profileOpen(server.url, file, key);
+  }
+} finally {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,107 @@
+// The page's side of the import worker: an ONNX file the user opened is read on another thread
+// (renderer/lib/import-work.ts), and what comes back is checked and handed over in short tasks of
+// its own, so that opening a 5,000-node model never blocks input for long. Where no worker can run
+// (a test's Node, a page without Worker) or the worker fails, the file is read here instead.
+// nextTask() splits the page's own work the same way.
+import type { NetloomDocument } from '../../src/document/schema.ts';
+import { documentSchema } from '../../src/document/schema.ts';
+import { NetloomError } from '../../src/util/errors.ts';
+import type { ReadModel } from './import-work.ts';
+import { errorOf, readOnnx } from './import-work.ts';
+import type { ImportRequest } from './import-protocol.ts';
+import { importReplySchema } from './import-protocol.ts';
+import { layoutInWorker } from './layout-client.ts';
+
+let worker: Worker | undefined;
+let broken = false;
+let nextId = 0;
+/** Resolved with the worker's raw reply, or undefined when the worker failed. */
+const waiting = new Map<number, (r: unknown) => void>();
+
+function importWorker(): Worker | undefined {
+  if (broken || typeof Worker === 'undefined') return undefined;
+  if (worker) return worker;
+  try {
+    const w = new Worker(new URL('../workers/import.worker.ts', import.meta.url), { type: 'module' });
+    // Only the id is read here: the reply's check is work of its own, in a task of its own.
+    w.onmessage = (e: MessageEvent<unknown>) => {
+      const id = (e.data as { id?: unknown } | null)?.id;
+      const job = typeof id === 'number' ? waiting.get(id) : undefined;
+      if (!job) return;
+      waiting.delete(id as number);
+      job(e.data);
+    };
+    // A worker that cannot load or crashes: every waiting file is read on the page instead.
+    w.onerror = () => {
+      broken = true;
+      worker = undefined;
+      w.terminate();
+      for (const job of waiting.values()) job(undefined);
+      waiting.clear();
+    };
+    worker = w;
+    return w;
+  } catch {
+    broken = true;
+    return undefined;
+  }
+}
+
+/**
+ * Starts the import worker ahead of its first file (its code takes a moment to load and compile):
+ * called as the Open dialog opens, so the worker is ready by the time the user has chosen.
+ */
+export function startImportWorker(): void {
+  importWorker();
+}
+
+/** A new task: the page paints and handles input in between. */
+export function nextTask(): Promise<void> {
+  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof s?.yield === 'function') return s.yield();
+  return new Promise((resolve) => {
+    if (typeof MessageChannel === 'undefined') {
+      setTimeout(resolve, 0);
+      return;
+    }
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(0);
+  });
+}
+
+/**
+ * An ONNX file read as a laid-out document and the file's weights, in the import worker when one
+ * runs. Throws what reading it on the page would throw: the file's name, the place, the reason.
+ */
+export async function readOnnxFile(bytes: Uint8Array, name: string): Promise<ReadModel> {
+  const w = importWorker();
+  if (!w) return readOnnx(bytes, name, layoutInWorker);
+  const id = nextId++;
+  const answer = new Promise<unknown>((resolve) => waiting.set(id, resolve));
+  // A copy of the bytes is transferred (a memory copy; cloning 32 MB in postMessage takes far
+  // longer): the page still has the file if the worker fails.
+  const copy = bytes.slice();
+  w.postMessage({ id, name, bytes: copy } satisfies ImportRequest, [copy.buffer]);
+  const raw = await answer;
+  if (raw === undefined) return readOnnx(bytes, name, layoutInWorker);
+  await nextTask();
+  const reply = importReplySchema.safeParse(raw);
+  if (!reply.success) throw notValid(name);
+  if ('failure' in reply.data) throw errorOf(reply.data.failure);
+  const { weights } = reply.data;
+  await nextTask();
+  const doc = documentSchema.safeParse(reply.data.doc);
+  if (!doc.success) throw notValid(name);
+  await nextTask();
+  return { doc: doc.data satisfies NetloomDocument, weights };
+}
+
+function notValid(name: string): NetloomError {
+  return new NetloomError('runtime', `${name}: the import worker sent back a reply that is not valid`, {
+    path: name,
+  });
+}
