@@ -1,6 +1,7 @@
 // The `training` field of a Document: one or more objectives (a loss, the parameters it updates,
 // an optimizer), plus the run's settings. One objective covers classifiers, regressors,
-// autoencoders and VAEs; two alternating ones a GAN (discriminator step, then generator step).
+// autoencoders and VAEs; two alternating ones a GAN (discriminator step, then generator step); one
+// with a `diffusion` schedule a DDPM (the trainer noises the data itself).
 import { z } from 'zod';
 import { NetloomError } from '../util/errors.ts';
 import { clip, echo, firstFew } from '../util/text.ts';
@@ -13,6 +14,24 @@ export const builtinLossSchema = z.object({
   /** The node whose output is the prediction (an Output node or any layer; port 'y' unless named "node:port"). */
   output: z.string().min(1),
 });
+
+/**
+ * A DDPM objective (Ho et al. 2020): per example the trainer draws a step t and noise ε, feeds the
+ * network x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε (x₀ the data mapped from [0, 1] to [−1, 1]) and t, and the loss
+ * compares the network's output with ε. β rises linearly from betaStart to betaEnd over T steps.
+ */
+export const diffusionSchema = z
+  .object({
+    timesteps: z.number().int().min(2).max(4000).default(1000),
+    betaStart: z.number().gt(0).lt(1).default(1e-4),
+    betaEnd: z.number().gt(0).lt(1).default(0.02),
+    /** The Input node fed the step t (a float per example, 0 … T−1); the features Input takes x_t. */
+    timestep: z.string().min(1),
+  })
+  .refine((d) => d.betaStart <= d.betaEnd, {
+    message: 'betaStart must not exceed betaEnd (β rises over the steps)',
+    path: ['betaEnd'],
+  });
 
 export const objectiveSchema = z.object({
   name: z.string().min(1).default('main'),
@@ -30,6 +49,8 @@ export const objectiveSchema = z.object({
   }),
   /** Node whose output is compared with the targets for accuracy (default: the loss's prediction). */
   prediction: z.string().min(1).optional(),
+  /** Train as a denoising diffusion model: the loss's target is the noise the trainer drew. */
+  diffusion: diffusionSchema.optional(),
 });
 
 export const trainingSchema = z.object({
@@ -63,6 +84,7 @@ export const trainingSchema = z.object({
 
 export type TrainingSetup = z.output<typeof trainingSchema>;
 export type ObjectiveSetup = z.output<typeof objectiveSchema>;
+export type DiffusionSetup = z.output<typeof diffusionSchema>;
 
 /** Validates a document's `training` field; errors name the JSON path (training.objectives.0.loss). */
 export function parseTrainingSetup(raw: unknown): TrainingSetup {

@@ -1,7 +1,8 @@
 // `netloom sample`: generates from a project or template with the runtime's samplers: a character
 // language model continues a prompt into a text file (src/runtime/generate.ts); a GAN, a
 // conditional GAN, a VAE or an autoencoder decodes images into a PNG grid
-// (src/runtime/generate-images.ts). Each kind of model has its branch below; the output file's
+// (src/runtime/generate-images.ts); a diffusion model runs its reverse process
+// (src/runtime/diffusion.ts). Each kind of model has its branch below; the output file's
 // extension must suit the model, and a wrong pairing says what the model is.
 import { lowerDocument } from '../compile/lower.ts';
 import type { NetloomDocument } from '../document/schema.ts';
@@ -20,6 +21,7 @@ import { decodeLatentGrid, encodeExamples, varianceByDimension } from '../runtim
 import { featureSize } from '../runtime/datasets/dataset.ts';
 import { NetloomError } from '../util/errors.ts';
 import { encodePng, imageGrid } from '../util/png.ts';
+import { diffusionPng, isDiffusionDocument } from '../runtime/diffusion.ts';
 import { intOption, oneFile, parse } from './args.ts';
 import type { Command } from './command.ts';
 import type { CliIO } from './io.ts';
@@ -142,11 +144,12 @@ async function sampleImageGrid(
 export const sampleCommand: Command = {
   name: 'sample',
   summary:
-    'generate from a model: text from a character language model, a PNG grid of images from a GAN, VAE or autoencoder',
+    'generate from a model: text from a character language model, a PNG grid of images from a GAN, VAE, autoencoder or diffusion model',
   usage:
     'netloom sample <project.json|template-name> [--weights trained.safetensors] [-o out.txt|out.png] [--seed N]\n' +
     '    text:   [--prompt TEXT] [--length N] [--temperature X] [--top-k K]\n' +
-    '    images: [--count N] [--digit D (a conditional GAN)] [--latent-grid [--steps N] (a VAE)]',
+    '    images: [--count N] [--digit D (a conditional GAN)] [--latent-grid [--steps N] (a VAE)]\n' +
+    'netloom sample <diffusion model> [--weights trained.safetensors] -o out.png [--count N] [--seed N]',
   async run(args, io) {
     const { values, positionals } = parse(args, {
       weights: { type: 'string' },
@@ -162,6 +165,23 @@ export const sampleCommand: Command = {
       steps: { type: 'string' },
     });
     const doc = loadProject(io, oneFile(positionals, 'project file or template name'));
+    if (isDiffusionDocument(doc)) {
+      // A diffusion model's reverse process (src/runtime/diffusion.ts) draws a grid of images.
+      if (values.out === undefined || !/\.png$/i.test(values.out))
+        throw new UsageError(`a diffusion model draws images: give -o out.png; got '${values.out ?? ''}'`);
+      const count = intOption(values.count, 'count', 1) ?? 16;
+      if (count > 256) throw new UsageError(`--count must be at most 256; got ${count}`);
+      const weights = values.weights
+        ? loadWeightsFile(io, values.weights, lowerDocument(doc).graph.weights)
+        : undefined;
+      const seed = intOption(values.seed, 'seed') ?? 1;
+      await io.writeFile(
+        values.out,
+        await diffusionPng(doc, { count, seed, ...(weights ? { weights } : {}) }),
+      );
+      io.out(`${values.out}: ${count} samples of ${doc.name} (seed ${seed})`);
+      return 0;
+    }
     const out = values.out;
     if (out !== undefined && !/\.(txt|png)$/i.test(out))
       throw new UsageError(

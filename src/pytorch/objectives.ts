@@ -153,6 +153,8 @@ export function planObjectives(g: TorchGraph, setup: TrainingSetup): ObjectivePl
     } else features = inputNodes.find((id) => id !== targetId);
     if (!features) throw new NetloomError('bad-argument', 'The graph has no Input node to feed the data to');
     const trains = trainedNodes(g, o);
+    // A diffusion objective compares predicted with drawn noise: no accuracy (as the trainer).
+    if (o.diffusion) prediction = undefined;
     return {
       setup: o,
       loss,

@@ -241,6 +241,7 @@ function optimizerLine(plan: ObjectivePlan): string {
 export function trainPy(input: TrainPyInput): string {
   const { g, setup, plans, className } = input;
   const doc = g.doc;
+  if (plans.some((p) => p.setup.diffusion)) return diffusionRefusal(doc.name, className);
   const trainUse = new Set<HelperName>();
   const methodNames = new Set<string>(['forward', 'model']);
   const methods = plans.map((plan) => {
@@ -360,4 +361,24 @@ export function trainPy(input: TrainPyInput): string {
   ]
     .join('\n')
     .replace(/\n{4,}/g, '\n\n\n');
+}
+
+/**
+ * A diffusion objective's loop (draw t and ε, noise the batch) is not written as PyTorch yet:
+ * train.py says so when run, rather than training the network on the wrong targets; model.py
+ * (the U-Net) is complete.
+ */
+function diffusionRefusal(name: string, className: string): string {
+  return [
+    `"""${name}: training script.`,
+    '',
+    'This project trains with a diffusion objective (the trainer draws a step t and noise, and the',
+    `network ${className} in model.py learns to predict the noise). That loop is not written as`,
+    'PyTorch yet: train it in Netloom (netloom train) and load its weights into model.py."""',
+    'import sys',
+    '',
+    'if __name__ == "__main__":',
+    `    sys.exit(${pyString(`${name}: its diffusion objective is not exported as PyTorch yet; train it with \`netloom train\``)})`,
+    '',
+  ].join('\n');
 }

@@ -16,7 +16,8 @@ import type { ObjectiveSetup, TrainingSetup } from '../autodiff/training-schema.
 import { NetloomError } from '../util/errors.ts';
 import type { Rng } from '../util/random.ts';
 import type { HostTensor } from './tensors.ts';
-import type { ModelGraph, TrainerObjective } from './train-loop.ts';
+import type { BatchFeeds, ModelGraph, TrainerObjective } from './train-loop.ts';
+import { diffusionFeeds, linearSchedule } from './diffusion.ts';
 import { objectiveStepGraph } from './train-loop.ts';
 import type { StepGraph } from '../autodiff/step-graph.ts';
 import type { StepRunnerOptions } from './step-runner.ts';
@@ -28,6 +29,8 @@ export interface PreparedTraining {
   readonly evalModel: ModelGraph;
   /** Noise for the evaluation graph's other inputs (a RandomNormal is an input there). */
   readonly evalFeeds?: (batch: number, rng: Rng) => Record<string, HostTensor>;
+  /** A diffusion objective's feeds for evaluation batches (x_t, t, ε from fixed noise). */
+  readonly evalBatchFeeds?: BatchFeeds;
   readonly weights: readonly Weight[];
   readonly initial: Map<string, Float32Array>;
 }
@@ -115,6 +118,7 @@ function modelGraph(doc: NetloomDocument, l: Lowered, o: ObjectiveSetup, setup: 
   }
   if (o.prediction) prediction = valueOf(doc, l, o.prediction);
   const names = graph.inputs.map((i) => i.value);
+  const timestep = o.diffusion ? timestepInput(doc, graph, o.diffusion.timestep) : undefined;
   // The data goes to an Input node; other graph inputs (a RandomNormal's noise in an inference
   // graph) are fed noise.
   const fromInputNode = new Set(
@@ -128,8 +132,8 @@ function modelGraph(doc: NetloomDocument, l: Lowered, o: ObjectiveSetup, setup: 
   }
   const features =
     setup.inputs?.features ??
-    names.find((n) => n !== targets && fromInputNode.has(n)) ??
-    names.find((n) => n !== targets);
+    names.find((n) => n !== targets && n !== timestep && fromInputNode.has(n)) ??
+    names.find((n) => n !== targets && n !== timestep);
   if (!features) throw new NetloomError('bad-argument', 'The graph has no Input node to feed the data to');
   if (!names.includes(features)) {
     throw new NetloomError(
@@ -137,7 +141,44 @@ function modelGraph(doc: NetloomDocument, l: Lowered, o: ObjectiveSetup, setup: 
       `There is no Input named "${features}" (inputs: ${names.join(', ')})`,
     );
   }
+  if (o.diffusion) {
+    if (!targets || features === timestep) {
+      throw new NetloomError(
+        'bad-argument',
+        `Objective "${o.name}" is a diffusion objective: its loss needs a target (the noise ε) and the image Input must differ from the timestep Input`,
+        { path: 'training.objectives' },
+      );
+    }
+    // The loss compares predicted with drawn noise: there is no class accuracy to report.
+    prediction = undefined;
+  }
   return { graph, loss, ...(prediction ? { prediction } : {}), features, ...(targets ? { targets } : {}) };
+}
+
+/** The graph-input value of a diffusion objective's timestep Input node. */
+function timestepInput(doc: NetloomDocument, graph: ModelGraph['graph'], id: string): string {
+  const i = graph.inputs.find((x) => x.node === id);
+  const n = doc.nodes.find((m) => m.id === id);
+  if (!i || n?.kind !== 'Input') {
+    throw new NetloomError(
+      'bad-argument',
+      `The diffusion objective's timestep "${id}" is not an Input node of the graph`,
+      { path: 'training.objectives.diffusion.timestep' },
+    );
+  }
+  return i.value;
+}
+
+/** A diffusion objective's feeds: the batch's images noised at a drawn step (src/runtime/diffusion.ts). */
+function diffusionBatchFeeds(doc: NetloomDocument, m: ModelGraph, o: ObjectiveSetup): BatchFeeds | undefined {
+  if (!o.diffusion) return undefined;
+  const schedule = linearSchedule(o.diffusion);
+  const names = {
+    features: m.features,
+    timestep: timestepInput(doc, m.graph, o.diffusion.timestep),
+    target: m.targets!,
+  };
+  return (b, rng) => diffusionFeeds(schedule, names, b, rng);
 }
 
 /** Weight ids an objective trains: every unfrozen node's, or those of the named nodes and groups. */
@@ -167,8 +208,13 @@ export function objectiveParams(
 }
 
 /** Standard-normal noise for every graph input that is neither the features nor the targets. */
-function noiseFeeds(m: ModelGraph): ((b: number, rng: Rng) => Record<string, HostTensor>) | undefined {
-  const extra = m.graph.inputs.filter((i) => i.value !== m.features && i.value !== m.targets);
+function noiseFeeds(
+  m: ModelGraph,
+  fed: readonly string[] = [],
+): ((b: number, rng: Rng) => Record<string, HostTensor>) | undefined {
+  const extra = m.graph.inputs.filter(
+    (i) => i.value !== m.features && i.value !== m.targets && !fed.includes(i.value),
+  );
   if (extra.length === 0) return undefined;
   return (b, rng) => {
     const out: Record<string, HostTensor> = {};
@@ -207,19 +253,36 @@ export function prepareDocumentTraining(
   const weights = train.graph.weights;
   const objectives: TrainerObjective[] = setup.objectives.map((o) => {
     const model = modelGraph(doc, train, o, setup);
-    const feeds = noiseFeeds(model);
+    const batchFeeds = diffusionBatchFeeds(doc, model, o);
+    const feeds = noiseFeeds(
+      model,
+      o.diffusion ? [timestepInput(doc, model.graph, o.diffusion.timestep)] : [],
+    );
     return {
       name: o.name,
       model,
       params: objectiveParams(doc, weights, o),
       optimizer: { ...o.optimizer, ...(opts.optimizer ?? {}) },
       ...(feeds ? { extraFeeds: feeds } : {}),
+      ...(batchFeeds ? { batchFeeds } : {}),
     };
   });
-  const evalModel = modelGraph(doc, infer, setup.objectives[0]!, setup);
-  const evalFeeds = noiseFeeds(evalModel);
+  const first = setup.objectives[0]!;
+  const evalModel = modelGraph(doc, infer, first, setup);
+  const evalBatchFeeds = diffusionBatchFeeds(doc, evalModel, first);
+  const evalFeeds = noiseFeeds(
+    evalModel,
+    first.diffusion ? [timestepInput(doc, evalModel.graph, first.diffusion.timestep)] : [],
+  );
   const initial = materializeWeights(weights, opts.seed ?? setup.seed, opts.weights);
-  return { objectives, evalModel, ...(evalFeeds ? { evalFeeds } : {}), weights, initial };
+  return {
+    objectives,
+    evalModel,
+    ...(evalFeeds ? { evalFeeds } : {}),
+    ...(evalBatchFeeds ? { evalBatchFeeds } : {}),
+    weights,
+    initial,
+  };
 }
 
 /**

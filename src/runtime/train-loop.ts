@@ -43,7 +43,14 @@ export interface TrainerObjective {
   readonly optimizer: OptimizerConfig;
   /** Extra per-step inputs (e.g. a GAN's noise), by graph input name. */
   readonly extraFeeds?: (batchSize: number, rng: Rng) => Record<string, HostTensor>;
+  /**
+   * Feeds formed from each batch in place of features ← x and targets ← y: a diffusion objective
+   * noises the images itself (x_t, t, and ε as the target).
+   */
+  readonly batchFeeds?: BatchFeeds;
 }
+
+export type BatchFeeds = (b: Batch, rng: Rng) => Record<string, HostTensor>;
 
 export interface TrainOptions {
   readonly objectives: readonly TrainerObjective[];
@@ -51,6 +58,8 @@ export interface TrainOptions {
   readonly evalModel?: ModelGraph;
   /** Noise for evaluation-graph inputs that are neither data nor weights (RandomNormal). */
   readonly evalFeeds?: (batch: number, rng: Rng) => Record<string, HostTensor>;
+  /** The evaluation's feeds from each batch (a diffusion objective's), as the first objective's. */
+  readonly evalBatchFeeds?: BatchFeeds;
   readonly train: Dataset;
   readonly val?: Dataset;
   readonly batchSize: number;
@@ -180,6 +189,7 @@ export async function evaluate(
   data: Dataset,
   batchSize: number,
   extraFeeds?: (batch: number, rng: Rng) => Record<string, HostTensor>,
+  batchFeeds?: BatchFeeds,
 ): Promise<{ loss: number; accuracy?: number }> {
   const loss = new Mean();
   let correct = 0;
@@ -188,13 +198,13 @@ export async function evaluate(
   for (const idx of epochBatches(data.size, batchSize, undefined, false)) {
     const b = batchOf(data, idx);
     const feeds: Record<string, OrtTensor> = {};
-    const extra = extraFeeds?.(b.size, rng) ?? {};
+    const extra = { ...(extraFeeds?.(b.size, rng) ?? {}), ...(batchFeeds?.(b, rng) ?? {}) };
     for (const name of session.inputNames) {
       const t = store.tensors.get(name);
       if (t) feeds[name] = t;
+      else if (extra[name]) feeds[name] = toOrt(extra[name]);
       else if (name === model.features) feeds[name] = toOrt(b.x);
       else if (name === model.targets) feeds[name] = toOrt(b.y);
-      else if (extra[name]) feeds[name] = toOrt(extra[name]);
       else
         throw new NetloomError(
           'runtime',
@@ -218,6 +228,7 @@ export async function evaluate(
 }
 
 export function feedsFor(o: TrainerObjective, b: Batch, rng: Rng): Record<string, HostTensor> {
+  if (o.batchFeeds) return { ...o.batchFeeds(b, rng), ...(o.extraFeeds?.(b.size, rng) ?? {}) };
   const feeds: Record<string, HostTensor> = { [o.model.features]: b.x };
   if (o.model.targets) feeds[o.model.targets] = b.y;
   return { ...feeds, ...(o.extraFeeds?.(b.size, rng) ?? {}) };
@@ -344,7 +355,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const seconds = (now() - t0) / 1000;
       let val: { loss: number; accuracy?: number } | undefined;
       if (evalSession && opts.evalModel && opts.val) {
-        val = await evaluate(evalSession, store, opts.evalModel, opts.val, opts.batchSize, opts.evalFeeds);
+        val = await evaluate(
+          evalSession,
+          store,
+          opts.evalModel,
+          opts.val,
+          opts.batchSize,
+          opts.evalFeeds,
+          opts.evalBatchFeeds,
+        );
       }
       const report: EpochReport = {
         epoch,

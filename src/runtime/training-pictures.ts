@@ -18,6 +18,7 @@ import { Rng } from '../util/random.ts';
 import type { TrainingPicture } from './worker-protocol.ts';
 import { openImageEncoder, openImageGenerator } from './generate-images.ts';
 import { decodeLatentGrid, encodeExamples, twoDimensional, varianceByDimension } from './latent-space.ts';
+import { isDiffusionDocument, sampleDiffusion } from './diffusion.ts';
 
 export interface PictureInput {
   readonly doc: NetloomDocument;
@@ -113,10 +114,11 @@ function isPictureShape(s: readonly number[]): boolean {
 
 /** Every picture that suits the model and data: the main one, then the first convolution's filters. */
 export async function trainingPictures(p: PictureInput): Promise<TrainingPicture[]> {
-  const main = await trainingPicture(p);
+  const main = isDiffusionDocument(p.doc) ? await denoisingStrip(p) : await trainingPicture(p);
   const filters = firstConvFilters(p.doc, p.weights);
   // A VAE or an autoencoder (reconstructions are its main picture): its latent space too.
   const encodes =
+    !isDiffusionDocument(p.doc) &&
     main?.kind === 'samples' &&
     main.labels === undefined &&
     (p.doc.nodes.some((n) => n.kind === 'Reparameterize') ||
@@ -454,4 +456,37 @@ async function generatedSamples(
   } finally {
     await session.release();
   }
+}
+
+/** Frames per chain in the Train panel's strip (the panel draws 8 images a row). */
+const stripFrames = 8;
+
+/**
+ * A diffusion model's reverse process from the same fixed noise each epoch: two chains, each a row
+ * of frames from pure noise x_T (left) to the sample x_0 (right).
+ */
+export async function denoisingStrip(p: PictureInput): Promise<TrainingPicture | undefined> {
+  const r = await sampleDiffusion(p.doc, {
+    count: 2,
+    seed: 1234,
+    frames: stripFrames,
+    weights: p.weights,
+    ...(p.backend ? { backend: p.backend } : {}),
+  });
+  const px = numel(r.shape);
+  const side = r.shape[1]!;
+  if (r.shape[0] !== 1 || r.shape[2] !== side || r.frames.length !== stripFrames) return undefined;
+  const images = new Uint8Array(2 * stripFrames * px);
+  for (let chain = 0; chain < 2; chain++)
+    r.frames.forEach((f, k) => {
+      for (let j = 0; j < px; j++)
+        images[(chain * stripFrames + k) * px + j] = Math.round(f[chain * px + j]! * 255);
+    });
+  return {
+    kind: 'samples',
+    side,
+    images,
+    count: 2 * stripFrames,
+    caption: `denoising from pure noise x_T (left) to a sample x_0 (right), ${r.frames.length} of the reverse process's steps, the same noise each epoch`,
+  };
 }

@@ -13,6 +13,7 @@ import {
   resnet50Template,
   vgg16Template,
 } from './cnn-zoo.ts';
+import { ddpmMnistTemplate } from './diffusion.ts';
 import { resnet20Template, smallMobileNetTemplate, smallVggTemplate, unetTemplate } from './small-cnns.ts';
 import {
   cganMnistTemplate,
@@ -325,6 +326,7 @@ export const templateSources: readonly TemplateSource[] = [
   { name: 'vae-2d', build: () => vaeTemplate(2) },
   { name: 'conv-autoencoder', build: convAutoencoderTemplate },
   { name: 'denoising-autoencoder', build: denoisingAutoencoderTemplate },
+  { name: 'ddpm-mnist', build: ddpmMnistTemplate },
   { name: 'lstm', build: lstmTemplate },
   { name: 'transformer', build: transformerTemplate },
   { name: 'gpt-mini', build: gptMiniTemplate },

@@ -22,6 +22,7 @@ import dcganMnist from '../../templates/dcgan-mnist.json' with { type: 'json' };
 import cganMnist from '../../templates/cgan-mnist.json' with { type: 'json' };
 import convAutoencoder from '../../templates/conv-autoencoder.json' with { type: 'json' };
 import denoisingAutoencoder from '../../templates/denoising-autoencoder.json' with { type: 'json' };
+import ddpmMnist from '../../templates/ddpm-mnist.json' with { type: 'json' };
 import lstm from '../../templates/lstm.json' with { type: 'json' };
 import vae from '../../templates/vae.json' with { type: 'json' };
 import vae2d from '../../templates/vae-2d.json' with { type: 'json' };
@@ -58,6 +59,7 @@ const raw: Readonly<Record<string, unknown>> = {
   'vae-2d': vae2d,
   'conv-autoencoder': convAutoencoder,
   'denoising-autoencoder': denoisingAutoencoder,
+  'ddpm-mnist': ddpmMnist,
   lstm,
   transformer,
   'gpt-mini': gptMini,

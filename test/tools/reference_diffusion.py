@@ -1,0 +1,109 @@
+"""The PyTorch module the ddpm-mnist template (src/templates/diffusion.ts) is checked against: a
+small DDPM U-Net (Ho et al. 2020) written as torch code from the paper's description, independently
+of Netloom's document. Its state_dict keys are the Netloom weight ids, so weights load by name.
+
+  python3 reference_diffusion.py                 prints {"params": N, "shapes": {key: shape}}
+  python3 reference_diffusion.py W.safetensors X.npy T.npy OUT.npy
+                                                 loads Netloom's weights (strict), writes eps(x_t, t)
+"""
+import json
+import math
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def timestep_embedding(t, dim):
+    """The Transformer's sinusoid of t: column 2i is sin(t * 10000^(-2i/dim)), column 2i+1 its cos."""
+    freqs = torch.exp(torch.arange(0, dim, 2, dtype=torch.float32) * (-math.log(10000.0) / dim))
+    angles = t.float()[:, None] * freqs[None, :]
+    return torch.stack([torch.sin(angles), torch.cos(angles)], dim=2).reshape(t.shape[0], dim)
+
+
+class Block(nn.Module):
+    """conv3x3 (stride s) -> SiLU, plus a linear projection of the step embedding; conv3x3 -> SiLU."""
+
+    def __init__(self, cin, c, temb, stride, up=None):
+        super().__init__()
+        if up is not None:
+            # Decoder blocks first double the side: a 4x4 stride-2 transposed convolution.
+            self.up = nn.ConvTranspose2d(up[0], up[1], 4, 2, 1)
+        self.conv1 = nn.Conv2d(cin, c, 3, stride, 1)
+        self.time = nn.Linear(temb, c)
+        self.conv2 = nn.Conv2d(c, c, 3, 1, 1)
+
+    def forward(self, x, e):
+        h = F.silu(self.conv1(x)) + self.time(e)[:, :, None, None]
+        return F.silu(self.conv2(h))
+
+
+class Time(nn.Module):
+    def __init__(self, dim=32, temb=64):
+        super().__init__()
+        self.dim = dim
+        self.fc1 = nn.Linear(dim, temb)
+        self.fc2 = nn.Linear(temb, temb)
+
+    def forward(self, t):
+        return F.silu(self.fc2(F.silu(self.fc1(timestep_embedding(t, self.dim)))))
+
+
+class UNet(nn.Module):
+    """28x28 (16 ch) -> 14x14 (32) -> 7x7 (32) -> up by transposed convolutions, skips by concatenation."""
+
+    def __init__(self, c1=16, c2=32, temb=64):
+        super().__init__()
+        self.time = Time(32, temb)
+        self.down1 = Block(1, c1, temb, 1)
+        self.down2 = Block(c1, c2, temb, 2)
+        self.middle = Block(c2, c2, temb, 2)
+        self.up2 = Block(2 * c2, c2, temb, 1, up=(c2, c2))
+        self.up1 = Block(2 * c1, c1, temb, 1, up=(c2, c1))
+        self.head = nn.Conv2d(c1, 1, 3, 1, 1)
+
+    def forward(self, x, t):
+        e = self.time(t)
+        h1 = self.down1(x, e)
+        h2 = self.down2(h1, e)
+        m = self.middle(h2, e)
+        u = self.up2(torch.cat([h2, self.up2.up(m)], 1), e)
+        u = self.up1(torch.cat([h1, self.up1.up(u)], 1), e)
+        return self.head(u)
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+        body = f.read()
+    out = {}
+    for k, v in header.items():
+        if k == "__metadata__":
+            continue
+        assert v["dtype"] == "F32", (k, v["dtype"])
+        a, b = v["data_offsets"]
+        out[k] = torch.from_numpy(np.frombuffer(body[a:b], dtype=np.float32).reshape(v["shape"]).copy())
+    return out
+
+
+def main():
+    torch.manual_seed(0)
+    model = UNet()
+    if len(sys.argv) == 1:
+        sd = model.state_dict()
+        print(json.dumps({"params": sum(p.numel() for p in model.parameters()),
+                          "shapes": {k: list(v.shape) for k, v in sd.items()}}))
+        return
+    weights, x_path, t_path, out_path = sys.argv[1:5]
+    model.load_state_dict(read_safetensors(weights), strict=True)
+    model.eval()
+    with torch.no_grad():
+        eps = model(torch.from_numpy(np.load(x_path)), torch.from_numpy(np.load(t_path)))
+    np.save(out_path, eps.numpy())
+
+
+if __name__ == "__main__":
+    main()
