@@ -12,6 +12,8 @@ import { stepTimesIn } from './step-time.ts';
 
 const steps = 200;
 const rounds = Number(process.env['NETLOOM_BENCH_ROUNDS'] ?? 3);
+/** NETLOOM_BENCH_ONLY=gpt-mini: only GPT-mini's row (minutes less on a busy machine). */
+const only = process.env['NETLOOM_BENCH_ONLY'];
 
 const torchScript = (threads: number): string =>
   [
@@ -85,6 +87,7 @@ export async function run(): Promise<void> {
   // One thread on every side by default: on a shared machine a second thread spin-waits more
   // than it helps (NETLOOM_BENCH_THREADS=2 measures two).
   const threads = Number(process.env['NETLOOM_BENCH_THREADS'] ?? 1);
+  if (only === 'gpt-mini') return gptMiniStep(threads);
   const sides = ['torch', 'native', 'wasm'] as const;
   const ms: Record<(typeof sides)[number], { mlp: number[]; lenet: number[] }> = {
     torch: { mlp: [], lenet: [] },
@@ -175,7 +178,7 @@ export async function run(): Promise<void> {
  * against the same model written in torch (test/tools/reference_generative.py's GPTMini).
  */
 function gptMiniStep(threads: number): void {
-  const gptSteps = 30;
+  const gptSteps = Number(process.env['NETLOOM_BENCH_GPT_STEPS'] ?? 30);
   const theirs = torchPeer(`
 import sys, time, torch
 sys.path.insert(0, ${JSON.stringify(new URL('../test/tools', import.meta.url).pathname)})

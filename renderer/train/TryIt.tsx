@@ -153,13 +153,17 @@ export function TryIt(props: { doc: NetloomDocument; weights: Record<string, Flo
   );
 }
 
-/** Whether a document reads character tokens: an int64 Input of a sequence into an Embedding. */
+/**
+ * Whether a document reads character tokens: an int64 Input of a sequence into an Embedding, and
+ * no class label per example (an int64 Input of shape []: a text classifier, which generates nothing).
+ */
 export function isTextModel(doc: NetloomDocument): boolean {
-  const seqInput = doc.nodes.some((n) => {
-    const p = n.params as { dtype?: unknown; shape?: unknown };
-    return n.kind === 'Input' && p.dtype === 'int64' && Array.isArray(p.shape) && p.shape.length === 1;
-  });
-  return seqInput && doc.nodes.some((n) => n.kind === 'Embedding');
+  const int64Inputs = doc.nodes
+    .filter((n) => n.kind === 'Input' && (n.params as { dtype?: unknown }).dtype === 'int64')
+    .map((n) => (n.params as { shape?: unknown }).shape);
+  const seqInput = int64Inputs.some((s) => Array.isArray(s) && s.length === 1);
+  const label = int64Inputs.some((s) => Array.isArray(s) && s.length === 0);
+  return seqInput && !label && doc.nodes.some((n) => n.kind === 'Embedding');
 }
 
 /**

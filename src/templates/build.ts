@@ -21,7 +21,13 @@ import {
   dcganMnistTemplate,
   denoisingAutoencoderTemplate,
 } from './generative.ts';
-import { gptMiniTemplate } from './sequence.ts';
+import {
+  bilstmTemplate,
+  gptMiniTemplate,
+  gptMiniTiedTemplate,
+  gruTemplate,
+  textLstmTemplate,
+} from './sequence.ts';
 
 export function mlpTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
@@ -330,4 +336,8 @@ export const templateSources: readonly TemplateSource[] = [
   { name: 'lstm', build: lstmTemplate },
   { name: 'transformer', build: transformerTemplate },
   { name: 'gpt-mini', build: gptMiniTemplate },
+  { name: 'gru', build: gruTemplate },
+  { name: 'bilstm', build: bilstmTemplate },
+  { name: 'text-lstm', build: textLstmTemplate },
+  { name: 'gpt-mini-tied', build: gptMiniTiedTemplate },
 ];

@@ -28,6 +28,10 @@ import vae from '../../templates/vae.json' with { type: 'json' };
 import vae2d from '../../templates/vae-2d.json' with { type: 'json' };
 import transformer from '../../templates/transformer.json' with { type: 'json' };
 import gptMini from '../../templates/gpt-mini.json' with { type: 'json' };
+import gru from '../../templates/gru.json' with { type: 'json' };
+import bilstm from '../../templates/bilstm.json' with { type: 'json' };
+import textLstm from '../../templates/text-lstm.json' with { type: 'json' };
+import gptMiniTied from '../../templates/gpt-mini-tied.json' with { type: 'json' };
 
 export interface TemplateInfo {
   /** What the CLI and URLs call it: `netloom inspect resnet18`. */
@@ -63,6 +67,10 @@ const raw: Readonly<Record<string, unknown>> = {
   lstm,
   transformer,
   'gpt-mini': gptMini,
+  gru,
+  bilstm,
+  'text-lstm': textLstm,
+  'gpt-mini-tied': gptMiniTied,
 };
 
 function info(name: string, value: unknown): TemplateInfo {

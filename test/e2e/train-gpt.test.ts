@@ -1,5 +1,6 @@
 // GPT-mini in the app, as a person uses it: open the template, train on the shipped sonnets for a
 // while, stop, then "Try it": type a prompt, press Generate, and watch the characters stream in.
+// Then the Embedding + LSTM text classifier, int64 word ids end to end, for one epoch on the same page.
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { appPerFile, shots } from './app.ts';
@@ -46,3 +47,27 @@ test('GPT-mini trains on the sonnets in the app and its Try it continues a promp
   await page.screenshot({ path: join(shots, 'train-gpt-try-it.png') });
   console.log(`gpt-mini in the app: stopped after ${await step()} steps, loss ${loss}; ${await generated()}`);
 }, 500_000);
+
+test('the Embedding + LSTM text classifier trains on the generated reviews in the app', async () => {
+  const page = app.page;
+  const field = (f: string) => page.locator(`[data-testid="train-panel"] [data-field="${f}"]`);
+  await page.getByTestId('open-gallery').click();
+  await page.locator('.card[data-template="text-lstm"]').click();
+  await page.getByTestId('train-tab').click();
+  expect(await field('dataset').inputValue()).toBe('reviews');
+  await field('epochs').fill('1');
+  await page.getByTestId('train-start').click();
+  await expect
+    .poll(() => page.getByTestId('train-epoch').textContent(), { timeout: 120_000, interval: 500 })
+    .toBe('epoch 1/1');
+  await expect.poll(() => page.getByTestId('train-start').count(), { timeout: 60_000 }).toBe(1);
+  expect(await page.getByTestId('train-error').count()).toBe(0);
+  // 50 steps of int64 word ids through the Embedding: `netloom train text-lstm` reaches 100% held
+  // out after this one epoch (seed 0); chance is 50%.
+  const accuracy = Number((await page.getByTestId('train-accuracy').textContent())?.replace('%', ''));
+  await page.screenshot({ path: join(shots, 'train-text-lstm.png') });
+  console.log(`text-lstm in the app: validation accuracy ${accuracy}% after 1 epoch`);
+  expect(accuracy).toBeGreaterThanOrEqual(95);
+  // A classifier of word ids generates nothing: no character "Try it" beside it.
+  expect(await page.getByTestId('try-text').count()).toBe(0);
+}, 200_000);

@@ -1,6 +1,6 @@
 // One training step of the exported train.py (its Objectives, make_steps and train_step) from the
 // same weights and batch as Netloom's own step (the runtime's step graph in onnxruntime), for SGD
-// and Adam, on every template that trains: each weight tensor's step agrees within 1e-5 relative. Where the step draws noise (a GAN's z, a VAE's ε), both are fed the same numbers.
+// and Adam, on every template that trains (token models fed int64 ids): each weight tensor's step agrees within 1e-5 relative. Where the step draws noise (a GAN's z, a VAE's ε), both are fed the same numbers.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +165,11 @@ const templates = [
   'cgan-mnist',
   'conv-autoencoder',
   'denoising-autoencoder',
+  'gru',
+  'bilstm',
+  'text-lstm',
+  'gpt-mini',
+  'gpt-mini-tied',
   'bn-net',
 ];
 
@@ -188,19 +193,31 @@ describe("one train.py step equals Netloom's step", () => {
         writePackage(doc, folder);
         const p = prepareDocumentTraining(doc, documentTrainingSetup(doc), { batchSize: batch });
         const o = p.objectives[0]!.model;
-        const xs = o.graph.values.get(o.features)!.shape;
+        const features = o.graph.values.get(o.features)!;
+        const xs = features.shape;
         const n = xs.reduce((a, d) => a * d, 1);
+        // Token ids below the vocabulary (GPT-mini's characters, the reviews' words), fed as int64.
+        const vocab = { 'text-lstm': 31, 'gpt-mini': 96, 'gpt-mini-tied': 96 }[name];
+        const ids = (count: number, seed: number, below: number) =>
+          BigInt64Array.from(seeded(count, seed), (v) =>
+            BigInt(Math.min(below - 1, Math.floor(((v + 1) / 2) * below))),
+          );
         // Pixels in [0, 1] (a VAE's BCE compares them with its output), labels 0…9 (or 0, 1).
-        const x: HostTensor = {
-          dtype: 'float32',
-          shape: [...xs],
-          data: seeded(n, 3).map((v) => (v + 1) / 2),
-        };
-        const classes = name === 'playground' ? 2 : 10;
+        const x: HostTensor =
+          features.dtype === 'int64'
+            ? { dtype: 'int64', shape: [...xs], data: ids(n, 3, vocab!) }
+            : { dtype: 'float32', shape: [...xs], data: seeded(n, 3).map((v) => (v + 1) / 2) };
+        // A class per example, or per position (GPT-mini's next characters).
+        const ys = o.targets ? o.graph.values.get(o.targets)!.shape : [batch];
+        const classes = name === 'playground' || name === 'text-lstm' ? 2 : name.startsWith('gpt') ? 96 : 10;
         const y: HostTensor = {
           dtype: 'int64',
-          shape: [batch],
-          data: BigInt64Array.from(seeded(batch, 5), (v) => BigInt(Math.floor(((v + 1) / 2) * classes))),
+          shape: [...ys],
+          data: ids(
+            ys.reduce((a, d) => a * d, 1),
+            5,
+            classes,
+          ),
         };
         const noise: string[] = [];
         runs.set(key, await netloomStep(doc, x, y, noise, folder));

@@ -1,6 +1,6 @@
 // Every template as a PyTorch package: the files compile (python3 -m py_compile), model.py loads
 // Netloom's weights with load_state_dict(strict=True), and its forward() gives the ONNX export's
-// outputs (run in onnxruntime) within 1e-5, on Debian's torch.
+// outputs (run in onnxruntime) within 1e-5 (times the largest |value| where that is above 1), on Debian's torch.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,7 +80,9 @@ describe('templates as PyTorch packages', () => {
           `${name} output ${k}: max |torch − onnx| ${d.maxAbs.toExponential(2)} (largest |value| ${d.scale.toFixed(3)})`,
         );
         expect(d.shape, `${name} output ${k} shape`).toBeUndefined();
-        expect(d.maxAbs, `${name} output ${k}`).toBeLessThanOrEqual(1e-5);
+        // float32 rounds relative to magnitude: outputs beyond 1 (a tied GPT-mini's logits reach ~40
+        // at N(0, 1) embeddings) are held to 1e-5 of their largest |value|.
+        expect(d.maxAbs, `${name} output ${k}`).toBeLessThanOrEqual(1e-5 * Math.max(1, d.scale));
       }
     }
     console.log(table.join('\n'));

@@ -98,7 +98,8 @@ def step_case(case):
         train.noise = fixed
         torch.randn_like = fixed_like
     # The batch as Netloom's step saw it (already normalised): no to_device here.
-    x = tensor(case["x"]).float()
+    x = tensor(case["x"])
+    x = x if x.dtype == torch.int64 else x.float()  # token ids stay integers
     y = tensor(case["y"])
     y = y.long() if case["task"] == "classification" else y.float()
     results = train.train_step(objectives, steps, x, y)

@@ -3,6 +3,7 @@
 import { NetloomError } from '../../util/errors.ts';
 import type { Dataset } from './dataset.ts';
 import { sonnetsText } from './sonnets.ts';
+import { reviewsDataset } from './reviews.ts';
 
 /**
  * Token 0 is a newline, tokens 1…95 are ' ' … '~'. A fixed vocabulary (not the corpus's own
@@ -48,8 +49,8 @@ export function decodeChars(tokens: Iterable<number>): string {
   return s;
 }
 
-/** Built-in text corpora by dataset name. */
-export const textSetNames = ['sonnets'] as const;
+/** Built-in text sets by dataset name: a corpus of characters, and labelled word-level reviews. */
+export const textSetNames = ['sonnets', 'reviews'] as const;
 export type TextSetName = (typeof textSetNames)[number];
 
 export function isTextSetName(name: string): name is TextSetName {
@@ -99,5 +100,7 @@ export function textSet(name: TextSetName): Dataset {
   switch (name) {
     case 'sonnets':
       return charWindows(name, sonnetsText.trimStart());
+    case 'reviews':
+      return reviewsDataset();
   }
 }
