@@ -1,7 +1,7 @@
 // The editor window: toolbar, palette, canvas, and a side panel with the inspector, the summary
 // and the problems list. Keyboard shortcuts and the desktop menus run the same commands.
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { Fragment, useEffect, useMemo, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { loadTemplate } from '../src/templates/catalogue.ts';
 import { Canvas } from './components/Canvas.tsx';
 import { Gallery } from './components/Gallery.tsx';
@@ -102,6 +102,10 @@ function Shell() {
       ),
   };
   const run = (id: CommandId) => runCommand(id, ctx);
+  // The canvas's context menus run commands too; a stable function keeps the canvas from re-rendering.
+  const runNow = useRef(run);
+  runNow.current = run;
+  const canvasRun = useCallback((id: CommandId) => runNow.current(id), []);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -217,7 +221,7 @@ function Shell() {
       )}
       <main className="workspace">
         <Palette />
-        <Canvas />
+        <Canvas run={canvasRun} />
         <aside className="side">
           <nav className="tabs">
             <button className={tab === 'inspector' ? 'on' : ''} onClick={() => setTab('inspector')}>

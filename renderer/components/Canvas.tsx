@@ -29,8 +29,8 @@ import {
   moveNodes,
   removeEdges,
   removeNodes,
+  selectedNodes,
   snap,
-  toggleCollapsed,
 } from '../../src/document/edits.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { useEditor } from '../store/document-store.ts';
@@ -47,8 +47,10 @@ import { WireEdge, WireLabelsContext } from './WireEdge.tsx';
 import { confirmDiscard, openBytes } from '../lib/file-actions.ts';
 import type { WireEnd } from '../lib/fitting-layers.ts';
 import { firstInput, firstOutput, kindsThatFit } from '../lib/fitting-layers.ts';
-import { setPointerSource } from '../lib/commands.ts';
-import { flowLayout } from '../lib/layout.ts';
+import { setPointerSource, toggleGroup } from '../lib/commands.ts';
+import type { CommandId } from '../../src/host/commands.ts';
+import { ContextMenu } from './ContextMenu.tsx';
+import { NodeMenu } from './NodeMenu.tsx';
 
 const nodeTypes: NodeTypes = { layer: LayerNode, frame: FrameNode, block: BlockNode };
 const edgeTypes: EdgeTypes = { wire: WireEdge };
@@ -56,21 +58,6 @@ const noNodes: Node[] = [];
 const noEdges: Edge[] = [];
 
 export const dragKindType = 'application/netloom-kind';
-
-// Collapsing or expanding a block changes which nodes exist on the canvas: the selection starts
-// afresh, so no block or hidden layer stays selected behind what the user clicks next.
-// The graph then re-flows around the block (one undo step with the toggle); an edit made before
-// the layout arrives keeps the positions as they were.
-const toggleGroup = (gid: string) => {
-  const st = useEditor.getState();
-  st.select([]);
-  st.edit((d) => toggleCollapsed(d, gid));
-  const toggled = useEditor.getState().doc;
-  void flowLayout(toggled).then((positions) => {
-    const now = useEditor.getState();
-    if (now.doc === toggled) now.replace(moveNodes(toggled, positions));
-  });
-};
 
 /** Where quick-add opened, and what its pick is wired after: a dropped wire's end or the selected layer. */
 interface QuickAt {
@@ -166,7 +153,25 @@ function afterSelected(): WireEnd | undefined {
   return st.selection.length === 1 ? firstOutput(st.doc, st.selection[0]!) : undefined;
 }
 
-export const Canvas = memo(function Canvas() {
+/** Where a node's context menu opened: on screen, and in flow coordinates (where Paste lands). */
+interface MenuAt {
+  readonly x: number;
+  readonly y: number;
+  readonly flow: { x: number; y: number };
+}
+
+/**
+ * What a right-click on `id` (a layer, a collapsed block `group:…`, or an expanded block's frame
+ * `frame:…`) acts on: the selection when it holds `id`, else `id` alone, selected — as file managers do.
+ */
+function selectForMenu(id: string): void {
+  const target = id.startsWith('frame:') ? `group:${id.slice('frame:'.length)}` : id;
+  const st = useEditor.getState();
+  if (!st.selection.includes(target)) st.select([target]);
+}
+
+export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void }) {
+  const { run } = props;
   const doc = useEditor((s) => s.doc);
   const selection = useEditor((s) => s.selection);
   const facts = useSettledLowered();
@@ -174,6 +179,20 @@ export const Canvas = memo(function Canvas() {
   const [quick, setQuick] = useState<QuickAt>();
   const [wire, setWire] = useState<string>();
   const [wireMenu, setWireMenu] = useState<{ id: string; x: number; y: number }>();
+  const [nodeMenu, setNodeMenu] = useState<MenuAt>();
+  const closeWireMenu = useCallback(() => setWireMenu(undefined), []);
+  const closeNodeMenu = useCallback(() => setNodeMenu(undefined), []);
+  const openNodeMenu = useCallback(
+    (ev: MouseEvent, id: string) => {
+      ev.preventDefault();
+      selectForMenu(id);
+      setWire(undefined);
+      setWireMenu(undefined);
+      const screen = { x: ev.clientX, y: ev.clientY };
+      setNodeMenu({ ...screen, flow: flow.screenToFlowPosition(screen) });
+    },
+    [flow],
+  );
   const model = useMemo(() => new FlowModel(toggleGroup), []);
   const store = useStoreApi();
   useState(() => withoutSelectionListener(store));
@@ -221,11 +240,18 @@ export const Canvas = memo(function Canvas() {
       if (c.type === 'select') setWire((w) => (c.selected ? c.id : w === c.id ? undefined : w));
   }, []);
 
+  // A selected collapsed block (`group:…`) goes with every layer in it.
   const onDelete = useCallback(({ nodes, edges }: { nodes: Node[]; edges: Edge[] }) => {
-    const ids = nodes.map((n) => n.id).filter((id) => !id.startsWith('frame:'));
+    const st = useEditor.getState();
+    const ids = [
+      ...selectedNodes(
+        st.doc,
+        nodes.map((n) => n.id).filter((id) => !id.startsWith('frame:')),
+      ),
+    ];
     const wires = edges.map((e) => e.id);
     if (!ids.length && !wires.length) return;
-    useEditor.getState().edit((d) => removeEdges(removeNodes(d, ids), wires));
+    st.edit((d) => removeEdges(removeNodes(d, ids), wires));
     setWire(undefined);
   }, []);
 
@@ -372,7 +398,7 @@ export const Canvas = memo(function Canvas() {
       if (e.key !== 'Delete' && e.key !== 'Backspace') return;
       if ((e.target as HTMLElement).closest('input, textarea, select, [contenteditable="true"]')) return;
       const st = useEditor.getState();
-      const ids = st.selection.filter((id) => !id.startsWith('group:'));
+      const ids = [...selectedNodes(st.doc, st.selection)];
       if (ids.length) st.edit((d) => removeNodes(d, ids));
     };
     window.addEventListener('keydown', onKey);
@@ -456,7 +482,16 @@ export const Canvas = memo(function Canvas() {
             setWire(e.id);
             setWireMenu({ id: e.id, x: ev.clientX, y: ev.clientY });
           }}
-          onMoveStart={() => setWireMenu(undefined)}
+          onNodeContextMenu={(ev, n) => openNodeMenu(ev, n.id)}
+          onPaneContextMenu={(ev) => {
+            // Below the level of detail the boxes are drawn on one canvas: find the one under the pointer.
+            const hit = lod ? boxOnScreen(ev.clientX, ev.clientY) : undefined;
+            if (hit) openNodeMenu(ev as MouseEvent, hit.id);
+          }}
+          onMoveStart={() => {
+            setWireMenu(undefined);
+            setNodeMenu(undefined);
+          }}
           isValidConnection={isValidConnection}
           onDrop={onDrop}
           onDragOver={(e) => {
@@ -493,22 +528,25 @@ export const Canvas = memo(function Canvas() {
         </div>
       )}
       {wireMenu && (
-        <div
-          className="context-menu"
-          style={{ left: wireMenu.x, top: wireMenu.y }}
-          data-testid="wire-menu"
-          onMouseLeave={() => setWireMenu(undefined)}
-        >
-          <button
-            onClick={() => {
-              useEditor.getState().edit((d) => removeEdges(d, [wireMenu.id]));
-              setWireMenu(undefined);
-              setWire(undefined);
-            }}
-          >
-            Delete wire
-          </button>
-        </div>
+        <ContextMenu
+          x={wireMenu.x}
+          y={wireMenu.y}
+          testId="wire-menu"
+          onClose={closeWireMenu}
+          items={[
+            {
+              label: 'Delete wire',
+              keys: 'Del',
+              run: () => {
+                useEditor.getState().edit((d) => removeEdges(d, [wireMenu.id]));
+                setWire(undefined);
+              },
+            },
+          ]}
+        />
+      )}
+      {nodeMenu && (
+        <NodeMenu x={nodeMenu.x} y={nodeMenu.y} pasteAt={nodeMenu.flow} run={run} onClose={closeNodeMenu} />
       )}
       {quick && (
         <QuickAdd

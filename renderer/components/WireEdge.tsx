@@ -7,12 +7,14 @@
 //
 // A wire that runs straight down past other layers (a residual shortcut) bends out beside the
 // column (lib/wire-path.ts), so it is not drawn behind them.
-import { BaseEdge, getBezierPath } from '@xyflow/react';
-import type { Edge, EdgeProps } from '@xyflow/react';
+import { BaseEdge, getBezierPath, useStore } from '@xyflow/react';
+import type { Edge, EdgeProps, ReactFlowState } from '@xyflow/react';
 import { createContext, memo, useCallback, useContext, useSyncExternalStore } from 'react';
 import type { WireData } from '../lib/flow-model.ts';
+import { nodeSize } from '../lib/layout.ts';
 import { WireLabels } from '../lib/wire-labels.ts';
-import { isShortcut, shortcutPath } from '../lib/wire-path.ts';
+import type { Obstacle } from '../lib/wire-path.ts';
+import { isShortcut, mayBeShortcut, shortcutPath } from '../lib/wire-path.ts';
 
 export type WireFlowEdge = Edge<WireData, 'wire'>;
 
@@ -25,9 +27,33 @@ function useWireLabel(id: string): string | undefined {
   return useSyncExternalStore(subscribe, () => labels.get(id));
 }
 
+/** The canvas's layers and blocks as boxes (frames are not in a wire's way). */
+function* obstaclesOf(s: ReactFlowState): Iterable<Obstacle> {
+  for (const n of s.nodeLookup.values()) {
+    if (n.type === 'frame') continue;
+    const p = n.internals.positionAbsolute;
+    yield {
+      id: n.id,
+      x: p.x,
+      y: p.y,
+      width: n.measured.width ?? n.width ?? nodeSize.width,
+      height: n.measured.height ?? n.height ?? nodeSize.height,
+    };
+  }
+}
+
 export const WireEdge = memo(function WireEdge(props: EdgeProps<WireFlowEdge>) {
-  const { sourceX: sx, sourceY: sy, targetX: tx, targetY: ty } = props;
-  const [path, x, y] = isShortcut(sx, sy, tx, ty) ? shortcutPath(sx, sy, tx, ty) : getBezierPath(props);
+  const { sourceX: sx, sourceY: sy, targetX: tx, targetY: ty, source, target } = props;
+  // Only a long straight-down wire looks for a layer in its way; every other wire returns at once,
+  // so the store's updates (a pan) cost nothing per ordinary wire.
+  const candidate = mayBeShortcut(sx, sy, tx, ty);
+  const aside = useStore(
+    useCallback(
+      (s: ReactFlowState) => candidate && isShortcut(sx, sy, tx, ty, obstaclesOf(s), { source, target }),
+      [candidate, sx, sy, tx, ty, source, target],
+    ),
+  );
+  const [path, x, y] = aside ? shortcutPath(sx, sy, tx, ty) : getBezierPath(props);
   const text = useWireLabel(props.id);
   return (
     <>

@@ -6,6 +6,7 @@ import type { CommandId, CommandSpec, KeyChord } from '../../src/host/commands.t
 import { commandList } from '../../src/host/commands.ts';
 import type { Host } from '../../src/host/host.ts';
 import type { Clip } from '../../src/document/edits.ts';
+import type { NetloomDocument } from '../../src/document/schema.ts';
 import {
   copySelection,
   groupNodes,
@@ -13,9 +14,15 @@ import {
   parseClip,
   paste,
   removeNodes,
+  renameGroup,
+  renameNode,
+  selectedNodes,
+  setFrozen,
   snap,
+  toggleCollapsed,
   trainOnly,
   unfreezeAll,
+  ungroup,
 } from '../../src/document/edits.ts';
 import type { EditorState } from '../store/document-store.ts';
 import { useEditor } from '../store/document-store.ts';
@@ -28,6 +35,7 @@ import {
   openProject,
   saveProject,
 } from './file-actions.ts';
+import { flowLayout } from './layout.ts';
 import { layoutInWorker } from './layout-client.ts';
 import { fitGraph } from './view.ts';
 
@@ -54,9 +62,45 @@ export interface Command extends CommandSpec, Behaviour {
 /** The last copy, for a paste when the system clipboard is unavailable (or holds something else). */
 let internalClip: Clip | undefined;
 
+/** The layers a selection stands for: a selected block as every layer in it. */
+function selectedLayers(st: EditorState): string[] {
+  return [...selectedNodes(st.doc, st.selection)];
+}
+
+/** The block a selection is, when it is one block (`group:<id>` on the canvas). */
+export function selectedBlock(st: EditorState): string | undefined {
+  const only = st.selection.length === 1 ? st.selection[0]! : '';
+  const gid = only.startsWith('group:') ? only.slice('group:'.length) : undefined;
+  return gid && st.doc.groups.some((g) => g.id === gid) ? gid : undefined;
+}
+
+/** The layer a selection is, when it is one layer. */
+function selectedLayer(st: EditorState): string | undefined {
+  const only = st.selection.length === 1 ? st.selection[0]! : '';
+  return st.doc.nodes.some((n) => n.id === only) ? only : undefined;
+}
+
+/**
+ * An edit that changes which blocks show (collapse, expand, ungroup): the selection starts afresh,
+ * so nothing hidden stays selected, and the graph re-flows around the block — one undo step with
+ * the edit; an edit made before the layout arrives keeps the positions as they were.
+ */
+export function editAndReflow(change: (d: NetloomDocument) => NetloomDocument): void {
+  const st = useEditor.getState();
+  st.select([]);
+  st.edit(change);
+  const changed = useEditor.getState().doc;
+  void flowLayout(changed).then((positions) => {
+    const now = useEditor.getState();
+    if (now.doc === changed) now.replace(moveNodes(changed, positions));
+  });
+}
+
+export const toggleGroup = (gid: string): void => editAndReflow((d) => toggleCollapsed(d, gid));
+
 async function copy(st: EditorState): Promise<void> {
   if (!st.selection.length) return;
-  internalClip = copySelection(st.doc, st.selection);
+  internalClip = copySelection(st.doc, selectedLayers(st));
   await navigator.clipboard?.writeText(JSON.stringify(internalClip)).catch(() => undefined);
 }
 
@@ -93,11 +137,12 @@ function pasteAt(st: EditorState, clip: Clip, at: { x: number; y: number } | und
   st.select(ids);
 }
 
-async function pasteClip(): Promise<void> {
+/** Pastes the clipboard's layers (or the last copy) with their corner at `at`, or beside the originals. */
+export async function pasteClip(at = pointerSource()): Promise<void> {
   const text = await navigator.clipboard?.readText().catch(() => undefined);
   const clip = (text && parseClip(text)) || internalClip;
   if (!clip) return;
-  pasteAt(useEditor.getState(), clip, pointerSource());
+  pasteAt(useEditor.getState(), clip, at);
 }
 
 async function layout(ctx: CommandContext): Promise<void> {
@@ -128,14 +173,66 @@ const behaviours: Readonly<Record<CommandId, Behaviour>> = {
   gallery: { perform: (ctx) => ctx.showGallery() },
   undo: { perform: (_ctx, st) => st.undo(), enabled: (st) => st.past.length > 0 },
   redo: { perform: (_ctx, st) => st.redo(), enabled: (st) => st.future.length > 0 },
-  cut: { perform: (_ctx, st) => void copy(st).then(() => st.edit((d) => removeNodes(d, st.selection))) },
+  cut: {
+    perform: (_ctx, st) => {
+      const ids = selectedLayers(st);
+      void copy(st).then(() => useEditor.getState().edit((d) => removeNodes(d, ids)));
+    },
+  },
   copy: { perform: (_ctx, st) => void copy(st) },
   paste: { perform: () => void pasteClip() },
   duplicate: {
     perform: (_ctx, st) => {
       if (!st.selection.length) return;
-      pasteAt(st, copySelection(st.doc, st.selection), undefined);
+      pasteAt(st, copySelection(st.doc, selectedLayers(st)), undefined);
     },
+  },
+  delete: {
+    perform: (_ctx, st) => {
+      const ids = selectedLayers(st);
+      st.edit((d) => removeNodes(d, ids));
+    },
+    enabled: (st) => st.selection.length > 0,
+  },
+  rename: {
+    perform: (ctx, st) => {
+      const gid = selectedBlock(st);
+      const layer = selectedLayer(st);
+      if (gid) {
+        const name = st.doc.groups.find((g) => g.id === gid)!.name;
+        void ctx.askName('Block name', name).then((to) => {
+          if (to) useEditor.getState().edit((d) => renameGroup(d, gid, to));
+        });
+      } else if (layer) {
+        const n = st.doc.nodes.find((x) => x.id === layer)!;
+        void ctx.askName('Layer name', n.name ?? n.id).then((to) => {
+          if (to !== undefined) useEditor.getState().edit((d) => renameNode(d, layer, to));
+        });
+      }
+    },
+    enabled: (st) => selectedBlock(st) !== undefined || selectedLayer(st) !== undefined,
+  },
+  ungroup: {
+    perform: (_ctx, st) => {
+      const gid = selectedBlock(st);
+      if (gid) editAndReflow((d) => ungroup(d, gid));
+    },
+    enabled: (st) => selectedBlock(st) !== undefined,
+  },
+  'toggle-collapse': {
+    perform: (_ctx, st) => {
+      const gid = selectedBlock(st);
+      if (gid) toggleGroup(gid);
+    },
+    enabled: (st) => selectedBlock(st) !== undefined,
+  },
+  freeze: {
+    perform: (_ctx, st) => st.edit((d) => setFrozen(d, st.selection, true)),
+    enabled: (st) => selectedLayers(st).some((id) => !st.doc.nodes.find((n) => n.id === id)?.frozen),
+  },
+  unfreeze: {
+    perform: (_ctx, st) => st.edit((d) => setFrozen(d, st.selection, false)),
+    enabled: (st) => selectedLayers(st).some((id) => st.doc.nodes.find((n) => n.id === id)?.frozen),
   },
   'select-all': { perform: (_ctx, st) => st.select(st.doc.nodes.map((n) => n.id)) },
   group: {

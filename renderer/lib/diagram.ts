@@ -59,6 +59,8 @@ export function diagramSvg(doc: NetloomDocument, lowered: LoweringFacts, theme: 
     .sort((a, b) => (a.zIndex ?? 0) - (b.zIndex ?? 0));
 
   const boxes = graph.nodes.map(boxOf);
+  // What a straight wire would be drawn behind: layers and collapsed blocks, not frames.
+  const obstacles = graph.nodes.filter((n) => n.type !== 'frame').map((n) => ({ id: n.id, ...boxOf(n) }));
   const wires: string[] = [];
   const labels: string[] = [];
   for (const e of graph.edges) {
@@ -67,7 +69,7 @@ export function diagramSvg(doc: NetloomDocument, lowered: LoweringFacts, theme: 
     if (!a || !b) continue;
     const data = e.data as WireData | undefined;
     const text = model.labels.get(e.id);
-    const skip = isShortcut(a.x, a.y, b.x, b.y);
+    const skip = isShortcut(a.x, a.y, b.x, b.y, obstacles, e);
     const mid = (a.y + b.y) / 2;
     const [d, lx, ly] = skip
       ? shortcutPath(a.x, a.y, b.x, b.y)

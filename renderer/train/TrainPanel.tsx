@@ -19,7 +19,7 @@ import { LatentPictures } from './LatentPictures.tsx';
 import { loadFolder } from './image-folder.ts';
 import { ImageFolderPicker } from './ImageFolderPicker.tsx';
 import type { Settings } from './settings.ts';
-import { dataMismatch, resizeNote, settingsFrom } from './settings.ts';
+import { cannotTrainWell, dataMismatch, resizeNote, settingsFrom } from './settings.ts';
 import type { Bindings } from './TrainSettings.tsx';
 import { TrainSettings } from './TrainSettings.tsx';
 import { TrainProgress } from './TrainProgress.tsx';
@@ -49,7 +49,7 @@ function pictureNote(
     return 'No picture: the graph has no Output node, so there is no prediction to draw — add an Output after the last layer.';
   if (status === 'done')
     return 'No picture for this model: pictures are drawn for 2-D and 1-D sets, image classifiers, segmentation and generators.';
-  return 'The picture (decision boundary, held-out images with predictions, or generated samples) is drawn after each epoch.';
+  return 'The picture (decision boundary, held-out images with predictions, or generated samples) is drawn after each epoch and after each Step.';
 }
 
 function DocumentTrainPanel() {
@@ -201,6 +201,7 @@ function DocumentTrainPanel() {
 
   const mismatch = dataMismatch(doc, s.dataset, bindings.features);
   const resized = resizeNote(doc, s.dataset, bindings.features);
+  const unfit = cannotTrainWell(doc, s.dataset, bindings.features);
   const noPicture = pictureNote(doc, status, picture !== undefined);
   const caption =
     picture?.kind === 'samples'
@@ -285,6 +286,11 @@ function DocumentTrainPanel() {
       {!mismatch && resized && !running && (
         <p className="train-note" data-testid="train-data-note">
           {resized}
+        </p>
+      )}
+      {!mismatch && unfit && !running && (
+        <p className="diag warning" data-testid="train-data-unfit">
+          {unfit}
         </p>
       )}
       {run.error && (

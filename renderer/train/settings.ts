@@ -151,5 +151,30 @@ export function resizeNote(
   if (!have || !input || count(have) === count(input.shape) || have.length !== 3) return undefined;
   const [, h, w] = have as [number, number, number];
   const [, H, W] = input.shape as [number, number, number];
-  return `"${dataset}" has ${h}×${w} images; they are resized to ${H}×${W} for Input "${input.name}"${H * W > 16 * h * w ? ' — each step is much slower: a smaller Batch size and Examples give a quick look' : ''}.`;
+  return `"${dataset}" has ${h}×${w} images; they are resized to ${H}×${W} for Input "${input.name}".`;
+}
+
+/**
+ * Said plainly before Start when a shipped set fits the Input only blown up many times (the 224×224
+ * ImageNet templates on the 32×32 shapes): what the run cannot do, and what would make it trainable.
+ */
+export function cannotTrainWell(
+  doc: NetloomDocument,
+  dataset: DatasetChoice,
+  features: string,
+): string | undefined {
+  const have = shippedShapes[dataset];
+  const input = dataInputs(doc).find(
+    (i) => (!features || i.name === features) && shapeFits(dataset, i.shape),
+  );
+  if (!have || !input || have.length !== 3 || input.shape.length !== 3) return undefined;
+  const [, h, w] = have as [number, number, number];
+  const [, H, W] = input.shape as [number, number, number];
+  if (H * W <= 16 * h * w) return undefined;
+  return (
+    `This network cannot train well on "${dataset}" here: its ${h}×${w} pictures blown up to ${H}×${W} hold no more to learn, ` +
+    `and at ${H}×${W} each step takes seconds on a CPU (an epoch, hours). Start gives a short look only. ` +
+    `To train it: choose "image folder" with photos of ${H}×${W} (one folder per class), ` +
+    `or open a small variant made for ${h}×${w} — ResNet-20, Small VGG or Small MobileNet — from the Templates.`
+  );
 }

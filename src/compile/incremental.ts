@@ -26,7 +26,7 @@ import { checkCache, checkGraph } from './graph-checks.ts';
 import type { NodeReport } from './lower-node.ts';
 import { failedReport, lowerNode } from './lower-node.ts';
 import type { LowerOptions, LoweringFacts, Totals } from './lower.ts';
-import { fixedBatch, noOutputWarning, wholeGraphDiagnostics } from './lower.ts';
+import { fixedBatch, lacksOutput, noOutputWarning, wholeGraphDiagnostics } from './lower.ts';
 
 /** The editor's view of the document's lowering; `pending` nodes are still to be lowered again. */
 export interface EditorLowering extends LoweringFacts {
@@ -539,8 +539,7 @@ export class IncrementalLowering {
       this.claimsChanged = false;
     }
     diagnostics.push(...wholeGraphDiagnostics(this.doc!, weights, this.weightBytes));
-    if (pending === 0 && this.graphOutputs === 0 && this.doc!.nodes.length > 0)
-      diagnostics.push(noOutputWarning);
+    if (pending === 0 && lacksOutput(this.doc!, this.graphOutputs)) diagnostics.push(noOutputWarning);
     this.factsGroups = this.doc!.groups;
     this.settled.clear();
     this.untyped.clear();

@@ -67,6 +67,15 @@ export const noOutputWarning: Diagnostic = {
 };
 
 /**
+ * Whether the graph is to be told it has no Output node: it makes no graph output and holds no
+ * Output node. An Output whose input failed upstream makes no output either, but that failure is
+ * the problem to show, and the Output is there.
+ */
+export function lacksOutput(doc: NetloomDocument, graphOutputs: number): boolean {
+  return graphOutputs === 0 && doc.nodes.length > 0 && !doc.nodes.some((n) => n.kind === 'Output');
+}
+
+/**
  * What is said of the whole graph once every node is lowered: a loop of groups (groups only arrange
  * the canvas, so the network stays well defined; every walk up the groups stops at it), and weights
  * too large together for a model to hold.
@@ -135,7 +144,7 @@ export function lowerDocument(doc: NetloomDocument, opts: LowerOptions = {}): Lo
 
   const graph = b.build();
   diagnostics.push(...wholeGraphDiagnostics(doc, graph.weights));
-  if (graph.outputs.length === 0 && doc.nodes.length > 0) diagnostics.push(noOutputWarning);
+  if (lacksOutput(doc, graph.outputs.length)) diagnostics.push(noOutputWarning);
   let params_ = 0;
   let trainable = 0;
   let flops = 0;

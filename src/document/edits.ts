@@ -168,15 +168,36 @@ export function parseClip(text: string): Clip | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** A block of `ids`: layers join it, and `group:<id>` entries (selected blocks) nest in it. */
 export function groupNodes(doc: NetloomDocument, ids: readonly string[], name: string): NetloomDocument {
   if (ids.length === 0) return doc;
   const gid = freshId(doc, 'block');
   const keep = new Set(ids);
   return {
     ...doc,
-    groups: [...doc.groups, { id: gid, name, collapsed: false }],
+    groups: [
+      ...doc.groups.map((g) => (keep.has(`group:${g.id}`) ? { ...g, parent: gid } : g)),
+      { id: gid, name, collapsed: false },
+    ],
     nodes: doc.nodes.map((n) => (keep.has(n.id) ? { ...n, group: gid } : n)),
   };
+}
+
+/** Takes a block away: its layers and inner blocks belong to its parent (or to no block) again. */
+export function ungroup(doc: NetloomDocument, gid: string): NetloomDocument {
+  const g = doc.groups.find((x) => x.id === gid);
+  if (!g) return doc;
+  return {
+    ...doc,
+    groups: doc.groups
+      .filter((x) => x.id !== gid)
+      .map((x) => (x.parent === gid ? { ...x, parent: g.parent } : x)),
+    nodes: doc.nodes.map((n) => (n.group === gid ? { ...n, group: g.parent } : n)),
+  };
+}
+
+export function renameGroup(doc: NetloomDocument, gid: string, name: string): NetloomDocument {
+  return { ...doc, groups: doc.groups.map((g) => (g.id === gid ? { ...g, name } : g)) };
 }
 
 export function toggleCollapsed(doc: NetloomDocument, gid: string): NetloomDocument {
@@ -209,6 +230,25 @@ export function trainOnly(doc: NetloomDocument, selection: readonly string[]): N
     nodes: doc.nodes.map((n) => {
       const frozen = !keep.has(n.id);
       if ((n.frozen ?? false) === frozen) return n;
+      if (frozen) return { ...n, frozen: true };
+      const { frozen: _was, ...rest } = n;
+      return rest;
+    }),
+  };
+}
+
+/** The nodes a selection stands for (blocks as their members) stop training, or train again. */
+export function setFrozen(
+  doc: NetloomDocument,
+  selection: readonly string[],
+  frozen: boolean,
+): NetloomDocument {
+  const ids = selectedNodes(doc, selection);
+  if (!doc.nodes.some((n) => ids.has(n.id) && (n.frozen ?? false) !== frozen)) return doc;
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      if (!ids.has(n.id) || (n.frozen ?? false) === frozen) return n;
       if (frozen) return { ...n, frozen: true };
       const { frozen: _was, ...rest } = n;
       return rest;

@@ -59,8 +59,15 @@ export const commandSpecs = {
   },
   paste: { label: 'Paste', keys: [mod('v')], inMenus: true, accelerator: 'CmdOrCtrl+V' },
   duplicate: { label: 'Duplicate', keys: [mod('d')] },
+  // Delete and Backspace are the canvas's own keys (they take a picked wire too); the node menu runs this.
+  delete: { label: 'Delete', help: 'Delete the selection (Delete or Backspace)' },
+  rename: { label: 'Rename…', help: 'Rename the selected layer or block', keys: [{ key: 'f2' }] },
   'select-all': { label: 'Select All', keys: [mod('a')], inMenus: true, accelerator: 'CmdOrCtrl+A' },
   group: { label: 'Make a block of the selection', keys: [mod('g')] },
+  ungroup: { label: 'Ungroup', help: 'Take the selected block apart', keys: [mod('g', true)] },
+  'toggle-collapse': { label: 'Collapse or expand the block' },
+  freeze: { label: 'Freeze', help: 'Freeze the selection (its weights stay as they are)' },
+  unfreeze: { label: 'Unfreeze', help: 'The selection trains again' },
   'train-only-selection': {
     label: 'Train only the selection',
     help: 'Freeze every other layer (fine-tuning: select the last layer or a block)',

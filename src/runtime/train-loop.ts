@@ -86,6 +86,11 @@ export interface TrainOptions {
     r: EpochReport,
     readWeights: () => Promise<Map<string, Float32Array>>,
   ) => Promise<void> | void;
+  /**
+   * Awaited after a step that `control.stepOnce` let through (the Train panel's Step button), so the
+   * picture follows each Step as it follows each epoch.
+   */
+  readonly afterStepOnce?: (readWeights: () => Promise<Map<string, Float32Array>>) => Promise<void> | void;
 }
 
 export interface TrainResult {
@@ -351,6 +356,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         }
         step++;
         stepsThisEpoch++;
+        if (control.stepping && opts.afterStepOnce) await opts.afterStepOnce(() => store.read(weightIds));
       }
       const seconds = (now() - t0) / 1000;
       let val: { loss: number; accuracy?: number } | undefined;

@@ -167,6 +167,19 @@ export function trainingWorker(
               val,
             } = await prepareRun(m);
             const every = Math.max(1, m.stepEvery ?? 1);
+            // After each epoch, and after each batch Step takes: the picture shows the weights now.
+            const drawPictures = async (readWeights: () => Promise<Map<string, Float32Array>>) => {
+              if (!m.pictures) return;
+              const pictures = await trainingPictures({
+                doc: m.document,
+                weights: await readWeights(),
+                data: tr,
+                val,
+                inputName,
+                ...(m.backend ? { backend: m.backend } : {}),
+              });
+              for (const picture of pictures) post({ type: 'picture', picture });
+            };
             const r = await train({
               ...prepared,
               train: tr,
@@ -185,18 +198,8 @@ export function trainingWorker(
                 if (s.step <= 3 || s.step % every === 0 || ctl.stepping) post({ type: 'step', report: s });
               },
               onEpoch: (e) => post({ type: 'epoch', report: e }),
-              afterEpoch: async (_e, readWeights) => {
-                if (!m.pictures) return;
-                const pictures = await trainingPictures({
-                  doc: m.document,
-                  weights: await readWeights(),
-                  data: tr,
-                  val,
-                  inputName,
-                  ...(m.backend ? { backend: m.backend } : {}),
-                });
-                for (const picture of pictures) post({ type: 'picture', picture });
-              },
+              afterEpoch: (_e, readWeights) => drawPictures(readWeights),
+              afterStepOnce: drawPictures,
             });
             post({
               type: 'done',

@@ -7,6 +7,31 @@ import type { NetloomDocument } from '../document/schema.ts';
 import type { Params } from './template-builder.ts';
 import { TemplateBuilder, conv } from './template-builder.ts';
 
+/**
+ * These templates are torchvision's ImageNet models: 224×224 photos, 1000 classes. Here they can
+ * only train on the shipped 32×32 shapes blown up to 224×224 (nothing more to learn, and seconds a
+ * step on a CPU), so their own setup is a short look — one epoch of batches of 8 — not the generic
+ * 30 epochs; the Train panel says before Start what would make them trainable. BN nets take Adam at
+ * 1e-3; AlexNet and VGG-16 (no BN, 4096-wide heads) 1e-4, as from-scratch runs of them need.
+ */
+function imageNetTraining(lr: number) {
+  return {
+    dataset: 'shapes',
+    batchSize: 8,
+    epochs: 1,
+    seed: 0,
+    validationSplit: 0.2,
+    objectives: [
+      {
+        name: 'main',
+        loss: { kind: 'cross-entropy', output: 'logits' },
+        params: 'all',
+        optimizer: { name: 'adam', lr },
+      },
+    ],
+  };
+}
+
 const imagenetInput = { shape: [3, 224, 224], dtype: 'float32' };
 const maxPool = (k: number, s: number, p = 0, ceilMode = false): Params => ({
   kernelSize: [k, k],
@@ -155,6 +180,7 @@ function resnetTemplate(spec: ResNetSpec): NetloomDocument {
   return b.document(
     `ResNet-${spec.depth}`,
     `He et al. 2015${blocks}, exactly torchvision.models.resnet${spec.depth}(): ${spec.params} parameters, 224×224 RGB, 1000 classes.`,
+    imageNetTraining(1e-3),
   );
 }
 
@@ -215,6 +241,7 @@ export function alexnetTemplate(): NetloomDocument {
   return b.document(
     'AlexNet',
     'Krizhevsky et al. 2012 in its one-GPU form, exactly torchvision.models.alexnet(): 61,100,840 parameters, 224×224 RGB, 1000 classes.',
+    imageNetTraining(1e-4),
   );
 }
 
@@ -255,6 +282,7 @@ export function vgg16Template(): NetloomDocument {
   return b.document(
     'VGG-16',
     'Simonyan & Zisserman 2014, configuration D, exactly torchvision.models.vgg16(): 138,357,544 parameters, 224×224 RGB, 1000 classes.',
+    imageNetTraining(1e-4),
   );
 }
 
@@ -372,6 +400,7 @@ export function googlenetTemplate(): NetloomDocument {
   return b.document(
     'GoogLeNet (Inception v1)',
     'Szegedy et al. 2014 without the auxiliary heads, exactly torchvision.models.googlenet(aux_logits=False): 6,624,904 parameters, 224×224 RGB, 1000 classes. Each Inception module is one block.',
+    imageNetTraining(1e-3),
   );
 }
 
@@ -497,5 +526,6 @@ export function mobilenetV2Template(): NetloomDocument {
   return b.document(
     'MobileNetV2',
     'Sandler et al. 2018, exactly torchvision.models.mobilenet_v2(): 3,504,872 parameters, 224×224 RGB, 1000 classes. Inverted residual blocks (1×1 expansion, 3×3 depthwise, linear 1×1 projection) with ReLU6.',
+    imageNetTraining(1e-3),
   );
 }

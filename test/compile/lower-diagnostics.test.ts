@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { hasErrors } from '../../src/compile/diagnostics.ts';
+import { IncrementalLowering } from '../../src/compile/incremental.ts';
 import { lowerDocument } from '../../src/compile/lower.ts';
+import { removeNodes, setParam } from '../../src/document/edits.ts';
+import { loadTemplate } from '../../src/templates/catalogue.ts';
 import { chainDoc, doc, node } from '../helpers/doc.ts';
 
 describe('diagnostics point at the node, field or port', () => {
@@ -175,5 +178,32 @@ describe('graphs a file can describe but no model can be (issue 10)', () => {
       }),
     );
     expect(hasErrors(l)).toBe(true);
+  });
+});
+
+describe('"no Output node" is said only when the graph has none', () => {
+  // The VAE with its log σ² Dense at 16 units: z's inputs disagree, so nothing downstream (the
+  // "reconstruction" Output included) gets a value; the problem is the shape, not a missing Output.
+  const vae = loadTemplate('vae')!;
+  const broken = setParam(vae, 'fc22', 'units', 16);
+
+  test('the whole-document lowering and the editor’s agree', () => {
+    for (const l of [lowerDocument(broken), new IncrementalLowering().update(broken)]) {
+      const codes = l.diagnostics.map((x) => x.code);
+      expect(codes).toContain('shape-mismatch');
+      expect(codes).not.toContain('no-output');
+    }
+  });
+
+  test('a graph without an Output node is still told so', () => {
+    // The VAE without its Output and its losses (which make graph outputs of their own).
+    const gone = new Set(['Output', 'BCE', 'GaussianKL', 'Add']);
+    const bare = removeNodes(
+      vae,
+      vae.nodes.filter((n) => gone.has(n.kind)).map((n) => n.id),
+    );
+    expect(bare.nodes.length).toBeGreaterThan(0);
+    for (const l of [lowerDocument(bare), new IncrementalLowering().update(bare)])
+      expect(l.diagnostics.map((x) => x.code)).toContain('no-output');
   });
 });

@@ -11,9 +11,12 @@ import {
   parseClip,
   paste,
   removeNodes,
+  renameGroup,
+  setFrozen,
   toggleCollapsed,
   trainOnly,
   unfreezeAll,
+  ungroup,
 } from '../../src/document/edits.ts';
 import { chainDoc } from '../helpers/doc.ts';
 
@@ -130,6 +133,36 @@ describe('grouping', () => {
     const g = groupNodes(d, ['n1'], 'B');
     expect(toggleCollapsed(g, 'block1').groups[0]!.collapsed).toBe(true);
     expect(toggleCollapsed(toggleCollapsed(g, 'block1'), 'block1').groups[0]!.collapsed).toBe(false);
+  });
+});
+
+describe('the node menu’s block edits', () => {
+  test('a selected block nests in a new one; ungroup gives its layers and inner blocks to the parent', () => {
+    const inner = groupNodes(base(), ['n2'], 'Inner');
+    const outer = groupNodes(inner, ['n1', 'group:block1'], 'Outer');
+    expect(outer.groups).toEqual([
+      { id: 'block1', name: 'Inner', collapsed: false, parent: 'block2' },
+      { id: 'block2', name: 'Outer', collapsed: false },
+    ]);
+    const opened = ungroup(outer, 'block2');
+    expect(opened.groups).toEqual([{ id: 'block1', name: 'Inner', collapsed: false, parent: undefined }]);
+    expect(opened.nodes.find((n) => n.id === 'n1')!.group).toBeUndefined();
+    expect(opened.nodes.find((n) => n.id === 'n2')!.group).toBe('block1');
+    // The inner block's layers go to the outer block when the inner one is taken apart.
+    const flat = ungroup(outer, 'block1');
+    expect(flat.nodes.filter((n) => n.group === 'block2').map((n) => n.id)).toEqual(['n1', 'n2']);
+    expect(ungroup(outer, 'nope')).toBe(outer);
+    expect(renameGroup(outer, 'block2', 'Head').groups[1]!.name).toBe('Head');
+  });
+
+  test('freeze and unfreeze the selection, a block as its members; nothing to change is no edit', () => {
+    const d = groupNodes(base(), ['n1', 'n2'], 'Head');
+    const frozen = setFrozen(d, ['group:block1'], true);
+    expect(frozen.nodes.filter((n) => n.frozen).map((n) => n.id)).toEqual(['n1', 'n2']);
+    expect(setFrozen(frozen, ['n1'], true)).toBe(frozen);
+    const back = setFrozen(frozen, ['n1'], false);
+    expect(back.nodes.filter((n) => n.frozen).map((n) => n.id)).toEqual(['n2']);
+    expect('frozen' in back.nodes.find((n) => n.id === 'n1')!).toBe(false);
   });
 });
 

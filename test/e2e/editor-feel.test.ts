@@ -122,7 +122,7 @@ test('wires are picked and deleted; a deleted node comes back with its wires in 
   await app.page.mouse.click(m2.x, m2.y, { button: 'right' });
   await expect.poll(() => app.page.getByTestId('wire-menu').isVisible()).toBe(true);
   await app.page.screenshot({ path: join(shots, 'feel-wire-menu.png') });
-  await app.page.getByTestId('wire-menu').getByRole('button', { name: 'Delete wire' }).click();
+  await app.page.getByTestId('wire-menu').getByRole('menuitem', { name: 'Delete wire' }).click();
   await expect.poll(wires).toBe(2);
   expect(await app.page.locator(`.react-flow__edge[data-id="${other}"]`).count()).toBe(0);
   await app.page.getByTestId('undo').click();
@@ -219,3 +219,119 @@ test('Group asks for the block name in the window, and Esc cancels it', async ()
   await app.page.keyboard.press('Enter');
   await expect.poll(() => app.page.getByTestId('frame-Hidden layer').isVisible()).toBe(true);
 }, 60_000);
+
+test("a layer's and a block's right-click menu do what their keys do, one undo step each", async () => {
+  const page = app.page;
+  const menu = page.getByTestId('node-menu');
+  const pick = async (label: string, item: string) => {
+    await node(label).click({ button: 'right' });
+    await expect.poll(() => menu.isVisible()).toBe(true);
+    await menu.getByRole('menuitem', { name: item }).click();
+    await expect.poll(() => menu.count()).toBe(0);
+  };
+  const undo = () => page.getByTestId('undo').click();
+
+  // The menu names what it acts on, lists the edits with their keys, and shares the wire menu's look.
+  await node('dense2').click({ button: 'right' });
+  await expect.poll(() => menu.isVisible()).toBe(true);
+  expect(await menu.locator('.menu-title').textContent()).toBe('dense2');
+  const labels = await menu.getByRole('menuitem').allTextContents();
+  for (const l of [
+    'CutCtrl+X',
+    'CopyCtrl+C',
+    'PasteCtrl+V',
+    'DuplicateCtrl+D',
+    'DeleteDel',
+    'Rename…F2',
+    'Group…Ctrl+G',
+    'Freeze',
+    'Train only thisShift+F',
+  ])
+    expect(labels).toContain(l);
+  expect(await menu.getAttribute('class')).toBe('context-menu');
+  await page.screenshot({ path: join(shots, 'feel-node-menu.png') });
+  // Esc closes it; so does a click outside it.
+  await page.keyboard.press('Escape');
+  await expect.poll(() => menu.count()).toBe(0);
+  await node('dense2').click({ button: 'right' });
+  await expect.poll(() => menu.isVisible()).toBe(true);
+  await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+  await expect.poll(() => menu.count()).toBe(0);
+
+  // Duplicate: a copy beside it, selected; one undo takes it away.
+  const before = await layers();
+  await pick('dense2', 'Duplicate');
+  await expect.poll(layers).toBe(before + 1);
+  await expect.poll(() => node('dense3').getAttribute('class')).toContain('selected');
+  await undo();
+  await expect.poll(layers).toBe(before);
+
+  // Rename asks in the window; one undo gives the old name back.
+  await pick('dense2', 'Rename');
+  await page.getByTestId('name-input').fill('hidden2');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => node('hidden2').isVisible()).toBe(true);
+  await undo();
+  await expect.poll(() => node('dense2').isVisible()).toBe(true);
+
+  // Freeze, then Unfreeze from the same menu; undo each.
+  await pick('dense2', 'Freeze');
+  await expect.poll(() => node('dense2').getAttribute('data-frozen')).toBe('true');
+  await pick('dense2', 'Unfreeze');
+  await expect.poll(() => node('dense2').getAttribute('data-frozen')).toBe(null);
+  await undo();
+  await expect.poll(() => node('dense2').getAttribute('data-frozen')).toBe('true');
+  await undo();
+  await expect.poll(() => node('dense2').getAttribute('data-frozen')).toBe(null);
+
+  // Cut relu2, then Paste from dense2's menu: the layer comes back where the menu opened, selected.
+  await pick('relu2', 'Cut');
+  await expect.poll(layers).toBe(before - 1);
+  const d2 = (await node('dense2').boundingBox())!;
+  const at = { x: d2.x + d2.width + 120, y: d2.y };
+  await page.mouse.move(at.x, at.y);
+  await node('dense2').click({ button: 'right', position: { x: d2.width - 10, y: 10 } });
+  await menu.getByRole('menuitem', { name: 'Paste' }).click();
+  await expect.poll(layers).toBe(before);
+  const pasted = page.locator('.layer-node.selected');
+  await expect.poll(() => pasted.count()).toBe(1);
+  const pb = (await pasted.boundingBox())!;
+  expect(Math.abs(pb.x - (d2.x + d2.width - 10))).toBeLessThan(30);
+  await undo();
+  await expect.poll(layers).toBe(before - 1);
+
+  // Delete takes the layer and its wires; one undo brings all back.
+  const w = await wires();
+  await pick('dense2', 'Delete');
+  await expect.poll(layers).toBe(before - 2);
+  expect(await wires()).toBeLessThan(w);
+  await undo();
+  await expect.poll(layers).toBe(before - 1);
+  await expect.poll(wires).toBe(w);
+
+  // A block's menu (right-click its title bar): Collapse, Expand, Ungroup — one undo each.
+  const title = page.getByTestId('frame-title-Hidden layer');
+  await title.click({ button: 'right' });
+  await expect.poll(() => menu.isVisible()).toBe(true);
+  expect(await menu.locator('.menu-title').textContent()).toBe('Block "Hidden layer"');
+  await page.screenshot({ path: join(shots, 'feel-block-menu.png') });
+  await menu.getByRole('menuitem', { name: 'Collapse block' }).click();
+  const block = page.getByTestId('block-Hidden layer');
+  await expect.poll(() => block.isVisible()).toBe(true);
+  await block.click({ button: 'right' });
+  await menu.getByRole('menuitem', { name: 'Expand block' }).click();
+  await expect.poll(() => title.isVisible()).toBe(true);
+  await title.click({ button: 'right' });
+  await menu.getByRole('menuitem', { name: 'Ungroup' }).click();
+  await expect.poll(() => page.locator('.group-frame').count()).toBe(0);
+  expect(await layers()).toBe(before - 1);
+  await undo();
+  await expect.poll(() => title.isVisible()).toBe(true);
+  // Group from a layer's menu asks for the name, as the toolbar's Group does.
+  await pick('dense2', 'Group');
+  await page.getByTestId('name-input').fill('Head');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByTestId('frame-Head').isVisible()).toBe(true);
+  await undo();
+  await expect.poll(() => page.getByTestId('frame-Head').count()).toBe(0);
+}, 120_000);

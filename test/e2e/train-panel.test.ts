@@ -110,6 +110,26 @@ test('another template starts the Train tab over; Step takes one batch; speed in
 }, 300_000);
 
 test('a dataset that does not fit is a data mismatch; a GAN charts D and G; ResNet-18 starts clean', async () => {
+  // The Playground's decision boundary is redrawn after each Step, not only after an epoch.
+  await openTemplate('playground');
+  await app.page.getByTestId('train-tab').click();
+  const picture = app.page.getByTestId('train-picture');
+  const pixels = () => picture.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  await app.page.getByTestId('train-step-once').click();
+  await expect.poll(() => text('train-step'), { timeout: 120_000 }).toMatch(/^step 1\//);
+  await expect.poll(() => picture.isHidden(), { timeout: 30_000 }).toBe(false);
+  const first = await pixels();
+  await app.page.screenshot({ path: join(shots, 'train-panel-playground-step1.png') });
+  for (let k = 2; k <= 4; k++) {
+    await app.page.getByTestId('train-step-once').click();
+    await expect.poll(() => text('train-step'), { timeout: 30_000 }).toMatch(new RegExp(`^step ${k}/`));
+  }
+  await expect.poll(pixels, { timeout: 30_000 }).not.toBe(first);
+  expect(await text('train-epoch')).not.toMatch(/^epoch [1-9]/);
+  await app.page.screenshot({ path: join(shots, 'train-panel-playground-step4.png') });
+  await app.page.getByTestId('train-stop').click();
+  await expect.poll(() => app.page.getByTestId('train-start').count(), { timeout: 60_000 }).toBe(1);
+
   await openTemplate('playground');
   await app.page.getByTestId('train-tab').click();
   await field('dataset').selectOption('mnist');
@@ -146,6 +166,12 @@ test('a dataset that does not fit is a data mismatch; a GAN charts D and G; ResN
   expect(await legend('loss-chart')).toEqual(['loss per step']);
   expect(await field('dataset').inputValue()).toBe('shapes');
   expect(await text('train-data-note')).toMatch(/"shapes" has 32×32 images; they are resized to 224×224/);
+  // Its own short run, not the generic 30 epochs, and before Start the plain word on what would train it.
+  expect(await field('epochs').inputValue()).toBe('1');
+  expect(await field('batch').inputValue()).toBe('8');
+  expect(await text('train-data-unfit')).toMatch(
+    /cannot train well on "shapes" here.*"image folder" with photos of 224×224.*ResNet-20, Small VGG or Small MobileNet/,
+  );
   await app.page.screenshot({ path: join(shots, 'train-panel-resnet18.png') });
 
   // A graph without an Output: the picture area says why it stays empty.

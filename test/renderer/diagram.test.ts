@@ -52,10 +52,20 @@ describe('diagramSvg', () => {
     const skips = find('path', 'skip');
     const shortcuts = identityShortcuts(doc);
     expect(shortcuts).toHaveLength(5); // blocks 1.0, 1.1, 2.1, 3.1, 4.1
-    // Every identity shortcut is routed aside (so is a wire that drops past a frame's title bars
-    // into the next block: the canvas routes those aside too, with the same rule).
+    // Exactly the identity shortcuts are routed aside: a wire with nothing in its straight path
+    // stays straight, even one that drops past frames' title bars into the next block.
     const routed = skips.map((p) => `${p.getAttribute('data-from')}->${p.getAttribute('data-to')}`);
-    expect(routed).toEqual(expect.arrayContaining(shortcuts));
+    expect(routed.sort()).toEqual(shortcuts);
+    const straight = find('path', 'wire')
+      .filter((p) => !p.getAttribute('class')!.includes('skip'))
+      .map((p) => `${p.getAttribute('data-from')}->${p.getAttribute('data-to')}`);
+    expect(straight).toEqual(
+      expect.arrayContaining([
+        'maxpool->layer1.0.conv1',
+        'layer1.1.relu2->layer2.0.downsample.0',
+        'layer1.1.relu2->layer2.0.conv1',
+      ]),
+    );
     // Each runs right of both ends' boxes, where no layer of the column covers it.
     const pos = new Map(doc.nodes.map((n) => [n.id, n.position]));
     for (const p of skips) {

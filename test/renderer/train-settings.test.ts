@@ -6,6 +6,7 @@ import {
   datasetFor,
   defaultSettings,
   resizeNote,
+  cannotTrainWell,
   settingsFrom,
 } from '../../renderer/train/settings.ts';
 import { epochSeries } from '../../renderer/train/chart-series.ts';
@@ -61,6 +62,34 @@ describe('Train panel settings', () => {
       /32×32 images; they are resized to 224×224/,
     );
     expect(datasetFor(chainDoc([5], dense))).toBeUndefined();
+  });
+
+  test('the 224×224 ImageNet templates bring a short run of their own and say what would train them', () => {
+    for (const name of [
+      'resnet18',
+      'resnet34',
+      'resnet50',
+      'vgg16',
+      'alexnet',
+      'googlenet',
+      'mobilenet-v2',
+    ]) {
+      const doc = loadTemplate(name)!;
+      const s = settingsFrom(doc);
+      // Not the generic 30 epochs of 32: one epoch of small batches on the shipped shapes.
+      expect(s, name).toMatchObject({ dataset: 'shapes', epochs: 1, batch: 8 });
+      expect(s.epochs).toBeLessThan(defaultSettings.epochs);
+      const said = cannotTrainWell(doc, s.dataset, '');
+      expect(said, name).toMatch(/cannot train well on "shapes" here/);
+      expect(said).toMatch(/"image folder" with photos of 224×224/);
+      expect(said).toMatch(/ResNet-20, Small VGG or Small MobileNet/);
+    }
+    // The small variants, built for the shapes' 32×32, are not told so.
+    for (const name of ['resnet20', 'small-vgg', 'small-mobilenet', 'lenet5'])
+      expect(
+        cannotTrainWell(loadTemplate(name)!, settingsFrom(loadTemplate(name)!).dataset, ''),
+        name,
+      ).toBeUndefined();
   });
 
   test('a set that does not fit is named as a data mismatch, with what would fit', () => {

@@ -116,16 +116,23 @@ describe('training worker protocol', () => {
       epochs: 3,
       batchSize: 16,
       stepEvery: 50,
+      pictures: true,
     });
+    // Each Step redraws the decision boundary from the weights it left.
+    const boundaries = () =>
+      events.flatMap((e) => (e.type === 'picture' && e.picture.kind === 'boundary' ? [e.picture] : []));
     h({ type: 'pause' });
     h({ type: 'step-once' });
     await expect.poll(steps, { timeout: 20_000 }).toEqual([1]);
+    await expect.poll(() => boundaries().length, { timeout: 20_000 }).toBe(1);
     await settle();
     expect(steps()).toEqual([1]);
     h({ type: 'step-once' });
     await expect.poll(steps, { timeout: 20_000 }).toEqual([1, 2]);
+    await expect.poll(() => boundaries().length, { timeout: 20_000 }).toBe(2);
     await settle();
     expect(steps()).toEqual([1, 2]);
+    expect(JSON.stringify(boundaries()[1])).not.toBe(JSON.stringify(boundaries()[0]));
     h({ type: 'stop' });
     await finished(events);
     const done = events.find((e) => e.type === 'done');
