@@ -1,13 +1,14 @@
 // One side of a training-step comparison, run in its own process (one onnxruntime per process:
 // NETLOOM_ORT=web gives onnxruntime-web's WASM in Node, NETLOOM_ORT=node the native CPU runtime).
-//   tsx bench/step-time.ts <mlp|lenet|lenet5-template> <sgd|adam> <threads> <steps>
+//   tsx bench/step-time.ts <mlp|lenet|lenet5-template|gpt-mini|resnet20> <sgd|adam> <threads> <steps> [backend]
 // prints one JSON line: { runtime, backend, threads, ms: [step times after a warm-up that lasts
 // until the step time stops falling] }.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseTrainingSetup } from '../src/autodiff/training-schema.ts';
 import { preparedStepRunner, prepareDocumentTraining } from '../src/runtime/document-training.ts';
-import { defaultBackend, loadOrtRuntime } from '../src/runtime/ort-runtime.ts';
+import type { Backend } from '../src/runtime/ort-runtime.ts';
+import { backendNames, defaultBackend, loadOrtRuntime } from '../src/runtime/ort-runtime.ts';
 import type { HostTensor } from '../src/runtime/tensors.ts';
 import { numel } from '../src/ir/types.ts';
 import { median, timesMs } from './stats.ts';
@@ -26,6 +27,7 @@ export async function stepTimes(
   optimizer: 'sgd' | 'adam',
   threads: number,
   steps: number,
+  backend?: Backend,
 ): Promise<StepTimes> {
   const r = await loadOrtRuntime();
   const { doc, own } = benchModel(model);
@@ -37,7 +39,7 @@ export async function stepTimes(
         ],
       });
   const p = prepareDocumentTraining(doc, setup, { batchSize: batch, optimizer: { name: optimizer } });
-  const { step, store, runner } = await preparedStepRunner(p, { threads });
+  const { step, store, runner } = await preparedStepRunner(p, { threads, ...(backend ? { backend } : {}) });
   // Every batched graph input: the data (floats) and the class targets (int64).
   const feeds: Record<string, HostTensor> = {};
   for (const i of step.graph.inputs) {
@@ -71,20 +73,24 @@ export async function stepTimes(
       best = Math.min(best, m);
     }
     const ms = await timesMs(step, steps, 0);
-    return { runtime: r.name, backend: defaultBackend(r), threads, ms };
+    return { runtime: r.name, backend: backend ?? defaultBackend(r), threads, ms };
   } finally {
     await runner.release();
     store.dispose();
   }
 }
 
-/** stepTimes in a child process on one runtime ('web': onnxruntime-web WASM; 'node': native CPU). */
+/**
+ * stepTimes in a child process on one runtime ('web': onnxruntime-web WASM; 'node': native), on
+ * `backend` or the runtime's first (onnxruntime-node puts CUDA first where it runs).
+ */
 export function stepTimesIn(
   ort: 'web' | 'node',
   model: ModelName,
   optimizer: 'sgd' | 'adam',
   threads: number,
   steps: number,
+  backend?: Backend,
 ): StepTimes {
   const root = join(import.meta.dirname, '..');
   const out = execFileSync(
@@ -96,6 +102,7 @@ export function stepTimesIn(
       optimizer,
       String(threads),
       String(steps),
+      ...(backend ? [backend] : []),
     ],
     { encoding: 'utf8', env: { ...process.env, NETLOOM_ORT: ort }, maxBuffer: 16 << 20 },
   );
@@ -103,12 +110,13 @@ export function stepTimesIn(
 }
 
 if (process.argv[1]?.endsWith('step-time.ts')) {
-  const [model, optimizer, threads, steps] = process.argv.slice(2);
+  const [model, optimizer, threads, steps, backend] = process.argv.slice(2);
   const out = await stepTimes(
     model as ModelName,
     optimizer === 'adam' ? 'adam' : 'sgd',
     Number(threads ?? 1),
     Number(steps ?? 200),
+    backendNames.find((b) => b === backend),
   );
   console.log(JSON.stringify(out));
 }

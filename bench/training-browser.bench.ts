@@ -6,7 +6,8 @@
 // Two more Chromium sides split the app's time: the training worker alone (its probe loop: the
 // same step graph and batches, no UI, a 15 s warm-up, 1 thread), and a cold then a warm launch of
 // one browser profile (the worker alone, 2 epochs), to see what the compiled-WASM cache
-// (renderer/workers/wasm-cache.ts) saves on a second launch.
+// (renderer/workers/wasm-cache.ts) saves on a second launch, with V8's default WASM tiering and
+// with eager top-tier compilation (eagerWasm). NETLOOM_BENCH_SIDES=launch runs the launches only.
 //
 // NETLOOM_BENCH_BASELINE=<git ref> also builds the renderer at that commit (git archive into a
 // temporary folder, this checkout's node_modules) and times it in the same rounds, alternating;
@@ -177,7 +178,8 @@ async function inWorker(
           const d = e.data as Record<string, unknown>;
           if (d['type'] === 'error') reject(new Error(String(d['message'])));
           if (d['type'] !== 'epoch' && d['type'] !== 'probed') return;
-          got.push(d);
+          // Milliseconds since the page's navigation began, for the launch rows' time to epoch 1.
+          got.push({ ...d, pageMs: performance.now() });
           if (until === 'probed' || got.length >= 2) {
             w.terminate();
             resolve(got);
@@ -225,13 +227,27 @@ async function workerAlone(dist: string): Promise<number> {
   }
 }
 
-/** Two epochs in the worker alone on a launch of the browser profile in `profile`: ms/step per epoch. */
-async function launchOnce(dist: string, profile: string): Promise<number[]> {
+/**
+ * V8's switch that compiles a whole WASM module with its optimising tier before it runs, instead of
+ * starting on the baseline tier and tiering hot functions up. Measured here against the default
+ * (issue 13): slower to the first epoch, cold and warm, so the app does not set it.
+ */
+const eagerWasm = '--js-flags=--no-wasm-dynamic-tiering';
+
+interface LaunchRun {
+  /** ms/step of each epoch. */
+  readonly epochMs: number[];
+  /** Seconds from the page's navigation to the first epoch's report. */
+  readonly firstEpochS: number;
+}
+
+/** Two epochs in the worker alone on a launch of the browser profile in `profile`. */
+async function launchOnce(dist: string, profile: string, flags: readonly string[] = []): Promise<LaunchRun> {
   const server = await serveStatic(dist, 0);
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: launchArgs,
+    args: [...launchArgs, ...flags],
   });
   try {
     const page = await context.newPage();
@@ -244,7 +260,10 @@ async function launchOnce(dist: string, profile: string): Promise<number[]> {
     );
     // The code cache is written a few seconds after tier-up; leave it time before closing.
     await page.waitForTimeout(3000);
-    return got.map((e) => 1000 / Number((e['report'] as { stepsPerSecond: number }).stepsPerSecond));
+    return {
+      epochMs: got.map((e) => 1000 / Number((e['report'] as { stepsPerSecond: number }).stepsPerSecond)),
+      firstEpochS: Number(got[0]!['pageMs']) / 1000,
+    };
   } finally {
     await context.close();
     await server.close();
@@ -281,27 +300,98 @@ export async function run(): Promise<void> {
   const app = new Map<string, AppRun[]>(builds.map((b) => [b.name, []]));
   const wasm: number[] = [];
   const alone: number[] = [];
-  const cold: number[][] = [];
-  const warm: number[][] = [];
+  // The launch pairs, default V8 tiering and eager (eagerWasm); NETLOOM_BENCH_SIDES=launch runs
+  // only these.
+  const launchOnly = process.env['NETLOOM_BENCH_SIDES'] === 'launch';
+  const cold: LaunchRun[] = [];
+  const warm: LaunchRun[] = [];
+  const coldEager: LaunchRun[] = [];
+  const warmEager: LaunchRun[] = [];
   const native: number[] = [];
   const torch: number[] = [];
   // Blocks in rounds, each side once per round, so a slower stretch of a shared machine falls on all.
   for (let r = 0; r < rounds; r++) {
+    for (const [flags, c, w] of [
+      [[], cold, warm],
+      [[eagerWasm], coldEager, warmEager],
+    ] as const) {
+      const profile = mkdtempSync(join(tmpdir(), 'netloom-profile-'));
+      try {
+        c.push(await launchOnce(builds.at(-1)!.dist, profile, flags));
+        w.push(await launchOnce(builds.at(-1)!.dist, profile, flags));
+      } finally {
+        rmSync(profile, { recursive: true, force: true });
+      }
+    }
+    if (launchOnly) continue;
     for (const b of builds) app.get(b.name)!.push(await trainInApp(b.dist));
     alone.push(await workerAlone(builds.at(-1)!.dist));
-    const profile = mkdtempSync(join(tmpdir(), 'netloom-profile-'));
-    try {
-      cold.push(await launchOnce(builds.at(-1)!.dist, profile));
-      warm.push(await launchOnce(builds.at(-1)!.dist, profile));
-    } finally {
-      rmSync(profile, { recursive: true, force: true });
-    }
     wasm.push(median(stepTimesIn('web', 'lenet5-template', 'adam', 1, 150).ms));
-    native.push(median(stepTimesIn('node', 'lenet5-template', 'adam', 1, 150).ms));
+    native.push(median(stepTimesIn('node', 'lenet5-template', 'adam', 1, 150, 'cpu').ms));
     const t = torchPeer(torchLenetAdam(150));
     if (t) torch.push(Number(t.trim()));
   }
 
+  const perRound = (f: (k: number) => number | undefined): number[] =>
+    Array.from({ length: rounds }, (_, k) => f(k)).filter(
+      (v): v is number => v !== undefined && Number.isFinite(v),
+    );
+  console.log(
+    `LeNet-5 template, MNIST, batch 64, Adam; the worker alone in Chromium, 2 epochs per launch, a new profile launched twice; ${rounds} rounds; min / median / max over rounds`,
+  );
+  const launchRows: string[][] = [['launch', 'epoch 1 ms/step', 'epoch 2 ms/step', 'page → epoch 1 s']];
+  for (const [name, runs] of [
+    ['cold (new profile)', cold],
+    ['warm (same profile)', warm],
+    [`cold, ${eagerWasm}`, coldEager],
+    [`warm, ${eagerWasm}`, warmEager],
+  ] as const) {
+    launchRows.push([
+      name,
+      spread(runs.map((e) => e.epochMs[0]!)),
+      spread(runs.map((e) => e.epochMs[1]!)),
+      spread(
+        runs.map((e) => e.firstEpochS),
+        1,
+      ),
+    ]);
+  }
+  table(launchRows);
+  console.log('');
+  const launchRatios: string[][] = [['ratio (per round, min / median / max)', 'value']];
+  for (const [name, c, w] of [
+    ['default tiering', cold, warm],
+    ['eager', coldEager, warmEager],
+  ] as const) {
+    launchRatios.push([
+      `${name}: cold / warm, epoch 1 ms/step`,
+      spread(perRound((k) => c[k]!.epochMs[0]! / w[k]!.epochMs[0]!)),
+    ]);
+    launchRatios.push([
+      `${name}: cold / warm, page → epoch 1`,
+      spread(perRound((k) => c[k]!.firstEpochS / w[k]!.firstEpochS)),
+    ]);
+    launchRatios.push([
+      `${name}: warm launch, epoch 1 / epoch 2`,
+      spread(perRound((k) => w[k]!.epochMs[0]! / w[k]!.epochMs[1]!)),
+    ]);
+  }
+  for (const [name, a, b] of [
+    ['cold', coldEager, cold],
+    ['warm', warmEager, warm],
+  ] as const) {
+    launchRatios.push([
+      `eager / default, ${name} launch, epoch 1 ms/step`,
+      spread(perRound((k) => a[k]!.epochMs[0]! / b[k]!.epochMs[0]!)),
+    ]);
+    launchRatios.push([
+      `eager / default, ${name} launch, page → epoch 1`,
+      spread(perRound((k) => a[k]!.firstEpochS / b[k]!.firstEpochS)),
+    ]);
+  }
+  table(launchRatios);
+  if (launchOnly) return;
+  console.log('');
   console.log(`LeNet-5 template, MNIST, batch 64, Adam; ${rounds} rounds; min / median / max over rounds`);
   const rows: string[][] = [
     ['side', 'epoch 1 ms/step', `epochs 2–${epochs} ms/step`, 'start→done s', 'backend'],
@@ -320,20 +410,6 @@ export async function run(): Promise<void> {
     ]);
   }
   rows.push(['Chromium, the worker alone (probe loop), 1 thread', '', spread(alone), '', 'wasm · 1 thread']);
-  rows.push([
-    'Chromium worker alone, cold launch (new profile)',
-    spread(cold.map((e) => e[0]!)),
-    spread(cold.map((e) => e[1]!)),
-    '',
-    'wasm · 1 thread',
-  ]);
-  rows.push([
-    'Chromium worker alone, warm launch (same profile)',
-    spread(warm.map((e) => e[0]!)),
-    spread(warm.map((e) => e[1]!)),
-    '',
-    'wasm · 1 thread',
-  ]);
   rows.push(['Node, onnxruntime-web WASM, 1 thread', '', spread(wasm), '', 'wasm']);
   rows.push(['Node, onnxruntime-node CPU, 1 thread', '', spread(native), '', 'cpu']);
   rows.push(['PyTorch CPU 1.13, 1 thread', '', spread(torch), '', '']);
@@ -349,10 +425,6 @@ export async function run(): Promise<void> {
       );
   console.log('');
   const ratios: string[][] = [['ratio (per round, min / median / max)', 'value', 'target']];
-  const perRound = (f: (k: number) => number | undefined): number[] =>
-    Array.from({ length: rounds }, (_, k) => f(k)).filter(
-      (v): v is number => v !== undefined && Number.isFinite(v),
-    );
   for (const b of builds) {
     const runs = app.get(b.name)!;
     const steady = (k: number) => median(runs[k]!.epochMs.slice(1));
@@ -379,13 +451,6 @@ export async function run(): Promise<void> {
   ratios.push([
     'worker alone / Node WASM (Chromium vs Node, same step)',
     spread(perRound((k) => alone[k]! / wasm[k]!)),
-    '',
-  ]);
-  ratios.push(['cold launch: epoch 1 / epoch 2', spread(perRound((k) => cold[k]![0]! / cold[k]![1]!)), '']);
-  ratios.push(['warm launch: epoch 1 / epoch 2', spread(perRound((k) => warm[k]![0]! / warm[k]![1]!)), '']);
-  ratios.push([
-    'cold / warm launch, epoch 1 ms/step',
-    spread(perRound((k) => cold[k]![0]! / warm[k]![0]!)),
     '',
   ]);
   ratios.push(['Node native / PyTorch CPU', spread(perRound((k) => native[k]! / torch[k]!)), '≤ 1.0×']);

@@ -4,10 +4,14 @@
 import type { Sequential } from '@tensorflow/tfjs';
 import { median, medianMs, table, timesMs, torchPeer } from './stats.ts';
 import { exportDocument } from '../src/onnx/from-document.ts';
+import { parseTrainingSetup } from '../src/autodiff/training-schema.ts';
+import { documentTrainingSetup } from '../src/compile/training-setup.ts';
+import { prepareDocumentTraining } from '../src/runtime/document-training.ts';
 import { loadOrtRuntime } from '../src/runtime/ort-runtime.ts';
+import { objectiveStepGraph } from '../src/runtime/train-loop.ts';
 import { createSession, runSession } from '../src/runtime/ort-session.ts';
 import { loadTemplate } from '../src/templates/catalogue.ts';
-import { batch } from './models.ts';
+import { batch, lenet } from './models.ts';
 import { stepTimesIn } from './step-time.ts';
 
 const steps = 200;
@@ -83,7 +87,44 @@ async function tfjsMs(): Promise<{ mlp?: number; lenet?: number; note: string }>
   return out;
 }
 
+/**
+ * What the session sees: the step graph's op count beside the forward pass's, and the ops of the
+ * gradients issue 13 tracks (the max-pool gradient's Resize / ScatterElements, the weight
+ * gradient's Transposes).
+ */
+function stepGraphOps(): void {
+  const rows = [
+    ['model (batch 64, SGD)', 'forward ops', 'step ops', 'MaxPool', 'Resize', 'ScatterElements', 'Transpose'],
+  ];
+  const sgd = { name: 'sgd' as const };
+  for (const [name, doc] of [
+    ["LeNet-5 (as PyTorch's, below)", lenet],
+    ['ResNet-20 template', loadTemplate('resnet20')!],
+    ['ResNet-18 template', loadTemplate('resnet18')!],
+  ] as const) {
+    const setup =
+      doc === lenet
+        ? parseTrainingSetup({ objectives: [{ loss: { kind: 'cross-entropy', output: 'output' } }] })
+        : documentTrainingSetup(doc);
+    const o = prepareDocumentTraining(doc, setup, { batchSize: batch, optimizer: sgd }).objectives[0]!;
+    const ops = objectiveStepGraph(o).graph.ops;
+    const count = (type: string): string => String(ops.filter((op) => op.type === type).length);
+    rows.push([
+      name,
+      String(o.model.graph.ops.length),
+      String(ops.length),
+      count('MaxPool'),
+      count('Resize'),
+      count('ScatterElements'),
+      count('Transpose'),
+    ]);
+  }
+  table(rows);
+  console.log('');
+}
+
 export async function run(): Promise<void> {
+  stepGraphOps();
   // One thread on every side by default: on a shared machine a second thread spin-waits more
   // than it helps (NETLOOM_BENCH_THREADS=2 measures two).
   const threads = Number(process.env['NETLOOM_BENCH_THREADS'] ?? 1);
@@ -109,8 +150,10 @@ export async function run(): Promise<void> {
         continue;
       }
       const ort = side === 'native' ? 'node' : 'web';
-      const mlpRun = stepTimesIn(ort, 'mlp', 'sgd', threads, steps);
-      const lenetRun = stepTimesIn(ort, 'lenet', 'sgd', threads, steps);
+      // The CPU rows stay on the CPU where onnxruntime-node could run CUDA (cudaRows times that).
+      const backend = side === 'native' ? 'cpu' : 'wasm';
+      const mlpRun = stepTimesIn(ort, 'mlp', 'sgd', threads, steps, backend);
+      const lenetRun = stepTimesIn(ort, 'lenet', 'sgd', threads, steps, backend);
       if (side === 'native') nativeName = `${mlpRun.runtime} ${mlpRun.backend}`;
       ms[side].mlp.push(median(mlpRun.ms));
       ms[side].lenet.push(median(lenetRun.ms));
@@ -171,6 +214,78 @@ export async function run(): Promise<void> {
   if (tfjs?.note) console.log(`TensorFlow.js LeNet-5 on wasm: ${tfjs.note}`);
   await forwardOnly(threads);
   gptMiniStep(threads);
+  cudaRows();
+}
+
+/** The CIFAR-10 ResNet-20 (He et al. §4.2, option-A shortcuts), as the resnet20 template builds it. */
+const torchResnet20 = `
+import torch.nn.functional as F
+class Block(nn.Module):
+    def __init__(s, i, o, stride):
+        super().__init__()
+        s.c1 = nn.Conv2d(i, o, 3, stride, 1, bias=False); s.b1 = nn.BatchNorm2d(o)
+        s.c2 = nn.Conv2d(o, o, 3, 1, 1, bias=False); s.b2 = nn.BatchNorm2d(o); s.pad = o - i
+    def forward(s, x):
+        y = s.b2(s.c2(F.relu(s.b1(s.c1(x)))))
+        sc = x if s.pad == 0 else F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, s.pad // 2, s.pad // 2))
+        return F.relu(y + sc)
+def resnet20():
+    layers = [nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()]
+    for i, o, stride in ((16, 16, 1), (16, 32, 2), (32, 64, 2)):
+        layers += [Block(i, o, stride), Block(o, o, 1), Block(o, o, 1)]
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+`;
+
+/**
+ * LeNet-5 and ResNet-20 steps (batch 64, SGD) on onnxruntime-node's CUDA provider against PyTorch
+ * CUDA, where the machine has CUDA; each side says why it did not run otherwise.
+ */
+function cudaRows(): void {
+  const cudaSteps = 100;
+  const theirs = torchPeer(`
+import torch, time
+nn = torch.nn
+${torchResnet20}
+if not torch.cuda.is_available():
+    print('no CUDA in torch'); raise SystemExit
+def med(m, shape):
+    m = m.cuda(); opt = torch.optim.SGD(m.parameters(), lr=0.01)
+    x = torch.rand(${batch}, *shape, device='cuda'); y = torch.randint(0, 10, (${batch},), device='cuda')
+    ts = []
+    for i in range(${cudaSteps + 20}):
+        torch.cuda.synchronize(); t = time.perf_counter()
+        opt.zero_grad(); nn.functional.cross_entropy(m(x), y).backward(); opt.step()
+        torch.cuda.synchronize(); ts.append(time.perf_counter() - t)
+    ts = sorted(ts[20:]); return ts[len(ts) // 2] * 1000
+lenet = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
+    nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+print(med(lenet, (1, 28, 28)), med(resnet20(), (3, 32, 32)))
+`)?.trim();
+  const peer = theirs?.split(' ').map(Number);
+  const torchCuda = peer?.length === 2 && peer.every(Number.isFinite) ? peer : undefined;
+  const ours = (model: 'lenet' | 'resnet20'): number | string => {
+    try {
+      return median(stepTimesIn('node', model, 'sgd', 1, cudaSteps, 'cuda').ms);
+    } catch (e) {
+      const why = (e as Error).message.split('\n').find((l) => l.includes('backend is not available'));
+      return why ? 'not run: no CUDA' : `not run: ${(e as Error).message.split('\n')[0]}`;
+    }
+  };
+  const lenetMs = ours('lenet');
+  const resnetMs = lenetMs === 'not run: no CUDA' ? lenetMs : ours('resnet20');
+  const cell = (v: number | string | undefined, why: string): string =>
+    typeof v === 'number' ? v.toFixed(2) : (v ?? why);
+  const ratio = (a: number | string, b: number | undefined): string =>
+    typeof a === 'number' && b ? `${(a / b).toFixed(2)}×` : '–';
+  const torchWhy = theirs === 'no CUDA in torch' ? 'not run: no CUDA' : 'not run: no PyTorch';
+  console.log('');
+  console.log(`CUDA training step, batch ${batch}, SGD + cross-entropy, median of ${cudaSteps}`);
+  table([
+    ['side', 'LeNet-5 ms', 'ResNet-20 ms'],
+    ['Netloom step graph, onnxruntime-node CUDA', cell(lenetMs, ''), cell(resnetMs, '')],
+    ['PyTorch CUDA', cell(torchCuda?.[0], torchWhy), cell(torchCuda?.[1], torchWhy)],
+    ['onnxruntime-node CUDA / PyTorch CUDA', ratio(lenetMs, torchCuda?.[0]), ratio(resnetMs, torchCuda?.[1])],
+  ]);
 }
 
 /**
@@ -193,7 +308,7 @@ for i in range(${gptSteps + 5}):
     ts.append(time.perf_counter() - t)
 ts = sorted(ts[5:]); print(ts[len(ts) // 2] * 1000)
 `);
-  const native = median(stepTimesIn('node', 'gpt-mini', 'adam', threads, gptSteps).ms);
+  const native = median(stepTimesIn('node', 'gpt-mini', 'adam', threads, gptSteps, 'cpu').ms);
   const wasm = median(stepTimesIn('web', 'gpt-mini', 'adam', threads, gptSteps).ms);
   const peer = theirs ? Number(theirs.trim()) : undefined;
   console.log('');
