@@ -15,6 +15,7 @@ import { useWeights, weightsFit } from '../store/weights-store.ts';
 import { whenLowered } from '../store/lowering-store.ts';
 import { EpochChart, StepChart } from './charts.tsx';
 import { drawConfusion, drawFilters, drawPicture } from './pictures.ts';
+import { LatentPictures } from './LatentPictures.tsx';
 import { loadFolder } from './image-folder.ts';
 import { ImageFolderPicker } from './ImageFolderPicker.tsx';
 import type { Settings } from './settings.ts';
@@ -343,6 +344,7 @@ function DocumentTrainPanel() {
           />
         </>
       )}
+      <LatentPictures latent={run.latent} />
       {/* "Try it" draws a digit: for the MNIST digits only. */}
       {weights && digits && !running && digits.side === 28 && (digits.channels ?? 1) === 1 && (
         <TryIt doc={doc} weights={weights} />

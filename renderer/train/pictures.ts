@@ -15,7 +15,8 @@ export function drawPicture(canvas: HTMLCanvasElement, p: Picture): void {
   else if (p.kind === 'masks') drawMasks(canvas, p);
   else if (p.kind === 'filters') drawFilters(canvas, p);
   else if (p.kind === 'boundary') drawBoundary(canvas, p);
-  else drawCurve(canvas, p);
+  else if (p.kind === 'curve') drawCurve(canvas, p);
+  // The latent grid and scatter have canvases of their own (LatentPictures.tsx).
 }
 
 function drawBoundary(canvas: HTMLCanvasElement, p: Boundary): void {

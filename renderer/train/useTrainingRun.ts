@@ -37,6 +37,13 @@ export type RunStatus = 'idle' | 'running' | 'paused' | 'done';
 
 export type DigitsPicture = Extract<TrainingPicture, { kind: 'digits' }>;
 export type FiltersPicture = Extract<TrainingPicture, { kind: 'filters' }>;
+export type LatentGrid = Extract<TrainingPicture, { kind: 'latent-grid' }>;
+export type LatentScatter = Extract<TrainingPicture, { kind: 'latent-scatter' }>;
+export type LatentPicture = LatentGrid | LatentScatter;
+export interface LatentPictures {
+  readonly grid?: LatentGrid;
+  readonly scatter?: LatentScatter;
+}
 
 /** 'auto': the measured choice; otherwise the candidate the user picked. */
 export type BackendPick = 'auto' | Candidate;
@@ -80,8 +87,10 @@ export interface TrainingRun {
   readonly steps: StepSeries;
   /** The objectives' names, in the order of `steps`' loss columns. */
   readonly stepNames: readonly string[];
-  /** The latest picture the worker drew (kept until the next one); filters come apart. */
-  readonly picture: Exclude<TrainingPicture, FiltersPicture> | undefined;
+  /** The latest picture the worker drew (kept until the next one); filters and latent pictures come apart. */
+  readonly picture: Exclude<TrainingPicture, FiltersPicture | LatentPicture> | undefined;
+  /** A VAE's latent grid and an autoencoder's latent scatter after the latest epoch. */
+  readonly latent: LatentPictures;
   /** The first convolution's filters after the latest epoch (an image net's second picture). */
   readonly filters: FiltersPicture | undefined;
   /** The latest held-out images of this run (an image classifier), for the confusion matrix and "Try it". */
@@ -167,7 +176,8 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
   const [live, setLive] = useState<LiveSpeed>();
   const [steps, setSteps] = useState<StepSeries>([[]]);
   const [stepNames, setStepNames] = useState<string[]>([]);
-  const [picture, setPicture] = useState<Exclude<TrainingPicture, FiltersPicture>>();
+  const [picture, setPicture] = useState<Exclude<TrainingPicture, FiltersPicture | LatentPicture>>();
+  const [latent, setLatent] = useState<LatentPictures>({});
   const [filters, setFilters] = useState<FiltersPicture>();
   const [digits, setDigits] = useState<DigitsPicture>();
   const [error, setError] = useState<string>();
@@ -404,6 +414,10 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
         setRows((r) => [...r, m.report]);
       } else if (m.type === 'picture') {
         if (m.picture.kind === 'filters') return setFilters(m.picture);
+        if (m.picture.kind === 'latent-grid')
+          return setLatent((l) => ({ ...l, grid: m.picture as LatentGrid }));
+        if (m.picture.kind === 'latent-scatter')
+          return setLatent((l) => ({ ...l, scatter: m.picture as LatentScatter }));
         setPicture(m.picture);
         if (m.picture.kind === 'digits') setDigits(m.picture);
       } else if (m.type === 'done') {
@@ -453,6 +467,7 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
     if (!message.weights) setPicture(undefined);
     setDigits(undefined);
     setFilters(undefined);
+    setLatent({});
     setError(undefined);
     setBackend(undefined);
     setWhy(undefined);
@@ -510,6 +525,7 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
     steps,
     stepNames,
     picture,
+    latent,
     filters,
     digits,
     error,

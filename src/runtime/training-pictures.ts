@@ -16,6 +16,8 @@ import { numel } from '../ir/types.ts';
 import { nodeName } from '../compile/lower.ts';
 import { Rng } from '../util/random.ts';
 import type { TrainingPicture } from './worker-protocol.ts';
+import { openImageEncoder, openImageGenerator } from './generate-images.ts';
+import { decodeLatentGrid, encodeExamples, twoDimensional, varianceByDimension } from './latent-space.ts';
 import { isDiffusionDocument, sampleDiffusion } from './diffusion.ts';
 
 export interface PictureInput {
@@ -114,7 +116,65 @@ function isPictureShape(s: readonly number[]): boolean {
 export async function trainingPictures(p: PictureInput): Promise<TrainingPicture[]> {
   const main = isDiffusionDocument(p.doc) ? await denoisingStrip(p) : await trainingPicture(p);
   const filters = firstConvFilters(p.doc, p.weights);
-  return [...(main ? [main] : []), ...(filters ? [filters] : [])];
+  // A VAE or an autoencoder (reconstructions are its main picture): its latent space too.
+  const encodes =
+    !isDiffusionDocument(p.doc) &&
+    main?.kind === 'samples' &&
+    main.labels === undefined &&
+    (p.doc.nodes.some((n) => n.kind === 'Reparameterize') ||
+      !p.doc.nodes.some((n) => n.kind === 'RandomNormal'));
+  const latent = encodes ? await latentPictures(p) : [];
+  return [...(main ? [main] : []), ...(filters ? [filters] : []), ...latent];
+}
+
+/** Bytes 0..255 of values in [0, 1] (a decoder's sigmoid), clipped. */
+function unitBytes(x: Float32Array): Uint8Array {
+  return Uint8Array.from(x, (v) => Math.max(0, Math.min(255, Math.round(v * 255))));
+}
+
+/**
+ * A VAE's latent grid (decoded z over [−3, 3]² in two dimensions) and, with class labels, the
+ * held-out examples' latents scattered by class.
+ */
+export async function latentPictures(
+  p: PictureInput,
+  o: { steps?: number; examples?: number } = {},
+): Promise<TrainingPicture[]> {
+  const opts = { weights: p.weights, ...(p.backend ? { backend: p.backend } : {}) };
+  const enc = await openImageEncoder(p.doc, opts);
+  if (!enc) return [];
+  const gen = await openImageGenerator(p.doc, opts);
+  try {
+    const n = Math.min(o.examples ?? 500, p.val.size);
+    const codes = await encodeExamples(enc, p.val.x, n, featureSize(p.val));
+    const out: TrainingPicture[] = [];
+    if (gen.kind === 'vae' && gen.latentSize >= 2 && gen.imageShape[0] === 1) {
+      const variances = gen.latentSize > 2 ? varianceByDimension(codes, n, enc.latentSize) : undefined;
+      const grid = await decodeLatentGrid(gen, { steps: o.steps ?? 12, ...(variances ? { variances } : {}) });
+      out.push({
+        kind: 'latent-grid',
+        side: gen.imageShape[1],
+        steps: grid.steps,
+        images: unitBytes(grid.images),
+        caption: `decoded from a ${grid.steps}×${grid.steps} grid of z over [−3, 3]²: ${grid.axes.caption}`,
+      });
+    }
+    if (p.val.task === 'classification' && n > 0) {
+      const { points, caption } = twoDimensional(codes, n, enc.latentSize);
+      out.push({
+        kind: 'latent-scatter',
+        points,
+        labels: Array.from(p.val.y.subarray(0, n)),
+        classes: p.val.classes ?? 10,
+        ...(p.val.classNames ? { classNames: [...p.val.classNames] } : {}),
+        caption: `${n} held-out examples encoded (${enc.layer}): ${caption}`,
+      });
+    }
+    return out;
+  } finally {
+    await enc.release();
+    await gen.release();
+  }
 }
 
 /** The picture that suits the dataset, or undefined when none does (e.g. a CSV with 5 columns). */

@@ -214,6 +214,23 @@ export const trainingPictureSchema = z.discriminatedUnion('kind', [
     labels: z.array(z.number()).optional(),
     caption: z.string().optional(),
   }),
+  /** A VAE's decoder over a steps×steps grid of z, row by row from the top, side² grey levels each. */
+  z.object({
+    kind: z.literal('latent-grid'),
+    side: z.number(),
+    steps: z.number(),
+    images: bytes,
+    caption: z.string(),
+  }),
+  /** Held-out examples' latents as 2-D points (x, y interleaved), coloured by their class. */
+  z.object({
+    kind: z.literal('latent-scatter'),
+    points: float32s,
+    labels: z.array(z.number()),
+    classes: z.number(),
+    classNames: z.array(z.string()).optional(),
+    caption: z.string(),
+  }),
 ]);
 
 export const workerEventSchema = z.discriminatedUnion('type', [

@@ -194,9 +194,8 @@ export function ganMnistTemplate(): NetloomDocument {
  * A variational autoencoder for MNIST as in the PyTorch example (784-400-20-400-784): encoder to
  * μ and log σ², a reparameterized sample, decoder, and the loss BCE(reconstruction, input) + KL.
  */
-export function vaeTemplate(): NetloomDocument {
+export function vaeTemplate(latent = 20): NetloomDocument {
   const b = new TemplateBuilder();
-  const latent = 20;
   b.addGroup('encoder', 'Encoder', `A digit → μ and log σ² of a ${latent}-dimensional Gaussian.`);
   b.group = 'encoder';
   let x = b.node('image', 'Input', { shape: [784], dtype: 'float32' }, { name: 'image' });
@@ -228,6 +227,12 @@ export function vaeTemplate(): NetloomDocument {
   b.node('loss', 'Add', { inputs: 2 }, { col: 2 });
   b.wire('loss.recon:loss', 'loss:x0');
   b.wire('loss.kl:loss', 'loss:x1');
+  if (latent === 2)
+    return b.document(
+      'VAE with a 2-D latent',
+      'The VAE for MNIST with a latent of two values (784 → 400 → μ, log σ² (2) → z → 400 → 784; 631,188 parameters): the Train panel draws the held-out digits’ μ as they are, scattered by class, and the decoder over a grid of z in [−3, 3]², the picture of Kingma & Welling’s figure 4.',
+      { ...classifierTraining('mnist', 1e-3, 5, 64), normalizeInputs: false },
+    );
   return b.document(
     'VAE for MNIST digits',
     'Kingma & Welling as in the PyTorch example: 784 → 400 → μ, log σ² (20) → z → 400 → 784. Watch reconstructions sharpen.',
@@ -323,7 +328,8 @@ export const templateSources: readonly TemplateSource[] = [
   { name: 'gan-mnist', build: ganMnistTemplate },
   { name: 'dcgan-mnist', build: dcganMnistTemplate },
   { name: 'cgan-mnist', build: cganMnistTemplate },
-  { name: 'vae', build: vaeTemplate },
+  { name: 'vae', build: () => vaeTemplate() },
+  { name: 'vae-2d', build: () => vaeTemplate(2) },
   { name: 'conv-autoencoder', build: convAutoencoderTemplate },
   { name: 'denoising-autoencoder', build: denoisingAutoencoderTemplate },
   { name: 'ddpm-mnist', build: ddpmMnistTemplate },

@@ -25,6 +25,7 @@ import denoisingAutoencoder from '../../templates/denoising-autoencoder.json' wi
 import ddpmMnist from '../../templates/ddpm-mnist.json' with { type: 'json' };
 import lstm from '../../templates/lstm.json' with { type: 'json' };
 import vae from '../../templates/vae.json' with { type: 'json' };
+import vae2d from '../../templates/vae-2d.json' with { type: 'json' };
 import transformer from '../../templates/transformer.json' with { type: 'json' };
 import gptMini from '../../templates/gpt-mini.json' with { type: 'json' };
 import gru from '../../templates/gru.json' with { type: 'json' };
@@ -59,6 +60,7 @@ const raw: Readonly<Record<string, unknown>> = {
   'dcgan-mnist': dcganMnist,
   'cgan-mnist': cganMnist,
   vae,
+  'vae-2d': vae2d,
   'conv-autoencoder': convAutoencoder,
   'denoising-autoencoder': denoisingAutoencoder,
   'ddpm-mnist': ddpmMnist,

@@ -1,7 +1,7 @@
 // The generative templates trained in the app as a person does it, in Debian's Chromium: the
 // conditional GAN's samples after an epoch on the MNIST digits that ship with the app, each
-// labelled with the digit it was asked for, and "Try it" asking it for a 7; the 28×28 DCGAN
-// training, stopped, exported.
+// labelled with the digit it was asked for, and "Try it" asking it for a 7; the VAE's latent grid
+// and latent scatter after an epoch; the 28×28 DCGAN training, stopped, exported.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -54,6 +54,35 @@ test('the conditional GAN: after an epoch, samples labelled with the digit each 
   await app.page.getByTestId('draw-digit').scrollIntoViewIfNeeded();
   await app.page.screenshot({ path: join(shots, 'train-cgan-try-it.png') });
   console.log(`cGAN, one epoch of MNIST in the app: ${seconds.toFixed(0)} s, D loss ${loss}`);
+}, 500_000);
+
+test('the VAE: after an epoch, its decoded latent grid and its held-out digits scattered by class', async () => {
+  const { seconds } = await trainOneEpoch('vae', 'train-vae.png');
+  const grid = app.page.getByTestId('train-latent-grid');
+  const scatter = app.page.getByTestId('train-latent-scatter');
+  await expect.poll(() => scatter.count(), { timeout: 60_000 }).toBe(1);
+  expect(await grid.count()).toBe(1);
+  const captions = await app.page.locator('[data-testid="train-panel"] > .caption').allTextContents();
+  expect(captions.join('\n')).toMatch(
+    /12×12 grid of z over \[−3, 3\]²: z\S+ left → right, z\S+ bottom → top/,
+  );
+  expect(captions.join('\n')).toMatch(
+    /held-out examples encoded \(fc21\): the first two principal components/,
+  );
+  // Drawn, not blank: the canvases hold more than one colour.
+  const colours = (c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < d.length; i += 4 * 7) seen.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
+    return seen.size;
+  };
+  expect(await grid.evaluate(colours)).toBeGreaterThan(20);
+  expect(await scatter.evaluate(colours)).toBeGreaterThan(10);
+  await grid.scrollIntoViewIfNeeded();
+  await app.page.screenshot({ path: join(shots, 'train-vae-latent-grid.png') });
+  await scatter.scrollIntoViewIfNeeded();
+  await app.page.screenshot({ path: join(shots, 'train-vae-latent-scatter.png') });
+  console.log(`VAE, one epoch of MNIST in the app: ${seconds.toFixed(0)} s`);
 }, 500_000);
 
 // A whole epoch of the DCGAN takes minutes in the app on two shared cores (test/runtime's

@@ -45,13 +45,18 @@ async function run(name: string, epochs: number) {
   expect(error).toBeUndefined();
   const losses = events.flatMap((e) => (e.type === 'epoch' ? [e.report.losses] : []));
   // The generated or reconstructed images; a net with convolutions also sends its first filters.
+  // An autoencoder's latent space comes apart, as the Train panel draws it apart.
+  const apart = new Set(['filters', 'latent-grid', 'latent-scatter']);
   const pictures = events.flatMap((e) =>
-    e.type === 'picture' && e.picture.kind !== 'filters' ? [e.picture] : [],
+    e.type === 'picture' && !apart.has(e.picture.kind) ? [e.picture] : [],
+  ) as Picture[];
+  const latent = events.flatMap((e) =>
+    e.type === 'picture' && e.picture.kind.startsWith('latent') ? [e.picture] : [],
   ) as Picture[];
   console.log(name, ((performance.now() - t0) / 1000).toFixed(1), 's', JSON.stringify(losses));
   const done = events.find((e) => e.type === 'done');
   const weights = new Map(Object.entries(done?.type === 'done' ? done.weights : {}));
-  return { doc, losses, pictures, weights };
+  return { doc, losses, pictures, latent, weights };
 }
 
 const samples = (p: Picture | undefined) => {
@@ -60,11 +65,19 @@ const samples = (p: Picture | undefined) => {
 };
 
 test('convolutional autoencoder: the loss falls; held-out digits beside their reconstructions', async () => {
-  const { losses, pictures } = await run('conv-autoencoder', 2);
+  const { losses, pictures, latent } = await run('conv-autoencoder', 2);
   expect(losses[1]!['main']!).toBeLessThan(losses[0]!['main']!);
   const p = samples(pictures.at(-1));
   expect([p.side, p.count]).toEqual([28, 32]);
   expect(p.caption).toMatch(/reconstructions/);
+  // Each epoch, held-out digits' codes (7×7×32) scattered on their first two principal components.
+  expect(latent.map((l) => l.kind)).toEqual(['latent-scatter', 'latent-scatter']);
+  const scatter = latent[1] as Extract<Picture, { kind: 'latent-scatter' }>;
+  expect(scatter.caption).toMatch(
+    /encoded \(enc\.relu2\): the first two principal components of the 1568-value latent/,
+  );
+  expect(scatter.points).toHaveLength(2 * scatter.labels.length);
+  expect(scatter.classes).toBe(10);
 }, 120_000);
 
 test('conditional GAN: D and G alternate, D loss stays bounded, samples asked for digits 0–9', async () => {

@@ -7,7 +7,7 @@ import { prepareDocumentTraining } from '../../src/runtime/document-training.ts'
 import { trainValSplit } from '../../src/runtime/datasets/dataset.ts';
 import { train } from '../../src/runtime/train-loop.ts';
 import type { StepReport } from '../../src/runtime/worker-protocol.ts';
-import { trainingPicture } from '../../src/runtime/training-pictures.ts';
+import { latentPictures, trainingPicture } from '../../src/runtime/training-pictures.ts';
 import { loadTemplate } from '../../src/templates/catalogue.ts';
 import { mnistNode } from './mnist-data.ts';
 
@@ -43,5 +43,23 @@ describe('VAE template', () => {
     expect(pic.count).toBe(32);
     expect(pic.caption).toMatch(/reconstructions/);
     expect(pic.images).toHaveLength(32 * 784);
+
+    // The latent space: a decoded grid in the two dimensions of μ that vary most, and μ scattered.
+    const [grid, scatter] = await latentPictures(
+      { doc, weights: r.weights, data: tr, val, inputName: 'image' },
+      { steps: 6 },
+    );
+    if (grid?.kind !== 'latent-grid' || scatter?.kind !== 'latent-scatter')
+      throw new Error('no latent pictures');
+    expect([grid.side, grid.steps, grid.images.length]).toEqual([28, 6, 36 * 784]);
+    expect(grid.caption).toMatch(
+      /6×6 grid of z over \[−3, 3\]²: z\S+ left → right, z\S+ bottom → top \(the two of 20 whose held-out means vary most\); the other 18 at 0/,
+    );
+    // Decoded from different z, the grid's corners differ.
+    let differ = 0;
+    for (let k = 0; k < 784; k++) differ += Math.abs(grid.images[k]! - grid.images[35 * 784 + k]!);
+    expect(differ / 784).toBeGreaterThan(1);
+    expect(scatter.labels).toHaveLength(val.size);
+    expect(scatter.caption).toMatch(/\(fc21\): the first two principal components of the 20-value latent/);
   }, 120_000);
 });

@@ -22,25 +22,30 @@ function torchReference(): Reference {
   return cached;
 }
 
-test.each(['dcgan-mnist', 'cgan-mnist', 'conv-autoencoder', 'denoising-autoencoder', 'gpt-mini'])(
-  '%s: each group has the PyTorch module’s parameter count and weight shapes',
-  (name) => {
-    const reference = torchReference();
-    const doc = loadTemplate(name)!;
-    const lowered = lowerDocument(doc);
-    expect(lowered.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const groupOf = new Map(doc.nodes.map((n) => [n.id, n.group]));
-    const groups = reference[name]!;
-    expect(Object.keys(groups).length).toBeGreaterThan(0);
-    for (const [group, ref] of Object.entries(groups)) {
-      const params = doc.nodes
-        .filter((n) => n.group === group)
-        .reduce((s, n) => s + (lowered.nodes.get(n.id)?.params ?? 0), 0);
-      expect(params, `${name} ${group} parameters`).toBe(ref.params);
-      const shapes = lowered.graph.weights
-        .filter((w) => groupOf.get(w.node) === group)
-        .map((w) => [...w.shape]);
-      expect(shapes, `${name} ${group} weight shapes`).toEqual(ref.shapes);
-    }
-  },
-);
+test.each([
+  'dcgan-mnist',
+  'cgan-mnist',
+  'conv-autoencoder',
+  'denoising-autoencoder',
+  'gpt-mini',
+  'vae',
+  'vae-2d',
+])('%s: each group has the PyTorch module’s parameter count and weight shapes', (name) => {
+  const reference = torchReference();
+  const doc = loadTemplate(name)!;
+  const lowered = lowerDocument(doc);
+  expect(lowered.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const groupOf = new Map(doc.nodes.map((n) => [n.id, n.group]));
+  const groups = reference[name]!;
+  expect(Object.keys(groups).length).toBeGreaterThan(0);
+  for (const [group, ref] of Object.entries(groups)) {
+    const params = doc.nodes
+      .filter((n) => n.group === group)
+      .reduce((s, n) => s + (lowered.nodes.get(n.id)?.params ?? 0), 0);
+    expect(params, `${name} ${group} parameters`).toBe(ref.params);
+    const shapes = lowered.graph.weights
+      .filter((w) => groupOf.get(w.node) === group)
+      .map((w) => [...w.shape]);
+    expect(shapes, `${name} ${group} weight shapes`).toEqual(ref.shapes);
+  }
+});

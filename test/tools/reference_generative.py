@@ -40,6 +40,20 @@ def cgan_mnist():
     return {"generator": CondG(), "discriminator": CondD()}
 
 
+class VAEEncoder(nn.Module):
+    """The PyTorch example's VAE encoder (fc1, fc21 for mu, fc22 for logvar)."""
+
+    def __init__(self, latent):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 400)
+        self.fc21 = nn.Linear(400, latent)
+        self.fc22 = nn.Linear(400, latent)
+
+
+def vae(latent):
+    return {"encoder": VAEEncoder(latent), "decoder": nn.Sequential(nn.Linear(latent, 400), nn.ReLU(), nn.Linear(400, 784))}
+
+
 def conv_autoencoder():
     enc = nn.Sequential(nn.Conv2d(1, 16, 3, 2, 1), nn.ReLU(), nn.Conv2d(16, 32, 3, 2, 1), nn.ReLU())
     dec = nn.Sequential(nn.ConvTranspose2d(32, 16, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(16, 1, 4, 2, 1), nn.Sigmoid())
@@ -90,6 +104,8 @@ def main():
         "conv-autoencoder": describe(conv_autoencoder()),
         "denoising-autoencoder": describe(conv_autoencoder()),
         "gpt-mini": describe(gpt_mini()),
+        "vae": describe(vae(20)),
+        "vae-2d": describe(vae(2)),
     }))
 
 
