@@ -78,7 +78,7 @@ test('2,000 layers on screen: boxes on one canvas, select and edit one, zoom in 
   await app.page.screenshot({ path: join(shots, 'big-graph-2000-zoomed.png') });
 }, 180_000);
 
-test('an ONNX model is laid out in the layout worker and opens as a tall column', async () => {
+test('an ONNX model is read and laid out in the import worker and opens as a tall column', async () => {
   const doc = residualMlp(240, 'chain');
   const file = join(mkdtempSync(join(tmpdir(), 'netloom-big-')), 'column.onnx');
   writeFileSync(file, exportDocument(doc, { seed: 0 }).bytes);
@@ -90,11 +90,11 @@ test('an ONNX model is laid out in the layout worker and opens as a tall column'
   await expect
     .poll(() => app.page.getByTestId('totals').textContent(), { timeout: 60_000 })
     .toContain(lowerDocument(doc).totals.params.toLocaleString('en-US'));
-  // The worker's script was fetched: the layout ran there.
+  // The import worker's script was fetched: decoding, import and layout ran there, off the page.
   const scripts = await app.page.evaluate(() =>
     performance.getEntriesByType('resource').map((r) => r.name.split('/').pop() ?? ''),
   );
-  expect(scripts.some((name) => name.startsWith('layout.worker'))).toBe(true);
+  expect(scripts.some((name) => name.startsWith('import.worker'))).toBe(true);
   // Laid out top to bottom, 240 layers are too tall to read whole: the fit stops at the readable
   // zoom and shows the top of the column, a few dozen layers (all at one place they would fit at
   // full size, zoom 2).
