@@ -1,15 +1,17 @@
 // One side of a training-step comparison, run in its own process (one onnxruntime per process:
 // NETLOOM_ORT=web gives onnxruntime-web's WASM in Node, NETLOOM_ORT=node the native CPU runtime).
-//   tsx bench/step-time.ts <mlp|lenet|lenet5-template|gpt-mini|resnet20> <sgd|adam> <threads> <steps> [backend]
+//   tsx bench/step-time.ts <mlp|lenet|lenet5-template|gpt-mini|resnet20|ddpm-mnist> <sgd|adam> <threads> <steps> [backend]
 // prints one JSON line: { runtime, backend, threads, ms: [step times after a warm-up that lasts
 // until the step time stops falling] }.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseTrainingSetup } from '../src/autodiff/training-schema.ts';
+import type { PreparedTraining } from '../src/runtime/document-training.ts';
 import { preparedStepRunner, prepareDocumentTraining } from '../src/runtime/document-training.ts';
 import type { Backend } from '../src/runtime/ort-runtime.ts';
 import { backendNames, defaultBackend, loadOrtRuntime } from '../src/runtime/ort-runtime.ts';
 import type { HostTensor } from '../src/runtime/tensors.ts';
+import { Rng } from '../src/util/random.ts';
 import { numel } from '../src/ir/types.ts';
 import { median, timesMs } from './stats.ts';
 import type { ModelName } from './models.ts';
@@ -41,8 +43,9 @@ export async function stepTimes(
   const p = prepareDocumentTraining(doc, setup, { batchSize: batch, optimizer: { name: optimizer } });
   const { step, store, runner } = await preparedStepRunner(p, { threads, ...(backend ? { backend } : {}) });
   // Every batched graph input: the data (floats) and the class targets (int64).
-  const feeds: Record<string, HostTensor> = {};
+  const feeds: Record<string, HostTensor> = diffusionBenchFeeds(p) ?? {};
   for (const i of step.graph.inputs) {
+    if (feeds[i.name]) continue;
     const t = step.graph.values.get(i.value)!;
     if (!i.batched) continue;
     const n = numel(t.shape);
@@ -78,6 +81,24 @@ export async function stepTimes(
     await runner.release();
     store.dispose();
   }
+}
+
+/**
+ * A diffusion objective's feeds as its trainer makes them (x_t, t, ε from the same batch of digits):
+ * drawn once, so every timed step runs on the same batch, as the PyTorch peer does.
+ */
+function diffusionBenchFeeds(p: PreparedTraining): Record<string, HostTensor> | undefined {
+  const feedsOf = p.objectives[0]?.batchFeeds;
+  if (!feedsOf) return undefined;
+  const x = Float32Array.from({ length: batch * 784 }, (_, k) => Math.sin(k) ** 2);
+  return feedsOf(
+    {
+      x: { dtype: 'float32', shape: [batch, 1, 28, 28], data: x },
+      y: { dtype: 'int64', shape: [batch], data: new BigInt64Array(batch) },
+      size: batch,
+    },
+    new Rng(0),
+  );
 }
 
 /**

@@ -16,7 +16,7 @@ import { stepTimesIn } from './step-time.ts';
 
 const steps = 200;
 const rounds = Number(process.env['NETLOOM_BENCH_ROUNDS'] ?? 3);
-/** NETLOOM_BENCH_ONLY=gpt-mini: only GPT-mini's row (minutes less on a busy machine). */
+/** NETLOOM_BENCH_ONLY=gpt-mini or ddpm-mnist: only that model's row (minutes less on a busy machine). */
 const only = process.env['NETLOOM_BENCH_ONLY'];
 
 const torchScript = (threads: number): string =>
@@ -129,6 +129,7 @@ export async function run(): Promise<void> {
   // than it helps (NETLOOM_BENCH_THREADS=2 measures two).
   const threads = Number(process.env['NETLOOM_BENCH_THREADS'] ?? 1);
   if (only === 'gpt-mini') return gptMiniStep(threads);
+  if (only === 'ddpm-mnist' || only === 'unet') return ddpmStep(threads);
   const sides = ['torch', 'native', 'wasm'] as const;
   const ms: Record<(typeof sides)[number], { mlp: number[]; lenet: number[] }> = {
     torch: { mlp: [], lenet: [] },
@@ -214,6 +215,7 @@ export async function run(): Promise<void> {
   if (tfjs?.note) console.log(`TensorFlow.js LeNet-5 on wasm: ${tfjs.note}`);
   await forwardOnly(threads);
   gptMiniStep(threads);
+  ddpmStep(threads);
   cudaRows();
 }
 
@@ -327,6 +329,47 @@ ts = sorted(ts[5:]); print(ts[len(ts) // 2] * 1000)
       wasm.toFixed(1),
       peer ? `${(wasm / peer).toFixed(2)}×` : '–',
     ],
+    ['PyTorch CPU (python3-torch 1.13)', peer ? peer.toFixed(1) : '–', peer ? '1.00×' : '–'],
+  ]);
+}
+
+/**
+ * The ddpm-mnist template's U-Net training step (MSE on the noise ε, Adam, batch 64) against
+ * test/tools/reference_diffusion.py's UNet. Both sides noise one batch of the same 64 images
+ * (sin² of the pixel index) once, as the trainer does (t uniform over the 200 steps, x_t =
+ * √ᾱ_t·x₀ + √(1−ᾱ_t)·ε), and time steps on that batch.
+ */
+function ddpmStep(threads: number): void {
+  const ddpmSteps = Number(process.env['NETLOOM_BENCH_DDPM_STEPS'] ?? 20);
+  const theirs = torchPeer(`
+import sys, time, torch
+sys.path.insert(0, ${JSON.stringify(new URL('../test/tools', import.meta.url).pathname)})
+from reference_diffusion import UNet
+torch.set_num_threads(${threads}); torch.manual_seed(0)
+m = UNet(); opt = torch.optim.Adam(m.parameters(), lr=2e-3)
+betas = torch.linspace(5e-4, 0.1, 200); abar = torch.cumprod(1 - betas, 0)
+x0 = torch.sin(torch.arange(${batch} * 784, dtype=torch.float32)).pow(2).reshape(${batch}, 1, 28, 28) * 2 - 1
+t = torch.randint(0, 200, (${batch},)); eps = torch.randn(${batch}, 1, 28, 28)
+a = abar[t][:, None, None, None]; xt = a.sqrt() * x0 + (1 - a).sqrt() * eps
+ts = []
+for i in range(${ddpmSteps + 5}):
+    s = time.perf_counter()
+    opt.zero_grad(); torch.nn.functional.mse_loss(m(xt, t.float()), eps).backward(); opt.step()
+    ts.append(time.perf_counter() - s)
+ts = sorted(ts[5:]); print(ts[len(ts) // 2] * 1000)
+`);
+  const native = median(stepTimesIn('node', 'ddpm-mnist', 'adam', threads, ddpmSteps, 'cpu').ms);
+  const wasm = median(stepTimesIn('web', 'ddpm-mnist', 'adam', threads, ddpmSteps).ms);
+  const peer = theirs ? Number(theirs.trim()) : undefined;
+  const vs = (v: number): string => (peer ? `${(v / peer).toFixed(2)}×` : '–');
+  console.log('');
+  console.log(
+    `DDPM U-Net training step (ddpm-mnist, 108,881 parameters, 28×28), batch ${batch}, Adam, MSE on ε, ${threads} thread(s), median of ${ddpmSteps}`,
+  );
+  table([
+    ['side', 'ms / step', '/ PyTorch CPU'],
+    ['Netloom step graph, onnxruntime-node', native.toFixed(1), vs(native)],
+    ['Netloom step graph, onnxruntime-web WASM (Node)', wasm.toFixed(1), vs(wasm)],
     ['PyTorch CPU (python3-torch 1.13)', peer ? peer.toFixed(1) : '–', peer ? '1.00×' : '–'],
   ]);
 }

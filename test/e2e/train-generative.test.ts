@@ -1,7 +1,8 @@
 // The generative templates trained in the app as a person does it, in Debian's Chromium: the
 // conditional GAN's samples after an epoch on the MNIST digits that ship with the app, each
 // labelled with the digit it was asked for, and "Try it" asking it for a 7; the VAE's latent grid
-// and latent scatter after an epoch; the 28×28 DCGAN training, stopped, exported.
+// and latent scatter after an epoch; the DDPM's denoising strip after a short epoch; the 28×28
+// DCGAN training, stopped, exported.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -17,11 +18,16 @@ const picture = () =>
   app.page.getByTestId('train-picture').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
 const field = (f: string) => app.page.locator(`[data-testid="train-panel"] [data-field="${f}"]`);
 
-async function trainOneEpoch(template: string, shot: string): Promise<{ loss: number; seconds: number }> {
+async function trainOneEpoch(
+  template: string,
+  shot: string,
+  examples?: number,
+): Promise<{ loss: number; seconds: number }> {
   await app.page.getByTestId('open-gallery').click();
   await app.page.locator(`.card[data-template="${template}"]`).click();
   await app.page.getByTestId('train-tab').click();
   await field('epochs').fill('1');
+  if (examples !== undefined) await field('limit').fill(String(examples));
   const blank = await picture();
   const t0 = Date.now();
   await app.page.getByTestId('train-start').click();
@@ -84,6 +90,30 @@ test('the VAE: after an epoch, its decoded latent grid and its held-out digits s
   await app.page.screenshot({ path: join(shots, 'train-vae-latent-scatter.png') });
   console.log(`VAE, one epoch of MNIST in the app: ${seconds.toFixed(0)} s`);
 }, 500_000);
+
+test('the DDPM: after a short epoch, two chains denoising from the same noise to a sample', async () => {
+  // 320 examples: an epoch of a few steps of 64; the strip is what is checked here, not what so
+  // few steps learn (test/runtime's diffusion tests check the training against torch).
+  const { loss, seconds } = await trainOneEpoch('ddpm-mnist', 'train-ddpm.png', 320);
+  // Noise-prediction MSE starts near E[ε²] = 1; a finite value below a blow-up.
+  expect(loss).toBeGreaterThan(0);
+  expect(loss).toBeLessThan(5);
+  expect(await app.page.locator('[data-testid="train-panel"] > .caption').textContent()).toMatch(
+    /denoising from pure noise x_T \(left\) to a sample x_0 \(right\), 8 of the reverse process's steps/,
+  );
+  // Drawn, not blank: the first column (x_T, Gaussian noise) holds many grey levels.
+  const greys = await app.page.getByTestId('train-picture').evaluate((c) => {
+    const canvas = c as HTMLCanvasElement;
+    const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width / 8, canvas.height / 4).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < d.length; i += 4) seen.add(d[i]!);
+    return seen.size;
+  });
+  expect(greys).toBeGreaterThan(20);
+  console.log(
+    `DDPM, a 320-example epoch in the app and its denoising strip: ${seconds.toFixed(0)} s, loss ${loss}`,
+  );
+}, 300_000);
 
 // A whole epoch of the DCGAN takes minutes in the app on two shared cores (test/runtime's
 // generative-training runs one through the same worker on 400 digits): here it trains, is stopped,
