@@ -119,7 +119,12 @@ export async function saveProject(host: Host, as = false): Promise<void> {
       suggestedName: `${fileStem(st.doc, st.filePath)}.json`,
       filters: projectFilter,
     });
-    if (r.path !== undefined) st.markSaved(r.path);
+    if (r.path !== undefined) {
+      st.markSaved(r.path);
+      // At once, not in the 400 ms autosave: a crash meanwhile would bring the stale copy back
+      // as unsaved work over the file just saved.
+      writeAutosave();
+    }
   } catch (e) {
     st.say('error', `Not saved: ${errorText(e)}`);
   }
