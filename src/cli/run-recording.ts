@@ -43,7 +43,12 @@ export interface CliRun {
   step(r: StepReport): void;
   epoch(e: EpochReport): Promise<void>;
   around<T>(train: () => Promise<T>): Promise<T>;
-  finish(result: { stopped: boolean }, weights: () => Uint8Array): Promise<void>;
+  /** `pictures`: the last epoch's picture files (picture.png, filters.png); a failure to draw them loses only them. */
+  finish(
+    result: { stopped: boolean },
+    weights: () => Uint8Array,
+    pictures?: () => Promise<Record<string, Uint8Array>>,
+  ): Promise<void>;
 }
 
 const nothing: CliRun = {
@@ -112,9 +117,18 @@ export async function startCliRun(io: CliIO, o: CliRunOptions): Promise<CliRun> 
         throw e;
       }
     },
-    async finish(result, weights) {
+    async finish(result, weights, pictures) {
       await pending;
-      await recorder?.finish({ weights: weights(), stopped: result.stopped }).catch(lost);
+      if (!recorder) return;
+      let extra: Record<string, Uint8Array> = {};
+      try {
+        extra = (await pictures?.()) ?? {};
+      } catch (e) {
+        io.err(
+          `warning: the run's pictures could not be drawn (${e instanceof Error ? e.message : String(e)})`,
+        );
+      }
+      await recorder.finish({ weights: weights(), stopped: result.stopped, extra }).catch(lost);
     },
   };
 }

@@ -33,6 +33,8 @@ import { loadProject, loadWeightsFile } from './project.ts';
 import { weightsFileBytes } from '../ir/weights-file.ts';
 import { lowerDocument } from '../compile/lower.ts';
 import { startCliRun } from './run-recording.ts';
+import { trainingPictures } from '../runtime/training-pictures.ts';
+import { picturePngFiles } from '../runtime/picture-png.ts';
 
 // The digits' JSON (41 MB) is parsed once per process: a test runs several commands in one.
 let mnistDigits: number[][] | undefined;
@@ -257,8 +259,20 @@ export const trainCommand: Command = {
         },
       }),
     );
-    await recorder.finish(result, () =>
-      weightsFileBytes(lowerDocument(doc).graph.weights, result.weights, doc.name),
+    await recorder.finish(
+      result,
+      () => weightsFileBytes(lowerDocument(doc).graph.weights, result.weights, doc.name),
+      // The last epoch's pictures, drawn only when the run is recorded.
+      async () =>
+        picturePngFiles(
+          await trainingPictures({
+            doc,
+            weights: result.weights,
+            data: tr,
+            val,
+            inputName: model.graph.inputs.find((i) => i.value === model.features)?.name ?? model.features,
+          }),
+        ),
     );
     if (values.out) {
       const { bytes } = exportDocument(doc, { weights: result.weights, seed });

@@ -55,7 +55,10 @@ export const runRecordSchema = z.object({
   stopped: z.boolean().optional(),
   /** Why training ended early with an error (the run stays unfinished). */
   error: z.string().optional(),
-  /** SHA-256 (hex) of the document's canonical JSON; the copy is documents/<hash>.json. */
+  /**
+   * SHA-256 (hex) of the document's JSON; the copy is documents/<hash>.json, or <hash>.diff.json
+   * (what differs from an earlier run's document: run-store.ts).
+   */
   documentHash: z.string().regex(/^[0-9a-f]{64}$/),
   dataset: z.string(),
   backend: z.string(),

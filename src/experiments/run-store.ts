@@ -2,11 +2,16 @@
 // steps as they come, finish it with its final weights; list, read, delete, keep the best N, and
 // export/import one run as one file. Each run is a folder `<id>/` holding run.json (the record)
 // and weights.safetensors; the documents live once per hash in `documents/<hash>.json`, so a
-// hundred runs of the same graph keep one copy of it.
+// hundred runs of the same graph keep one copy of it, and a document that differs a little from an
+// earlier run's is kept as what differs: `documents/<hash>.diff.json` names a whole document as its
+// base and holds a patch (document-diff.ts); reading rebuilds it and checks its hash. Diffs are one
+// level deep (a base is always whole), and a base stays while any kept run's diff needs it.
 import { z } from 'zod';
 import type { NetloomDocument } from '../document/schema.ts';
 import { documentSchema } from '../document/schema.ts';
 import { NetloomError } from '../util/errors.ts';
+import type { JsonPatch } from './document-diff.ts';
+import { applyJsonPatch, diffJson, jsonPatchSchema } from './document-diff.ts';
 import type { RunFiles } from './run-files.ts';
 import type { RunEpoch, RunRecord, RunSettings, RunStep } from './run-record.ts';
 import { addStep, runIdSchema, runRecordSchema, runRecordVersion, runScore } from './run-record.ts';
@@ -34,9 +39,8 @@ const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 /** SHA-256 (hex) of the document's JSON: Web Crypto, so the same code runs in Node and the browser. */
-export async function documentHash(doc: NetloomDocument): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', encoder.encode(JSON.stringify(doc)));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+export function documentHash(doc: NetloomDocument): Promise<string> {
+  return sha256Hex(JSON.stringify(doc));
 }
 
 function newRunId(at: Date): string {
@@ -47,6 +51,20 @@ function newRunId(at: Date): string {
 
 const runFile = (id: string) => `${id}/run.json`;
 const docFile = (hash: string) => `documents/${hash}.json`;
+const diffFile = (hash: string) => `documents/${hash}.diff.json`;
+
+const documentDiffSchema = z.object({
+  format: z.literal('netloom-document-diff'),
+  /** The whole document (documents/<base>.json) the patch applies to. */
+  base: z.string().regex(/^[0-9a-f]{64}$/),
+  patch: jsonPatchSchema,
+});
+type DocumentDiff = z.infer<typeof documentDiffSchema>;
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', encoder.encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 export const weightsName = 'weights.safetensors';
 
 /** A run in progress: each call rewrites run.json atomically, so a crash leaves the last whole state. */
@@ -136,8 +154,7 @@ export class RunStore {
     if (await this.files.read(runFile(id)))
       throw new NetloomError('bad-argument', `a run named '${id}' exists already`, { path: id });
     const hash = await documentHash(s.document);
-    if (!(await this.files.read(docFile(hash))))
-      await this.files.write(docFile(hash), encoder.encode(JSON.stringify(s.document)));
+    await this.storeDocument(s.document, hash);
     const record: RunRecord = {
       format: 'netloom-run',
       version: runRecordVersion,
@@ -162,6 +179,52 @@ export class RunStore {
     const recorder = new RunRecorder(this, record, clock);
     await recorder.save();
     return recorder;
+  }
+
+  /**
+   * Keeps the document once: nothing when its hash is stored, else as a diff against the document of
+   * the newest run of the same project (its base, when that one is itself a diff) when the diff is
+   * smaller than the whole, else whole.
+   */
+  private async storeDocument(doc: NetloomDocument, hash: string): Promise<void> {
+    if ((await this.files.read(docFile(hash))) || (await this.files.read(diffFile(hash)))) return;
+    const whole = JSON.stringify(doc);
+    const base = await this.baseFor(doc.name).catch(() => undefined);
+    if (base) {
+      const patch = diffJson(
+        base.json as Parameters<typeof diffJson>[0],
+        JSON.parse(whole) as Parameters<typeof diffJson>[1],
+      );
+      if (patch) {
+        const diff: DocumentDiff = { format: 'netloom-document-diff', base: base.hash, patch };
+        const text = JSON.stringify(diff);
+        if (text.length < whole.length) {
+          await this.files.write(diffFile(hash), encoder.encode(text));
+          return;
+        }
+      }
+    }
+    await this.files.write(docFile(hash), encoder.encode(whole));
+  }
+
+  /** The whole stored document a new document of project `name` is diffed against, if any. */
+  private async baseFor(name: string): Promise<{ hash: string; json: unknown } | undefined> {
+    const latest = (await this.list()).find((l) => l.record?.name === name)?.record;
+    if (!latest) return undefined;
+    let hash = latest.documentHash;
+    let bytes = await this.files.read(docFile(hash));
+    if (!bytes) {
+      const diff = await this.files.read(diffFile(hash));
+      const parsed = diff && documentDiffSchema.safeParse(JSON.parse(decoder.decode(diff)));
+      if (!parsed?.success) return undefined;
+      hash = parsed.data.base;
+      bytes = await this.files.read(docFile(hash));
+    }
+    if (!bytes) return undefined;
+    const text = decoder.decode(bytes);
+    // A base whose bytes no longer hash to its name would rebuild wrong documents: not a base.
+    if ((await sha256Hex(text)) !== hash) return undefined;
+    return { hash, json: JSON.parse(text) as unknown };
   }
 
   async writeRecord(r: RunRecord): Promise<void> {
@@ -215,12 +278,59 @@ export class RunStore {
 
   /** The document a run trained, as it was. */
   async document(r: RunRecord): Promise<NetloomDocument> {
-    const path = docFile(r.documentHash);
+    let path = docFile(r.documentHash);
     const bytes = await this.files.read(path);
-    if (!bytes) throw new NetloomError('invalid-file', `${path}: the run's document is missing`, { path });
-    const parsed = documentSchema.safeParse(JSON.parse(decoder.decode(bytes)));
+    let json: unknown;
+    if (bytes) {
+      try {
+        json = JSON.parse(decoder.decode(bytes));
+      } catch {
+        throw new NetloomError('invalid-file', `${path}: not JSON (the document of run ${r.id})`, { path });
+      }
+    } else {
+      path = diffFile(r.documentHash);
+      json = await this.rebuild(r, path);
+    }
+    const parsed = documentSchema.safeParse(json);
     if (!parsed.success) throw new NetloomError('invalid-file', `${path}: not a Netloom document`, { path });
     return parsed.data as NetloomDocument;
+  }
+
+  /** A document kept as a diff, rebuilt on its base and checked against the run's hash. */
+  private async rebuild(r: RunRecord, path: string): Promise<unknown> {
+    const broken = (why: string) =>
+      new NetloomError('invalid-file', `${path}: the document of run ${r.id} cannot be rebuilt: ${why}`, {
+        path,
+      });
+    const bytes = await this.files.read(path);
+    if (!bytes)
+      throw new NetloomError(
+        'invalid-file',
+        `${docFile(r.documentHash)}: the document of run ${r.id} is missing`,
+        { path: docFile(r.documentHash) },
+      );
+    let diff: DocumentDiff;
+    try {
+      const parsed = documentDiffSchema.safeParse(JSON.parse(decoder.decode(bytes)));
+      if (!parsed.success) throw new Error(parsed.error.issues[0]!.message);
+      diff = parsed.data;
+    } catch (e) {
+      throw broken(`not a document diff (${(e as Error).message})`);
+    }
+    const baseBytes = await this.files.read(docFile(diff.base));
+    if (!baseBytes) throw broken(`its base documents/${diff.base}.json is missing`);
+    let text: string;
+    try {
+      const base = JSON.parse(decoder.decode(baseBytes)) as Parameters<typeof applyJsonPatch>[0];
+      text = JSON.stringify(applyJsonPatch(base, diff.patch as JsonPatch));
+    } catch (e) {
+      throw broken((e as Error).message);
+    }
+    if ((await sha256Hex(text)) !== r.documentHash)
+      throw broken(
+        'the rebuilt document does not match the hash the run recorded (the diff or its base is damaged)',
+      );
+    return JSON.parse(text) as unknown;
   }
 
   /** The run's final weights (safetensors bytes), when it finished with them. */
@@ -240,12 +350,29 @@ export class RunStore {
     return this.files.size(id);
   }
 
-  /** Deletes runs, then every stored document no remaining run refers to. */
+  /**
+   * Deletes runs, then every stored document no remaining run refers to, keeping each base a
+   * remaining run's diff is built on (its own run may be gone). An unreadable run folder keeps
+   * every document: what it needs is unknown.
+   */
   async delete(ids: readonly string[]): Promise<void> {
     for (const id of ids) await this.files.remove(runIdSchema.parse(id));
-    const kept = new Set((await this.list()).flatMap((l) => (l.record ? [l.record.documentHash] : [])));
+    const listed = await this.list();
+    if (listed.some((l) => !l.record)) return;
+    const kept = new Set(listed.flatMap((l) => (l.record ? [l.record.documentHash] : [])));
+    for (const hash of [...kept]) {
+      const bytes = await this.files.read(diffFile(hash));
+      if (!bytes) continue;
+      let base: string | undefined;
+      try {
+        base = documentDiffSchema.parse(JSON.parse(decoder.decode(bytes))).base;
+      } catch {
+        return; // a damaged diff: keep everything rather than guess
+      }
+      kept.add(base);
+    }
     for (const name of await this.files.list('documents')) {
-      const hash = name.replace(/\.json$/, '');
+      const hash = name.replace(/(\.diff)?\.json$/, '');
       if (!kept.has(hash)) await this.files.remove(`documents/${name}`).catch(() => undefined);
     }
   }
@@ -306,8 +433,7 @@ export class RunStore {
         throw new NetloomError('invalid-file', `${path}: unexpected file '${name}' in the run`, { path });
       await this.files.write(`${id}/${name}`, fromBase64(b64));
     }
-    if (!(await this.files.read(docFile(hash))))
-      await this.files.write(docFile(hash), encoder.encode(JSON.stringify(doc)));
+    await this.storeDocument(doc, hash);
     const imported: RunRecord = {
       ...record,
       id,

@@ -1,7 +1,7 @@
 // The run history: `netloom train` on a project file keeps the run beside it (record, document,
 // weights), a killed run stays readable and marked unfinished, `netloom runs` lists, compares,
 // deletes, keeps the best N and moves a run between machines as one file.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { lowerDocument } from '../../src/compile/lower.ts';
 import { parseDocument } from '../../src/document/parse.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { runCli } from '../helpers/cli-io.ts';
+import { requirePython } from '../helpers/references.ts';
 
 const root = join(import.meta.dirname, '../..');
 const playground = readFileSync(join(root, 'templates/playground.json'), 'utf8');
@@ -77,6 +78,24 @@ describe('netloom train records its run', () => {
     expect(runs[0]!.bytes).toBeGreaterThan(1000);
     const table = await cli(dir, 'runs', 'p.json');
     expect(table.out).toMatch(new RegExp(`${r.id} .* spirals +0\\.03 +32 +3 .*finished`));
+    // The last epoch's picture (the decision boundary with the points) is kept as the app keeps it,
+    // and libpng (through torchvision) reads it: both classes' points are on it.
+    expect(r.files).toEqual(['weights.safetensors', 'picture.png']);
+    const seen = JSON.parse(
+      execFileSync(
+        requirePython(['torchvision']),
+        [
+          '-c',
+          'import sys, json, torchvision.io as io\n' +
+            't = io.read_image(sys.argv[1])\n' +
+            'px = {tuple(p) for p in t.permute(1, 2, 0).reshape(-1, 3).tolist()}\n' +
+            'print(json.dumps({"shape": list(t.shape), "orange": (245, 147, 34) in px, "blue": (8, 119, 189) in px}))',
+          join(dir, 'p.runs', r.id, 'picture.png'),
+        ],
+        { encoding: 'utf8' },
+      ),
+    ) as unknown;
+    expect(seen).toEqual({ shape: [3, 288, 288], orange: true, blue: true });
   });
 
   test('--no-record keeps nothing; a template is recorded only with --runs', async () => {
@@ -186,9 +205,10 @@ describe('run store', () => {
     const gone = await store.keepBest(1);
     expect(gone.sort()).toEqual([a.id, c.id].sort());
     expect((await store.list()).map((l) => l.id).sort()).toEqual([b.id, running.id].sort());
-    // a's document is still the running run's; c's (units 8) has no run left.
+    // a's document is still the running run's (and b's base: b differs by one field, kept as a
+    // diff); c's (units 8) has no run left.
     expect(await files.list('documents')).toEqual(
-      [`${a.documentHash}.json`, `${b.documentHash}.json`].sort(),
+      [`${a.documentHash}.json`, `${b.documentHash}.diff.json`].sort(),
     );
   });
 
