@@ -207,30 +207,20 @@ export function SearchPanel() {
             ))}
           </select>
         </label>
-        <label>
-          budget{' '}
-          <input
-            type="number"
-            min={1}
-            value={budget}
-            disabled={running}
-            data-testid="search-budget"
-            onChange={(e) => setBudget(Math.max(1, Math.floor(Number(e.target.value)) || 1))}
-            style={{ width: '3.5em' }}
-          />
-        </label>
-        <label>
-          epochs{' '}
-          <input
-            type="number"
-            min={1}
-            value={epochs}
-            disabled={running}
-            data-testid="search-epochs"
-            onChange={(e) => setEpochs(Math.max(1, Math.floor(Number(e.target.value)) || 1))}
-            style={{ width: '3.5em' }}
-          />
-        </label>
+        <CountField
+          label="budget"
+          value={budget}
+          disabled={running}
+          testId="search-budget"
+          onChange={setBudget}
+        />
+        <CountField
+          label="epochs"
+          value={epochs}
+          disabled={running}
+          testId="search-epochs"
+          onChange={setEpochs}
+        />
         {running ? (
           <button onClick={() => stopper.current?.abort()} data-testid="search-stop">
             Stop
@@ -284,4 +274,28 @@ function summary(
   const at = (e: Evaluation) =>
     `${describe(e)}: val error ${e.score.toFixed(4)}, ${e.params.toLocaleString('en-US')} params`;
   return `${head} Best ${at(best)} — start ${at(start)}.`;
+}
+
+/** A whole number ≥ 1 (the budget, the epochs of a full run). */
+function CountField(p: {
+  label: string;
+  value: number;
+  disabled: boolean;
+  testId: string;
+  onChange: (n: number) => void;
+}) {
+  return (
+    <label>
+      {p.label}{' '}
+      <input
+        type="number"
+        min={1}
+        value={p.value}
+        disabled={p.disabled}
+        data-testid={p.testId}
+        onChange={(e) => p.onChange(Math.max(1, Math.floor(Number(e.target.value)) || 1))}
+        style={{ width: '3.5em' }}
+      />
+    </label>
+  );
 }

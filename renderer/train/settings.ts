@@ -138,16 +138,22 @@ export function settingsFrom(doc: NetloomDocument): Settings {
   };
 }
 
+/** The shipped set's shape per example, and the data Input (the chosen one) it fits. */
+function fittingInput(doc: NetloomDocument, dataset: DatasetChoice, features: string) {
+  const have = shippedShapes[dataset];
+  const input = dataInputs(doc).find(
+    (i) => (!features || i.name === features) && shapeFits(dataset, i.shape),
+  );
+  return { have, input };
+}
+
 /** "shapes are 32×32 images, resized to 224×224 for this Input": said before Start. */
 export function resizeNote(
   doc: NetloomDocument,
   dataset: DatasetChoice,
   features: string,
 ): string | undefined {
-  const have = shippedShapes[dataset];
-  const input = dataInputs(doc).find(
-    (i) => (!features || i.name === features) && shapeFits(dataset, i.shape),
-  );
+  const { have, input } = fittingInput(doc, dataset, features);
   if (!have || !input || count(have) === count(input.shape) || have.length !== 3) return undefined;
   const [, h, w] = have as [number, number, number];
   const [, H, W] = input.shape as [number, number, number];
@@ -163,10 +169,7 @@ export function cannotTrainWell(
   dataset: DatasetChoice,
   features: string,
 ): string | undefined {
-  const have = shippedShapes[dataset];
-  const input = dataInputs(doc).find(
-    (i) => (!features || i.name === features) && shapeFits(dataset, i.shape),
-  );
+  const { have, input } = fittingInput(doc, dataset, features);
   if (!have || !input || have.length !== 3 || input.shape.length !== 3) return undefined;
   const [, h, w] = have as [number, number, number];
   const [, H, W] = input.shape as [number, number, number];

@@ -10,6 +10,7 @@ import { NetloomError } from '../util/errors.ts';
 import { Rng } from '../util/random.ts';
 import { numel } from '../ir/types.ts';
 import type { Backend } from './ort-runtime.ts';
+import type { ExportedModelOptions } from './generate.ts';
 import { createSession, runSession } from './ort-session.ts';
 import type { Batch } from './datasets/dataset.ts';
 import type { HostTensor } from './tensors.ts';
@@ -179,12 +180,7 @@ export interface DiffusionModel {
  */
 export async function openDiffusionModel(
   doc: NetloomDocument,
-  opts: {
-    weights?: ReadonlyMap<string, Float32Array>;
-    seed?: number;
-    backend?: Backend;
-    threads?: number;
-  } = {},
+  opts: ExportedModelOptions = {},
 ): Promise<DiffusionModel> {
   const d = diffusionSetupOf(doc);
   const { bytes, lowered } = exportDocument(

@@ -41,6 +41,15 @@ export function sampleToken(logits: ArrayLike<number>, o: SamplingOptions, rng: 
   return kept[kept.length - 1]!;
 }
 
+/** How a document's exported model is opened for generating. */
+export interface ExportedModelOptions {
+  /** Trained weights; without them, the document's initial weights from `seed`. */
+  readonly weights?: ReadonlyMap<string, Float32Array>;
+  readonly seed?: number;
+  readonly backend?: Backend;
+  readonly threads?: number;
+}
+
 export interface TextModel {
   /** Context length: the token Input's sequence axis. */
   readonly context: number;
@@ -64,13 +73,7 @@ function checkSampling(o: SamplingOptions): void {
  */
 export async function openTextModel(
   doc: NetloomDocument,
-  opts: {
-    /** Trained weights; without them, the document's initial weights from `seed`. */
-    weights?: ReadonlyMap<string, Float32Array>;
-    seed?: number;
-    backend?: Backend;
-    threads?: number;
-  } = {},
+  opts: ExportedModelOptions = {},
 ): Promise<TextModel> {
   const { bytes, lowered } = exportDocument(
     doc,
