@@ -107,6 +107,9 @@ export function SearchScatter(props: {
               style={{ cursor: 'pointer' }}
             >
               <title>{title}</title>
+              {/* A hollow point is hit only on its stroke: this keeps its middle (and a few pixels
+                  round it) clickable. */}
+              <circle cx={cx} cy={cy} r={9} fill="transparent" />
               {p.start ? (
                 <rect
                   x={cx - 5}
