@@ -80,12 +80,15 @@ export function ddpmMnistTemplate(): NetloomDocument {
     {
       dataset: 'mnist',
       batchSize: 64,
-      epochs: 5,
+      epochs: 8,
       seed: 0,
       validationSplit: 0.1,
       // Pixels in [0, 1]; the trainer maps them to the paper's [−1, 1].
       normalizeInputs: false,
       inputs: { features: 'x_t' },
+      // Cosine decay to 0 over the run: the last steps' small updates settle the weights (what an
+      // average of the weights does for longer runs), so the short default run's samples are smooth.
+      schedule: { kind: 'cosine' },
       objectives: [
         {
           name: 'main',
