@@ -29,7 +29,16 @@ export function gptMiniTemplate(opts: { tied?: boolean } = {}): NetloomDocument 
     `${layers} pre-norm causal blocks, d=${dModel}, ${heads} heads, context ${context}.`,
   );
   b.group = 'gpt';
-  x = b.then(x, 'wte', 'Embedding', { numEmbeddings: vocab, dim: dModel }, { name: 'token embedding' });
+  // A tied table is also the output layer: GPT-2's N(0, 0.02²) keeps the first logits near 0 (a
+  // starting loss near ln 96); torch's N(0, 1) would start it near 58 nats.
+  const initStd = opts.tied ? { initStd: 0.02 } : {};
+  x = b.then(
+    x,
+    'wte',
+    'Embedding',
+    { numEmbeddings: vocab, dim: dModel, ...initStd },
+    { name: 'token embedding' },
+  );
   x = b.then(x, 'wpe', 'PositionalEncoding', { kind: 'learned', maxLen: context }, { name: 'positions' });
   for (let i = 0; i < layers; i++) {
     x = b.then(x, `blocks.${i}`, 'TransformerEncoderLayer', {
@@ -51,7 +60,7 @@ export function gptMiniTemplate(opts: { tied?: boolean } = {}): NetloomDocument 
       x,
       'head',
       'Embedding',
-      { numEmbeddings: vocab, dim: dModel, mode: 'logits' },
+      { numEmbeddings: vocab, dim: dModel, mode: 'logits', ...initStd },
       { name: 'tied head' },
     );
     Object.assign(b.nodes.at(-1)!, { sharesWeightsWith: 'wte' });
