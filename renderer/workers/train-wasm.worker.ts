@@ -2,9 +2,10 @@
 // WebGPU-capable build, so Chromium moves it to optimised code far sooner). Threads need
 // cross-origin isolation, which the static server and the Electron protocol provide.
 // A second launch starts warm through Chromium's own WASM code cache: onnxruntime's loader streams
-// the .wasm (instantiateStreaming(fetch(url))), Chromium keeps the optimised code beside the
-// response's HTTP cache entry and reuses it while the server answers a revalidation with 304
-// (scripts/serve-static.mjs sends an ETag). Measured by `npm run bench -- training-browser`.
+// the .wasm (instantiateStreaming(fetch(url))) and Chromium keeps the optimised code beside the
+// response's HTTP cache entry; the static server lets that content-hashed file be kept without
+// revalidation, which the cache needs (scripts/serve-static.mjs). Electron's app:// gets no WASM
+// code cache: Blink caches streamed WASM for http(s) responses only.
 import * as ort from 'onnxruntime-web/wasm';
 import { webRuntime } from '../../src/runtime/ort-runtime.ts';
 import { serveTraining } from './serve-training.ts';

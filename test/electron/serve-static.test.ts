@@ -16,6 +16,8 @@ beforeAll(async () => {
   const dir = tempDir();
   served = dir;
   nodeFs.writeFileSync(nodePath.join(dir, 'index.html'), '<!doctype html><title>t</title>');
+  nodeFs.mkdirSync(nodePath.join(dir, 'assets'));
+  nodeFs.writeFileSync(nodePath.join(dir, 'assets/a-Hash1234.wasm'), new Uint8Array([0, 97, 115, 109]));
   server = await serveStatic(dir, 0);
   port = Number(new URL(server.url).port);
 });
@@ -63,7 +65,7 @@ describe('scripts/serve-static.mjs', () => {
     expect((await get(`LOCALHOST:${port}`)).status).toBe(200);
   });
 
-  it('answers a revalidation with 304 while the file is unchanged, so Chromium keeps its compiled WASM', async () => {
+  it('answers a revalidation with 304 while the file is unchanged, and lets hashed assets be kept', async () => {
     const first = await get(`localhost:${port}`);
     const etag = String(first.headers['etag']);
     expect(etag).toMatch(/^W\/".+"$/);
@@ -71,6 +73,11 @@ describe('scripts/serve-static.mjs', () => {
     expect([again.status, again.body]).toEqual([304, '']);
     expect(again.headers['cross-origin-embedder-policy']).toBe('require-corp');
     expect((await get(`localhost:${port}`, '/', { 'If-None-Match': 'W/"other"' })).status).toBe(200);
+    expect(first.headers['cache-control']).toBe('no-cache');
+    // Vite's content-hashed assets are kept without revalidation.
+    expect((await get(`localhost:${port}`, '/assets/a-Hash1234.wasm')).headers['cache-control']).toBe(
+      'public, max-age=31536000, immutable',
+    );
     // A changed file is a new entity: the old validator no longer matches.
     const page = nodePath.join(served, 'index.html');
     nodeFs.writeFileSync(page, '<!doctype html><title>changed</title>');
