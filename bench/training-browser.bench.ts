@@ -58,6 +58,7 @@ function baseline(ref: string): string {
   // A folder already holding a checkout (with node_modules) is built in place.
   if (existsSync(join(ref, 'renderer'))) return build(ref);
   const dir = mkdtempSync(join(tmpdir(), 'netloom-baseline-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   execFileSync('sh', ['-c', `git archive "${ref}" | tar -x -C "${dir}"`], { cwd: root });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   return build(dir);
