@@ -7,6 +7,7 @@ import { intAttr, intsAttr, stringAttr } from '../../ir/ops/op-row.ts';
 import type { GraphEditor } from '../graph-editor.ts';
 import type { GradRow } from '../rule.ts';
 import { GradError, reshape } from '../rule.ts';
+import { weightGradGemm } from './convolution-gemm.ts';
 
 export interface Geometry {
   readonly kernel: number[];
@@ -53,6 +54,10 @@ export function geometry(op: Op, xs: Shape, kernel: readonly number[]): Geometry
  * stride and dilation trade places; the result is cropped to the kernel size.
  */
 function weightGrad(g: GraphEditor, x: string, dy: string, geo: Geometry, group: number): string {
+  if (group === 1) {
+    const viaGemm = weightGradGemm(g, x, dy, geo);
+    if (viaGemm !== undefined) return viaGemm;
+  }
   const xs = g.shape(x);
   const n = xs[0]!;
   const c = xs[1]!;
