@@ -38,7 +38,7 @@ import { useSettledLowered } from '../lib/settled-lowering.ts';
 import { FlowModel } from '../lib/flow-model.ts';
 import { boxAt, overviewOf } from '../lib/overview.ts';
 import { fitGraph, lodEnterZoom, lodExitZoom, maxZoom, minZoom } from '../lib/view.ts';
-import { LayerNode } from './LayerNode.tsx';
+import { LayerFacesContext, LayerNode } from './LayerNode.tsx';
 import { BlockNode, FrameNode } from './GroupNodes.tsx';
 import { LodLayer } from './LodLayer.tsx';
 import { MiniMap } from './MiniMap.tsx';
@@ -197,8 +197,11 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
   const store = useStoreApi();
   useState(() => withoutSelectionListener(store));
   const graph = model.update(doc, facts, selection);
-  // Labels whose shape changed re-render once this render is committed.
-  useLayoutEffect(() => model.labels.notify());
+  // Labels and layers whose faces changed re-render once this render is committed.
+  useLayoutEffect(() => {
+    model.labels.notify();
+    model.faces.notify();
+  });
   const overview = useMemo(() => overviewOf(graph, (n) => model.sizeOf(n)), [graph, model]);
   const lod = useLevelOfDetail(doc);
   const shown = useRef(new Set<string>());
@@ -458,64 +461,66 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
       data-lod={lod ? 'overview' : 'detail'}
     >
       <WireLabelsContext.Provider value={model.labels}>
-        <ReactFlow
-          nodes={lod ? noNodes : (graph.nodes as Node[])}
-          edges={lod ? noEdges : (edges as Edge[])}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onNodeDragStart={() => useEditor.getState().checkpoint()}
-          onSelectionDragStart={() => useEditor.getState().checkpoint()}
-          onConnect={onConnect}
-          onConnectEnd={onConnectEnd}
-          onDelete={onDelete}
-          onEdgeClick={(_, e) => {
-            if (!e.selectable) return;
-            useEditor.getState().select([]);
-            setWire(e.id);
-          }}
-          onEdgeContextMenu={(ev, e) => {
-            if (!e.selectable) return;
-            ev.preventDefault();
-            useEditor.getState().select([]);
-            setWire(e.id);
-            setWireMenu({ id: e.id, x: ev.clientX, y: ev.clientY });
-          }}
-          onNodeContextMenu={(ev, n) => openNodeMenu(ev, n.id)}
-          onPaneContextMenu={(ev) => {
-            // Below the level of detail the boxes are drawn on one canvas: find the one under the pointer.
-            const hit = lod ? boxOnScreen(ev.clientX, ev.clientY) : undefined;
-            if (hit) openNodeMenu(ev as MouseEvent, hit.id);
-          }}
-          onMoveStart={() => {
-            setWireMenu(undefined);
-            setNodeMenu(undefined);
-          }}
-          isValidConnection={isValidConnection}
-          onDrop={onDrop}
-          onDragOver={(e) => {
-            e.preventDefault();
-            e.dataTransfer.dropEffect = 'copy';
-          }}
-          onPaneClick={onPaneClick}
-          snapToGrid
-          snapGrid={[20, 20]}
-          zoomOnDoubleClick={false}
-          deleteKeyCode={['Delete', 'Backspace']}
-          multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-          selectionKeyCode="Shift"
-          minZoom={minZoom}
-          maxZoom={maxZoom}
-          onlyRenderVisibleElements
-          defaultViewport={{ x: 40, y: 40, zoom: 1 }}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background gap={20} size={1} />
-          {lod && <LodLayer overview={overview} />}
-          <MiniMap overview={overview} />
-          <Controls />
-        </ReactFlow>
+        <LayerFacesContext.Provider value={model.faces}>
+          <ReactFlow
+            nodes={lod ? noNodes : (graph.nodes as Node[])}
+            edges={lod ? noEdges : (edges as Edge[])}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onNodeDragStart={() => useEditor.getState().checkpoint()}
+            onSelectionDragStart={() => useEditor.getState().checkpoint()}
+            onConnect={onConnect}
+            onConnectEnd={onConnectEnd}
+            onDelete={onDelete}
+            onEdgeClick={(_, e) => {
+              if (!e.selectable) return;
+              useEditor.getState().select([]);
+              setWire(e.id);
+            }}
+            onEdgeContextMenu={(ev, e) => {
+              if (!e.selectable) return;
+              ev.preventDefault();
+              useEditor.getState().select([]);
+              setWire(e.id);
+              setWireMenu({ id: e.id, x: ev.clientX, y: ev.clientY });
+            }}
+            onNodeContextMenu={(ev, n) => openNodeMenu(ev, n.id)}
+            onPaneContextMenu={(ev) => {
+              // Below the level of detail the boxes are drawn on one canvas: find the one under the pointer.
+              const hit = lod ? boxOnScreen(ev.clientX, ev.clientY) : undefined;
+              if (hit) openNodeMenu(ev as MouseEvent, hit.id);
+            }}
+            onMoveStart={() => {
+              setWireMenu(undefined);
+              setNodeMenu(undefined);
+            }}
+            isValidConnection={isValidConnection}
+            onDrop={onDrop}
+            onDragOver={(e) => {
+              e.preventDefault();
+              e.dataTransfer.dropEffect = 'copy';
+            }}
+            onPaneClick={onPaneClick}
+            snapToGrid
+            snapGrid={[20, 20]}
+            zoomOnDoubleClick={false}
+            deleteKeyCode={['Delete', 'Backspace']}
+            multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+            selectionKeyCode="Shift"
+            minZoom={minZoom}
+            maxZoom={maxZoom}
+            onlyRenderVisibleElements
+            defaultViewport={{ x: 40, y: 40, zoom: 1 }}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background gap={20} size={1} />
+            {lod && <LodLayer overview={overview} />}
+            <MiniMap overview={overview} />
+            <Controls />
+          </ReactFlow>
+        </LayerFacesContext.Provider>
       </WireLabelsContext.Provider>
       {doc.nodes.length === 0 && (
         <div className="empty-hint" data-testid="empty-hint">
