@@ -200,7 +200,8 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
   }, []);
 
   // What this model was measured at here, and its remembered choice. The model's key hashes the
-  // whole document (~30 ms at 5,000 layers): from a deferred copy, so an edit paints first.
+  // whole document's text (kept in parts: a join and a hash per edit, a few ms at 5,000 layers),
+  // from a deferred copy, so an edit paints first.
   const keyDoc = useDeferredValue(doc);
   const modelHash = useMemo(() => modelKey(keyDoc, batchSize, optimizer), [keyDoc, batchSize, optimizer]);
   const keys = offer && {
