@@ -2,8 +2,8 @@
 // Chromium opens a generated project or ONNX file (the browser bench's graphs) under the V8
 // sampling profiler (CDP), and prints every stretch of main-thread work longer than 100 ms with
 // the functions that took its time (self and total). `edit:<graph>` profiles instead a click on a
-// Dense and then an edit of its units (every stretch over 5 ms). Build the renderer without
-// minifying first, so names read as in the source:
+// Dense, two edits of its units (every stretch over 5 ms), then a pan and a zoom (over 50 ms).
+// Build the renderer without minifying first, so names read as in the source:
 //
 //   npx vite build --minify false --outDir /tmp/netloom-profile-dist
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts chain-5000 onnx-5000
@@ -124,6 +124,14 @@ async function profileEdit(page: Page, cdp: CDPSession, probe: Probe, doc: Netlo
     profile = ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile;
     console.log(`edit to ${units}: ${(ms as number).toFixed(0)} ms`);
     console.log(stretches(profile, 5).join('\n'));
+  }
+  for (const kind of ['pan', 'zoom']) {
+    await page.waitForTimeout(1000);
+    await cdp.send('Profiler.start');
+    const fps = await probe('gestureFps', kind);
+    profile = ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile;
+    console.log(`${kind}: ${JSON.stringify(fps)}`);
+    console.log(stretches(profile, 50).join('\n'));
   }
 }
 
