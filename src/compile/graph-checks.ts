@@ -115,6 +115,23 @@ function parseParams(def: AnyLayerDef, n: DocNode, cache: CheckCache | undefined
   return result;
 }
 
+/**
+ * Parses the parameters of `doc`'s nodes into the cache, from node `from` on, until `deadline`
+ * (a `performance.now()` time); returns where it stopped (`doc.nodes.length` when all are parsed).
+ * An editor opening a 5,000-layer project parses them in slices this way, so that checking the
+ * graph afterwards finds them parsed and is a short task.
+ */
+export function primeParams(doc: NetloomDocument, cache: CheckCache, from: number, deadline: number): number {
+  let i = from;
+  for (; i < doc.nodes.length; i++) {
+    if (i > from && (i & 63) === 0 && performance.now() > deadline) break;
+    const n = doc.nodes[i]!;
+    const def = layerDef(n.kind);
+    if (def) parseParams(def, n, cache);
+  }
+  return i;
+}
+
 /** True when the wire checks of `b` would find what they found for `a`. */
 function sameStructure(a: NetloomDocument, b: NetloomDocument, cache: CheckCache): boolean {
   if (a.edges !== b.edges || a.nodes.length !== b.nodes.length) return false;
