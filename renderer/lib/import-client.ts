@@ -12,48 +12,18 @@ import { errorOf, readOnnx, readProject } from './import-work.ts';
 import type { ImportRequest } from './import-protocol.ts';
 import { importReplySchema } from './import-protocol.ts';
 import { layoutInWorker } from './layout-client.ts';
+import { workerClient } from './worker-client.ts';
 
-let worker: Worker | undefined;
-let broken = false;
-let nextId = 0;
-/** Resolved with the worker's raw reply, or undefined when the worker failed. */
-const waiting = new Map<number, (r: unknown) => void>();
-
-function importWorker(): Worker | undefined {
-  if (broken || typeof Worker === 'undefined') return undefined;
-  if (worker) return worker;
-  try {
-    const w = new Worker(new URL('../workers/import.worker.ts', import.meta.url), { type: 'module' });
-    // Only the id is read here: the reply's check is work of its own, in a task of its own.
-    w.onmessage = (e: MessageEvent<unknown>) => {
-      const id = (e.data as { id?: unknown } | null)?.id;
-      const job = typeof id === 'number' ? waiting.get(id) : undefined;
-      if (!job) return;
-      waiting.delete(id as number);
-      job(e.data);
-    };
-    // A worker that cannot load or crashes: every waiting file is read on the page instead.
-    w.onerror = () => {
-      broken = true;
-      worker = undefined;
-      w.terminate();
-      for (const job of waiting.values()) job(undefined);
-      waiting.clear();
-    };
-    worker = w;
-    return w;
-  } catch {
-    broken = true;
-    return undefined;
-  }
-}
+const importWorker = workerClient(
+  () => new Worker(new URL('../workers/import.worker.ts', import.meta.url), { type: 'module' }),
+);
 
 /**
  * Starts the import worker ahead of its first file (its code takes a moment to load and compile):
  * called as the Open dialog opens, so the worker is ready by the time the user has chosen.
  */
 export function startImportWorker(): void {
-  importWorker();
+  importWorker.start();
 }
 
 /** A new task: the page paints and handles input in between. */
@@ -103,15 +73,13 @@ async function readInWorker(
   name: string,
   kind: ImportRequest['kind'],
 ): Promise<ReadModel> {
-  const w = importWorker();
-  if (!w) return readHere(bytes, name, kind);
-  const id = nextId++;
-  const answer = new Promise<unknown>((resolve) => waiting.set(id, resolve));
-  // A copy of the bytes is transferred (a memory copy; cloning 32 MB in postMessage takes far
-  // longer): the page still has the file if the worker fails.
-  const copy = bytes.slice();
-  w.postMessage({ id, name, kind, bytes: copy } satisfies ImportRequest, [copy.buffer]);
-  const raw = await answer;
+  const answer = importWorker.ask((id) => {
+    // A copy of the bytes is transferred (a memory copy; cloning 32 MB in postMessage takes far
+    // longer): the page still has the file if the worker fails.
+    const copy = bytes.slice();
+    return { message: { id, name, kind, bytes: copy } satisfies ImportRequest, transfer: [copy.buffer] };
+  });
+  const raw = answer && (await answer);
   if (raw === undefined) return readHere(bytes, name, kind);
   await nextTask();
   const reply = importReplySchema.safeParse(raw);
