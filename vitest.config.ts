@@ -12,7 +12,8 @@ export default defineConfig({
     // Two cores: onnxruntime's WASM and Chromium each want one.
     maxWorkers: 2,
     // Python and Chromium, found once (scripts/references.mjs); what is missing is listed at the end.
-    globalSetup: ['test/helpers/references-setup.ts'],
+    // One temporary folder per run, removed at its end (test/helpers/tmp-setup.ts).
+    globalSetup: ['test/helpers/tmp-setup.ts', 'test/helpers/references-setup.ts'],
     reporters: ['default', new ReferencesReporter()],
   },
 });

@@ -4,10 +4,11 @@
 // process — and PyTorch CPU, all in this run. The worker's epoch reports are read from its
 // messages (a wrapper around Worker set before the page loads), so no UI text is parsed.
 // Two more Chromium sides split the app's time: the training worker alone (its probe loop: the
-// same step graph and batches, no UI, a 15 s warm-up, 1 thread), and a cold then a warm launch of
-// one browser profile (the worker alone, 2 epochs), to see what the compiled-WASM cache
-// (renderer/workers/wasm-cache.ts) saves on a second launch, with V8's default WASM tiering and
-// with eager top-tier compilation (eagerWasm). NETLOOM_BENCH_SIDES=launch runs the launches only.
+// same step graph and batches, no UI, a 15 s warm-up, 1 thread), and launches of one browser
+// profile against one server (one origin): cold, warm, and warm with the profile's WASM code cache
+// removed (everything else of the profile kept), to see what Chromium's compiled-WASM cache saves
+// on a second launch. A trace of each launch says whether V8 wrote the cache and whether the next
+// launch read it. NETLOOM_BENCH_SIDES=launch runs the launches only.
 //
 // NETLOOM_BENCH_BASELINE=<git ref> also builds the renderer at that commit (git archive into a
 // temporary folder, this checkout's node_modules) and times it in the same rounds, alternating;
@@ -57,6 +58,7 @@ function baseline(ref: string): string {
   // A folder already holding a checkout (with node_modules) is built in place.
   if (existsSync(join(ref, 'renderer'))) return build(ref);
   const dir = mkdtempSync(join(tmpdir(), 'netloom-baseline-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   execFileSync('sh', ['-c', `git archive "${ref}" | tar -x -C "${dir}"`], { cwd: root });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   return build(dir);
@@ -227,46 +229,62 @@ async function workerAlone(dist: string): Promise<number> {
   }
 }
 
-/**
- * V8's switch that compiles a whole WASM module with its optimising tier before it runs, instead of
- * starting on the baseline tier and tiering hot functions up. Measured here against the default
- * (issue 13): slower to the first epoch, cold and warm, so the app does not set it.
- */
-const eagerWasm = '--js-flags=--no-wasm-dynamic-tiering';
-
 interface LaunchRun {
   /** ms/step of each epoch. */
   readonly epochMs: number[];
   /** Seconds from the page's navigation to the first epoch's report. */
   readonly firstEpochS: number;
+  /** Bytes of compiled WASM V8 handed Chromium to cache in this launch (trace: v8.wasm.cachedModule). */
+  readonly cachedBytes: number;
+  /** Bytes of compiled WASM this launch took from the cache (trace: v8.wasm.moduleCacheHit). */
+  readonly hitBytes: number;
 }
 
-/** Two epochs in the worker alone on a launch of the browser profile in `profile`. */
-async function launchOnce(dist: string, profile: string, flags: readonly string[] = []): Promise<LaunchRun> {
-  const server = await serveStatic(dist, 0);
+/** Blink's instant events for the WASM code cache (third_party/blink/.../v8_wasm_response_extensions.cc). */
+function wasmCacheEvents(trace: Buffer): { cachedBytes: number; hitBytes: number } {
+  const events = (
+    JSON.parse(trace.toString()) as { traceEvents: { name: string; args?: Record<string, unknown> }[] }
+  ).traceEvents;
+  const sum = (name: string, arg: string): number =>
+    events.filter((e) => e.name === name).reduce((t, e) => t + Number(e.args?.[arg] ?? 0), 0);
+  return {
+    cachedBytes: sum('v8.wasm.cachedModule', 'producedCacheSize'),
+    hitBytes: sum('v8.wasm.moduleCacheHit', 'consumedCacheSize'),
+  };
+}
+
+/**
+ * Two epochs in the worker alone on a launch of the browser profile in `profile`, served from
+ * `url` (one server for all launches of a profile: the cache is per origin, and a new port is a
+ * new origin).
+ */
+async function launchOnce(dist: string, url: string, profile: string): Promise<LaunchRun> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: [...launchArgs, ...flags],
+    args: launchArgs,
   });
   try {
     const page = await context.newPage();
-    await page.goto(server.url);
+    const browser = context.browser()!;
+    await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline'] });
+    await page.goto(url);
     const got = await inWorker(
       page,
       dist,
       { type: 'start', ...lenetRun, epochs: 2, stepEvery: 1000 },
       'epochs',
     );
-    // The code cache is written a few seconds after tier-up; leave it time before closing.
+    // V8 hands over the tiered-up code 2 s after a chunk of it is ready (--wasm-caching-timeout-ms);
+    // leave it time before closing.
     await page.waitForTimeout(3000);
     return {
       epochMs: got.map((e) => 1000 / Number((e['report'] as { stepsPerSecond: number }).stepsPerSecond)),
       firstEpochS: Number(got[0]!['pageMs']) / 1000,
+      ...wasmCacheEvents(await browser.stopTracing()),
     };
   } finally {
     await context.close();
-    await server.close();
   }
 }
 
@@ -300,26 +318,37 @@ export async function run(): Promise<void> {
   const app = new Map<string, AppRun[]>(builds.map((b) => [b.name, []]));
   const wasm: number[] = [];
   const alone: number[] = [];
-  // The launch pairs, default V8 tiering and eager (eagerWasm); NETLOOM_BENCH_SIDES=launch runs
-  // only these.
+  // The launches of one profile; NETLOOM_BENCH_SIDES=launch runs only these.
   const launchOnly = process.env['NETLOOM_BENCH_SIDES'] === 'launch';
   const cold: LaunchRun[] = [];
   const warm: LaunchRun[] = [];
-  const coldEager: LaunchRun[] = [];
-  const warmEager: LaunchRun[] = [];
+  const uncached: LaunchRun[] = [];
   const native: number[] = [];
   const torch: number[] = [];
   // Blocks in rounds, each side once per round, so a slower stretch of a shared machine falls on all.
   for (let r = 0; r < rounds; r++) {
-    for (const [flags, c, w] of [
-      [[], cold, warm],
-      [[eagerWasm], coldEager, warmEager],
-    ] as const) {
+    {
+      const dist = builds.at(-1)!.dist;
       const profile = mkdtempSync(join(tmpdir(), 'netloom-profile-'));
+      const server = await serveStatic(dist, 0);
+      // Warm with the WASM code cache removed: the same profile, HTTP cache and JS code cache, so
+      // the difference from `warm` is the compiled WASM alone. The two warm sides swap order each
+      // round (each launch writes the cache again for the next).
+      const withoutWasmCache = async (): Promise<LaunchRun> => {
+        rmSync(join(profile, 'Default/Code Cache/wasm'), { recursive: true, force: true });
+        return launchOnce(dist, server.url, profile);
+      };
       try {
-        c.push(await launchOnce(builds.at(-1)!.dist, profile, flags));
-        w.push(await launchOnce(builds.at(-1)!.dist, profile, flags));
+        cold.push(await launchOnce(dist, server.url, profile));
+        if (r % 2 === 0) {
+          warm.push(await launchOnce(dist, server.url, profile));
+          uncached.push(await withoutWasmCache());
+        } else {
+          uncached.push(await withoutWasmCache());
+          warm.push(await launchOnce(dist, server.url, profile));
+        }
       } finally {
+        await server.close();
         rmSync(profile, { recursive: true, force: true });
       }
     }
@@ -337,14 +366,16 @@ export async function run(): Promise<void> {
       (v): v is number => v !== undefined && Number.isFinite(v),
     );
   console.log(
-    `LeNet-5 template, MNIST, batch 64, Adam; the worker alone in Chromium, 2 epochs per launch, a new profile launched twice; ${rounds} rounds; min / median / max over rounds`,
+    `LeNet-5 template, MNIST, batch 64, Adam; the worker alone in Chromium, 2 epochs per launch, one profile and one server launched three times; ${rounds} rounds; min / median / max over rounds`,
   );
-  const launchRows: string[][] = [['launch', 'epoch 1 ms/step', 'epoch 2 ms/step', 'page → epoch 1 s']];
+  const mb = (b: number): string => (b / 1e6).toFixed(1);
+  const launchRows: string[][] = [
+    ['launch', 'epoch 1 ms/step', 'epoch 2 ms/step', 'page → epoch 1 s', 'WASM code cache MB read / written'],
+  ];
   for (const [name, runs] of [
     ['cold (new profile)', cold],
     ['warm (same profile)', warm],
-    [`cold, ${eagerWasm}`, coldEager],
-    [`warm, ${eagerWasm}`, warmEager],
+    ['warm, its WASM code cache removed', uncached],
   ] as const) {
     launchRows.push([
       name,
@@ -354,41 +385,34 @@ export async function run(): Promise<void> {
         runs.map((e) => e.firstEpochS),
         1,
       ),
+      runs.map((e) => `${mb(e.hitBytes)} / ${mb(e.cachedBytes)}`).join(', '),
     ]);
   }
   table(launchRows);
   console.log('');
   const launchRatios: string[][] = [['ratio (per round, min / median / max)', 'value']];
-  for (const [name, c, w] of [
-    ['default tiering', cold, warm],
-    ['eager', coldEager, warmEager],
-  ] as const) {
-    launchRatios.push([
-      `${name}: cold / warm, epoch 1 ms/step`,
-      spread(perRound((k) => c[k]!.epochMs[0]! / w[k]!.epochMs[0]!)),
-    ]);
-    launchRatios.push([
-      `${name}: cold / warm, page → epoch 1`,
-      spread(perRound((k) => c[k]!.firstEpochS / w[k]!.firstEpochS)),
-    ]);
-    launchRatios.push([
-      `${name}: warm launch, epoch 1 / epoch 2`,
-      spread(perRound((k) => w[k]!.epochMs[0]! / w[k]!.epochMs[1]!)),
-    ]);
-  }
   for (const [name, a, b] of [
-    ['cold', coldEager, cold],
-    ['warm', warmEager, warm],
+    ['warm without / with the WASM code cache', uncached, warm],
+    ['cold / warm', cold, warm],
   ] as const) {
     launchRatios.push([
-      `eager / default, ${name} launch, epoch 1 ms/step`,
+      `${name}, epoch 1 ms/step`,
       spread(perRound((k) => a[k]!.epochMs[0]! / b[k]!.epochMs[0]!)),
     ]);
     launchRatios.push([
-      `eager / default, ${name} launch, page → epoch 1`,
+      `${name}, page → epoch 1`,
       spread(perRound((k) => a[k]!.firstEpochS / b[k]!.firstEpochS)),
     ]);
   }
+  for (const [name, runs] of [
+    ['cold', cold],
+    ['warm', warm],
+    ['warm without the WASM code cache', uncached],
+  ] as const)
+    launchRatios.push([
+      `${name}: epoch 1 / epoch 2 ms/step`,
+      spread(perRound((k) => runs[k]!.epochMs[0]! / runs[k]!.epochMs[1]!)),
+    ]);
   table(launchRatios);
   if (launchOnly) return;
   console.log('');

@@ -4,7 +4,5 @@
 import * as ort from 'onnxruntime-web';
 import { webRuntime } from '../../src/runtime/ort-runtime.ts';
 import { serveTraining } from './serve-training.ts';
-import { cacheCompiledWasm } from './wasm-cache.ts';
 
-cacheCompiledWasm();
 serveTraining(webRuntime(ort, { webgpu: true }));

@@ -1,7 +1,8 @@
 // PNG files of generated images (a grid of samples), written without a dependency: PNG's chunks
-// around a zlib stream of stored (uncompressed) deflate blocks. Samples are small (a 8×8 grid of
-// 28×28 digits is 52 KB stored), so compression is not worth a codec here. PNG spec (W3C, 2nd ed.):
-// signature, IHDR, IDAT, IEND; each row starts with filter type 0 (None).
+// around a zlib stream — Node's own deflate where the code runs in Node (the CLI, run folders),
+// stored (uncompressed) deflate blocks elsewhere (the browser has only the asynchronous
+// CompressionStream, and a sample grid is tens of KB). PNG spec (W3C, 2nd ed.): signature, IHDR,
+// IDAT, IEND; each row starts with its filter type (always 0, None, in stored blocks).
 import { crc32 } from './zip.ts';
 import { NetloomError } from './errors.ts';
 
@@ -53,6 +54,64 @@ function zlibStored(raw: Uint8Array): Uint8Array {
   return out;
 }
 
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/**
+ * The rows, each behind the PNG filter (None, Sub, Up, Average, Paeth) whose bytes sum smallest as
+ * signed values — libpng's heuristic: neighbours' differences are mostly small on generated
+ * images, and deflate packs small values far better than the pixels themselves.
+ */
+function filteredRows(pixels: Uint8Array, stride: number, height: number, bpp: number): Uint8Array {
+  const raw = new Uint8Array((stride + 1) * height);
+  const zero = new Uint8Array(stride);
+  const trial = Array.from({ length: 5 }, () => new Uint8Array(stride));
+  for (let y = 0; y < height; y++) {
+    const row = pixels.subarray(y * stride, (y + 1) * stride);
+    const up = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : zero;
+    let best = 0;
+    let bestCost = Infinity;
+    for (let f = 0; f < 5; f++) {
+      const out = trial[f]!;
+      let cost = 0;
+      for (let i = 0; i < stride; i++) {
+        const a = i >= bpp ? row[i - bpp]! : 0;
+        const b = up[i]!;
+        const c = i >= bpp ? up[i - bpp]! : 0;
+        const predicted = f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : paeth(a, b, c);
+        const v = (row[i]! - predicted) & 0xff;
+        out[i] = v;
+        cost += v < 128 ? v : 256 - v;
+      }
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = f;
+      }
+    }
+    raw[y * (stride + 1)] = best;
+    raw.set(trial[best]!, y * (stride + 1) + 1);
+  }
+  return raw;
+}
+
+/**
+ * The IDAT stream: filtered rows through Node's zlib, reached with process.getBuiltinModule (no
+ * import for a browser bundle to resolve); elsewhere unfiltered rows in stored blocks.
+ */
+function imageData(pixels: Uint8Array, stride: number, height: number, bpp: number): Uint8Array {
+  const zlib = globalThis.process?.getBuiltinModule?.('node:zlib');
+  if (zlib) return new Uint8Array(zlib.deflateSync(filteredRows(pixels, stride, height, bpp), { level: 9 }));
+  const raw = new Uint8Array((stride + 1) * height);
+  for (let y = 0; y < height; y++)
+    raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  return zlibStored(raw);
+}
+
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
@@ -80,13 +139,10 @@ export function encodePng(image: RasterImage): Uint8Array {
   hv.setUint32(4, height);
   header[8] = 8; // bit depth
   header[9] = channels === 1 ? 0 : 2; // colour type: greyscale / truecolour
-  const raw = new Uint8Array((stride + 1) * height);
-  for (let y = 0; y < height; y++)
-    raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   const parts = [
     Uint8Array.from(signature),
     chunk('IHDR', header),
-    chunk('IDAT', zlibStored(raw)),
+    chunk('IDAT', imageData(pixels, stride, height, channels)),
     chunk('IEND', new Uint8Array()),
   ];
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));

@@ -3,6 +3,7 @@ import type { MessageBoxOptions, OpenDialogOptions, SaveDialogOptions } from 'el
 import * as nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
+import { afterAll } from 'vitest';
 import { appEntryUrl } from '../../electron/app-protocol.ts';
 import type { AtomicFs } from '../../electron/atomic-write.ts';
 import { AutosaveStore } from '../../electron/autosave.ts';
@@ -11,8 +12,17 @@ import { Desktop } from '../../electron/desktop.ts';
 import { PathGrants } from '../../electron/path-grants.ts';
 import { RecentFiles } from '../../electron/recent-files.ts';
 
+const madeDirs: string[] = [];
+// Registered while a test file imports this module, so it runs after that file's tests.
+afterAll(() => {
+  for (const dir of madeDirs.splice(0)) nodeFs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temporary folder, removed after the test file that made it. */
 export function tempDir(): string {
-  return nodeFs.realpathSync(nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'netloom-electron-')));
+  const dir = nodeFs.realpathSync(nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'netloom-electron-')));
+  madeDirs.push(dir);
+  return dir;
 }
 
 export class FakeIpcMain implements IpcMainLike {

@@ -10,10 +10,14 @@ import { tempDir } from './fakes.ts';
 
 let server: { url: string; close: () => Promise<void> };
 let port = 0;
+let served = '';
 
 beforeAll(async () => {
   const dir = tempDir();
+  served = dir;
   nodeFs.writeFileSync(nodePath.join(dir, 'index.html'), '<!doctype html><title>t</title>');
+  nodeFs.mkdirSync(nodePath.join(dir, 'assets'));
+  nodeFs.writeFileSync(nodePath.join(dir, 'assets/a-Hash1234.wasm'), new Uint8Array([0, 97, 115, 109]));
   server = await serveStatic(dir, 0);
   port = Number(new URL(server.url).port);
 });
@@ -22,9 +26,10 @@ afterAll(() => server.close());
 function get(
   host: string,
   path = '/',
+  extra: Record<string, string> = {},
 ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((ok, fail) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { Host: host } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { Host: host, ...extra } }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -58,6 +63,27 @@ describe('scripts/serve-static.mjs', () => {
     }
     expect((await get(`[::1]:${port}`)).status).toBe(200);
     expect((await get(`LOCALHOST:${port}`)).status).toBe(200);
+  });
+
+  it('answers a revalidation with 304 while the file is unchanged, and lets hashed assets be kept', async () => {
+    const first = await get(`localhost:${port}`);
+    const etag = String(first.headers['etag']);
+    expect(etag).toMatch(/^W\/".+"$/);
+    const again = await get(`localhost:${port}`, '/', { 'If-None-Match': etag });
+    expect([again.status, again.body]).toEqual([304, '']);
+    expect(again.headers['cross-origin-embedder-policy']).toBe('require-corp');
+    expect((await get(`localhost:${port}`, '/', { 'If-None-Match': 'W/"other"' })).status).toBe(200);
+    expect(first.headers['cache-control']).toBe('no-cache');
+    // Vite's content-hashed assets are kept without revalidation.
+    expect((await get(`localhost:${port}`, '/assets/a-Hash1234.wasm')).headers['cache-control']).toBe(
+      'public, max-age=31536000, immutable',
+    );
+    // A changed file is a new entity: the old validator no longer matches.
+    const page = nodePath.join(served, 'index.html');
+    nodeFs.writeFileSync(page, '<!doctype html><title>changed</title>');
+    nodeFs.utimesSync(page, new Date(), new Date(Date.now() + 5000));
+    const changed = await get(`localhost:${port}`, '/', { 'If-None-Match': etag });
+    expect([changed.status, changed.body]).toEqual([200, '<!doctype html><title>changed</title>']);
   });
 
   it('reads Host headers strictly', () => {

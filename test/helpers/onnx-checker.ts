@@ -2,7 +2,7 @@
 // Python (test/helpers/references.ts), run once over many files. Call it inside a test: where no
 // Python with onnx is found, that test is reported as "onnx.checker: not run".
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requirePython } from './references.ts';
@@ -20,18 +20,22 @@ export function checkOnnxFiles(paths: readonly string[]): Record<string, string 
 /** Writes models to a temporary folder and checks them all; returns failures by name. */
 export function checkOnnxModels(models: ReadonlyMap<string, Uint8Array>): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'netloom-check-'));
-  const paths = new Map<string, string>();
-  let i = 0;
-  for (const [name, bytes] of models) {
-    const p = join(dir, `${i++}.onnx`);
-    writeFileSync(p, bytes);
-    paths.set(p, name);
+  try {
+    const paths = new Map<string, string>();
+    let i = 0;
+    for (const [name, bytes] of models) {
+      const p = join(dir, `${i++}.onnx`);
+      writeFileSync(p, bytes);
+      paths.set(p, name);
+    }
+    const results = checkOnnxFiles([...paths.keys()]);
+    const failures: Record<string, string> = {};
+    for (const [p, name] of paths) {
+      const r = results[p];
+      if (r !== null) failures[name] = r ?? 'not checked';
+    }
+    return failures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const results = checkOnnxFiles([...paths.keys()]);
-  const failures: Record<string, string> = {};
-  for (const [p, name] of paths) {
-    const r = results[p];
-    if (r !== null) failures[name] = r ?? 'not checked';
-  }
-  return failures;
 }

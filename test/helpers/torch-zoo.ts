@@ -26,10 +26,13 @@ export interface ZooModel extends ZooEntry {
   readonly y: string;
 }
 
-/** The cache folder for this version of the script. */
+/**
+ * The cache folder for this version of the script, in the machine's temporary folder rather than
+ * the test run's (test/helpers/tmp-setup.ts removes that one when the run ends).
+ */
 export function zooDir(): string {
   const hash = createHash('sha256').update(readFileSync(script)).digest('hex').slice(0, 12);
-  const dir = join(tmpdir(), `netloom-torch-zoo-${hash}`);
+  const dir = join(process.env['NETLOOM_SYSTEM_TMPDIR'] ?? tmpdir(), `netloom-torch-zoo-${hash}`);
   mkdirSync(dir, { recursive: true });
   return dir;
 }
