@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { defineLayer, expectDType, req } from './layer-def.ts';
 import type { LayerContext } from './layer-def.ts';
-import { bool, choice, fanInUniform, int } from './params.ts';
+import { bool, choice, fanInUniform, float, int } from './params.ts';
 import { formatShape } from '../ir/types.ts';
 
 function lastDim(ctx: LayerContext, x: string, layer: string): number {
@@ -59,6 +59,9 @@ export const embeddingLayer = defineLayer({
       'lookup',
       'Look up tokens, or score vectors against every token (x·Wᵀ)',
     ),
+    // torch's nn.Embedding draws N(0, 1); a tied language model's table wants GPT-2's 0.02, or its
+    // first logits are products of unit vectors (a starting loss near 58 nats for 96 characters).
+    initStd: float(1, 'Initial weights: N(0, std²) (torch: 1, GPT-2: 0.02)', 0),
   }),
   inputs: [{ name: 'x', label: 'tokens' }],
   outputs: [{ name: 'y' }],
@@ -66,7 +69,7 @@ export const embeddingLayer = defineLayer({
     p.mode === 'logits' ? `${p.dim} → ${p.numEmbeddings} logits` : `${p.numEmbeddings} → ${p.dim}`,
   lower(ctx, inputs, p) {
     const x = req(inputs, 'x');
-    const w = ctx.weight('weight', [p.numEmbeddings, p.dim], { kind: 'normal', mean: 0, std: 1 });
+    const w = ctx.weight('weight', [p.numEmbeddings, p.dim], { kind: 'normal', mean: 0, std: p.initStd });
     if (p.mode === 'lookup') {
       expectDType(ctx, x, 'int64', 'Embedding');
       return { y: ctx.op('Gather', [w, x], { axis: 0 }) };

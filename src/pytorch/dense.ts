@@ -1,6 +1,6 @@
 // Linear, Embedding and Bilinear: torch.nn's modules hold the weights under Netloom's names.
 import { bilinearLayer, denseLayer, embeddingLayer } from '../layers/dense.ts';
-import { call, kwargs } from './python.ts';
+import { call, kwargs, pyFloat } from './python.ts';
 import { inShape } from './shapes.ts';
 import type { AnyTorchForm } from './torch-form.ts';
 import { torchForm } from './torch-form.ts';
@@ -12,7 +12,11 @@ export const denseTorch = torchForm(denseLayer, {
 });
 
 export const embeddingTorch = torchForm(embeddingLayer, {
-  module: (p) => call('nn.Embedding', [String(p.numEmbeddings), String(p.dim)]),
+  module: (p, _t, use) => {
+    const m = call('nn.Embedding', [String(p.numEmbeddings), String(p.dim)]);
+    // torch's own init is N(0, 1); another std is drawn again, as Netloom draws it.
+    return p.initStd === 1 ? m : `${use('normal_init')}(${m}, std=${pyFloat(p.initStd)})`;
+  },
   // As logits, the vectors are scored against the embedding table: F.linear(x, W) = x·Wᵀ.
   call: (a) => (a.p.mode === 'logits' ? `F.linear(${a.x['x']}, ${a.m}.weight)` : `${a.m}(${a.x['x']})`),
   callOnly: ['mode'],

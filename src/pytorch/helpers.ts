@@ -8,6 +8,7 @@ export type HelperName =
   | 'SeparableConv2d'
   | 'SinusoidalPositionalEncoding'
   | 'LearnedPositionalEncoding'
+  | 'normal_init'
   | 'noise'
   | 'gaussian_noise'
   | 'timestep_embedding'
@@ -89,6 +90,14 @@ export const helpers: Readonly<Record<HelperName, Helper>> = {
 
     def forward(self, x: Tensor) -> Tensor:
         return x + self.weight[: x.size(1)]`,
+  },
+  normal_init: {
+    home: 'model',
+    code: `def normal_init(module: nn.Module, std: float) -> nn.Module:
+    """Draws the module's weight from N(0, std^2), as Netloom's layer does (GPT-2 starts its
+    embedding tables at std 0.02; nn.Embedding's own draw is N(0, 1))."""
+    nn.init.normal_(module.weight, std=std)
+    return module`,
   },
   gaussian_noise: {
     home: 'model',

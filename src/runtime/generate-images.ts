@@ -1,8 +1,9 @@
 // Decoding images from a trained generative document: the part of the document that turns a
 // latent z into an image is cut out as a document of its own (a GAN's generator, a VAE's or an
-// autoencoder's decoder with z as a RandomNormal input), exported to ONNX as `export` would and
-// run in onnxruntime. The Train panel's pictures, the conditional GAN's "Try it" and
-// `netloom sample -o out.png` all decode through here; the text sampler is ./generate.ts.
+// autoencoder's decoder with z as a RandomNormal input, also in place of a plain Input z),
+// exported to ONNX as `export` would and run in onnxruntime. The Train panel's pictures, the
+// conditional GAN's "Try it" and `netloom sample -o out.png` all decode through here; the text
+// sampler is ./generate.ts.
 import type { DocEdge, DocNode, NetloomDocument } from '../document/schema.ts';
 import { lowerOrThrow } from '../compile/diagnostics.ts';
 import { numel } from '../ir/types.ts';
@@ -149,14 +150,15 @@ function describeOther(doc: NetloomDocument): string {
   );
   return text
     ? 'a text model (sample it to a .txt file)'
-    : 'not an image generator (it has no RandomNormal noise, no Reparameterize, no Input rebuilt at an Output)';
+    : 'not an image generator (it has no RandomNormal noise, no Reparameterize, no Input rebuilt at an Output, no Input z alone feeding an image Output)';
 }
 
 /**
  * The decoder (and encoder) of a generative document: a VAE (a Reparameterize layer; z replaces
  * it), a GAN (RandomNormal noise feeding an Output; conditional when an int64 class Input feeds
  * it too), an autoencoder (an Input feeding an Output of the same size; z replaces its narrowest
- * layer, the last of equals).
+ * layer, the last of equals), or a generator whose only input is a float Input z smaller than the
+ * image it makes (the 64×64 DCGAN; z replaces the Input).
  */
 export function imageModelParts(doc: NetloomDocument): ImageModelParts {
   const portShape = portShapes(doc);
@@ -216,6 +218,19 @@ export function imageModelParts(doc: NetloomDocument): ImageModelParts {
       };
     }
   }
+  // A generator fed by a plain Input z (the DCGAN paper's netG, trained with z drawn outside):
+  // z ~ N(0, 1) of the Input's shape takes its place, as a RandomNormal would.
+  for (const input of doc.nodes.filter((n) => n.kind === 'Input' && n.params['dtype'] !== 'int64')) {
+    const zShape = portShape(input.id, 'y');
+    for (const output of outputsAfter(doc, [input.id])) {
+      const x = doc.edges.find((e) => e.target.node === output.id)!;
+      const shape = portShape(x.source.node, x.source.port);
+      const up = reach(doc, [output.id], false);
+      const alone = !doc.nodes.some((n) => n.kind === 'Input' && n.id !== input.id && up.has(n.id));
+      if (alone && numel(shape) > numel(zShape) && imageOf(shape))
+        return { kind: 'gan', decoder: decoderFrom(doc, input, 'y', zShape, output.id) };
+    }
+  }
   throw new NetloomError('bad-argument', `${doc.name} is ${describeOther(doc)}: no images to decode`);
 }
 
@@ -224,13 +239,19 @@ function sessionOptions(o: OpenOptions) {
 }
 
 /** The image shape [C, H, W] of an output's per-example shape: [C, H, W] as is, [H·W] a square grey image. */
-function asImage(name: string, shape: readonly number[]): [number, number, number] {
+function imageOf(shape: readonly number[]): [number, number, number] | undefined {
   if (shape.length === 3 && (shape[0] === 1 || shape[0] === 3)) return [shape[0]!, shape[1]!, shape[2]!];
   const n = numel(shape);
   for (const c of [1, 3]) {
     const side = Math.round(Math.sqrt(n / c));
     if (side * side * c === n) return [c, side, side];
   }
+  return undefined;
+}
+
+function asImage(name: string, shape: readonly number[]): [number, number, number] {
+  const image = imageOf(shape);
+  if (image) return image;
   throw new NetloomError('bad-argument', `${name}: its output [${shape.join(', ')}] is not an image`);
 }
 

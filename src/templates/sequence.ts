@@ -29,7 +29,16 @@ export function gptMiniTemplate(opts: { tied?: boolean } = {}): NetloomDocument 
     `${layers} pre-norm causal blocks, d=${dModel}, ${heads} heads, context ${context}.`,
   );
   b.group = 'gpt';
-  x = b.then(x, 'wte', 'Embedding', { numEmbeddings: vocab, dim: dModel }, { name: 'token embedding' });
+  // A tied table is also the output layer: GPT-2's N(0, 0.02²) keeps the first logits near 0 (a
+  // starting loss near ln 96); torch's N(0, 1) would start it near 58 nats.
+  const initStd = opts.tied ? { initStd: 0.02 } : {};
+  x = b.then(
+    x,
+    'wte',
+    'Embedding',
+    { numEmbeddings: vocab, dim: dModel, ...initStd },
+    { name: 'token embedding' },
+  );
   x = b.then(x, 'wpe', 'PositionalEncoding', { kind: 'learned', maxLen: context }, { name: 'positions' });
   for (let i = 0; i < layers; i++) {
     x = b.then(x, `blocks.${i}`, 'TransformerEncoderLayer', {
@@ -51,7 +60,7 @@ export function gptMiniTemplate(opts: { tied?: boolean } = {}): NetloomDocument 
       x,
       'head',
       'Embedding',
-      { numEmbeddings: vocab, dim: dModel, mode: 'logits' },
+      { numEmbeddings: vocab, dim: dModel, mode: 'logits', ...initStd },
       { name: 'tied head' },
     );
     Object.assign(b.nodes.at(-1)!, { sharesWeightsWith: 'wte' });
@@ -68,8 +77,10 @@ export function gptMiniTemplate(opts: { tied?: boolean } = {}): NetloomDocument 
   return b.document(
     opts.tied ? 'GPT-mini, tied embedding' : 'GPT-mini (characters)',
     opts.tied
-      ? // Measured (seed 0, `netloom train gpt-mini-tied --steps 150`): held-out 2.57 nats/char.
-        `Weight tying (Press & Wolf 2017) in GPT-mini: the output layer reuses the token embedding, 6,144 fewer weights, otherwise the same ${layers} pre-norm causal blocks over ${context} characters on the shipped sonnets. The shared table starts as torch's nn.Embedding does, N(0, 1), so the first logits are large (a starting loss near 58 nats, untied 4.7): after 150 steps it reaches 2.57 nats per character held out, the untied model 2.32 (a unigram model: 3.14). "Try it" continues a prompt character by character.`
+      ? // Measured (seed 0, `netloom train gpt-mini-tied --steps 150`): held-out 2.4652 nats/char;
+        // `netloom train gpt-mini --steps 150`: 2.3266. At N(0, 1) the tied run started near 58
+        // nats and reached 2.57.
+        `Weight tying (Press & Wolf 2017) in GPT-mini: the output layer reuses the token embedding, 6,144 fewer weights, otherwise the same ${layers} pre-norm causal blocks over ${context} characters on the shipped sonnets. The shared table starts as GPT-2's does, N(0, 0.02²) (torch's nn.Embedding draws N(0, 1), whose first logits are tens of nats apart), so the first loss is near ln 96 ≈ 4.6 nats: after 150 steps it reaches 2.47 nats per character held out, the untied model 2.33 (a unigram model: 3.14). "Try it" continues a prompt character by character.`
       : `A character-level GPT (Radford et al. 2018): ${layers} pre-norm Transformer blocks with causal self-attention over ${context} characters, learned positions, next-character cross-entropy. Trains on the shipped Shakespeare sonnets (public domain): the default 2 epochs reach about 2.3 nats per character on the held-out last sonnets (a unigram model: 3.14), and samples show words and verse lines. "Try it" continues a prompt character by character.`,
     {
       dataset: 'sonnets',

@@ -81,7 +81,7 @@ describe('templates as PyTorch packages', () => {
         );
         expect(d.shape, `${name} output ${k} shape`).toBeUndefined();
         // float32 rounds relative to magnitude: outputs beyond 1 (a tied GPT-mini's logits reach ~40
-        // at N(0, 1) embeddings) are held to 1e-5 of their largest |value|.
+        // when its table is drawn from N(0, 1)) are held to 1e-5 of their largest |value|.
         expect(d.maxAbs, `${name} output ${k}`).toBeLessThanOrEqual(1e-5 * Math.max(1, d.scale));
       }
     }

@@ -1,13 +1,14 @@
-// The image sampler: the decoder cut out of a generative document (a GAN's generator, a VAE's or an
-// autoencoder's decoder) run in onnxruntime gives torch's images for the same z and weights
-// (test/tools/decode_reference.py, the modules of reference_generative.py); `netloom sample -o
-// out.png` writes a grid that torchvision's PNG reader opens at the expected size; the latent
-// grid's z and the scatter's principal components are checked against their definitions (numpy).
+// The image sampler: the decoder cut out of a generative document (a GAN's generator, the 64×64
+// DCGAN's fed by an Input z, a VAE's or an autoencoder's decoder) run in onnxruntime gives torch's
+// images for the same z and weights (test/tools/decode_reference.py, the modules of
+// reference_generative.py and reference_models.py); `netloom sample -o out.png` writes a grid that
+// torchvision's PNG reader opens at the expected size; the latent grid's z and the scatter's
+// principal components are checked against their definitions (numpy).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { sampleCommand } from '../../src/cli/sample.ts';
 import { exportDocument } from '../../src/onnx/from-document.ts';
 import { normalLatents, openImageGenerator, sampleImages } from '../../src/runtime/generate-images.ts';
@@ -21,6 +22,7 @@ import { mnistNode } from './mnist-data.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netloom-sample-'));
 const tools = join(import.meta.dirname, '../tools');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Weights of the template (initial, seed 3), batch-norm statistics made non-trivial. */
 function weightsOf(name: string): Map<string, Float32Array> {
@@ -49,19 +51,27 @@ function torchDecode(
   zshape: readonly number[],
   labels?: readonly number[],
 ): Float32Array {
-  const python = requirePython(['torch']);
+  const python = requirePython(['torch', 'numpy']);
   const file = join(dir, `${model}.json`);
-  const tensors = ids.map((id) => {
-    const v = weights.get(id);
-    if (!v) throw new Error(`no weight ${id}`);
-    return { data: Array.from(v), shape: [] as number[], id };
-  });
-  // Shapes from the lowered graph (the same order torch's state_dict lists them).
+  // Shapes from the lowered graph (the same order torch's state_dict lists them); the values as
+  // one float32 file beside the JSON (the 64×64 DCGAN's generator holds 3.6 M of them).
   const shapes = new Map(
     exportDocument(loadTemplate(model)!, { seed: 3 }).lowered.graph.weights.map((w) => [w.id, w.shape]),
   );
-  for (const t of tensors) t.shape = [...shapes.get(t.id)!];
-  writeFileSync(file, JSON.stringify({ model, weights: tensors, z: Array.from(z), zshape, labels }));
+  const tensors = ids.map((id) => {
+    const v = weights.get(id);
+    if (!v) throw new Error(`no weight ${id}`);
+    return { values: v, shape: [...shapes.get(id)!], id };
+  });
+  const all = new Float32Array(tensors.reduce((s, t) => s + t.values.length, 0));
+  let at = 0;
+  for (const t of tensors) {
+    all.set(t.values, at);
+    at += t.values.length;
+  }
+  writeFileSync(`${file}.f32`, new Uint8Array(all.buffer));
+  const spec = tensors.map((t) => ({ shape: t.shape, id: t.id }));
+  writeFileSync(file, JSON.stringify({ model, weights: spec, z: Array.from(z), zshape, labels }));
   const out = execFileSync(python, [join(tools, 'decode_reference.py'), file], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
@@ -77,13 +87,16 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
 }
 
 describe('decoded images equal torch’s module with the same weights and z', () => {
-  const cases: [string, (ids: string[]) => string[], number[]][] = [
-    ['dcgan-mnist', (ids) => ids.filter((i) => i.startsWith('G.')), [64, 1, 1]],
-    ['cgan-mnist', (ids) => ids.filter((i) => i.startsWith('G.')), [64]],
-    ['vae', () => ['fc3.weight', 'fc3.bias', 'fc4.weight', 'fc4.bias'], [20]],
-    ['conv-autoencoder', (ids) => ids.filter((i) => i.startsWith('dec.')), [32, 7, 7]],
+  const mnist = [1, 28, 28];
+  const cases: [string, (ids: string[]) => string[], number[], number[]][] = [
+    ['dcgan-mnist', (ids) => ids.filter((i) => i.startsWith('G.')), [64, 1, 1], mnist],
+    ['cgan-mnist', (ids) => ids.filter((i) => i.startsWith('G.')), [64], mnist],
+    ['vae', () => ['fc3.weight', 'fc3.bias', 'fc4.weight', 'fc4.bias'], [20], mnist],
+    ['conv-autoencoder', (ids) => ids.filter((i) => i.startsWith('dec.')), [32, 7, 7], mnist],
+    // The paper's 64×64 DCGAN takes z from an Input, not a RandomNormal: z ~ N(0, 1) replaces it.
+    ['dcgan', (ids) => ids.filter((i) => i.startsWith('netG.')), [100, 1, 1], [3, 64, 64]],
   ];
-  for (const [name, pick, latent] of cases) {
+  for (const [name, pick, latent, image] of cases) {
     test(
       name,
       async () => {
@@ -93,7 +106,7 @@ describe('decoded images equal torch’s module with the same weights and z', ()
         const count = 5;
         try {
           const s = await sampleImages(gen, { count, seed: 7 });
-          expect(s.shape).toEqual([count, 1, 28, 28]);
+          expect(s.shape).toEqual([count, ...image]);
           const z = normalLatents(count, gen.latentSize, 7);
           const ids = pick([...weights.keys()]);
           const ref = torchDecode(name, weights, ids, z, [count, ...latent], s.labels);
