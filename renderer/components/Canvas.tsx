@@ -35,6 +35,7 @@ import {
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useSettledLowered } from '../lib/settled-lowering.ts';
+import { useAdoptedInSlices } from '../lib/adopt-slices.ts';
 import { FlowModel } from '../lib/flow-model.ts';
 import { boxAt, overviewOf } from '../lib/overview.ts';
 import { fitGraph, lodEnterZoom, lodExitZoom, maxZoom, minZoom } from '../lib/view.ts';
@@ -231,6 +232,18 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
     () =>
       liveWire ? graph.edges.map((e) => (e.id === liveWire ? { ...e, selected: true } : e)) : graph.edges,
     [graph.edges, liveWire],
+  );
+  // A big graph comes into React Flow in slices, what is on screen first (lib/adopt-slices.ts).
+  const handed = useAdoptedInSlices(
+    lod ? noNodes : (graph.nodes as Node[]),
+    lod ? noEdges : (edges as Edge[]),
+    (n) => {
+      const { transform, width, height } = store.getState();
+      const [tx, ty, zoom] = transform;
+      const x = n.position.x * zoom + tx;
+      const y = n.position.y * zoom + ty;
+      return x > -400 && x < width + 100 && y > -300 && y < height + 100;
+    },
   );
 
   const onNodesChange = useCallback(
@@ -506,8 +519,8 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
       <WireLabelsContext.Provider value={model.labels}>
         <LayerFacesContext.Provider value={model.faces}>
           <ReactFlow
-            nodes={lod ? noNodes : (graph.nodes as Node[])}
-            edges={lod ? noEdges : (edges as Edge[])}
+            nodes={handed.nodes as Node[]}
+            edges={handed.edges as Edge[]}
             nodeTypes={nodeTypes}
             edgeTypes={edgeTypes}
             onNodesChange={onNodesChange}
