@@ -8,6 +8,7 @@
 //   npx vite build --minify false --outDir /tmp/netloom-profile-dist
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts chain-5000 onnx-5000
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts edit:chain-5000
+//   NETLOOM_PROFILE_MIN_MS=15 ...   print the open's stretches from 15 ms (100 by default)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,7 +194,7 @@ async function profileOpen(
           [name, args] as const,
         );
       await profileEdit(page, cdp, probe, edit);
-    } else console.log(stretches(profile, 100).join('\n'));
+    } else console.log(stretches(profile, Number(process.env.NETLOOM_PROFILE_MIN_MS ?? 100)).join('\n'));
   } finally {
     await browser.close();
   }

@@ -12,6 +12,8 @@
 //   NETLOOM_BENCH_PEER=<git ref or built renderer folder>   measure that build too, in the same
 //     run and browser, and print this build's ratios against it (e.g. the commit before the
 //     editor's incremental work: NETLOOM_BENCH_PEER=e1161b4)
+//   NETLOOM_BENCH_DIALOG_MS=2000   the Open dialog stays that long before the file is chosen, as a
+//     person's would (by default the file is chosen at once)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -148,6 +150,7 @@ async function measure(browser: Browser, url: string, dir: string, s: Scenario, 
       page.waitForEvent('filechooser'),
       page.getByTestId('open-file').click(),
     ]);
+    await page.waitForTimeout(Number(process.env.NETLOOM_BENCH_DIALOG_MS ?? 0));
     const t0 = await page.evaluate(() => performance.now());
     await chooser.setFiles(file);
     const open = await probe(page, 'openTimes', t0, paramsText(doc));
