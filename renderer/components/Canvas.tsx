@@ -157,21 +157,14 @@ function withoutSelectionListener(store: ReturnType<typeof useStoreApi>): void {
 }
 
 /**
- * Starts the import worker once the page is idle after launch. A file reaches the canvas through
- * Open…, a drop or a recovery, and each is read in that worker: started only when the Open dialog
- * opened, a file chosen at once (or dropped) waited 0.5–0.9 s for the worker's code to load and
- * compile before any of it was read, while the page itself sat idle (the 2,000- and
- * 5,000-layer grids were shown that much later than when the page parsed them itself).
+ * Starts the import worker as the canvas first mounts (its code loads and compiles on the worker's
+ * thread). A file reaches the canvas through Open…, a drop or a recovery, and each is read in that
+ * worker: started only when the Open dialog opened, a file chosen at once (or dropped) waited
+ * 0.5–0.9 s for the worker's code while the page itself sat idle (the 2,000- and 5,000-layer grids
+ * were shown that much later than when the page parsed them itself).
  */
 function useImportWorkerStarted(): void {
-  useEffect(() => {
-    if (typeof requestIdleCallback !== 'function') {
-      const t = setTimeout(startImportWorker, 1000);
-      return () => clearTimeout(t);
-    }
-    const h = requestIdleCallback(startImportWorker, { timeout: 3000 });
-    return () => cancelIdleCallback(h);
-  }, []);
+  useEffect(startImportWorker, []);
 }
 
 /** A drag of nodes begins: one undo step for all of it. */
