@@ -99,7 +99,9 @@ export function dcganMnistTemplate(): NetloomDocument {
 
 /**
  * A conditional GAN (Mirza & Osindero 2014): the digit's label, embedded, joins the noise in the
- * generator and the image in the discriminator, so the generator learns to draw a chosen digit.
+ * generator and the image's features in the discriminator. The plain recipe ignored the label here
+ * (24 of 200 samples judged as asked after 10 epochs, in torch as in Netloom): an auxiliary
+ * classifier head (Odena et al. 2017) and batch norm in G make it draw the digit asked.
  */
 export function cganMnistTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
@@ -119,8 +121,10 @@ export function cganMnistTemplate(): NetloomDocument {
   b.wire('z', 'G.join:x0');
   b.wire('G.embed', 'G.join:x1');
   let g = b.then('G.join', 'G.fc1', 'Dense', { units: 256 });
+  g = b.then(g, 'G.bn1', 'BatchNorm1d', {});
   g = b.then(g, 'G.lrelu1', 'LeakyReLU', { negativeSlope: 0.2 });
   g = b.then(g, 'G.fc2', 'Dense', { units: 512 });
+  g = b.then(g, 'G.bn2', 'BatchNorm1d', {});
   g = b.then(g, 'G.lrelu2', 'LeakyReLU', { negativeSlope: 0.2 });
   g = b.then(g, 'G.fc3', 'Dense', { units: 784 });
   const fake = b.then(g, 'G.sigmoid', 'Sigmoid');
@@ -177,7 +181,7 @@ export function cganMnistTemplate(): NetloomDocument {
   b.wire('loss.cls.fake:loss', 'loss.G.total:x1');
   return b.document(
     'Conditional GAN for MNIST digits',
-    "Mirza & Osindero 2014 with Odena et al. 2017's auxiliary classifier: the label, embedded (10 → 10), joins the noise in the generator (74 → 256 → 512 → 784) and the discriminator's features (784 → 256, dropout 0.3; + label → 1), whose second head names the digit (256 → 10); 553,076 + 203,897 parameters. D learns real → 1, fake → 0 and the real digit's class; G learns fake → 1 and its digit read as the class it was asked for. After the default 10 epochs an outside CNN judge reads most samples as the digit asked (see README).",
+    "Mirza & Osindero 2014 with Odena et al. 2017's auxiliary classifier: the label, embedded (10 → 10), joins the noise in the generator (74 → 256 → 512 → 784, batch norm and LeakyReLU 0.2) and the discriminator's features (784 → 256, dropout 0.3; + label → 1), whose second head names the digit (256 → 10); 554,612 + 203,897 parameters. D learns real → 1, fake → 0 and the real digit's class; G learns fake → 1 and its digit named as the class asked. After the default 10 epochs (about 30 s) an outside CNN judge read 200 of 200 samples (20 per digit) as the digit asked, though each digit's samples look much alike (the generator collapses to few styles per class).",
     {
       dataset: 'mnist',
       batchSize: 64,
