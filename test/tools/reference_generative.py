@@ -30,14 +30,14 @@ class CondG(nn.Module):
 
 
 class CondD(nn.Module):
-    """784 -> 256 features; (features, label's vector) -> a real/fake logit; features -> 10 class logits."""
+    """784 -> 256 features -> 10 class logits; (features, label's vector) -> a real/fake logit."""
 
     def __init__(self, classes=10):
         super().__init__()
         self.embed = nn.Embedding(classes, classes)
         self.features = nn.Sequential(nn.Linear(784, 256), nn.LeakyReLU(0.2), nn.Dropout(0.3))
-        self.adv = nn.Linear(256 + classes, 1)
         self.cls = nn.Linear(256, classes)
+        self.adv = nn.Linear(256 + classes, 1)
 
 
 def cgan_mnist():
