@@ -1,10 +1,13 @@
-// Where the time goes when a big graph opens: the app in Chromium opens a generated project or ONNX
-// file (the browser bench's graphs) under the V8 sampling profiler (CDP), and prints every stretch
-// of main-thread work longer than 100 ms with the functions that took its time (self and total).
+// Where the time goes when a big graph opens, or when a layer is selected and edited: the app in
+// Chromium opens a generated project or ONNX file (the browser bench's graphs) under the V8
+// sampling profiler (CDP), and prints every stretch of main-thread work longer than 100 ms with
+// the functions that took its time (self and total). `edit:<graph>` profiles instead a click on a
+// Dense, two edits of its units (every stretch over 5 ms), then a pan and a zoom (over 50 ms).
 // Build the renderer without minifying first, so names read as in the source:
 //
 //   npx vite build --minify false --outDir /tmp/netloom-profile-dist
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts chain-5000 onnx-5000
+//   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts edit:chain-5000
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +15,11 @@ import { serveStatic } from '../scripts/serve-static.mjs';
 import { findChromium } from '../scripts/references.mjs';
 import { buildIfStale, root } from '../test/e2e/app.ts';
 import { exportDocument } from '../src/onnx/from-document.ts';
+import { lowerDocument } from '../src/compile/lower.ts';
+import { setParam } from '../src/document/edits.ts';
+import type { NetloomDocument } from '../src/document/schema.ts';
 import { residualMlp } from './graphs.ts';
+import type { CDPSession, Page } from 'playwright-core';
 
 interface ProfileNode {
   readonly id: number;
@@ -82,7 +89,58 @@ function stretches(p: Profile, minMs: number): string[] {
   return out;
 }
 
-async function profileOpen(url: string, file: string, label: string): Promise<void> {
+type Probe = (name: string, ...args: unknown[]) => Promise<unknown>;
+
+/** Dense layers that feed a ReLU, each with a point on its title bar (as the browser bench picks). */
+function editableDense(doc: NetloomDocument): { id: string; x: number; y: number }[] {
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  return doc.edges
+    .filter((e) => byId.get(e.source.node)?.kind === 'Dense' && byId.get(e.target.node)?.kind === 'ReLU')
+    .map((e) => {
+      const n = byId.get(e.source.node)!;
+      return { id: n.id, x: n.position.x + 100, y: n.position.y + 20 };
+    });
+}
+
+/** After the open: a click on a Dense near the middle of the screen, then two edits, each profiled. */
+async function profileEdit(page: Page, cdp: CDPSession, probe: Probe, doc: NetloomDocument): Promise<void> {
+  const target = (await probe('nearestOnScreen', editableDense(doc))) as
+    { id: string; x: number; y: number } | undefined;
+  if (!target) throw new Error('no editable Dense on screen');
+  await page.waitForTimeout(1000);
+  await cdp.send('Profiler.start');
+  await page.mouse.click(target.x, target.y);
+  const selectMs = await probe('selectTime', 'Dense (Linear)');
+  let profile = ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile;
+  console.log(`select: ${(selectMs as number).toFixed(0)} ms`);
+  console.log(stretches(profile, 5).join('\n'));
+  let edited = doc;
+  for (const units of [65, 66]) {
+    edited = setParam(edited, target.id, 'units', units);
+    const expected = `${lowerDocument(edited).totals.params.toLocaleString('en-US')} params`;
+    await page.waitForTimeout(1000);
+    await cdp.send('Profiler.start');
+    const ms = await probe('editTime', 'units', String(units), expected);
+    profile = ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile;
+    console.log(`edit to ${units}: ${(ms as number).toFixed(0)} ms`);
+    console.log(stretches(profile, 5).join('\n'));
+  }
+  for (const kind of ['pan', 'zoom']) {
+    await page.waitForTimeout(1000);
+    await cdp.send('Profiler.start');
+    const fps = await probe('gestureFps', kind);
+    profile = ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile;
+    console.log(`${kind}: ${JSON.stringify(fps)}`);
+    console.log(stretches(profile, 50).join('\n'));
+  }
+}
+
+async function profileOpen(
+  url: string,
+  file: string,
+  label: string,
+  edit: NetloomDocument | undefined,
+): Promise<void> {
   const chromium = findChromium();
   const { chromium: pw } = await import('playwright-core');
   const browser = await pw.launch({ executablePath: chromium.path!, headless: true, args: ['--no-sandbox'] });
@@ -125,7 +183,17 @@ async function profileOpen(url: string, file: string, label: string): Promise<vo
     console.log(`\n## ${label} (load average ${loadavg()[0]!.toFixed(1)})`);
     console.log(`open: ${JSON.stringify(open)}`);
     console.log(`long tasks (start+ms after open): ${longTasks.join(', ')}`);
-    console.log(stretches(profile, 100).join('\n'));
+    if (edit) {
+      const probe: Probe = (name, ...args) =>
+        page.evaluate(
+          ([n, a]) =>
+            (window as unknown as { __probes: Record<string, (...x: unknown[]) => unknown> }).__probes[
+              n as string
+            ]!(...(a as unknown[])),
+          [name, args] as const,
+        );
+      await profileEdit(page, cdp, probe, edit);
+    } else console.log(stretches(profile, 100).join('\n'));
   } finally {
     await browser.close();
   }
@@ -138,11 +206,12 @@ const dir = mkdtempSync(join(tmpdir(), 'netloom-profile-'));
 const server = await serveStatic(dist ?? join(root, 'dist/renderer'), 0);
 try {
   for (const key of keys.length ? keys : ['chain-5000', 'grid-5000', 'onnx-5000']) {
-    const [shape, n] = key.split('-');
+    const edit = key.startsWith('edit:');
+    const [shape, n] = key.replace(/^edit:/, '').split('-');
     const doc = residualMlp(Number(n), shape === 'grid' ? 'grid' : 'chain');
-    const file = join(dir, shape === 'onnx' ? `${key}.onnx` : `${key}.json`);
+    const file = join(dir, `${shape}-${n}.${shape === 'onnx' ? 'onnx' : 'json'}`);
     writeFileSync(file, shape === 'onnx' ? exportDocument(doc, { seed: 0 }).bytes : JSON.stringify(doc));
-    await profileOpen(server.url, file, key);
+    await profileOpen(server.url, file, key, edit && shape !== 'onnx' ? doc : undefined);
   }
 } finally {
   await server.close();

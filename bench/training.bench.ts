@@ -89,18 +89,32 @@ async function tfjsMs(): Promise<{ mlp?: number; lenet?: number; note: string }>
 
 /**
  * What the session sees: the step graph's op count beside the forward pass's, and the ops of the
- * gradients issue 13 tracks (the max-pool gradient's Resize / ScatterElements, the weight
- * gradient's Transposes).
+ * gradients issue 13 tracks (the max-pool gradient's Resize / ScatterElements; the convolution
+ * gradients' Conv / ConvTranspose, and the Gather + Gemm of the gathered-window weight gradient
+ * with its Transposes).
  */
 function stepGraphOps(): void {
   const rows = [
-    ['model (batch 64, SGD)', 'forward ops', 'step ops', 'MaxPool', 'Resize', 'ScatterElements', 'Transpose'],
+    [
+      'model (batch 64, SGD)',
+      'forward ops',
+      'step ops',
+      'MaxPool',
+      'Resize',
+      'ScatterElements',
+      'Conv',
+      'ConvTranspose',
+      'Gather',
+      'Gemm',
+      'Transpose',
+    ],
   ];
   const sgd = { name: 'sgd' as const };
   for (const [name, doc] of [
     ["LeNet-5 (as PyTorch's, below)", lenet],
     ['ResNet-20 template', loadTemplate('resnet20')!],
     ['ResNet-18 template', loadTemplate('resnet18')!],
+    ['ddpm-mnist U-Net template', loadTemplate('ddpm-mnist')!],
   ] as const) {
     const setup =
       doc === lenet
@@ -116,6 +130,10 @@ function stepGraphOps(): void {
       count('MaxPool'),
       count('Resize'),
       count('ScatterElements'),
+      count('Conv'),
+      count('ConvTranspose'),
+      count('Gather'),
+      count('Gemm'),
       count('Transpose'),
     ]);
   }

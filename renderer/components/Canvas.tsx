@@ -35,10 +35,11 @@ import {
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useSettledLowered } from '../lib/settled-lowering.ts';
+import { useAdoptedInSlices } from '../lib/adopt-slices.ts';
 import { FlowModel } from '../lib/flow-model.ts';
 import { boxAt, overviewOf } from '../lib/overview.ts';
 import { fitGraph, lodEnterZoom, lodExitZoom, maxZoom, minZoom } from '../lib/view.ts';
-import { LayerNode } from './LayerNode.tsx';
+import { LayerFacesContext, LayerNode } from './LayerNode.tsx';
 import { BlockNode, FrameNode } from './GroupNodes.tsx';
 import { LodLayer } from './LodLayer.tsx';
 import { MiniMap } from './MiniMap.tsx';
@@ -56,6 +57,13 @@ const nodeTypes: NodeTypes = { layer: LayerNode, frame: FrameNode, block: BlockN
 const edgeTypes: EdgeTypes = { wire: WireEdge };
 const noNodes: Node[] = [];
 const noEdges: Edge[] = [];
+// React Flow's options, made once: a new array or object for one of them at each render is a
+// change its store takes up, waking every node's and wire's selectors.
+const snapGrid: [number, number] = [20, 20];
+const deleteKeys = ['Delete', 'Backspace'];
+const multiSelectionKeys = ['Shift', 'Meta', 'Control'];
+const defaultViewport = { x: 40, y: 40, zoom: 1 };
+const proOptions = { hideAttribution: true };
 
 export const dragKindType = 'application/netloom-kind';
 
@@ -147,6 +155,14 @@ function withoutSelectionListener(store: ReturnType<typeof useStoreApi>): void {
     store.setState({ onSelectionChangeHandlers: undefined as unknown as OnSelectionChangeFunc[] });
 }
 
+/** A drag of nodes begins: one undo step for all of it. */
+const checkpoint = () => useEditor.getState().checkpoint();
+
+const onDragOver = (e: DragEvent) => {
+  e.preventDefault();
+  e.dataTransfer.dropEffect = 'copy';
+};
+
 /** The selected layer's first output, which a quick-added layer is wired after. */
 function afterSelected(): WireEnd | undefined {
   const st = useEditor.getState();
@@ -181,6 +197,10 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
   const [wireMenu, setWireMenu] = useState<{ id: string; x: number; y: number }>();
   const [nodeMenu, setNodeMenu] = useState<MenuAt>();
   const closeWireMenu = useCallback(() => setWireMenu(undefined), []);
+  const onMoveStart = useCallback(() => {
+    setWireMenu(undefined);
+    setNodeMenu(undefined);
+  }, []);
   const closeNodeMenu = useCallback(() => setNodeMenu(undefined), []);
   const openNodeMenu = useCallback(
     (ev: MouseEvent, id: string) => {
@@ -197,8 +217,11 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
   const store = useStoreApi();
   useState(() => withoutSelectionListener(store));
   const graph = model.update(doc, facts, selection);
-  // Labels whose shape changed re-render once this render is committed.
-  useLayoutEffect(() => model.labels.notify());
+  // Labels and layers whose faces changed re-render once this render is committed.
+  useLayoutEffect(() => {
+    model.labels.notify();
+    model.faces.notify();
+  });
   const overview = useMemo(() => overviewOf(graph, (n) => model.sizeOf(n)), [graph, model]);
   const lod = useLevelOfDetail(doc);
   const shown = useRef(new Set<string>());
@@ -209,6 +232,18 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
     () =>
       liveWire ? graph.edges.map((e) => (e.id === liveWire ? { ...e, selected: true } : e)) : graph.edges,
     [graph.edges, liveWire],
+  );
+  // A big graph comes into React Flow in slices, what is on screen first (lib/adopt-slices.ts).
+  const handed = useAdoptedInSlices(
+    lod ? noNodes : (graph.nodes as Node[]),
+    lod ? noEdges : (edges as Edge[]),
+    (n) => {
+      const { transform, width, height } = store.getState();
+      const [tx, ty, zoom] = transform;
+      const x = n.position.x * zoom + tx;
+      const y = n.position.y * zoom + ty;
+      return x > -400 && x < width + 100 && y > -300 && y < height + 100;
+    },
   );
 
   const onNodesChange = useCallback(
@@ -446,6 +481,30 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
     [flow, lod, boxOnScreen],
   );
 
+  // Handlers React Flow hands to every node or wire keep their identity between renders: a new
+  // one re-renders every node (or wire) on screen, which an edit would otherwise do each time.
+  const onEdgeClick = useCallback((_: MouseEvent, e: Edge) => {
+    if (!e.selectable) return;
+    useEditor.getState().select([]);
+    setWire(e.id);
+  }, []);
+  const onEdgeContextMenu = useCallback((ev: MouseEvent, e: Edge) => {
+    if (!e.selectable) return;
+    ev.preventDefault();
+    useEditor.getState().select([]);
+    setWire(e.id);
+    setWireMenu({ id: e.id, x: ev.clientX, y: ev.clientY });
+  }, []);
+  const onNodeContextMenu = useCallback((ev: MouseEvent, n: Node) => openNodeMenu(ev, n.id), [openNodeMenu]);
+  const onPaneContextMenu = useCallback(
+    (ev: MouseEvent | globalThis.MouseEvent) => {
+      // Below the level of detail the boxes are drawn on one canvas: find the one under the pointer.
+      const hit = lod ? boxOnScreen(ev.clientX, ev.clientY) : undefined;
+      if (hit) openNodeMenu(ev as MouseEvent, hit.id);
+    },
+    [lod, boxOnScreen, openNodeMenu],
+  );
+
   return (
     <div
       className="canvas"
@@ -458,64 +517,46 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
       data-lod={lod ? 'overview' : 'detail'}
     >
       <WireLabelsContext.Provider value={model.labels}>
-        <ReactFlow
-          nodes={lod ? noNodes : (graph.nodes as Node[])}
-          edges={lod ? noEdges : (edges as Edge[])}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onNodeDragStart={() => useEditor.getState().checkpoint()}
-          onSelectionDragStart={() => useEditor.getState().checkpoint()}
-          onConnect={onConnect}
-          onConnectEnd={onConnectEnd}
-          onDelete={onDelete}
-          onEdgeClick={(_, e) => {
-            if (!e.selectable) return;
-            useEditor.getState().select([]);
-            setWire(e.id);
-          }}
-          onEdgeContextMenu={(ev, e) => {
-            if (!e.selectable) return;
-            ev.preventDefault();
-            useEditor.getState().select([]);
-            setWire(e.id);
-            setWireMenu({ id: e.id, x: ev.clientX, y: ev.clientY });
-          }}
-          onNodeContextMenu={(ev, n) => openNodeMenu(ev, n.id)}
-          onPaneContextMenu={(ev) => {
-            // Below the level of detail the boxes are drawn on one canvas: find the one under the pointer.
-            const hit = lod ? boxOnScreen(ev.clientX, ev.clientY) : undefined;
-            if (hit) openNodeMenu(ev as MouseEvent, hit.id);
-          }}
-          onMoveStart={() => {
-            setWireMenu(undefined);
-            setNodeMenu(undefined);
-          }}
-          isValidConnection={isValidConnection}
-          onDrop={onDrop}
-          onDragOver={(e) => {
-            e.preventDefault();
-            e.dataTransfer.dropEffect = 'copy';
-          }}
-          onPaneClick={onPaneClick}
-          snapToGrid
-          snapGrid={[20, 20]}
-          zoomOnDoubleClick={false}
-          deleteKeyCode={['Delete', 'Backspace']}
-          multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-          selectionKeyCode="Shift"
-          minZoom={minZoom}
-          maxZoom={maxZoom}
-          onlyRenderVisibleElements
-          defaultViewport={{ x: 40, y: 40, zoom: 1 }}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background gap={20} size={1} />
-          {lod && <LodLayer overview={overview} />}
-          <MiniMap overview={overview} />
-          <Controls />
-        </ReactFlow>
+        <LayerFacesContext.Provider value={model.faces}>
+          <ReactFlow
+            nodes={handed.nodes as Node[]}
+            edges={handed.edges as Edge[]}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onNodeDragStart={checkpoint}
+            onSelectionDragStart={checkpoint}
+            onConnect={onConnect}
+            onConnectEnd={onConnectEnd}
+            onDelete={onDelete}
+            onEdgeClick={onEdgeClick}
+            onEdgeContextMenu={onEdgeContextMenu}
+            onNodeContextMenu={onNodeContextMenu}
+            onPaneContextMenu={onPaneContextMenu}
+            onMoveStart={onMoveStart}
+            isValidConnection={isValidConnection}
+            onDrop={onDrop}
+            onDragOver={onDragOver}
+            onPaneClick={onPaneClick}
+            snapToGrid
+            snapGrid={snapGrid}
+            zoomOnDoubleClick={false}
+            deleteKeyCode={deleteKeys}
+            multiSelectionKeyCode={multiSelectionKeys}
+            selectionKeyCode="Shift"
+            minZoom={minZoom}
+            maxZoom={maxZoom}
+            onlyRenderVisibleElements
+            defaultViewport={defaultViewport}
+            proOptions={proOptions}
+          >
+            <Background gap={20} size={1} />
+            {lod && <LodLayer overview={overview} />}
+            <MiniMap overview={overview} />
+            <Controls />
+          </ReactFlow>
+        </LayerFacesContext.Provider>
       </WireLabelsContext.Provider>
       {doc.nodes.length === 0 && (
         <div className="empty-hint" data-testid="empty-hint">

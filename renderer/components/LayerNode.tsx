@@ -1,24 +1,42 @@
 // A layer on the canvas: kind, name, key parameters, output shape, parameter count, and the
 // reason when it does not fit. Defined at module scope and memoised, as React Flow asks.
+//
+// What an edit changes (shapes, counts, problems, name) is the layer's face, read from the flow
+// model's faces by id (lib/wire-labels.ts), not from the React Flow node: an edit re-renders only
+// the layers whose faces changed, and React Flow is handed the same nodes as before.
 import { Handle, Position } from '@xyflow/react';
 import type { NodeProps, Node } from '@xyflow/react';
-import { memo } from 'react';
+import { createContext, memo, useCallback, useContext, useSyncExternalStore } from 'react';
 import { useDiffMark } from '../runs/diff-highlight.ts';
+import type { LayerFace } from '../lib/wire-labels.ts';
+import { LayerFaces } from '../lib/wire-labels.ts';
 
+/** What changes only with a layer's kind or ports: in its React Flow node. */
 export interface LayerNodeData extends Record<string, unknown> {
   kind: string;
   title: string;
-  label: string;
-  summary: string;
   color: string;
   inputs: { name: string; label: string }[];
   outputs: { name: string; label: string }[];
-  shape: string;
-  params: string;
-  error: string | undefined;
-  warning: string | undefined;
-  /** Its weights stay as they are while the rest trains (fine-tuning). */
-  frozen: boolean;
+}
+
+/** The canvas's layer faces (the Canvas provides its flow model's). */
+export const LayerFacesContext = createContext<LayerFaces>(new LayerFaces());
+
+const blankFace: LayerFace = {
+  label: '',
+  summary: '',
+  shape: '',
+  params: '',
+  error: undefined,
+  warning: undefined,
+  frozen: false,
+};
+
+function useFace(id: string): LayerFace {
+  const faces = useContext(LayerFacesContext);
+  const subscribe = useCallback((f: () => void) => faces.subscribe(id, f), [faces, id]);
+  return useSyncExternalStore(subscribe, () => faces.get(id)) ?? blankFace;
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
@@ -27,9 +45,11 @@ function spread(i: number, n: number): string {
   return `${((i + 1) / (n + 1)) * 100}%`;
 }
 
-export const LayerNode = memo(function LayerNode({ id, data, selected }: NodeProps<LayerFlowNode>) {
+export const LayerNode = memo(function LayerNode({ id, data: kind, selected }: NodeProps<LayerFlowNode>) {
   // Marked by comparing two runs in the Runs tab (renderer/runs/diff-highlight.ts).
   const diff = useDiffMark(id);
+  const face = useFace(id);
+  const data = { ...kind, ...face };
   return (
     <div
       className={`layer-node${selected ? ' selected' : ''}${data.error ? ' has-error' : ''}${data.frozen ? ' frozen' : ''}${diff ? ` diff-${diff}` : ''}`}

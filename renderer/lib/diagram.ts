@@ -117,7 +117,7 @@ export function diagramSvg(doc: NetloomDocument, lowered: LoweringFacts, theme: 
   for (const n of graph.nodes) {
     const b = boxOf(n);
     if (n.type === 'layer') {
-      const d = n.data as LayerNodeData;
+      const d = { ...(n.data as LayerNodeData), ...model.faces.get(n.id)! };
       const colour = d.error ? bad : d.color;
       const foot = [d.shape, d.params].filter(Boolean).join(' · ');
       parts.push(

@@ -2,12 +2,14 @@
 // labelled with the shape they carry (red with the reason when it does not fit), group frames, and
 // collapsed blocks standing in for their members.
 //
-// The model is kept between updates and rebuilds only the objects whose inputs changed: a layer
-// node is made again when its document node, its lowering report, its problem, its selection or
-// (for an Output) the type on its wire changed; a wire when its document edge, its type or its
-// problem changed. Everything else keeps its object identity, which is what lets React Flow and
-// React skip it, and when nothing changed the same arrays come back. The level-of-detail canvas
-// (components/LodLayer.tsx) and the minimap draw from the same nodes and wires.
+// The model is kept between updates and rebuilds only what changed. What an edit changes on a
+// layer (its shapes, counts, problems, name) is its face, kept beside React Flow's node in the
+// model's `faces` (lib/wire-labels.ts), as a wire's shape is kept in `labels`: a layer's node
+// object is made again only when its position, selection, kind or ports change, a wire's when its
+// ends or its problem change. Everything else keeps its object identity, and a parameter edit
+// hands React Flow the same arrays (a new array costs it a pass over every node and wire). The
+// level-of-detail canvas (components/LodLayer.tsx) and the minimap draw from the same nodes and
+// wires, with `flagged` for which layers have a problem.
 import { Position } from '@xyflow/react';
 import type { Edge, Node } from '@xyflow/react';
 import type { DocEdge, DocGroup, DocNode, NetloomDocument } from '../../src/document/schema.ts';
@@ -23,7 +25,8 @@ import { familyColors, formatCount } from './families.ts';
 import { frameMargin, frameTitle, nodeSize } from './layout.ts';
 import type { LayerNodeData } from '../components/LayerNode.tsx';
 import type { GroupNodeData } from '../components/GroupNodes.tsx';
-import { WireLabels } from './wire-labels.ts';
+import type { LayerFace } from './wire-labels.ts';
+import { LayerFaces, WireLabels } from './wire-labels.ts';
 
 export function shapeText(t: TensorType | undefined, kind: string): string {
   if (!t) return '';
@@ -41,7 +44,11 @@ const layerZ = 10;
 export interface FlowGraph {
   readonly nodes: readonly Node[];
   readonly edges: readonly Edge[];
+  /** The layers with an error (their faces say which; the overview paints them red). */
+  readonly flagged: ReadonlySet<string>;
 }
+
+const noneFlagged: ReadonlySet<string> = new Set();
 
 /**
  * The data of a wire, for the wire component and the level-of-detail canvas. The shape it carries
@@ -79,13 +86,13 @@ interface WireEntry {
   readonly edge: Edge;
 }
 
-function layerData(
+function layerLook(
   n: DocNode,
   report: NodeReport | undefined,
   inType: TensorType | undefined,
   error: string | undefined,
   warning: string | undefined,
-): LayerNodeData {
+): { data: LayerNodeData; face: LayerFace } {
   const def = layerDef(n.kind);
   const params = (report?.resolvedParams ?? def?.params.safeParse(n.params).data ?? {}) as Record<
     string,
@@ -102,15 +109,17 @@ function layerData(
     // A summary of half-typed parameters is not worth an error of its own.
     summary = '';
   }
-  return {
+  const data: LayerNodeData = {
     kind: n.kind,
     // Names and kinds from a file are shown printable and cut: a name may hold anything.
     title: def?.title ?? echo(n.kind, 40),
-    label: echo(n.name ?? n.id, 60),
-    summary,
     color: def ? familyColors[def.family] : '#ef4444',
     inputs: ports(def ? portsOf(def.inputs, params) : [{ name: 'x' }]),
     outputs: ports(def ? portsOf(def.outputs, params) : [{ name: 'y' }]),
+  };
+  const face: LayerFace = {
+    label: echo(n.name ?? n.id, 60),
+    summary,
     shape:
       n.kind === 'Output'
         ? shapeText(inType, n.kind)
@@ -127,7 +136,19 @@ function layerData(
     warning,
     frozen: n.frozen ?? false,
   };
+  return { data, face };
 }
+
+const samePorts = (a: LayerNodeData['inputs'], b: LayerNodeData['inputs']): boolean =>
+  a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.label === b[i]!.label);
+
+/** Whether a layer's node data (kind and ports) reads the same. */
+const sameData = (a: LayerNodeData, b: LayerNodeData): boolean =>
+  a.kind === b.kind &&
+  a.title === b.title &&
+  a.color === b.color &&
+  samePorts(a.inputs, b.inputs) &&
+  samePorts(a.outputs, b.outputs);
 
 /** A port's place on a node, as React Flow measures it from the DOM (a 10 px dot on the edge). */
 function portHandles(
@@ -264,12 +285,14 @@ export class FlowModel {
   /** Problems by node of the last two diagnostics lists. */
   private problems = new Map<LoweringFacts['diagnostics'], ReturnType<typeof problemsByNode>>();
   private groupNodes = new Map<string, { key: string; node: Node }>();
-  private last: FlowGraph = { nodes: [], edges: [] };
+  private last: FlowGraph = { nodes: [], edges: [], flagged: noneFlagged };
   private inputs: { doc: NetloomDocument; facts: LoweringFacts; selection: readonly string[] } | undefined;
   /** Sizes React Flow measured, by node id (a node not measured yet is nodeSize). */
   readonly measured = new Map<string, { width: number; height: number }>();
   /** What each wire's label reads (see WireData). */
   readonly labels = new WireLabels();
+  /** What each layer's face reads (see the top of this file). */
+  readonly faces = new LayerFaces();
 
   constructor(private readonly onToggle: (groupId: string) => void) {}
 
@@ -316,11 +339,16 @@ export class FlowModel {
         old.warning === warning &&
         old.selected === isSelected &&
         old.inType === inType;
-      const entry = same ? old : this.layerEntry(n, report, error, warning, isSelected, inType);
+      const entry = same ? old : this.layerEntry(n, report, error, warning, isSelected, inType, old);
       layers.set(n.id, entry);
       nodes.push(entry.node);
     }
     this.layers = layers;
+    this.faces.keepOnly(new Set(layers.keys()));
+    let flagged = new Set<string>();
+    for (const [id, entry] of layers) if (entry.error !== undefined) flagged.add(id);
+    const was = this.last.flagged;
+    if (flagged.size === was.size && [...flagged].every((id) => was.has(id))) flagged = was as Set<string>;
     this.wireInto = wireInto;
     // Where each layer sits in the document's list (the patch finds changed ones by id).
     const layerIndex = new Map<string, number>();
@@ -381,10 +409,11 @@ export class FlowModel {
     const keptEdges = same(edges, this.last.edges);
     // Nothing changed (a new selection array with the same ids, facts of an edit that showed
     // nothing): the same graph object, so what is derived from it is not derived again.
-    if (keptNodes && keptEdges) return this.last;
+    if (keptNodes && keptEdges && flagged === this.last.flagged) return this.last;
     this.last = {
       nodes: keptNodes ? this.last.nodes : nodes,
       edges: keptEdges ? this.last.edges : edges,
+      flagged,
     };
     return this.last;
   }
@@ -450,6 +479,7 @@ export class FlowModel {
     }
 
     let nodes: Node[] | undefined;
+    let flagged: Set<string> | undefined;
     const layerAt = (id: string): number => {
       const k = this.layerIndex.get(id);
       return k !== undefined && doc.nodes[k]?.id === id ? k : -1;
@@ -472,9 +502,14 @@ export class FlowModel {
         old.inType === inType
       )
         return true;
-      const entry = this.layerEntry(n, report, error, warning, isSelected, inType);
+      const entry = this.layerEntry(n, report, error, warning, isSelected, inType, old);
       this.layers.set(n.id, entry);
-      (nodes ??= last.nodes.slice())[k] = entry.node;
+      if (entry.node !== old.node) (nodes ??= last.nodes.slice())[k] = entry.node;
+      if ((error === undefined) !== (old.error === undefined)) {
+        flagged ??= new Set(last.flagged);
+        if (error === undefined) flagged.delete(n.id);
+        else flagged.add(n.id);
+      }
       return true;
     };
     if (layerIds) {
@@ -528,8 +563,8 @@ export class FlowModel {
       }
     } else for (let k = 0; k < doc.edges.length; k++) if (!checkWire(k)) return undefined;
 
-    if (!nodes && !edges) return last;
-    this.last = { nodes: nodes ?? last.nodes, edges: edges ?? last.edges };
+    if (!nodes && !edges && !flagged) return last;
+    this.last = { nodes: nodes ?? last.nodes, edges: edges ?? last.edges, flagged: flagged ?? last.flagged };
     return this.last;
   }
 
@@ -542,6 +577,10 @@ export class FlowModel {
     return p;
   }
 
+  /**
+   * A layer's entry, its face set in `faces`. The node object of `old` is kept when its position,
+   * selection, kind and ports are the same: its handles then stay as React Flow measured them.
+   */
   private layerEntry(
     n: DocNode,
     report: NodeReport | undefined,
@@ -549,8 +588,17 @@ export class FlowModel {
     warning: string | undefined,
     selected: boolean,
     inType: TensorType | undefined,
+    old: LayerEntry | undefined,
   ): LayerEntry {
-    const data = layerData(n, report, inType, error, warning);
+    const { data, face } = layerLook(n, report, inType, error, warning);
+    this.faces.set(n.id, face);
+    const kept =
+      old &&
+      old.node.position === n.position &&
+      old.selected === selected &&
+      sameData(old.node.data as LayerNodeData, data)
+        ? old.node
+        : undefined;
     return {
       doc: n,
       report,
@@ -558,7 +606,7 @@ export class FlowModel {
       warning,
       selected,
       inType,
-      node: {
+      node: kept ?? {
         id: n.id,
         type: 'layer',
         position: n.position,

@@ -1,58 +1,29 @@
-// The page's side of the import worker: an ONNX file the user opened is read on another thread
-// (renderer/lib/import-work.ts), and what comes back is checked and handed over in short tasks of
-// its own, so that opening a 5,000-node model never blocks input for long. Where no worker can run
+// The page's side of the import worker: an ONNX file or a project the user opened is read on
+// another thread (renderer/lib/import-work.ts), and what comes back is checked and handed over in
+// short tasks of its own, so that opening a 5,000-node model never blocks input for long. Where no worker can run
 // (a test's Node, a page without Worker) or the worker fails, the file is read here instead.
 // nextTask() splits the page's own work the same way.
 import type { NetloomDocument } from '../../src/document/schema.ts';
-import { documentSchema } from '../../src/document/schema.ts';
+import type { z } from 'zod';
+import { documentSchema, edgeSchema, groupSchema, nodeSchema } from '../../src/document/schema.ts';
 import { NetloomError } from '../../src/util/errors.ts';
 import type { ReadModel } from './import-work.ts';
-import { errorOf, readOnnx } from './import-work.ts';
+import { errorOf, readOnnx, readProject } from './import-work.ts';
 import type { ImportRequest } from './import-protocol.ts';
 import { importReplySchema } from './import-protocol.ts';
 import { layoutInWorker } from './layout-client.ts';
+import { workerClient } from './worker-client.ts';
 
-let worker: Worker | undefined;
-let broken = false;
-let nextId = 0;
-/** Resolved with the worker's raw reply, or undefined when the worker failed. */
-const waiting = new Map<number, (r: unknown) => void>();
-
-function importWorker(): Worker | undefined {
-  if (broken || typeof Worker === 'undefined') return undefined;
-  if (worker) return worker;
-  try {
-    const w = new Worker(new URL('../workers/import.worker.ts', import.meta.url), { type: 'module' });
-    // Only the id is read here: the reply's check is work of its own, in a task of its own.
-    w.onmessage = (e: MessageEvent<unknown>) => {
-      const id = (e.data as { id?: unknown } | null)?.id;
-      const job = typeof id === 'number' ? waiting.get(id) : undefined;
-      if (!job) return;
-      waiting.delete(id as number);
-      job(e.data);
-    };
-    // A worker that cannot load or crashes: every waiting file is read on the page instead.
-    w.onerror = () => {
-      broken = true;
-      worker = undefined;
-      w.terminate();
-      for (const job of waiting.values()) job(undefined);
-      waiting.clear();
-    };
-    worker = w;
-    return w;
-  } catch {
-    broken = true;
-    return undefined;
-  }
-}
+const importWorker = workerClient(
+  () => new Worker(new URL('../workers/import.worker.ts', import.meta.url), { type: 'module' }),
+);
 
 /**
  * Starts the import worker ahead of its first file (its code takes a moment to load and compile):
  * called as the Open dialog opens, so the worker is ready by the time the user has chosen.
  */
 export function startImportWorker(): void {
-  importWorker();
+  importWorker.start();
 }
 
 /** A new task: the page paints and handles input in between. */
@@ -77,27 +48,83 @@ export function nextTask(): Promise<void> {
  * An ONNX file read as a laid-out document and the file's weights, in the import worker when one
  * runs. Throws what reading it on the page would throw: the file's name, the place, the reason.
  */
-export async function readOnnxFile(bytes: Uint8Array, name: string): Promise<ReadModel> {
-  const w = importWorker();
-  if (!w) return readOnnx(bytes, name, layoutInWorker);
-  const id = nextId++;
-  const answer = new Promise<unknown>((resolve) => waiting.set(id, resolve));
-  // A copy of the bytes is transferred (a memory copy; cloning 32 MB in postMessage takes far
-  // longer): the page still has the file if the worker fails.
-  const copy = bytes.slice();
-  w.postMessage({ id, name, bytes: copy } satisfies ImportRequest, [copy.buffer]);
-  const raw = await answer;
-  if (raw === undefined) return readOnnx(bytes, name, layoutInWorker);
+export function readOnnxFile(bytes: Uint8Array, name: string): Promise<ReadModel> {
+  return readInWorker(bytes, name, 'onnx');
+}
+
+/**
+ * A project file read as a checked document, in the import worker when one runs. Throws what
+ * reading it on the page would throw (parse.ts: the file, the line and column or the JSON path).
+ */
+export function readProjectFile(bytes: Uint8Array, name: string): Promise<ReadModel> {
+  return readInWorker(bytes, name, 'project');
+}
+
+function readHere(
+  bytes: Uint8Array,
+  name: string,
+  kind: ImportRequest['kind'],
+): Promise<ReadModel> | ReadModel {
+  return kind === 'project' ? readProject(bytes, name) : readOnnx(bytes, name, layoutInWorker);
+}
+
+async function readInWorker(
+  bytes: Uint8Array,
+  name: string,
+  kind: ImportRequest['kind'],
+): Promise<ReadModel> {
+  const answer = importWorker.ask((id) => {
+    // A copy of the bytes is transferred (a memory copy; cloning 32 MB in postMessage takes far
+    // longer): the page still has the file if the worker fails.
+    const copy = bytes.slice();
+    return { message: { id, name, kind, bytes: copy } satisfies ImportRequest, transfer: [copy.buffer] };
+  });
+  const raw = answer && (await answer);
+  if (raw === undefined) return readHere(bytes, name, kind);
   await nextTask();
   const reply = importReplySchema.safeParse(raw);
   if (!reply.success) throw notValid(name);
   if ('failure' in reply.data) throw errorOf(reply.data.failure);
   const { weights } = reply.data;
   await nextTask();
-  const doc = documentSchema.safeParse(reply.data.doc);
-  if (!doc.success) throw notValid(name);
-  await nextTask();
-  return { doc: doc.data satisfies NetloomDocument, weights };
+  const doc = await checkDocumentInSlices(reply.data.doc);
+  if (!doc) throw notValid(name);
+  return { doc, weights };
+}
+
+/** How long one slice of checking a document from the worker may run (ms). */
+const checkSliceMs = 30;
+
+/**
+ * `value` checked as documentSchema checks it (the same result), a few hundred nodes and wires
+ * per task: at 5,000 layers checking it whole is a task of 0.1–0.3 s. Undefined when it fails
+ * (a worker's reply; the worker has already told the user's file's own problems by place).
+ */
+export async function checkDocumentInSlices(value: unknown): Promise<NetloomDocument | undefined> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { nodes, edges = [], groups = [], ...rest } = value as Record<string, unknown>;
+  if (!Array.isArray(nodes) || !Array.isArray(edges) || !Array.isArray(groups)) return undefined;
+  const head = documentSchema.safeParse({ ...rest, nodes: [], edges: [], groups: [] });
+  if (!head.success) return undefined;
+  let deadline = performance.now() + checkSliceMs;
+  const each = async <T>(list: readonly unknown[], schema: z.ZodType<T>): Promise<T[] | undefined> => {
+    const out: T[] = [];
+    for (let i = 0; i < list.length; i++) {
+      if ((i & 63) === 0 && performance.now() > deadline) {
+        await nextTask();
+        deadline = performance.now() + checkSliceMs;
+      }
+      const r = schema.safeParse(list[i]);
+      if (!r.success) return undefined;
+      out.push(r.data);
+    }
+    return out;
+  };
+  const n = await each(nodes, nodeSchema);
+  const e = n && (await each(edges, edgeSchema));
+  const g = e && (await each(groups, groupSchema));
+  if (!n || !e || !g) return undefined;
+  return { ...head.data, nodes: n, edges: e, groups: g };
 }
 
 function notValid(name: string): NetloomError {

@@ -19,11 +19,12 @@ export const importErrorCodes = [
 const bytesSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
 const floatsSchema = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected float32 values');
 
-/** Read this ONNX file; the answer carries the same `id`. */
+/** Read this file, an ONNX model or a project; the answer carries the same `id`. */
 export const importRequestSchema = z.object({
   id: z.number().int(),
   /** The file's name or path, as messages name it. */
   name: z.string(),
+  kind: z.enum(['onnx', 'project']),
   bytes: bytesSchema,
 });
 
@@ -37,8 +38,8 @@ export const importFailureSchema = z.object({
 
 /**
  * The document read and, for ONNX, the file's weights (their buffers transferred, not copied).
- * `doc` is checked against the document schema by the page in a task of its own (checking 5,000
- * nodes is tens of milliseconds: the message's own task stays short).
+ * `doc` is checked against the document schema by the page in slices of their own
+ * (import-client.ts: checking 5,000 nodes at once is a task of 0.1–0.3 s).
  */
 export const importReplySchema = z.union([
   z.object({

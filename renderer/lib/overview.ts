@@ -92,8 +92,10 @@ export function overviewOf(
   for (const n of graph.nodes) {
     const { width: w, height: h } = sizeOf(n);
     let box = boxOfNode.get(n);
-    if (!box || box.w !== w || box.h !== h) {
-      const data = n.data as { color?: string; error?: unknown };
+    // A layer's problem is in the graph's `flagged` (its node object stays when a problem comes).
+    const data = n.data as { color?: string; error?: unknown };
+    const error = n.type === 'layer' ? graph.flagged.has(n.id) : !!data.error;
+    if (!box || box.w !== w || box.h !== h || box.error !== error) {
       box = {
         id: n.id,
         x: n.position.x,
@@ -102,7 +104,7 @@ export function overviewOf(
         h,
         type: n.type === 'frame' ? 'frame' : n.type === 'block' ? 'block' : 'layer',
         color: typeof data.color === 'string' ? data.color : '',
-        error: !!data.error,
+        error,
         selected: !!n.selected,
       };
       boxOfNode.set(n, box);

@@ -3,9 +3,10 @@
 // an edit lowers the nodes it can change, in the same task as the edit, so its frame shows the
 // result. Work that does not fit a slice (opening a 5,000-layer project, an Input's shape that
 // every layer depends on) goes on in later tasks, a slice at a time, so input is never blocked for
-// long; meanwhile `pending` says how many nodes are still to come.
+// long; meanwhile `pending` says how many nodes are still to come. A freshly opened graph's
+// parameters are parsed in slices before its graph is checked (IncrementalLowering.prepare).
 import { create } from 'zustand';
-import { IncrementalLowering } from '../../src/compile/incremental.ts';
+import { IncrementalLowering, unloweredFacts } from '../../src/compile/incremental.ts';
 import type { EditorLowering } from '../../src/compile/incremental.ts';
 import type { Lowered } from '../../src/compile/lower.ts';
 import { loweringCache } from '../../src/compile/lowering-cache.ts';
@@ -43,6 +44,25 @@ const soon = (f: () => void): void => {
   } else setTimeout(f, 0);
 };
 
+/** What is shown of a document whose parameters are still being parsed: every node pending. */
+let unlowered: { doc: NetloomDocument; facts: EditorLowering } | undefined;
+
+/**
+ * One slice of the current document's lowering. A freshly opened big graph first has its nodes'
+ * parameters parsed in slices (`prepare`), so that neither the task that loads it nor any later
+ * one checks 5,000 nodes at once; an edit finds its document prepared at once.
+ */
+function lowerSlice(doc: NetloomDocument): void {
+  const deadline = performance.now() + sliceMs;
+  if (engine.prepare(doc, deadline)) {
+    unlowered = undefined;
+    publish(doc, engine.update(doc, deadline));
+    return;
+  }
+  if (unlowered?.doc !== doc) unlowered = { doc, facts: unloweredFacts(doc) };
+  publish(doc, unlowered.facts);
+}
+
 function publish(doc: NetloomDocument, facts: EditorLowering): void {
   if (useLowering.getState().facts !== facts || useLowering.getState().doc !== doc)
     useLowering.setState({ doc, facts });
@@ -50,13 +70,14 @@ function publish(doc: NetloomDocument, facts: EditorLowering): void {
     scheduled = true;
     soon(() => {
       scheduled = false;
-      publish(doc, engine.resume(performance.now() + sliceMs));
+      // The document of now: another may have replaced the one this slice was asked for.
+      lowerSlice(useEditor.getState().doc);
     });
   }
 }
 
 useEditor.subscribe((s, prev) => {
-  if (s.doc !== prev.doc) publish(s.doc, engine.update(s.doc, performance.now() + sliceMs));
+  if (s.doc !== prev.doc) lowerSlice(s.doc);
 });
 
 const waiting: { doc: NetloomDocument; resolve: (f: EditorLowering | undefined) => void }[] = [];

@@ -2,7 +2,7 @@
 // remembered per model and machine, or the user's pick), starting it, pause, resume and stop, and
 // what its messages say — checked with the protocol's schema, then kept as React state for the
 // Train panel's views. Editing the graph while it runs asks to stop it.
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import type {
   ProbeMessage,
@@ -163,6 +163,21 @@ async function machineOffer(): Promise<Offer> {
   return offerFor(navigator.hardwareConcurrency || 1, self.crossOriginIsolated, await gpuAdapter(gpu));
 }
 
+/** `value`, as it was when the page was last idle (within a second). */
+function useIdleCopy<T>(value: T): T {
+  const [copy, setCopy] = useState(value);
+  useEffect(() => {
+    if (copy === value) return;
+    if (typeof requestIdleCallback !== 'function') {
+      const t = setTimeout(() => setCopy(() => value), 100);
+      return () => clearTimeout(t);
+    }
+    const h = requestIdleCallback(() => setCopy(() => value), { timeout: 1000 });
+    return () => cancelIdleCallback(h);
+  }, [copy, value]);
+  return copy;
+}
+
 export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimizer: string): TrainingRun {
   const [status, setStatus] = useState<RunStatus>('idle');
   const [backend, setBackend] = useState<string>();
@@ -200,8 +215,10 @@ export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimize
   }, []);
 
   // What this model was measured at here, and its remembered choice. The model's key hashes the
-  // whole document (~30 ms at 5,000 layers): from a deferred copy, so an edit paints first.
-  const keyDoc = useDeferredValue(doc);
+  // whole document's text (kept in parts: a join and a hash per edit, a few ms at 5,000 layers),
+  // of a copy taken when the page is idle: a deferred render still runs before the edit's frame
+  // is painted, and typing a number is a burst of edits.
+  const keyDoc = useIdleCopy(doc);
   const modelHash = useMemo(() => modelKey(keyDoc, batchSize, optimizer), [keyDoc, batchSize, optimizer]);
   const keys = offer && {
     machine: machineKey(navigator.hardwareConcurrency || 1, self.crossOriginIsolated, offer.adapter),

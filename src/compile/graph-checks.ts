@@ -75,6 +75,9 @@ interface ParsedParams {
   readonly issues: readonly { field: string; message: string }[];
   /** Port names in and out, or '' when the parameters do not parse: what the wire checks read. */
   readonly ports: string;
+  /** The same names as sets (empty when the parameters do not parse). */
+  readonly inputNames: ReadonlySet<string>;
+  readonly outputNames: ReadonlySet<string>;
 }
 
 /**
@@ -104,15 +107,35 @@ function parseParams(def: AnyLayerDef, n: DocNode, cache: CheckCache | undefined
   if (hit && hit.def === def) return hit;
   const parsed = def.params.safeParse(n.params);
   const params = parsed.success ? (parsed.data as Record<string, unknown>) : undefined;
-  const names = (list: readonly { name: string }[]) => list.map((p) => p.name).join(',');
+  const ins = params ? portsOf(def.inputs, params).map((p) => p.name) : [];
+  const outs = params ? portsOf(def.outputs, params).map((p) => p.name) : [];
   const result: ParsedParams = {
     def,
     params,
     issues: parsed.success ? [] : parsed.error.issues.map(describeZodIssue),
-    ports: params ? `${names(portsOf(def.inputs, params))}|${names(portsOf(def.outputs, params))}` : '',
+    ports: params ? `${ins.join(',')}|${outs.join(',')}` : '',
+    inputNames: new Set(ins),
+    outputNames: new Set(outs),
   };
   cache?.parsed.set(n.params, result);
   return result;
+}
+
+/**
+ * Parses the parameters of `doc`'s nodes into the cache, from node `from` on, until `deadline`
+ * (a `performance.now()` time); returns where it stopped (`doc.nodes.length` when all are parsed).
+ * An editor opening a 5,000-layer project parses them in slices this way, so that checking the
+ * graph afterwards finds them parsed and is a short task.
+ */
+export function primeParams(doc: NetloomDocument, cache: CheckCache, from: number, deadline: number): number {
+  let i = from;
+  for (; i < doc.nodes.length; i++) {
+    if (i > from && (i & 63) === 0 && performance.now() > deadline) break;
+    const n = doc.nodes[i]!;
+    const def = layerDef(n.kind);
+    if (def) parseParams(def, n, cache);
+  }
+  return i;
 }
 
 /** True when the wire checks of `b` would find what they found for `a`. */
@@ -169,9 +192,11 @@ export function checkGraph(doc: NetloomDocument, cache?: CheckCache): CheckedGra
 
   // Parse params first: ports may depend on them (e.g. Concat's input count).
   const params = new Map<string, Record<string, unknown>>();
+  const parsedById = new Map<string, ParsedParams>();
   const badParams: Diagnostic[] = [];
   for (const [nid, def] of defs) {
     const parsed = parseParams(def, nodesById.get(nid)!, cache);
+    parsedById.set(nid, parsed);
     if (parsed.params) params.set(nid, parsed.params);
     for (const { field, message } of parsed.issues)
       badParams.push({ severity: 'error', code: 'bad-param', node: nid, field, message });
@@ -185,7 +210,7 @@ export function checkGraph(doc: NetloomDocument, cache?: CheckCache): CheckedGra
     parts = { ...last.parts, duplicates };
     ({ incoming, order, cyclic } = last.checked);
   } else {
-    const wired = checkWires(doc, nodesById, defs, params);
+    const wired = checkWires(doc, nodesById, parsedById);
     incoming = wired.incoming;
     ({ order, cyclic } = topoOrder({ ...doc, edges: wired.validEdges }, new Set(nodesById.keys())));
     const cycles: Diagnostic[] = cyclic.map((id) => ({
@@ -206,8 +231,7 @@ export function checkGraph(doc: NetloomDocument, cache?: CheckCache): CheckedGra
 function checkWires(
   doc: NetloomDocument,
   nodesById: ReadonlyMap<string, DocNode>,
-  defs: ReadonlyMap<string, AnyLayerDef>,
-  params: ReadonlyMap<string, Record<string, unknown>>,
+  parsedById: ReadonlyMap<string, ParsedParams>,
 ): { incoming: Map<string, WireSource>; validEdges: NetloomDocument['edges']; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const incoming = new Map<string, WireSource>();
@@ -225,27 +249,28 @@ function checkWires(
       });
       continue;
     }
-    const srcDef = defs.get(src.id);
-    const dstDef = defs.get(dst.id);
-    const srcParams = params.get(src.id);
-    const dstParams = params.get(dst.id);
-    if (srcDef && srcParams && !portsOf(srcDef.outputs, srcParams).some((p) => p.name === e.source.port)) {
+    // Ports are known where the kind is and its parameters parse.
+    const srcParsed = parsedById.get(src.id);
+    const dstParsed = parsedById.get(dst.id);
+    const dstDef = dstParsed?.def;
+    const dstParams = dstParsed?.params;
+    if (srcParsed?.params && !srcParsed.outputNames.has(e.source.port)) {
       diagnostics.push({
         severity: 'error',
         code: 'unknown-port',
         node: src.id,
         port: e.source.port,
-        message: `${srcDef.title} has no output "${echo(e.source.port)}"`,
+        message: `${srcParsed.def.title} has no output "${echo(e.source.port)}"`,
       });
       continue;
     }
-    if (dstDef && dstParams && !portsOf(dstDef.inputs, dstParams).some((p) => p.name === e.target.port)) {
+    if (dstParsed?.params && !dstParsed.inputNames.has(e.target.port)) {
       diagnostics.push({
         severity: 'error',
         code: 'unknown-port',
         node: dst.id,
         port: e.target.port,
-        message: `${dstDef.title} has no input "${echo(e.target.port)}"`,
+        message: `${dstParsed.def.title} has no input "${echo(e.target.port)}"`,
       });
       continue;
     }

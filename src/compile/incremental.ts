@@ -22,7 +22,7 @@ import { GraphBuilder } from '../ir/builder.ts';
 import type { ConstTensor, TensorType, Weight } from '../ir/types.ts';
 import { numel } from '../ir/types.ts';
 import type { CheckCache, CheckedGraph, WireSource } from './graph-checks.ts';
-import { checkCache, checkGraph } from './graph-checks.ts';
+import { checkCache, checkGraph, primeParams } from './graph-checks.ts';
 import type { NodeReport } from './lower-node.ts';
 import { failedReport, lowerNode } from './lower-node.ts';
 import type { LowerOptions, LoweringFacts, Totals } from './lower.ts';
@@ -81,6 +81,23 @@ const noDiagnostics: readonly Diagnostic[] = [];
 
 /** Numbers every facts object made here, across instances (see EditorLowering.serial). */
 let factsSerial = 0;
+
+/**
+ * The facts of a document none of whose nodes is lowered yet (every node pending): what an editor
+ * shows while `prepare` gets a freshly opened graph ready.
+ */
+export function unloweredFacts(doc: NetloomDocument): EditorLowering {
+  return {
+    nodes: new Map(),
+    diagnostics: [],
+    totals: { params: 0, trainableParams: 0, flops: 0 },
+    edgeTypes: new Map(),
+    order: [],
+    pending: Math.max(doc.nodes.length, 1),
+    weights: [],
+    serial: ++factsSerial,
+  };
+}
 
 function sameJson(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
@@ -204,7 +221,24 @@ export class IncrementalLowering {
   /** How many node lowerings this instance has done: what a test of "an edit costs what it changes" counts. */
   loweredCount = 0;
 
+  /** How far `prepare` has parsed the parameters of which document. */
+  private primed: { doc: NetloomDocument; at: number } | undefined;
+
   constructor(private readonly opts: LowerOptions = {}) {}
+
+  /**
+   * Work `update` does in one piece, done ahead in slices: parsing every node's parameters (the
+   * bulk of checking a freshly opened 5,000-layer graph). Returns true once `doc` is ready, so
+   * that `update(doc)` is a short task; false when the deadline came first (call it again). Only
+   * speed depends on it: `update` alone gives the same result.
+   */
+  prepare(doc: NetloomDocument, deadline = Infinity): boolean {
+    if (doc === this.doc) return true;
+    const from = this.primed?.doc === doc ? this.primed.at : 0;
+    const at = primeParams(doc, this.cache, from, deadline);
+    this.primed = at < doc.nodes.length ? { doc, at } : undefined;
+    return at >= doc.nodes.length;
+  }
 
   /**
    * Lowers what changed since the last document. With a deadline (a `performance.now()` time) the

@@ -76,16 +76,19 @@ export function ddpmMnistTemplate(): NetloomDocument {
   b.then(u, 'eps', 'Output', {}, { name: 'eps' });
   return b.document(
     'Diffusion model (DDPM) for MNIST digits',
-    `Ho et al. 2020: a U-Net (16 and 32 channels at 28×28, 14×14 and 7×7, skip connections by Concat, transposed convolutions up) is told the step t by a sinusoidal embedding and trained to predict the noise ε in x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε with mean squared error; the training setup's "diffusion" field makes the trainer draw t and ε itself. T = ${ddpmSteps} steps, not the paper's 1,000, so a sample costs 200 runs of the network, not 1,000 (seconds in WASM); β rises linearly from ${ddpmBetas.betaStart} to ${ddpmBetas.betaEnd} (the paper's 1e-4 → 0.02 scaled by 1000/T, as Nichol & Dhariwal 2021 do, so x_T is pure noise as in the paper). Sampling runs the reverse process with σ_t² = β_t: \`netloom sample ddpm-mnist --weights w.safetensors -o digits.png\`; the Train panel shows two chains denoising from noise after each epoch. Measured: one epoch (140 steps of 64) takes the held-out noise-prediction error to 0.111 (from about 1), and its samples are black backgrounds with white stroke fragments, not yet digits; the default 5 epochs were not run to the end when this was written.`,
+    `Ho et al. 2020: a U-Net (16 and 32 channels at 28×28, 14×14 and 7×7, skip connections by Concat, transposed convolutions up) is told the step t by a sinusoidal embedding and trained to predict the noise ε in x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε with mean squared error; the training setup's "diffusion" field makes the trainer draw t and ε itself. T = ${ddpmSteps} steps, not the paper's 1,000, so a sample costs 200 runs of the network, not 1,000 (seconds in WASM); β rises linearly from ${ddpmBetas.betaStart} to ${ddpmBetas.betaEnd} (the paper's 1e-4 → 0.02 scaled by 1000/T, as Nichol & Dhariwal 2021 do, so x_T is pure noise as in the paper). Sampling runs the reverse process with σ_t² = β_t: \`netloom sample ddpm-mnist --weights w.safetensors -o digits.png\`; the Train panel shows two chains denoising from noise after each epoch. Measured, the default run (8 epochs of the 9,000 training digits: 1,120 steps of 64, Adam 2e-3 decaying by a cosine to 0) with \`netloom train\` on onnxruntime-node: 40 min on 2 cores shared with other work (load 9–18, 1.8–2.9 s a step); the held-out noise-prediction error falls from about 1 to 0.115 after one epoch, 0.046 after five and 0.044 after eight. Its samples are white strokes on black, loosely digit-shaped but mostly broken into pieces: not yet clean digits. The outside digit judge (a torch CNN, test/tools/judge_digits.py; test/tools/judge_confidence.py) is sure (p > 0.9) of 27 % of 64 samples, of 92 % of the real digits it held out and of 1.6 % of pure noise.`,
     {
       dataset: 'mnist',
       batchSize: 64,
-      epochs: 5,
+      epochs: 8,
       seed: 0,
       validationSplit: 0.1,
       // Pixels in [0, 1]; the trainer maps them to the paper's [−1, 1].
       normalizeInputs: false,
       inputs: { features: 'x_t' },
+      // Cosine decay to 0 over the run: the last steps' small updates settle the weights (what an
+      // average of the weights does for longer runs), so the short default run's samples are smooth.
+      schedule: { kind: 'cosine' },
       objectives: [
         {
           name: 'main',

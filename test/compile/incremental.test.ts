@@ -161,6 +161,25 @@ describe('incremental lowering equals the whole-document lowering after every ed
     while (l.pending > 0) l = inc.resume(performance.now() + 0.2);
     expectSame(l, lowerDocument(d), 'resumed');
   });
+
+  test('a graph prepared in slices, and edited meanwhile, lowers as one whole pass does', () => {
+    const inc = new IncrementalLowering();
+    // A bad parameter among them: its problem is found whether prepared or not.
+    const d = setParam(residualMlp(200), 'n8', 'units', -3);
+    let slices = 1;
+    // A past deadline: each call parses one short run of nodes and says it is not done.
+    while (!inc.prepare(d, -1)) slices++;
+    expect(slices).toBeGreaterThan(3);
+    // An edit between slices: the new document is prepared from where its nodes are parsed.
+    const edited = setParam(d, 'n12', 'units', 70);
+    while (!inc.prepare(edited, -1));
+    let l = inc.update(edited, -1);
+    while (l.pending > 0) l = inc.resume(performance.now() + 0.2);
+    expectSame(l, lowerDocument(edited), 'prepared');
+    expect(l.diagnostics.some((x) => x.node === 'n8')).toBe(true);
+    // A document lowered last needs no preparing.
+    expect(inc.prepare(edited, -1)).toBe(true);
+  });
 });
 
 describe('an edit costs what it changes', () => {

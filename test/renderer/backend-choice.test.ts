@@ -8,11 +8,25 @@ import {
   fastestMeasured,
   gpuAdapter,
   machineKey,
+  modelKey,
   offerFor,
   probeOrder,
   recall,
   remember,
 } from '../../renderer/train/backend-choice.ts';
+
+import type { NetloomDocument } from '../../src/document/schema.ts';
+import {
+  addNode,
+  connect,
+  moveNodes,
+  removeNodes,
+  renameNode,
+  setFrozen,
+  setParam,
+} from '../../src/document/edits.ts';
+import { Rng } from '../../src/util/random.ts';
+import { residualMlp } from '../../bench/graphs.ts';
 
 const hardware = { description: 'nvidia ampere', fallback: false };
 const swiftshader = { description: 'google swiftshader', fallback: true };
@@ -131,4 +145,59 @@ describe('the measured choice', () => {
     s.setItem('netloom.backends.v1', '{"x/y": {"choice": {"backend": "cuda"}}}');
     expect(recall(s, 'x', 'y')).toBeUndefined();
   });
+});
+
+/**
+ * The model key as it was first written: FNV-1a of the whole document's text, made afresh. Keys
+ * remembered in localStorage were made this way, so the kept-in-parts key must read the same.
+ */
+function wholeKey(doc: NetloomDocument, batchSize: number, optimizer: string): string {
+  const nodes = [...doc.nodes]
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((n) => [n.id, n.kind, n.params, n.frozen ?? false, n.sharesWeightsWith ?? '']);
+  const edges = doc.edges
+    .map((e) => `${e.source.node}:${e.source.port}>${e.target.node}:${e.target.port}`)
+    .sort();
+  const text = JSON.stringify({ nodes, edges, batchSize, optimizer });
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+test('the model key, kept in parts, reads as the whole-document key after every kind of edit', () => {
+  const rng = new Rng(3);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rng.next() * list.length)]!;
+  let doc = residualMlp(40);
+  const keys = new Set<string>();
+  for (let step = 0; step < 40; step++) {
+    const ids = doc.nodes.map((n) => n.id);
+    const dense = doc.nodes.filter((n) => n.kind === 'Dense').map((n) => n.id);
+    const r = rng.next();
+    const before = modelKey(doc, 32, 'adam');
+    let speedSame = false;
+    if (r < 0.3) doc = setParam(doc, pick(dense), 'units', 60 + step);
+    else if (r < 0.45) {
+      doc = moveNodes(doc, new Map([[pick(ids), { x: step * 20, y: 0 }]]));
+      speedSame = true;
+    } else if (r < 0.55) {
+      doc = renameNode(doc, pick(ids), `layer ${step}`);
+      speedSame = true;
+    } else if (r < 0.7) {
+      const from = pick(dense);
+      doc = addNode(doc, 'ReLU', { x: 0, y: 0 });
+      doc = connect(doc, { node: from, port: 'y' }, { node: doc.nodes.at(-1)!.id, port: 'x' });
+    } else if (r < 0.8) doc = removeNodes(doc, [pick(dense)]);
+    else if (r < 0.9) doc = setFrozen(doc, [pick(dense)], step % 2 === 0);
+    else doc = { ...doc, nodes: [...doc.nodes].reverse() };
+    const key = modelKey(doc, 32, 'adam');
+    expect(key, `step ${step}`).toBe(wholeKey(doc, 32, 'adam'));
+    if (speedSame) expect(key, `step ${step}`).toBe(before);
+    keys.add(key);
+    expect(modelKey(doc, 64, 'sgd')).toBe(wholeKey(doc, 64, 'sgd'));
+  }
+  // The key tells models apart: most steps changed what trains.
+  expect(keys.size).toBeGreaterThan(20);
 });

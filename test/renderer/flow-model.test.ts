@@ -1,14 +1,15 @@
 // The canvas's flow model remakes only what an edit changed: after one Dense's units change, the
-// React Flow node objects of that Dense and of the layers whose shapes or counts follow are new,
-// and every other node and wire is the same object as before (which is what lets React and React
-// Flow skip them). A move remakes the moved node only and lowers nothing; no change, same arrays.
+// faces of that Dense and of the layers whose shapes or counts follow are new, and React Flow is
+// handed the very same nodes and wires arrays, every object in them as before (a new array costs
+// React Flow a pass over every node). A move remakes the moved node only and lowers nothing; a
+// selection the selected node only; no change, same arrays.
 import { expect, test } from 'vitest';
-import type { Edge, Node } from '@xyflow/react';
 import { IncrementalLowering } from '../../src/compile/incremental.ts';
 import { lowerDocument } from '../../src/compile/lower.ts';
 import { moveNodes, renameNode, setParam } from '../../src/document/edits.ts';
 import { Rng } from '../../src/util/random.ts';
 import { FlowModel } from '../../renderer/lib/flow-model.ts';
+import type { FlowGraph } from '../../renderer/lib/flow-model.ts';
 import { layerId, middleDense, residualMlp } from '../../bench/graphs.ts';
 
 const byId = <T extends { id: string }>(list: readonly T[]) => new Map(list.map((x) => [x.id, x]));
@@ -19,7 +20,7 @@ function remade<T extends { id: string }>(before: readonly T[], after: readonly 
   return after.filter((x) => old.get(x.id) !== x).map((x) => x.id);
 }
 
-test('an edit remakes the edited layer and the layers its shapes reach, nothing else', () => {
+test('an edit remakes the faces of the edited layer and the layers its shapes reach; React Flow keeps its arrays', () => {
   let doc = residualMlp(400);
   const lower = new IncrementalLowering();
   const flow = new FlowModel(() => undefined);
@@ -33,13 +34,24 @@ test('an edit remakes the edited layer and the layers its shapes reach, nothing 
   const k = Number(dense.slice(1));
   const [relu, dense2] = [layerId(k + 1), layerId(k + 2)];
   const lowered = lower.loweredCount;
+  const facesBefore = new Map(first.nodes.map((n) => [n.id, flow.faces.get(n.id)]));
+  flow.faces.notify(); // the first faces, as the canvas tells them once it has rendered
+  const changedFaces: string[] = [];
+  const listening = first.nodes.map((n) => flow.faces.subscribe(n.id, () => changedFaces.push(n.id)));
   doc = setParam(doc, dense, 'units', 65);
   const next = flow.update(doc, lower.update(doc), []);
+  flow.faces.notify();
+  for (const stop of listening) stop();
   expect(lower.loweredCount - lowered).toBeLessThan(10);
-  expect(remade(first.nodes, next.nodes).sort()).toEqual([dense, relu, dense2].sort());
-  const shapes = byId(next.nodes as Node<{ shape: string; params: string }>[]);
-  expect(shapes.get(relu)!.data.shape).toBe('[N, 65]');
-  expect(shapes.get(dense2)!.data.params).toContain((65 * 64 + 64).toLocaleString('en-US'));
+  // React Flow's nodes: the same array, every node object as it was.
+  expect(next.nodes).toBe(first.nodes);
+  expect(next.flagged).toBe(first.flagged);
+  // The faces that changed, and only they, are new and told to their listeners.
+  const newFaces = first.nodes.filter((n) => flow.faces.get(n.id) !== facesBefore.get(n.id)).map((n) => n.id);
+  expect(newFaces.sort()).toEqual([dense, relu, dense2].sort());
+  expect(changedFaces.sort()).toEqual([dense, relu, dense2].sort());
+  expect(flow.faces.get(relu)!.shape).toBe('[N, 65]');
+  expect(flow.faces.get(dense2)!.params).toContain((65 * 64 + 64).toLocaleString('en-US'));
   // The wires' shapes change in their labels; the wire objects (what React Flow indexes) stay.
   expect(next.edges).toBe(first.edges);
   expect(flow.labels.get(`${dense}->${relu}:x`)).toBe('[N, 65]');
@@ -58,12 +70,21 @@ test('an edit remakes the edited layer and the layers its shapes reach, nothing 
   const selected = flow.update(doc, lower.update(doc), [dense2]);
   expect(remade(moved.nodes, selected.nodes)).toEqual([dense2]);
   expect(selected.nodes.find((n) => n.id === dense2)!.selected).toBe(true);
+
+  // A problem: the layer's face says it and the graph flags it (the overview paints it red); its
+  // node object stays.
+  doc = setParam(doc, dense, 'units', 0);
+  const broken = flow.update(doc, lower.update(doc), [dense2]);
+  expect(flow.faces.get(dense)!.error).toBeTruthy();
+  expect(broken.flagged.has(dense)).toBe(true);
+  expect(broken.nodes).toBe(selected.nodes);
 });
 
 /** What the canvas shows of a graph: every node's and wire's content, and each wire's label. */
-function shown(flow: FlowModel, g: { nodes: readonly Node[]; edges: readonly Edge[] }): unknown {
+function shown(flow: FlowModel, g: FlowGraph): unknown {
   return {
-    nodes: g.nodes.map((n) => [n.id, n.position, n.selected, n.data, n.handles]),
+    nodes: g.nodes.map((n) => [n.id, n.position, n.selected, n.data, n.handles, flow.faces.get(n.id)]),
+    flagged: [...g.flagged].sort(),
     edges: g.edges.map((e) => [e.id, e.source, e.target, e.className, e.data, flow.labels.get(e.id)]),
   };
 }

@@ -1,0 +1,83 @@
+// How a big graph is handed to React Flow (renderer/lib/adopt-slices.ts): the nodes on screen and
+// their wires first, the rest in slices in document order, every wire with the last slice, and
+// from then on the very arrays the canvas made (an edit costs React Flow what it did before).
+// A small change passes straight through; an edit meanwhile is what the next slice sees.
+import { expect, test } from 'vitest';
+import { manyNodes, SliceAdoption, sliceNodes } from '../../renderer/lib/adopt-slices.ts';
+
+interface N {
+  id: string;
+  y: number;
+}
+interface E {
+  id: string;
+  source: string;
+  target: string;
+}
+
+function chain(count: number): { nodes: N[]; edges: E[] } {
+  const nodes = Array.from({ length: count }, (_, i) => ({ id: `n${i}`, y: i * 100 }));
+  const edges = nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: `n${i}`, target: n.id }));
+  return { nodes, edges };
+}
+
+const onScreen = (n: N) => n.y < 1000;
+
+test('a big graph comes in slices, what is on screen first, then exactly the arrays it was given', () => {
+  const { nodes, edges } = chain(3000);
+  const a = new SliceAdoption<N, E>();
+  const first = a.hand(nodes, edges, onScreen);
+  expect(first.nodes.map((n) => n.id)).toEqual(nodes.slice(0, 10).map((n) => n.id));
+  expect(first.edges.map((e) => e.id)).toEqual(edges.slice(0, 9).map((e) => e.id));
+  expect(a.slicing).toBe(true);
+  let handed = first.nodes.length;
+  let steps = 0;
+  while (a.slicing) {
+    a.grow(nodes);
+    const now = a.hand(nodes, edges, onScreen);
+    steps++;
+    expect(now.nodes.length - handed).toBeLessThanOrEqual(sliceNodes);
+    // Every node handed keeps the document's order.
+    expect(now.nodes).toEqual(nodes.filter((n) => now.nodes.includes(n)));
+    // The wires stay the first slice's (the same array) until the end.
+    if (a.slicing) expect(now.edges).toBe(first.edges);
+    else {
+      expect(now.nodes).toBe(nodes);
+      expect(now.edges).toBe(edges);
+    }
+    handed = now.nodes.length;
+  }
+  expect(steps).toBe(Math.ceil((3000 - 10 + 1) / sliceNodes));
+  // Done: an edit's arrays pass straight through.
+  const edited = nodes.map((n, i) => (i === 5 ? { ...n, y: 7 } : n));
+  expect(a.hand(edited, edges, onScreen).nodes).toBe(edited);
+});
+
+test('a small graph, or a few nodes more, pass straight through', () => {
+  const a = new SliceAdoption<N, E>();
+  const small = chain(manyNodes);
+  expect(a.hand(small.nodes, small.edges, onScreen).nodes).toBe(small.nodes);
+  const more = chain(manyNodes + 300);
+  expect(a.hand(more.nodes, more.edges, onScreen).nodes).toBe(more.nodes);
+  expect(a.slicing).toBe(false);
+  // From nothing (the overview showed boxes) to all of them: in slices again.
+  a.hand([], [], onScreen);
+  expect(a.hand(more.nodes, more.edges, onScreen).nodes.length).toBe(10);
+});
+
+test('an edit while slices come: removed nodes and wires are not handed, the next slice reads the new list', () => {
+  const { nodes, edges } = chain(2000);
+  const a = new SliceAdoption<N, E>();
+  a.hand(nodes, edges, onScreen);
+  // n3 removed with its wires, and a wire added among the first slice's nodes.
+  const nodes2 = nodes.filter((n) => n.id !== 'n3');
+  const edges2 = [
+    ...edges.filter((e) => e.source !== 'n3' && e.target !== 'n3'),
+    { id: 'x', source: 'n2', target: 'n4' },
+  ];
+  const now = a.hand(nodes2, edges2, onScreen);
+  expect(now.nodes.map((n) => n.id)).not.toContain('n3');
+  expect(now.edges.map((e) => e.id)).toEqual(['e0', 'e1', 'e4', 'e5', 'e6', 'e7', 'e8', 'x']);
+  while (a.slicing) a.grow(nodes2);
+  expect(a.hand(nodes2, edges2, onScreen).nodes).toBe(nodes2);
+});
