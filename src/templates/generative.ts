@@ -181,7 +181,7 @@ export function cganMnistTemplate(): NetloomDocument {
   b.wire('loss.cls.fake:loss', 'loss.G.total:x1');
   return b.document(
     'Conditional GAN for MNIST digits',
-    "Mirza & Osindero 2014 with Odena et al. 2017's auxiliary classifier: the label, embedded (10 → 10), joins the noise in the generator (74 → 256 → 512 → 784, batch norm and LeakyReLU 0.2) and the discriminator's features (784 → 256, dropout 0.3; + label → 1), whose second head names the digit (256 → 10); 554,612 + 203,897 parameters. D learns real → 1, fake → 0 and the real digit's class; G learns fake → 1 and its digit named as the class asked. After the default 10 epochs (about 30 s) an outside CNN judge read 200 of 200 samples (20 per digit) as the digit asked, though each digit's samples look much alike (the generator collapses to few styles per class).",
+    "Mirza & Osindero 2014 with Odena et al. 2017's auxiliary classifier: the label, embedded (10 → 10), joins the noise in the generator (74 → 256 → 512 → 784, batch norm and LeakyReLU 0.2) and the discriminator's features (784 → 256, dropout 0.3; + label → 1), whose second head names the digit (256 → 10); 554,612 + 203,897 parameters. D learns real → 1, fake → 0 and the real digit's class; G learns fake → 1 and its digit named as the class asked. After the default 10 epochs (about 40 s) an outside CNN judge read 183 to 200 of 200 samples (20 per digit, three runs) as the digit asked, though each digit's samples look much alike (the generator collapses to few styles per class).",
     {
       dataset: 'mnist',
       batchSize: 64,
