@@ -99,7 +99,9 @@ export function dcganMnistTemplate(): NetloomDocument {
 
 /**
  * A conditional GAN (Mirza & Osindero 2014): the digit's label, embedded, joins the noise in the
- * generator and the image in the discriminator, so the generator learns to draw a chosen digit.
+ * generator and the image's features in the discriminator. The plain recipe ignored the label here
+ * (24 of 200 samples judged as asked after 10 epochs, in torch as in Netloom): an auxiliary
+ * classifier head (Odena et al. 2017) and batch norm in G make it draw the digit asked.
  */
 export function cganMnistTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
@@ -119,8 +121,10 @@ export function cganMnistTemplate(): NetloomDocument {
   b.wire('z', 'G.join:x0');
   b.wire('G.embed', 'G.join:x1');
   let g = b.then('G.join', 'G.fc1', 'Dense', { units: 256 });
+  g = b.then(g, 'G.bn1', 'BatchNorm1d', {});
   g = b.then(g, 'G.lrelu1', 'LeakyReLU', { negativeSlope: 0.2 });
   g = b.then(g, 'G.fc2', 'Dense', { units: 512 });
+  g = b.then(g, 'G.bn2', 'BatchNorm1d', {});
   g = b.then(g, 'G.lrelu2', 'LeakyReLU', { negativeSlope: 0.2 });
   g = b.then(g, 'G.fc3', 'Dense', { units: 784 });
   const fake = b.then(g, 'G.sigmoid', 'Sigmoid');
@@ -129,7 +133,7 @@ export function cganMnistTemplate(): NetloomDocument {
   b.addGroup(
     'discriminator',
     'Discriminator',
-    "A digit (784 values) and the label's vector → a logit: a real digit of this class?",
+    "A digit (784 values) → 256 features; with the label's vector → a logit (a real digit of this class?), alone → the class's 10 logits.",
   );
   b.group = 'discriminator';
   // Below the label Input (nodes stand about 90 units tall), so the group's frame clears it.
@@ -141,27 +145,43 @@ export function cganMnistTemplate(): NetloomDocument {
   );
   b.wire('label', 'D.embed');
   const image = b.node('image', 'Input', { shape: [784], dtype: 'float32' }, { name: 'image', col: 1 });
-  const disc = (from: string, suffix: string, col: number): string => {
+  const disc = (from: string, suffix: string, col: number): { logit: string; classes: string } => {
     const shared = (id: string): void => {
       if (suffix) Object.assign(b.nodes.at(-1)!, { sharesWeightsWith: id });
     };
-    b.node(`D.join${suffix}`, 'Concat', { inputs: 2, axis: 1 }, { col });
-    b.wire(from, `D.join${suffix}:x0`);
-    b.wire('D.embed', `D.join${suffix}:x1`);
-    let d = b.then(`D.join${suffix}`, `D.fc1${suffix}`, 'Dense', { units: 256 }, { col });
+    let d = b.then(from, `D.fc1${suffix}`, 'Dense', { units: 256 }, { col });
     shared('D.fc1');
     d = b.then(d, `D.lrelu1${suffix}`, 'LeakyReLU', { negativeSlope: 0.2 }, { col });
-    d = b.then(d, `D.fc2${suffix}`, 'Dense', { units: 1 }, { col });
-    shared('D.fc2');
-    return d;
+    d = b.then(d, `D.drop1${suffix}`, 'Dropout', { p: 0.3 }, { col });
+    b.node(`D.join${suffix}`, 'Concat', { inputs: 2, axis: 1 }, { col });
+    b.wire(d, `D.join${suffix}:x0`);
+    b.wire('D.embed', `D.join${suffix}:x1`);
+    const logit = b.then(`D.join${suffix}`, `D.adv${suffix}`, 'Dense', { units: 1 }, { col });
+    shared('D.adv');
+    const cls = b.then(d, `D.cls${suffix}`, 'Dense', { units: classes }, { col });
+    shared('D.cls');
+    return { logit, classes: cls };
   };
   const onReal = disc(image, '', 1);
   b.alignRow(2, b.rowOf(0) - 100);
   const onFake = disc(fake, '.fake', 2);
-  ganLosses(b, onReal, onFake, 3);
+  ganLosses(b, onReal.logit, onFake.logit, 3);
+  // Odena et al. 2017's auxiliary classifier: D also names the digit (real ones, in its loss) and G
+  // is scored on whether its digit is named as asked, so the label cannot be ignored.
+  b.node('loss.cls.real', 'CrossEntropy', {}, { col: 3 });
+  b.wire(onReal.classes, 'loss.cls.real:x');
+  b.wire('label', 'loss.cls.real:target');
+  b.node('loss.cls.fake', 'CrossEntropy', {}, { col: 3 });
+  b.wire(onFake.classes, 'loss.cls.fake:x');
+  b.wire('label', 'loss.cls.fake:target');
+  Object.assign(b.nodes.find((n) => n.id === 'loss.D')!.params, { inputs: 3 });
+  b.wire('loss.cls.real:loss', 'loss.D:x2');
+  b.node('loss.G.total', 'Add', { inputs: 2 }, { col: 3 });
+  b.wire('loss.G:loss', 'loss.G.total:x0');
+  b.wire('loss.cls.fake:loss', 'loss.G.total:x1');
   return b.document(
     'Conditional GAN for MNIST digits',
-    "Mirza & Osindero 2014: the label, embedded (10 → 10), joins the noise in the generator (74 → 256 → 512 → 784) and the image in the discriminator (794 → 256 → 1); 553,076 + 203,877 parameters. Each step the generator draws the batch's own labels, so it learns to draw the digit it is asked for.",
+    "Mirza & Osindero 2014 with Odena et al. 2017's auxiliary classifier: the label, embedded (10 → 10), joins the noise in the generator (74 → 256 → 512 → 784, batch norm and LeakyReLU 0.2) and the discriminator's features (784 → 256, dropout 0.3; + label → 1), whose second head names the digit (256 → 10); 554,612 + 203,897 parameters. D learns real → 1, fake → 0 and the real digit's class; G learns fake → 1 and its digit named as the class asked. After the default 10 epochs (about 40 s) an outside CNN judge read 183 to 200 of 200 samples (20 per digit, three runs) as the digit asked, though each digit's samples look much alike (the generator collapses to few styles per class).",
     {
       dataset: 'mnist',
       batchSize: 64,
@@ -170,7 +190,10 @@ export function cganMnistTemplate(): NetloomDocument {
       validationSplit: 0.1,
       normalizeInputs: false,
       inputs: { features: 'image', targets: 'label' },
-      objectives: ganObjectives,
+      objectives: [
+        { name: 'discriminator', loss: 'loss.D', params: ['discriminator'], optimizer: ganAdam },
+        { name: 'generator', loss: 'loss.G.total', params: ['generator'], optimizer: ganAdam },
+      ],
     },
   );
 }

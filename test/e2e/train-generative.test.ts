@@ -44,9 +44,10 @@ async function trainOneEpoch(
 
 test('the conditional GAN: after an epoch, samples labelled with the digit each was asked for', async () => {
   const { loss, seconds } = await trainOneEpoch('cgan-mnist', 'train-cgan.png');
-  // The discriminator's two-term loss: balanced near ln 4 ≈ 1.39; collapse or blow-up leaves (0.05, 3).
+  // The discriminator's loss: real/fake, balanced near ln 4 ≈ 1.39, plus naming real digits' classes
+  // (ln 10 ≈ 2.30 untrained, falling); collapse or blow-up leaves (0.05, 4).
   expect(loss).toBeGreaterThan(0.05);
-  expect(loss).toBeLessThan(3);
+  expect(loss).toBeLessThan(4);
   expect(await app.page.locator('[data-testid="train-panel"] > .caption').textContent()).toContain(
     'asked for the digit',
   );

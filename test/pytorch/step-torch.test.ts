@@ -67,7 +67,9 @@ type Optimizer = { readonly name: 'sgd' | 'adam'; readonly lr: number; readonly 
  */
 function trainable(name: string, opt: Optimizer): NetloomDocument {
   const doc = name === 'bn-net' ? bnNet() : loadTemplate(name)!;
+  // Random masks are drawn differently in torch and onnxruntime: compare steps without them.
   for (const n of doc.nodes) if ('dropout' in n.params) n.params['dropout'] = 0;
+  for (const n of doc.nodes) if (n.kind === 'Dropout') n.params['p'] = 0;
   const training = doc.training as { objectives: { optimizer?: Record<string, unknown> }[] };
   for (const o of training.objectives) o.optimizer = { ...o.optimizer, ...opt };
   return doc;

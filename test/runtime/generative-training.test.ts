@@ -83,9 +83,10 @@ test('convolutional autoencoder: the loss falls; held-out digits beside their re
 test('conditional GAN: D and G alternate, D loss stays bounded, samples asked for digits 0–9', async () => {
   const { doc, losses, pictures, weights } = await run('cgan-mnist', 2);
   for (const l of losses) {
-    // ln 4 ≈ 1.39 is the balance of the two-term D loss; collapse or explosion leaves (0.05, 3).
+    // D's loss: real/fake (ln 4 ≈ 1.39 balanced) plus naming real digits' classes (ln 10 ≈ 2.30
+    // untrained); collapse or explosion leaves (0.05, 5).
     expect(l['discriminator']).toBeGreaterThan(0.05);
-    expect(l['discriminator']).toBeLessThan(3);
+    expect(l['discriminator']).toBeLessThan(5);
     expect(Number.isFinite(l['generator'])).toBe(true);
   }
   const [first, second] = pictures.map(samples);

@@ -24,19 +24,25 @@ class CondG(nn.Module):
     def __init__(self, nz=64, classes=10):
         super().__init__()
         self.embed = nn.Embedding(classes, classes)
-        self.net = nn.Sequential(nn.Linear(nz + classes, 256), nn.LeakyReLU(0.2), nn.Linear(256, 512),
-                                 nn.LeakyReLU(0.2), nn.Linear(512, 784), nn.Sigmoid())
+        self.net = nn.Sequential(nn.Linear(nz + classes, 256), nn.BatchNorm1d(256), nn.LeakyReLU(0.2),
+                                 nn.Linear(256, 512), nn.BatchNorm1d(512), nn.LeakyReLU(0.2),
+                                 nn.Linear(512, 784), nn.Sigmoid())
 
 
 class CondD(nn.Module):
+    """784 -> 256 features -> 10 class logits; (features, label's vector) -> a real/fake logit."""
+
     def __init__(self, classes=10):
         super().__init__()
         self.embed = nn.Embedding(classes, classes)
-        self.net = nn.Sequential(nn.Linear(784 + classes, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1))
+        self.features = nn.Sequential(nn.Linear(784, 256), nn.LeakyReLU(0.2), nn.Dropout(0.3))
+        self.cls = nn.Linear(256, classes)
+        self.adv = nn.Linear(256 + classes, 1)
 
 
 def cgan_mnist():
-    """Mirza & Osindero 2014 with a label embedding in G and in D."""
+    """Mirza & Osindero 2014 with a label embedding in G and in D, and Odena et al. 2017's auxiliary
+    classifier head in D."""
     return {"generator": CondG(), "discriminator": CondD()}
 
 
