@@ -13,10 +13,17 @@ import { PathGrants } from '../../electron/path-grants.ts';
 import { RecentFiles } from '../../electron/recent-files.ts';
 
 const madeDirs: string[] = [];
-// Registered while a test file imports this module, so it runs after that file's tests.
-afterAll(() => {
+const removeMadeDirs = () => {
   for (const dir of madeDirs.splice(0)) nodeFs.rmSync(dir, { recursive: true, force: true });
-});
+};
+// Registered while a test file imports this module, so it runs after that file's tests. The
+// fuzzer's worker thread imports it outside any test file, where afterAll throws: there the
+// folders go when the thread exits.
+try {
+  afterAll(removeMadeDirs);
+} catch {
+  process.once('exit', removeMadeDirs);
+}
 
 /** A new temporary folder, removed after the test file that made it. */
 export function tempDir(): string {

@@ -1,7 +1,7 @@
 // Gradients of Conv and ConvTranspose (src/ir/ops/convolution.ts). The input gradient of a
 // convolution is a transposed convolution with the same weight (or, stride 1 with M < C, a Conv
 // with the taps reversed, which runs faster); the weight gradient of an ungrouped one is one Gemm
-// over gathered windows (convolution-gemm.ts), of a grouped one a convolution of the input with the
+// over gathered windows (../convolution-gemm.ts), of a grouped one a convolution of the input with the
 // output gradient (batch and channel axes swapped). All of it runs on any backend. The geometry
 // and the transposed convolution serve the pooling rules too.
 import type { Op, Shape } from '../../ir/types.ts';
@@ -9,7 +9,7 @@ import { intAttr, intsAttr, stringAttr } from '../../ir/ops/op-row.ts';
 import type { GraphEditor } from '../graph-editor.ts';
 import type { GradRow } from '../rule.ts';
 import { GradError, reshape } from '../rule.ts';
-import { weightGradGemm } from './convolution-gemm.ts';
+import { weightGradGemm } from '../convolution-gemm.ts';
 
 export interface Geometry {
   readonly kernel: number[];

@@ -14,9 +14,9 @@
 // and the ddpm-mnist U-Net's convolutions this rule picked the faster form in all 16 shapes:
 // gathering dy wins 2–4× on stride-1 'same' convolutions with C ≥ M (a U-Net's 3×3s, its 16 → 1
 // head), gathering x on strided ones, on C < M and on transposed convolutions' weights.
-import type { GraphEditor } from '../graph-editor.ts';
-import { reshape } from '../rule.ts';
-import type { Geometry } from './convolution.ts';
+import type { GraphEditor } from './graph-editor.ts';
+import { reshape } from './rule.ts';
+import type { Geometry } from './rules/convolution.ts';
 
 /**
  * Above this many gathered positions (taps × positions) the index constant would weigh more than
