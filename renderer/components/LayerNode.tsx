@@ -6,7 +6,7 @@
 // the layers whose faces changed, and React Flow is handed the same nodes as before.
 import { Handle, Position } from '@xyflow/react';
 import type { NodeProps, Node } from '@xyflow/react';
-import { createContext, memo, useContext, useLayoutEffect, useReducer } from 'react';
+import { createContext, memo, useCallback, useContext, useSyncExternalStore } from 'react';
 import { useDiffMark } from '../runs/diff-highlight.ts';
 import type { LayerFace } from '../lib/wire-labels.ts';
 import { LayerFaces } from '../lib/wire-labels.ts';
@@ -33,18 +33,10 @@ const blankFace: LayerFace = {
   frozen: false,
 };
 
-/**
- * The layer's face, re-rendering the node when the Canvas says it changed. Read directly and
- * subscribed in a layout effect rather than through useSyncExternalStore: that hook's per-node
- * bookkeeping (a snapshot check after every render, an effect per change of getSnapshot) weighed
- * on the task that mounts thousands of nodes at once when the view zooms in past the overview.
- * A node's layout effects run before the Canvas's, where the faces notify, so none is missed.
- */
 function useFace(id: string): LayerFace {
   const faces = useContext(LayerFacesContext);
-  const [, changed] = useReducer((x: number) => x + 1, 0);
-  useLayoutEffect(() => faces.subscribe(id, changed), [faces, id]);
-  return faces.get(id) ?? blankFace;
+  const subscribe = useCallback((f: () => void) => faces.subscribe(id, f), [faces, id]);
+  return useSyncExternalStore(subscribe, () => faces.get(id)) ?? blankFace;
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
