@@ -22,11 +22,13 @@ async function trainOneEpoch(
   template: string,
   shot: string,
   examples?: number,
+  batch?: number,
 ): Promise<{ loss: number; seconds: number }> {
   await app.page.getByTestId('open-gallery').click();
   await app.page.locator(`.card[data-template="${template}"]`).click();
   await app.page.getByTestId('train-tab').click();
   await field('epochs').fill('1');
+  if (batch !== undefined) await field('batch').fill(String(batch));
   if (examples !== undefined) await field('limit').fill(String(examples));
   const blank = await picture();
   const t0 = Date.now();
@@ -117,23 +119,7 @@ test('the DDPM: after a short epoch, two chains denoising from the same noise to
   // 40 examples in batches of 16: an epoch of 3 small steps (a step of 64 takes 3–4 s in WASM); the
   // strip is what is checked here, not what so few steps learn (test/runtime's diffusion tests
   // check the training against torch).
-  await app.page.getByTestId('open-gallery').click();
-  await app.page.locator('.card[data-template="ddpm-mnist"]').click();
-  await app.page.getByTestId('train-tab').click();
-  await field('epochs').fill('1');
-  await field('batch').fill('16');
-  await field('limit').fill('40');
-  const blank = await picture();
-  const t0 = Date.now();
-  await app.page.getByTestId('train-start').click();
-  await expect.poll(epochNumber, { timeout: 200_000, interval: 1000 }).toBeGreaterThanOrEqual(1);
-  await expect.poll(picture, { timeout: 60_000 }).not.toBe(blank);
-  await expect.poll(() => app.page.getByTestId('train-start').count(), { timeout: 60_000 }).toBe(1);
-  const seconds = (Date.now() - t0) / 1000;
-  expect(await app.page.getByTestId('train-error').count()).toBe(0);
-  const loss = Number(await app.page.getByTestId('train-loss').textContent());
-  await app.page.getByTestId('train-picture').scrollIntoViewIfNeeded();
-  await app.page.screenshot({ path: join(shots, 'train-ddpm.png') });
+  const { loss, seconds } = await trainOneEpoch('ddpm-mnist', 'train-ddpm.png', 40, 16);
   // Noise-prediction MSE starts near E[ε²] = 1; a finite value below a blow-up.
   expect(loss).toBeGreaterThan(0);
   expect(loss).toBeLessThan(5);

@@ -9,21 +9,28 @@ import { appPerFile, shots } from './app.ts';
 
 const app = appPerFile();
 
-test('GPT-mini trains on the sonnets in the app and its Try it continues a prompt', async () => {
+const step = async () =>
+  Number((await app.page.getByTestId('train-step').textContent())?.match(/step (\d+)/)?.[1] ?? 0);
+
+/** Opens a GPT template from the gallery, trains it until `steps`, stops; the epoch's mean loss. */
+async function trainGptSteps(template: string, steps: number): Promise<number> {
   const page = app.page;
   await page.getByTestId('open-gallery').click();
-  await page.locator('.card[data-template="gpt-mini"]').click();
+  await page.locator(`.card[data-template="${template}"]`).click();
   await page.getByTestId('train-tab').click();
   await page.getByTestId('train-start').click();
-  const step = async () =>
-    Number((await page.getByTestId('train-step').textContent())?.match(/step (\d+)/)?.[1] ?? 0);
-  await expect.poll(step, { timeout: 300_000, interval: 1000 }).toBeGreaterThanOrEqual(60);
+  await expect.poll(step, { timeout: 300_000, interval: 1000 }).toBeGreaterThanOrEqual(steps);
   expect(await page.getByTestId('train-error').count()).toBe(0);
   await page.getByTestId('train-stop').click();
   await expect.poll(() => page.getByTestId('try-text').count(), { timeout: 60_000 }).toBe(1);
+  return Number(await page.getByTestId('train-loss').textContent());
+}
+
+test('GPT-mini trains on the sonnets in the app and its Try it continues a prompt', async () => {
+  const page = app.page;
   // The stopped epoch's mean training loss: a uniform guess over the 96 characters costs
   // ln 96 = 4.56 nats, and the first steps start there; letter frequencies alone bring it near 3.
-  const loss = Number(await page.getByTestId('train-loss').textContent());
+  const loss = await trainGptSteps('gpt-mini', 60);
   expect(loss).toBeLessThan(3.8);
 
   await page.getByTestId('try-prompt').fill('When I ');
@@ -76,20 +83,10 @@ test('the Embedding + LSTM text classifier trains on the generated reviews in th
 
 test('GPT-mini with its head tied to the token embedding trains in the app from near ln 96', async () => {
   const page = app.page;
-  await page.getByTestId('open-gallery').click();
-  await page.locator('.card[data-template="gpt-mini-tied"]').click();
-  await page.getByTestId('train-tab').click();
-  await page.getByTestId('train-start').click();
-  const step = async () =>
-    Number((await page.getByTestId('train-step').textContent())?.match(/step (\d+)/)?.[1] ?? 0);
-  await expect.poll(step, { timeout: 300_000, interval: 1000 }).toBeGreaterThanOrEqual(40);
-  expect(await page.getByTestId('train-error').count()).toBe(0);
-  await page.getByTestId('train-stop').click();
-  await expect.poll(() => page.getByTestId('try-text').count(), { timeout: 60_000 }).toBe(1);
   // The stopped epoch's mean training loss. `netloom train gpt-mini-tied --steps 40` (seed 0):
   // 3.34 nats/char. The shared table starts at N(0, 0.02²), so the first steps cost about ln 96 =
   // 4.56; at torch's N(0, 1) they cost about 65 and 40 steps average far above this bound.
-  const loss = Number(await page.getByTestId('train-loss').textContent());
+  const loss = await trainGptSteps('gpt-mini-tied', 40);
   await page.screenshot({ path: join(shots, 'train-gpt-tied.png') });
   console.log(`gpt-mini-tied in the app: stopped after ${await step()} steps, loss ${loss}`);
   expect(loss).toBeLessThan(3.8);

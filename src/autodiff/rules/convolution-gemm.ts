@@ -38,15 +38,23 @@ export function weightGradGemm(g: GraphEditor, x: string, dy: string, geo: Geome
   return useDy ? gatherDy(g, x, dy, geo) : gatherX(g, x, dy, geo);
 }
 
-/** Windows of x: col [C·K, L_out·N] against dy as [M, L_out·N]. */
-function gatherX(g: GraphEditor, x: string, dy: string, geo: Geometry): string {
+/** The sizes both forms read: batch n, input channels c, output channels m, spatial sizes, taps. */
+function sizesOf(g: GraphEditor, x: string, dy: string, geo: Geometry) {
   const xs = g.shape(x);
   const ds = g.shape(dy);
-  const [n, c] = [xs[0]!, xs[1]!];
-  const m = ds[1]!;
-  const sp = xs.slice(2);
-  const out = ds.slice(2);
-  const taps = product(geo.kernel);
+  return {
+    n: xs[0]!,
+    c: xs[1]!,
+    m: ds[1]!,
+    sp: xs.slice(2),
+    out: ds.slice(2),
+    taps: product(geo.kernel),
+  };
+}
+
+/** Windows of x: col [C·K, L_out·N] against dy as [M, L_out·N]. */
+function gatherX(g: GraphEditor, x: string, dy: string, geo: Geometry): string {
+  const { n, c, m, sp, out, taps } = sizesOf(g, x, dy, geo);
   const positions = product(out);
   // End padding only as far as some window reads (a floor division can leave the rest unread).
   const endPad = sp.map((d, i) =>
@@ -81,13 +89,7 @@ function gatherX(g: GraphEditor, x: string, dy: string, geo: Geometry): string {
  * col [M·K, L_in·N] against x as [C, L_in·N]; the product [M·K, C] is put in weight order.
  */
 function gatherDy(g: GraphEditor, x: string, dy: string, geo: Geometry): string {
-  const xs = g.shape(x);
-  const ds = g.shape(dy);
-  const [n, c] = [xs[0]!, xs[1]!];
-  const m = ds[1]!;
-  const sp = xs.slice(2);
-  const out = ds.slice(2);
-  const taps = product(geo.kernel);
+  const { n, c, m, sp, out, taps } = sizesOf(g, x, dy, geo);
   const outN = product(out);
   const inN = product(sp);
   // dy [N, M, …] → [M, L_out + 1, N]: the extra row is the zero slot.
