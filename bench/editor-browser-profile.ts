@@ -9,6 +9,9 @@
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts chain-5000 onnx-5000
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts edit:chain-5000
 //   NETLOOM_PROFILE_MIN_MS=15 ...   print the open's stretches from 15 ms (100 by default)
+//   NETLOOM_PROFILE_ZOOM_EVENTS=120 ...   edit:'s zoom is that many wheel events (30 in, 30 out),
+//     however slow the frames, and says where the view crossed the overview's threshold; each
+//     gesture lists its long tasks (PerformanceObserver), so the crossing's task can be read off
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +106,42 @@ function editableDense(doc: NetloomDocument): { id: string; x: number; y: number
     });
 }
 
+/**
+ * A zoom of a fixed number of wheel events (one a frame, 30 in then 30 out, as gestureFps does), so
+ * a busy machine zooms as far as a quiet one; says at which events the canvas changed its level of detail.
+ */
+const fixedZoom = `async (events) => {
+  const pane = document.querySelector('.react-flow__pane');
+  const r = pane.getBoundingClientRect();
+  const lod = () => document.querySelector('.canvas')?.getAttribute('data-lod');
+  const t0 = performance.now();
+  const out = [];
+  let was = lod();
+  for (let k = 0; k < events; k++) {
+    await new Promise((res) => requestAnimationFrame(res));
+    const now = lod();
+    if (now !== was) out.push(k + ':' + now + '@' + (performance.now() - t0).toFixed(0));
+    was = now;
+    const phase = Math.floor(k / 30) % 2 === 0 ? 1 : -1;
+    pane.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, view: window,
+      clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, deltaY: -60 * phase }));
+  }
+  return out;
+}`;
+
+/** The long tasks (PerformanceObserver) that started at or after `t`, as `start+ms` from `t`. */
+async function longTasksSince(page: Page, t: number): Promise<string[]> {
+  return page.evaluate(
+    (t0) =>
+      (
+        window as unknown as { __probes: { longTasks: { start: number; duration: number }[] } }
+      ).__probes.longTasks
+        .filter((x) => x.start >= t0)
+        .map((x) => `${(x.start - t0).toFixed(0)}+${x.duration.toFixed(0)}`),
+    t,
+  );
+}
+
 /** After the open: a click on a Dense near the middle of the screen, then two edits, each profiled. */
 async function profileEdit(page: Page, cdp: CDPSession, probe: Probe, doc: NetloomDocument): Promise<void> {
   const target = (await probe('nearestOnScreen', editableDense(doc))) as
@@ -128,10 +167,15 @@ async function profileEdit(page: Page, cdp: CDPSession, probe: Probe, doc: Netlo
   }
   for (const kind of ['pan', 'zoom']) {
     await page.waitForTimeout(1000);
+    const g0 = await page.evaluate(() => performance.now());
     await cdp.send('Profiler.start');
-    const fps = await probe('gestureFps', kind);
+    const fps =
+      kind === 'zoom' && process.env.NETLOOM_PROFILE_ZOOM_EVENTS
+        ? await page.evaluate(`(${fixedZoom})(${Number(process.env.NETLOOM_PROFILE_ZOOM_EVENTS)})`)
+        : await probe('gestureFps', kind);
     profile = ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile;
     console.log(`${kind}: ${JSON.stringify(fps)}`);
+    console.log(`  long tasks (start+ms): ${(await longTasksSince(page, g0)).join(', ')}`);
     console.log(stretches(profile, 50).join('\n'));
   }
 }
