@@ -120,7 +120,13 @@ const fixedZoom = `async (events) => {
   for (let k = 0; k < events; k++) {
     await new Promise((res) => requestAnimationFrame(res));
     const now = lod();
-    if (now !== was) out.push(k + ':' + now + '@' + (performance.now() - t0).toFixed(0));
+    if (now !== was) {
+      // What the crossing mounted: React Flow's nodes and wires in the page, and the zoom.
+      const count = (sel) => document.querySelectorAll(sel).length;
+      const zoom = /scale\\(([-\\d.e]+)\\)/.exec(document.querySelector(".react-flow__viewport").style.transform);
+      out.push(k + ':' + now + '@' + (performance.now() - t0).toFixed(0) + ' nodes ' + count('.react-flow__node') +
+        ' wires ' + count('.react-flow__edge') + ' zoom ' + Number(zoom?.[1]).toFixed(2));
+    }
     was = now;
     const phase = Math.floor(k / 30) % 2 === 0 ? 1 : -1;
     pane.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, view: window,

@@ -39,6 +39,8 @@ import { useAdoptedInSlices } from '../lib/adopt-slices.ts';
 import { FlowModel } from '../lib/flow-model.ts';
 import { boxAt, overviewOf } from '../lib/overview.ts';
 import { fitGraph, lodEnterZoom, lodExitZoom, maxZoom, minZoom } from '../lib/view.ts';
+import type { Box } from '../lib/view-window.ts';
+import { covers, heldIn, sameBox, viewBox, windowAround, windowedNodes } from '../lib/view-window.ts';
 import { LayerFacesContext, LayerNode } from './LayerNode.tsx';
 import { BlockNode, FrameNode } from './GroupNodes.tsx';
 import { LodLayer } from './LodLayer.tsx';
@@ -144,6 +146,29 @@ function useLevelOfDetail(doc: NetloomDocument): boolean {
 }
 
 /**
+ * The window of the canvas React Flow holds nodes for while `on` (a big graph above the level of
+ * detail; lib/view-window.ts): the same box while the view stays inside it, a new one around the
+ * view when it leaves.
+ */
+function useViewWindow(on: boolean): Box | undefined {
+  const held = useRef<Box>(undefined);
+  const box = useStore(
+    useCallback(
+      (s: { transform: [number, number, number]; width: number; height: number }) => {
+        if (!on) return undefined;
+        const view = viewBox(s.transform, s.width, s.height);
+        const now = held.current;
+        return now && covers(now, view) ? now : windowAround(view);
+      },
+      [on],
+    ),
+    sameBox,
+  );
+  held.current = box;
+  return box;
+}
+
+/**
  * React Flow 12 mounts its selection listener whenever the store's list of selection handlers
  * exists, and an empty list exists from the start; the listener then walks every node and wire on
  * each store update (a click on a node makes several): at 5,000 nodes most of a selection's time.
@@ -246,10 +271,21 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
       liveWire ? graph.edges.map((e) => (e.id === liveWire ? { ...e, selected: true } : e)) : graph.edges,
     [graph.edges, liveWire],
   );
-  // A big graph comes into React Flow in slices, what is on screen first (lib/adopt-slices.ts).
+  // Of a big graph React Flow holds the nodes near the view (lib/view-window.ts), and the
+  // selection, which it deselects and drags.
+  const around = useViewWindow(!lod && graph.nodes.length > windowedNodes);
+  const near = useMemo(
+    () =>
+      around
+        ? heldIn(graph.nodes, edges, around, (n) => model.sizeOf(n), new Set(selection))
+        : { nodes: graph.nodes, edges },
+    [around, graph.nodes, edges, model, selection],
+  );
+  // Many nodes arriving at once come into React Flow in slices, what is on screen first
+  // (lib/adopt-slices.ts).
   const handed = useAdoptedInSlices(
-    lod ? noNodes : (graph.nodes as Node[]),
-    lod ? noEdges : (edges as Edge[]),
+    lod ? noNodes : (near.nodes as Node[]),
+    lod ? noEdges : (near.edges as Edge[]),
     (n) => {
       const { transform, width, height } = store.getState();
       const [tx, ty, zoom] = transform;

@@ -50,8 +50,12 @@ export class SliceAdoption<N extends { id: string }, E extends Wire> {
     if (!this.adopted && nodes.length - this.handed > manyNodes) {
       const first = new Set<string>();
       for (const n of nodes) if (onScreen(n)) first.add(n.id);
-      this.adopted = first;
-      this.first = new Set(first);
+      // When the first slice is nearly all of it, React Flow would take in nearly every node
+      // twice (the first slice filtered, then the whole array): all at once is one adoption.
+      if (nodes.length - first.size > sliceNodes) {
+        this.adopted = first;
+        this.first = new Set(first);
+      }
     }
     const adopted = this.adopted;
     if (!adopted) {

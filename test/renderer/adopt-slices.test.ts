@@ -81,3 +81,19 @@ test('an edit while slices come: removed nodes and wires are not handed, the nex
   while (a.slicing) a.grow(nodes2);
   expect(a.hand(nodes2, edges2, onScreen).nodes).toBe(nodes2);
 });
+
+test('when nearly every node is on screen, all come at once: one adoption, not a slice and then all', () => {
+  const { nodes, edges } = chain(manyNodes + 500);
+  const a = new SliceAdoption<N, E>();
+  // All but `sliceNodes` on screen: the rest would be one slice; React Flow gets the arrays as given.
+  const most = (n: N) => n.y < (nodes.length - sliceNodes) * 100;
+  const given = a.hand(nodes, edges, most);
+  expect(given.nodes).toBe(nodes);
+  expect(given.edges).toBe(edges);
+  expect(a.slicing).toBe(false);
+  // One node more off screen than a slice holds: slices again.
+  const b = new SliceAdoption<N, E>();
+  const fewer = (n: N) => n.y < (nodes.length - sliceNodes - 1) * 100;
+  expect(b.hand(nodes, edges, fewer).nodes.length).toBe(nodes.length - sliceNodes - 1);
+  expect(b.slicing).toBe(true);
+});
