@@ -293,6 +293,7 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
       const y = n.position.y * zoom + ty;
       return x > -400 && x < width + 100 && y > -300 && y < height + 100;
     },
+    around !== undefined,
   );
 
   const onNodesChange = useCallback(

@@ -3,7 +3,7 @@
 // from then on the very arrays the canvas made (an edit costs React Flow what it did before).
 // A small change passes straight through; an edit meanwhile is what the next slice sees.
 import { expect, test } from 'vitest';
-import { manyNodes, SliceAdoption, sliceNodes } from '../../renderer/lib/adopt-slices.ts';
+import { manyNodes, mountSlice, SliceAdoption, sliceNodes } from '../../renderer/lib/adopt-slices.ts';
 
 interface N {
   id: string;
@@ -96,4 +96,32 @@ test('when nearly every node is on screen, all come at once: one adoption, not a
   const fewer = (n: N) => n.y < (nodes.length - sliceNodes - 1) * 100;
   expect(b.hand(nodes, edges, fewer).nodes.length).toBe(nodes.length - sliceNodes - 1);
   expect(b.slicing).toBe(true);
+});
+
+test('paced: a window of a big graph mounts what is on screen a few at a time, with its wires, then the rest', () => {
+  // 300 nodes, 100 of them on screen: too few to slice unpaced, too many to mount in one task.
+  const { nodes, edges } = chain(300);
+  const onHundred = (n: N) => n.y < 100 * 100;
+  expect(new SliceAdoption<N, E>().hand(nodes, edges, onHundred).nodes).toBe(nodes);
+  const a = new SliceAdoption<N, E>();
+  const counts: number[] = [];
+  let now = a.hand(nodes, edges, onHundred, true);
+  for (;;) {
+    counts.push(now.nodes.length);
+    // The wires among every node handed so far come with them.
+    const ids = new Set(now.nodes.map((n) => n.id));
+    expect(now.edges).toEqual(edges.filter((e) => ids.has(e.source) && ids.has(e.target)));
+    expect(now.nodes).toEqual(nodes.filter((n) => ids.has(n.id)));
+    if (!a.slicing) break;
+    a.grow(nodes);
+    now = a.hand(nodes, edges, onHundred, true);
+  }
+  // 40, 80, 100 on screen (the first ones first), then the 200 off screen in one slice.
+  expect(counts).toEqual([mountSlice, 2 * mountSlice, 100, 300]);
+  expect(now.nodes).toBe(nodes);
+  expect(now.edges).toBe(edges);
+  // Few on screen: all at once, paced or not.
+  const b = new SliceAdoption<N, E>();
+  expect(b.hand(nodes, edges, onScreen, true).nodes).toBe(nodes);
+  expect(b.slicing).toBe(false);
 });
