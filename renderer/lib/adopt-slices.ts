@@ -41,6 +41,8 @@ export class SliceAdoption<N extends { id: string }, E extends Wire> {
   private firstEdges: { of: readonly E[]; list: readonly E[] } = { of: [], list: [] };
   /** While mounting is paced: the nodes on screen still to come, in order (then the rest). */
   private screen: string[] = [];
+  /** The nodes last given (`of`) and what of them React Flow was handed. */
+  private last: { of: readonly N[]; handed: readonly N[] } = { of: [], handed: [] };
   /** Whether mounting is paced: the wires among all nodes handed so far come with them. */
   private paced = false;
   /** The wires among the handed nodes while paced, made from the wires `of` at `size` nodes. */
@@ -63,27 +65,36 @@ export class SliceAdoption<N extends { id: string }, E extends Wire> {
     onScreen: (n: N) => boolean,
     pace = false,
   ): { nodes: readonly N[]; edges: readonly E[] } {
-    const fresh = nodes.length - this.handed;
-    if (!this.adopted && (fresh > manyNodes || (pace && fresh > mountSlice))) {
+    if (!this.adopted && pace && nodes !== this.last.of) {
+      // The window moved or grew: the nodes React Flow holds stay, the new ones on screen are paced.
+      const held = new Set(this.last.handed.map((n) => n.id));
+      const seen: string[] = [];
+      for (const n of nodes) if (!held.has(n.id) && onScreen(n)) seen.push(n.id);
+      if (seen.length > mountSlice) {
+        this.paced = true;
+        this.screen = seen.slice(mountSlice);
+        this.adopted = held;
+        for (const id of seen.slice(0, mountSlice)) held.add(id);
+      }
+    } else if (!this.adopted && !pace && nodes.length - this.handed > manyNodes) {
       const seen: string[] = [];
       for (const n of nodes) if (onScreen(n)) seen.push(n.id);
-      this.paced = pace && seen.length > mountSlice;
       // When the first slice is nearly all of it, React Flow would take in nearly every node
       // twice (the first slice filtered, then the whole array): all at once is one adoption.
-      if (this.paced || nodes.length - seen.length > sliceNodes) {
-        const first = this.paced ? seen.slice(0, mountSlice) : seen;
-        this.screen = this.paced ? seen.slice(mountSlice) : [];
-        this.adopted = new Set(first);
-        this.first = new Set(first);
+      if (nodes.length - seen.length > sliceNodes) {
+        this.adopted = new Set(seen);
+        this.first = new Set(seen);
       }
     }
     const adopted = this.adopted;
     if (!adopted) {
       this.handed = nodes.length;
+      this.last = { of: nodes, handed: nodes };
       return { nodes, edges };
     }
     const handed = nodes.filter((n) => adopted.has(n.id));
     this.handed = handed.length;
+    this.last = { of: nodes, handed };
     if (this.paced) {
       // A window's few hundred wires are indexed again in a few ms: each comes with its nodes.
       const made = this.pacedEdges;

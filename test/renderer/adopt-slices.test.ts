@@ -125,3 +125,24 @@ test('paced: a window of a big graph mounts what is on screen a few at a time, w
   expect(b.hand(nodes, edges, onScreen, true).nodes).toBe(nodes);
   expect(b.slicing).toBe(false);
 });
+
+test('paced: when the window moves, the nodes React Flow holds stay and only the new ones on screen are paced', () => {
+  const { nodes, edges } = chain(400);
+  const a = new SliceAdoption<N, E>();
+  const first = nodes.slice(0, 300);
+  const upTo = (y: number) => (n: N) => n.y < y;
+  a.hand(first, edges, upTo(0), true);
+  expect(a.slicing).toBe(false);
+  // The window moves down: nodes 100..399, on screen 250..349 (50 held already, 50 new).
+  const moved = nodes.slice(100);
+  const onScreenNow = (n: N) => n.y >= 250 * 100 && n.y < 350 * 100;
+  const now = a.hand(moved, edges, onScreenNow, true);
+  expect(a.slicing).toBe(true);
+  // Every node still in the window that React Flow held stays; 40 of the 50 new ones on screen come.
+  expect(now.nodes.map((n) => n.id)).toEqual([
+    ...nodes.slice(100, 300).map((n) => n.id),
+    ...nodes.slice(300, 300 + mountSlice).map((n) => n.id),
+  ]);
+  while (a.slicing) a.grow(moved);
+  expect(a.hand(moved, edges, onScreenNow, true).nodes).toBe(moved);
+});
