@@ -410,6 +410,10 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
     [flow],
   );
 
+  // The controls' fit button fits the document, as opening a file does: React Flow's own fit (which
+  // runs first) sees only the nodes it holds, none in the overview and a window of a big graph.
+  const fitDocument = useCallback(() => fitGraph(flow), [flow]);
+
   /** The layer or block drawn at a screen point by the level-of-detail canvas. */
   const boxOnScreen = useCallback(
     (x: number, y: number) => {
@@ -615,7 +619,7 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
             <Background gap={20} size={1} />
             {lod && <LodLayer overview={overview} />}
             <MiniMap overview={overview} />
-            <Controls />
+            <Controls onFitView={fitDocument} />
           </ReactFlow>
         </LayerFacesContext.Provider>
       </WireLabelsContext.Provider>

@@ -111,6 +111,10 @@ test('2,000 layers on screen: boxes on one canvas, select and edit one, zoom in 
   expect(Math.abs(Number(far.slice(1)) - 1000)).toBeGreaterThan(200);
   expect(await app.page.locator('.layer-node').count()).toBeLessThan(60);
   await app.page.screenshot({ path: join(shots, 'big-graph-2000-far.png') });
+  // The controls' fit button shows the whole graph again, as boxes (not just what React Flow holds).
+  await app.page.locator('.react-flow__controls-fitview').click();
+  await expect.poll(() => app.page.getByTestId('lod-canvas').count()).toBe(1);
+  expect((await view()).zoom).toBeLessThan(0.35);
 }, 180_000);
 
 test('an ONNX model is read and laid out in the import worker and opens as a tall column', async () => {
