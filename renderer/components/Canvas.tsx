@@ -4,8 +4,9 @@
 //
 // What it draws costs what is visible at the detail that is visible: the flow model
 // (lib/flow-model.ts) remakes only the nodes and wires whose data changed, React Flow holds only
-// those near the view of a big graph (lib/view-window.ts) and renders only those on screen, and below the level-of-detail zoom (lib/view.ts) React Flow gets no nodes at
-// all: one canvas draws every node as a box and every wire as a line (LodLayer), and the Canvas
+// those near the view of a big graph (lib/view-window.ts) and renders only those on screen, and
+// below the level-of-detail zoom (lib/view.ts) React Flow gets no nodes at all: one canvas draws
+// every node as a box and every wire as a line (LodLayer), and the Canvas
 // turns clicks, drags and double-clicks on it into selection, moves and zooming in. The minimap is
 // one canvas too.
 import { Background, Controls, ReactFlow, useReactFlow, useStore, useStoreApi } from '@xyflow/react';
