@@ -10,7 +10,8 @@
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts edit:chain-5000
 //   NETLOOM_PROFILE_MIN_MS=15 ...   print the open's stretches from 15 ms (100 by default)
 //   NETLOOM_PROFILE_ZOOM_EVENTS=120 ...   edit:'s zoom is that many wheel events (30 in, 30 out),
-//     however slow the frames, and says where the view crossed the overview's threshold; each
+//     however slow the frames, and says where the view crossed the overview's threshold (with the
+//     React Flow nodes and wires in the page and the zoom at that frame); each
 //     gesture lists its long tasks (PerformanceObserver), so the crossing's task can be read off
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
