@@ -41,7 +41,7 @@ import { FlowModel } from '../lib/flow-model.ts';
 import { boxAt, overviewOf } from '../lib/overview.ts';
 import { fitGraph, lodEnterZoom, lodExitZoom, maxZoom, minZoom } from '../lib/view.ts';
 import type { Box } from '../lib/view-window.ts';
-import { covers, heldIn, sameBox, viewBox, windowAround, windowedNodes } from '../lib/view-window.ts';
+import { covers, HeldNodes, sameBox, viewBox, windowAround, windowedNodes } from '../lib/view-window.ts';
 import { LayerFacesContext, LayerNode } from './LayerNode.tsx';
 import { BlockNode, FrameNode } from './GroupNodes.tsx';
 import { LodLayer } from './LodLayer.tsx';
@@ -286,12 +286,13 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
   // Of a big graph React Flow holds the nodes near the view (lib/view-window.ts), and the
   // selection, which it deselects and drags.
   const around = useViewWindow(!lod && graph.nodes.length > windowedNodes);
+  const [holding] = useState(() => new HeldNodes<Node, Edge>());
   const near = useMemo(
     () =>
       around
-        ? heldIn(graph.nodes, edges, around, (n) => model.sizeOf(n), new Set(selection))
+        ? holding.of(graph.nodes, edges, around, (n) => model.sizeOf(n), new Set(selection))
         : { nodes: graph.nodes, edges },
-    [around, graph.nodes, edges, model, selection],
+    [around, graph.nodes, edges, model, selection, holding],
   );
   // Many nodes arriving at once come into React Flow in slices, what is on screen first
   // (lib/adopt-slices.ts).

@@ -2,7 +2,7 @@
 // the selection, both ends of a wire that crosses the window, and the wires among them; the
 // window stays while the view is inside it.
 import { expect, test } from 'vitest';
-import { covers, heldIn, viewBox, windowAround } from '../../renderer/lib/view-window.ts';
+import { covers, HeldNodes, heldIn, viewBox, windowAround } from '../../renderer/lib/view-window.ts';
 
 interface N {
   id: string;
@@ -66,4 +66,22 @@ test('held: the nodes that meet the window, the selection, the ends of a wire ac
   expect(held.edges).toEqual(edges.filter((e) => ids.has(e.source) && ids.has(e.target)));
   // Far fewer than the graph.
   expect(held.nodes.length).toBeLessThan(nodes.length / 4);
+});
+
+test('kept between calls: a selection reuses what the window holds, a move looks again', () => {
+  const { nodes, edges } = grid(20, 20);
+  const w = { x0: 1000, y0: 0, x1: 2000, y1: 1000 };
+  const kept = new HeldNodes<N, E>();
+  const first = kept.of(nodes, edges, w, () => size, new Set());
+  expect(first).toEqual(heldIn(nodes, edges, w, () => size, new Set()));
+  // A selection remakes a node object at the same position, and keeps a far node.
+  const selected = nodes.map((n) => (n.id === '4,4' ? { ...n } : n));
+  const far = kept.of(selected, edges, w, () => size, new Set(['19,19']));
+  expect(far).toEqual(heldIn(selected, edges, w, () => size, new Set(['19,19'])));
+  expect(far.nodes.map((n) => n.id)).toContain('19,19');
+  // A far node moved into the window is held: its new position is looked at.
+  const moved = selected.map((n) => (n.id === '15,15' ? { ...n, position: { x: 1500, y: 500 } } : n));
+  const now = kept.of(moved, edges, w, () => size, new Set());
+  expect(now.nodes.map((n) => n.id)).toContain('15,15');
+  expect(now).toEqual(heldIn(moved, edges, w, () => size, new Set()));
 });
