@@ -4,7 +4,8 @@
 // elements go; at 5,000 layers on screen a window of a thousand mounted nodes made that one task
 // of 0.25–0.7 s. Instead the overview canvas shows at once, the nodes React Flow still holds are
 // hidden (styles.css, `[data-lod='overview']`), those it never drew go at once (they cost nothing),
-// and the drawn ones go `releaseSlice` per task with their wires. Plain data, tested without a page.
+// and the drawn ones are unmounted `releaseSlice` per task with their wires (marked hidden, which
+// React Flow unmounts without a throw), then dropped. Plain data, tested without a page.
 import { useEffect, useReducer, useRef, useState } from 'react';
 
 /** Drawn nodes React Flow lets go of per task (each a throw, an unmount and a few elements removed). */
@@ -16,9 +17,12 @@ interface Wire {
 }
 
 /** What React Flow still holds while the canvas lets go of it, kept between renders. */
-export class SliceRelease<N extends { id: string }, E extends Wire> {
+export class SliceRelease<N extends { id: string; hidden?: boolean }, E extends Wire> {
+  /** The drawn nodes being let go of. */
   private nodes: readonly N[] = [];
-  private edges: readonly E[] = [];
+  /** How many of them, from the end, are hidden. */
+  private hiddenCount = 0;
+  private given: { nodes: readonly N[]; edges: readonly E[] } = { nodes: [], edges: [] };
 
   /** Whether nodes are still to be let go of. */
   get releasing(): boolean {
@@ -31,24 +35,42 @@ export class SliceRelease<N extends { id: string }, E extends Wire> {
    */
   start(nodes: readonly N[], edges: readonly E[], drawn: ReadonlySet<string>): void {
     this.nodes = nodes.filter((n) => drawn.has(n.id));
-    this.edges = keptWires(this.nodes, edges);
+    this.hiddenCount = 0;
+    this.given = { nodes: this.nodes, edges: keptWires(this.nodes, edges) };
   }
 
   /** What React Flow holds now. */
   held(): { nodes: readonly N[]; edges: readonly E[] } {
-    return { nodes: this.nodes, edges: this.edges };
+    return this.given;
   }
 
-  /** Lets go of the next slice of nodes and the wires that touched them. */
+  /**
+   * Lets go of the next slice: it is marked hidden (React Flow unmounts a hidden node while it
+   * still has it, so its selector finds it and nothing throws) and its wires go; once all are
+   * hidden, the nodes go (none is mounted any more).
+   */
   shrink(): void {
-    this.nodes = this.nodes.slice(0, Math.max(0, this.nodes.length - releaseSlice));
-    this.edges = keptWires(this.nodes, this.edges);
+    const all = this.nodes.length;
+    const was = all - this.hiddenCount;
+    if (was === 0) {
+      this.stop();
+      return;
+    }
+    const shown = Math.max(0, was - releaseSlice);
+    const stay = this.nodes.slice(0, shown);
+    const hide = this.nodes.slice(shown, was).map((n) => ({ ...n, hidden: true }));
+    this.hiddenCount = all - shown;
+    this.given = {
+      nodes: [...stay, ...hide, ...this.given.nodes.slice(was)],
+      edges: keptWires(stay, this.given.edges),
+    };
   }
 
   /** Lets go of the rest now (the view left the overview: React Flow is handed the window again). */
   stop(): void {
     this.nodes = [];
-    this.edges = [];
+    this.hiddenCount = 0;
+    this.given = { nodes: [], edges: [] };
   }
 }
 
@@ -61,7 +83,7 @@ function keptWires<E extends Wire>(nodes: readonly { id: string }[], edges: read
  * While `overview`: what React Flow holds as it lets go of `handed` (what it was last given), one
  * slice a task, then nothing. `drawn` reads which nodes React Flow has in the page.
  */
-export function useReleasedInSlices<N extends { id: string }, E extends Wire>(
+export function useReleasedInSlices<N extends { id: string; hidden?: boolean }, E extends Wire>(
   overview: boolean,
   handed: { nodes: readonly N[]; edges: readonly E[] },
   drawn: () => ReadonlySet<string>,
