@@ -12,7 +12,8 @@
 //   NETLOOM_PROFILE_ZOOM_EVENTS=120 ...   edit:'s zoom is that many wheel events (30 in, 30 out),
 //     however slow the frames, and says where the view crossed the overview's threshold (with the
 //     React Flow nodes and wires in the page and the zoom at that frame); each
-//     gesture lists its long tasks (PerformanceObserver), so the crossing's task can be read off
+//     gesture lists its long tasks (PerformanceObserver), and each crossing the longest task from
+//     the frame before it to 1 s after (the crossing's own task and the unmounting or mounting after)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,10 +119,15 @@ const fixedZoom = `async (events) => {
   const t0 = performance.now();
   const out = [];
   let was = lod();
+  let frame = performance.now();
+  window.__crossings = [];
   for (let k = 0; k < events; k++) {
     await new Promise((res) => requestAnimationFrame(res));
     const now = lod();
+    const before = frame;
+    frame = performance.now();
     if (now !== was) {
+      window.__crossings.push({ to: now, from: before, at: frame });
       // What the crossing mounted: React Flow's nodes and wires in the page, and the zoom.
       const count = (sel) => document.querySelectorAll(sel).length;
       const zoom = /scale\\(([-\\d.e]+)\\)/.exec(document.querySelector(".react-flow__viewport").style.transform);
@@ -147,6 +153,26 @@ async function longTasksSince(page: Page, t: number): Promise<string[]> {
         .map((x) => `${(x.start - t0).toFixed(0)}+${x.duration.toFixed(0)}`),
     t,
   );
+}
+
+/**
+ * Each crossing of the overview's threshold in the last fixed zoom: the longest task (PerformanceObserver)
+ * from the frame before the crossing was seen to 1 s after (the crossing's own task, and what it
+ * left for the tasks after it: unmounting, mounting in slices), with that stretch's long tasks.
+ */
+async function crossingTasks(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const w = window as unknown as {
+      __crossings: { to: string; from: number; at: number }[];
+      __probes: { longTasks: { start: number; duration: number }[] };
+    };
+    return w.__crossings.map((c) => {
+      const near = w.__probes.longTasks.filter((x) => x.start + x.duration > c.from && x.start < c.at + 1000);
+      const longest = Math.max(0, ...near.map((x) => x.duration));
+      const list = near.map((x) => `${(x.start - c.at).toFixed(0)}+${x.duration.toFixed(0)}`).join(', ');
+      return `into ${c.to}: longest task ${longest.toFixed(0)} ms (start-from-crossing+ms: ${list})`;
+    });
+  });
 }
 
 /** After the open: a click on a Dense near the middle of the screen, then two edits, each profiled. */
@@ -183,6 +209,8 @@ async function profileEdit(page: Page, cdp: CDPSession, probe: Probe, doc: Netlo
     profile = ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile;
     console.log(`${kind}: ${JSON.stringify(fps)}`);
     console.log(`  long tasks (start+ms): ${(await longTasksSince(page, g0)).join(', ')}`);
+    if (kind === 'zoom' && process.env.NETLOOM_PROFILE_ZOOM_EVENTS)
+      for (const line of await crossingTasks(page)) console.log(`  crossing ${line}`);
     console.log(stretches(profile, 50).join('\n'));
   }
 }
