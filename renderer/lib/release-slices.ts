@@ -4,8 +4,7 @@
 // elements go; at 5,000 layers on screen a window of a thousand mounted nodes made that one task
 // of 0.25–0.7 s. Instead the overview canvas shows at once, the nodes React Flow still holds are
 // hidden (styles.css, `[data-lod='overview']`), those it never drew go at once (they cost nothing),
-// and the drawn ones are unmounted `releaseSlice` per task with their wires (marked hidden, which
-// React Flow unmounts without a throw), then dropped. Plain data, tested without a page.
+// and the drawn ones go `releaseSlice` per task with their wires. Plain data, tested without a page.
 import { useEffect, useReducer, useRef, useState } from 'react';
 
 /** Drawn nodes React Flow lets go of per task (each a throw, an unmount and a few elements removed). */
@@ -17,12 +16,9 @@ interface Wire {
 }
 
 /** What React Flow still holds while the canvas lets go of it, kept between renders. */
-export class SliceRelease<N extends { id: string; hidden?: boolean }, E extends Wire> {
-  /** The drawn nodes being let go of. */
+export class SliceRelease<N extends { id: string }, E extends Wire> {
   private nodes: readonly N[] = [];
-  /** How many of them, from the end, are hidden. */
-  private hiddenCount = 0;
-  private given: { nodes: readonly N[]; edges: readonly E[] } = { nodes: [], edges: [] };
+  private edges: readonly E[] = [];
 
   /** Whether nodes are still to be let go of. */
   get releasing(): boolean {
@@ -35,42 +31,24 @@ export class SliceRelease<N extends { id: string; hidden?: boolean }, E extends 
    */
   start(nodes: readonly N[], edges: readonly E[], drawn: ReadonlySet<string>): void {
     this.nodes = nodes.filter((n) => drawn.has(n.id));
-    this.hiddenCount = 0;
-    this.given = { nodes: this.nodes, edges: keptWires(this.nodes, edges) };
+    this.edges = keptWires(this.nodes, edges);
   }
 
   /** What React Flow holds now. */
   held(): { nodes: readonly N[]; edges: readonly E[] } {
-    return this.given;
+    return { nodes: this.nodes, edges: this.edges };
   }
 
-  /**
-   * Lets go of the next slice: it is marked hidden (React Flow unmounts a hidden node while it
-   * still has it, so its selector finds it and nothing throws) and its wires go; once all are
-   * hidden, the nodes go (none is mounted any more).
-   */
+  /** Lets go of the next slice of nodes and the wires that touched them. */
   shrink(): void {
-    const all = this.nodes.length;
-    const was = all - this.hiddenCount;
-    if (was === 0) {
-      this.stop();
-      return;
-    }
-    const shown = Math.max(0, was - releaseSlice);
-    const stay = this.nodes.slice(0, shown);
-    const hide = this.nodes.slice(shown, was).map((n) => ({ ...n, hidden: true }));
-    this.hiddenCount = all - shown;
-    this.given = {
-      nodes: [...stay, ...hide, ...this.given.nodes.slice(was)],
-      edges: keptWires(stay, this.given.edges),
-    };
+    this.nodes = this.nodes.slice(0, Math.max(0, this.nodes.length - releaseSlice));
+    this.edges = keptWires(this.nodes, this.edges);
   }
 
   /** Lets go of the rest now (the view left the overview: React Flow is handed the window again). */
   stop(): void {
     this.nodes = [];
-    this.hiddenCount = 0;
-    this.given = { nodes: [], edges: [] };
+    this.edges = [];
   }
 }
 
@@ -83,7 +61,7 @@ function keptWires<E extends Wire>(nodes: readonly { id: string }[], edges: read
  * While `overview`: what React Flow holds as it lets go of `handed` (what it was last given), one
  * slice a task, then nothing. `drawn` reads which nodes React Flow has in the page.
  */
-export function useReleasedInSlices<N extends { id: string; hidden?: boolean }, E extends Wire>(
+export function useReleasedInSlices<N extends { id: string }, E extends Wire>(
   overview: boolean,
   handed: { nodes: readonly N[]; edges: readonly E[] },
   drawn: () => ReadonlySet<string>,
