@@ -37,7 +37,6 @@ import type { NetloomDocument } from '../../src/document/schema.ts';
 import { useEditor } from '../store/document-store.ts';
 import { useSettledLowered } from '../lib/settled-lowering.ts';
 import { useAdoptedInSlices } from '../lib/adopt-slices.ts';
-import { useReleasedInSlices } from '../lib/release-slices.ts';
 import { FlowModel } from '../lib/flow-model.ts';
 import { boxAt, overviewOf } from '../lib/overview.ts';
 import { fitGraph, lodEnterZoom, lodExitZoom, maxZoom, minZoom } from '../lib/view.ts';
@@ -114,16 +113,6 @@ function movesFor(
     for (const m of members) moves.set(m.id, { x: m.position.x + to.x - x0, y: m.position.y + to.y - y0 });
   } else moves.set(id, to);
   return moves;
-}
-
-/** The ids of the nodes React Flow has in the page under `el`. */
-function drawnNodes(el: HTMLElement | null): ReadonlySet<string> {
-  const ids = new Set<string>();
-  for (const n of el?.querySelectorAll('.react-flow__node') ?? []) {
-    const id = n.getAttribute('data-id');
-    if (id !== null) ids.add(id);
-  }
-  return ids;
 }
 
 /** Above this many nodes a freshly loaded document shows as boxes until the view is fitted to it. */
@@ -307,17 +296,9 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
   );
   // Many nodes arriving at once come into React Flow in slices, what is on screen first
   // (lib/adopt-slices.ts).
-  // Zooming out into the overview, React Flow lets go of its nodes a slice a task, hidden
-  // (lib/release-slices.ts): all at once was one task of up to 0.7 s at 5,000 layers on screen.
-  const box = useRef<HTMLDivElement>(null);
-  const lastHanded = useRef<{ nodes: readonly Node[]; edges: readonly Edge[] }>({
-    nodes: noNodes,
-    edges: noEdges,
-  });
-  const released = useReleasedInSlices(lod, lastHanded.current, () => drawnNodes(box.current));
   const handed = useAdoptedInSlices(
-    lod ? (released.nodes as Node[]) : (near.nodes as Node[]),
-    lod ? (released.edges as Edge[]) : (near.edges as Edge[]),
+    lod ? noNodes : (near.nodes as Node[]),
+    lod ? noEdges : (near.edges as Edge[]),
     (n) => {
       const { transform, width, height } = store.getState();
       const [tx, ty, zoom] = transform;
@@ -327,7 +308,6 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
     },
     around !== undefined,
   );
-  lastHanded.current = handed;
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
@@ -529,6 +509,7 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
 
   // "A" opens quick-add where the pointer last was over the canvas (its centre if never).
   const pointer = useRef<{ x: number; y: number }>(undefined);
+  const box = useRef<HTMLDivElement>(null);
   // Paste lands where the pointer is over the canvas.
   useEffect(() => {
     setPointerSource(() => (pointer.current ? flow.screenToFlowPosition(pointer.current) : undefined));
