@@ -619,7 +619,7 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
             proOptions={proOptions}
           >
             <Background gap={20} size={1} />
-            {lod && <LodLayer overview={overview} />}
+            <LodLayer overview={overview} on={lod} />
             <MiniMap overview={overview} />
             <Controls onFitView={fitDocument} />
           </ReactFlow>

@@ -8,7 +8,12 @@ import { paintOverview, paletteOf } from '../lib/overview.ts';
 import { paintOnView } from '../lib/paint-on-view.ts';
 import { useEditor } from '../store/document-store.ts';
 
-export const LodLayer = memo(function LodLayer({ overview }: { overview: Overview }) {
+/**
+ * Mounted for as long as the canvas is, painting only while `on` (the view is in the overview): a
+ * canvas made at each crossing was a new backing store and a second full paint in the next frame
+ * (the first paint's colours), at 5,000 boxes part of the crossing's long task.
+ */
+export const LodLayer = memo(function LodLayer({ overview, on }: { overview: Overview; on: boolean }) {
   const store = useStoreApi();
   const ref = useRef<HTMLCanvasElement>(null);
   const theme = useEditor((s) => s.theme);
@@ -17,6 +22,13 @@ export const LodLayer = memo(function LodLayer({ overview }: { overview: Overvie
     const el = ref.current;
     const ctx = el?.getContext('2d');
     if (!el || !ctx) return;
+    if (!on) {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, el.width, el.height);
+      return;
+    }
+    const themeChanged = paintedTheme.current !== theme;
+    paintedTheme.current = theme;
     const paint = () => {
       const { transform, width, height } = store.getState();
       const dpr = window.devicePixelRatio || 1;
@@ -34,12 +46,11 @@ export const LodLayer = memo(function LodLayer({ overview }: { overview: Overvie
         paletteOf(el),
       );
     };
-    // The first paint in this frame (an edit shows with it); at first and after a change of theme
-    // once more in the next frame (its colours are on the page by then); pans and zooms once per
-    // frame. An edit paints once: at thousands of boxes on screen a second paint doubles its cost.
-    const themeChanged = paintedTheme.current !== theme;
-    paintedTheme.current = theme;
+    // The first paint in this frame (an edit shows with it); at the first crossing and after a
+    // change of theme once more in the next frame (its colours are on the page by then); pans and
+    // zooms once per frame. An edit, and a later crossing, paints once: at thousands of boxes on
+    // screen a second paint doubles its cost.
     return paintOnView(store, paint, themeChanged);
-  }, [overview, theme, store]);
-  return <canvas ref={ref} className="lod-layer" data-testid="lod-canvas" />;
+  }, [overview, theme, store, on]);
+  return <canvas ref={ref} className="lod-layer" data-testid={on ? 'lod-canvas' : undefined} hidden={!on} />;
 });
