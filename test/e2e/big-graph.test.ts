@@ -115,6 +115,15 @@ test('2,000 layers on screen: boxes on one canvas, select and edit one, zoom in 
   await app.page.locator('.react-flow__controls-fitview').click();
   await expect.poll(() => app.page.getByTestId('lod-canvas').count()).toBe(1);
   expect((await view()).zoom).toBeLessThan(0.35);
+  // The overview's canvas, kept (cleared) while the layers were readable, paints the boxes again.
+  const painted = await app.page.getByTestId('lod-canvas').evaluate((el) => {
+    const c = el as HTMLCanvasElement;
+    const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+    let inked = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) inked++;
+    return inked / (c.width * c.height);
+  });
+  expect(painted).toBeGreaterThan(0.02);
 }, 180_000);
 
 test('an ONNX model is read and laid out in the import worker and opens as a tall column', async () => {
