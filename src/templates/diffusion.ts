@@ -42,7 +42,7 @@ function block(b: Builder, from: string, id: string, cin: number, channels: numb
 
 export function ddpmMnistTemplate(): NetloomDocument {
   const b = new TemplateBuilder();
-  const [c1, c2] = [16, 32];
+  const [c1, c2] = [32, 64];
   b.addGroup(
     'time',
     'Time embedding',
