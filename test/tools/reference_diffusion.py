@@ -63,9 +63,9 @@ class Time(nn.Module):
 
 
 class UNet(nn.Module):
-    """28x28 (32 ch) -> 14x14 (64) -> 7x7 (64) -> up by transposed convolutions, skips by concatenation."""
+    """28x28 (16 ch) -> 14x14 (32) -> 7x7 (32) -> up by transposed convolutions, skips by concatenation."""
 
-    def __init__(self, c1=32, c2=64, temb=128):
+    def __init__(self, c1=16, c2=32, temb=128):
         super().__init__()
         self.time = Time(32, temb)
         self.down1 = Stage(c1, c1, temb, stem=True)
