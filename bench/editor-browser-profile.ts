@@ -9,6 +9,8 @@
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts chain-5000 onnx-5000
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts edit:chain-5000
 //   NETLOOM_PROFILE_MIN_MS=15 ...   print the open's stretches from 15 ms (100 by default)
+//   NETLOOM_PROFILE_TASKS=1 ...   print instead each long task of the open over 100 ms
+//     (PerformanceObserver) with the functions that ran in it
 //   NETLOOM_PROFILE_ZOOM_EVENTS=120 ...   edit:'s zoom is that many wheel events (30 in, 30 out),
 //     however slow the frames, and says where the view crossed the overview's threshold; each
 //     gesture lists its long tasks (PerformanceObserver), so the crossing's task can be read off
@@ -43,11 +45,72 @@ const frameName = (n: ProfileNode): string => {
   return `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
 };
 
-/** Busy stretches (no idle sample for longer than `minMs`) with their heaviest functions. */
-function stretches(p: Profile, minMs: number): string[] {
+/** The heaviest functions, self and total, of the samples from `i` to `j`. */
+function heaviest(p: Profile, times: readonly number[], i: number, j: number): string {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  for (let k = i; k <= j; k++) {
+    const dt = ((times[k + 1] ?? times[k]!) - times[k]!) / 1000;
+    const leaf = byId.get(p.samples[k]!)!;
+    self.set(frameName(leaf), (self.get(frameName(leaf)) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
+      const name = frameName(byId.get(id)!);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      total.set(name, (total.get(name) ?? 0) + dt);
+    }
+  }
+  const top = (m: Map<string, number>, k: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([n, v]) => `      ${v.toFixed(0).padStart(5)} ms  ${n}`)
+      .join('\n');
+  return `    self:\n${top(self, 8)}\n    total:\n${top(total, 25)}`;
+}
+
+/**
+ * Each long task (page time, as the PerformanceObserver saw it) with the functions its samples ran.
+ * The profile's clock is another's: the two are lined up at the first sample of
+ * `netloomProfileMark`, which began at page time `pageAtMark`.
+ */
+function taskProfiles(
+  p: Profile,
+  pageAtMark: number,
+  tasks: readonly { start: number; duration: number }[],
+  t0: number,
+): string[] {
+  const times: number[] = [];
+  let t = p.startTime;
+  for (const d of p.timeDeltas) times.push((t += d));
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inMark = (id: number | undefined): boolean =>
+    id !== undefined &&
+    (byId.get(id)?.callFrame.functionName === 'netloomProfileMark' || inMark(parent.get(id)));
+  const mark = p.samples.findIndex(inMark);
+  if (mark < 0) return ['  (the profile has no mark: tasks cannot be lined up)'];
+  const pageMs = (k: number) => (times[k]! - times[mark]!) / 1000 + pageAtMark;
+  return tasks.map((task) => {
+    let i = 0;
+    while (i < times.length && pageMs(i) < task.start) i++;
+    let j = i;
+    while (j + 1 < times.length && pageMs(j + 1) <= task.start + task.duration) j++;
+    return (
+      `  task ${task.duration.toFixed(0)} ms at +${(task.start - t0).toFixed(0)} ms\n` +
+      heaviest(p, times, i, j)
+    );
+  });
+}
+
+/** Busy stretches (no idle sample for longer than `minMs`) with their heaviest functions. */
+function stretches(p: Profile, minMs: number): string[] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const times: number[] = [];
   let t = p.startTime;
   for (const d of p.timeDeltas) times.push((t += d));
@@ -62,32 +125,11 @@ function stretches(p: Profile, minMs: number): string[] {
     let j = i;
     while (j + 1 < p.samples.length && !idle(j + 1)) j++;
     const ms = (times[j]! - times[i]!) / 1000;
-    if (ms >= minMs) {
-      const self = new Map<string, number>();
-      const total = new Map<string, number>();
-      for (let k = i; k <= j; k++) {
-        const dt = ((times[k + 1] ?? times[k]!) - times[k]!) / 1000;
-        const leaf = byId.get(p.samples[k]!)!;
-        self.set(frameName(leaf), (self.get(frameName(leaf)) ?? 0) + dt);
-        const seen = new Set<string>();
-        for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
-          const name = frameName(byId.get(id)!);
-          if (seen.has(name)) continue;
-          seen.add(name);
-          total.set(name, (total.get(name) ?? 0) + dt);
-        }
-      }
-      const top = (m: Map<string, number>, k: number) =>
-        [...m]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, k)
-          .map(([n, v]) => `      ${v.toFixed(0).padStart(5)} ms  ${n}`)
-          .join('\n');
+    if (ms >= minMs)
       out.push(
         `  busy ${ms.toFixed(0)} ms at +${((times[i]! - p.startTime) / 1000).toFixed(0)} ms\n` +
-          `    self:\n${top(self, 8)}\n    total:\n${top(total, 25)}`,
+          heaviest(p, times, i, j),
       );
-    }
     i = j + 1;
   }
   return out;
@@ -204,6 +246,10 @@ async function profileOpen(
       page.getByTestId('open-file').click(),
     ]);
     await cdp.send('Profiler.start');
+    // A mark both clocks see: a function of its own name busy for 3 ms, at a page time it returns.
+    const pageAtMark = (await page.evaluate(
+      `(function netloomProfileMark() { const t = performance.now(); while (performance.now() - t < 3); return t; })()`,
+    )) as number;
     const t0 = await page.evaluate(() => performance.now());
     await chooser.setFiles(file);
     const open = await page.evaluate(
@@ -238,6 +284,15 @@ async function profileOpen(
           [name, args] as const,
         );
       await profileEdit(page, cdp, probe, edit);
+    } else if (process.env.NETLOOM_PROFILE_TASKS) {
+      const tasks = await page.evaluate(
+        (t) =>
+          (
+            window as unknown as { __probes: { longTasks: { start: number; duration: number }[] } }
+          ).__probes.longTasks.filter((x) => x.start >= t && x.duration >= 100),
+        t0,
+      );
+      console.log(taskProfiles(profile, pageAtMark, tasks, t0).join('\n'));
     } else console.log(stretches(profile, Number(process.env.NETLOOM_PROFILE_MIN_MS ?? 100)).join('\n'));
   } finally {
     await browser.close();

@@ -22,7 +22,7 @@ import { GraphBuilder } from '../ir/builder.ts';
 import type { ConstTensor, TensorType, Weight } from '../ir/types.ts';
 import { numel } from '../ir/types.ts';
 import type { CheckCache, CheckedGraph, WireSource } from './graph-checks.ts';
-import { checkCache, checkGraph, primeParams } from './graph-checks.ts';
+import { checkCache, checkGraph, checkGraphUntil, primeParams } from './graph-checks.ts';
 import type { NodeReport } from './lower-node.ts';
 import { failedReport, lowerNode } from './lower-node.ts';
 import type { LowerOptions, LoweringFacts, Totals } from './lower.ts';
@@ -222,22 +222,31 @@ export class IncrementalLowering {
   loweredCount = 0;
 
   /** How far `prepare` has parsed the parameters of which document. */
-  private primed: { doc: NetloomDocument; at: number } | undefined;
+  private primed: { doc: NetloomDocument; at: number; parsed: number } | undefined;
 
   constructor(private readonly opts: LowerOptions = {}) {}
 
   /**
    * Work `update` does in one piece, done ahead in slices: parsing every node's parameters (the
-   * bulk of checking a freshly opened 5,000-layer graph). Returns true once `doc` is ready, so
-   * that `update(doc)` is a short task; false when the deadline came first (call it again). Only
-   * speed depends on it: `update` alone gives the same result.
+   * bulk of checking a freshly opened 5,000-layer graph), then checking its graph (ids, wires,
+   * order). Returns true once `doc` is ready, so that `update(doc)` is a short task; false when
+   * the deadline came first (call it again). Only speed depends on it: `update` alone gives the
+   * same result.
    */
   prepare(doc: NetloomDocument, deadline = Infinity): boolean {
     if (doc === this.doc) return true;
-    const from = this.primed?.doc === doc ? this.primed.at : 0;
-    const at = primeParams(doc, this.cache, from, deadline);
-    this.primed = at < doc.nodes.length ? { doc, at } : undefined;
-    return at >= doc.nodes.length;
+    if (this.primed?.doc !== doc || this.primed.at < doc.nodes.length) {
+      const was = this.primed?.doc === doc ? this.primed : { at: 0, parsed: 0 };
+      const { at, parsed } = primeParams(doc, this.cache, was.at, deadline);
+      this.primed = { doc, at, parsed: was.parsed + parsed };
+      if (at < doc.nodes.length) return false;
+    }
+    // An edit's document (a parameter or a pasted block parsed anew) is checked by `update` in
+    // the edit's own task, so the edit shows at once: its check reuses the last one's or
+    // re-checks the wires only. A document of mostly new nodes (a file opened) is checked here,
+    // in slices.
+    if (this.primed.parsed * 2 <= doc.nodes.length) return true;
+    return checkGraphUntil(doc, this.cache, deadline) !== undefined;
   }
 
   /**
