@@ -250,6 +250,23 @@ export class IncrementalLowering {
   }
 
   /**
+   * Whether `doc` is mostly new to this lowering (a file opened, not an edit): most of a few
+   * nodes taken across it have parameters never parsed here. Cheap (a few look-ups): an editor
+   * asks before doing any of the work, to leave all of it to later tasks.
+   */
+  isNew(doc: NetloomDocument): boolean {
+    if (doc === this.doc) return false;
+    const n = doc.nodes.length;
+    const probes = Math.min(n, 9);
+    let unseen = 0;
+    for (let k = 0; k < probes; k++) {
+      const node = doc.nodes[Math.floor((k * (n - 1)) / Math.max(probes - 1, 1))]!;
+      if (!this.cache.parsed.has(node.params)) unseen++;
+    }
+    return unseen * 2 > probes;
+  }
+
+  /**
    * Lowers what changed since the last document. With a deadline (a `performance.now()` time) the
    * work stops there and the rest is `pending`, for `resume()`.
    */

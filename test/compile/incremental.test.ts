@@ -180,6 +180,18 @@ describe('incremental lowering equals the whole-document lowering after every ed
     // A document lowered last needs no preparing.
     expect(inc.prepare(edited, -1)).toBe(true);
   });
+
+  test('a file opened is new to the lowering; an edit of the lowered document is not', () => {
+    const inc = new IncrementalLowering();
+    const d = residualMlp(300);
+    expect(inc.isNew(d)).toBe(true);
+    inc.update(d);
+    expect(inc.isNew(d)).toBe(false);
+    // An edit of the first node (one of the nodes looked at) leaves the rest as they were.
+    expect(inc.isNew(setParam(d, 'n0', 'units', 9))).toBe(false);
+    // The same graph read again from its file: every node's parameters are new objects.
+    expect(inc.isNew(JSON.parse(JSON.stringify(d)) as NetloomDocument)).toBe(true);
+  });
 });
 
 describe('an edit costs what it changes', () => {
