@@ -5,6 +5,7 @@
 import { afterEach, expect, test, vi } from 'vitest';
 import { serializeDocument } from '../../src/document/parse.ts';
 import { chainDoc } from '../helpers/doc.ts';
+import type * as ImportClient from '../../renderer/lib/import-client.ts';
 
 /** A stand-in worker: moves what it is sent as postMessage would; the test fails it by hand. */
 class FakeWorker {
@@ -24,7 +25,7 @@ class FakeWorker {
 }
 
 /** A fresh import client (its worker is started once per page: a fresh module per test). */
-async function freshClient(): Promise<typeof import('../../renderer/lib/import-client.ts')> {
+async function freshClient(): Promise<typeof ImportClient> {
   vi.resetModules();
   FakeWorker.made = [];
   vi.stubGlobal('Worker', FakeWorker);
