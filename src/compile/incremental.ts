@@ -223,6 +223,8 @@ export class IncrementalLowering {
 
   /** How far `prepare` has parsed the parameters of which document. */
   private primed: { doc: NetloomDocument; at: number; parsed: number } | undefined;
+  /** The document whose graph `prepare` has checked. */
+  private checkedAhead: NetloomDocument | undefined;
 
   constructor(private readonly opts: LowerOptions = {}) {}
 
@@ -246,7 +248,11 @@ export class IncrementalLowering {
     // re-checks the wires only. A document of mostly new nodes (a file opened) is checked here,
     // in slices.
     if (this.primed.parsed * 2 <= doc.nodes.length) return true;
-    return checkGraphUntil(doc, this.cache, deadline) !== undefined;
+    if (this.checkedAhead === doc) return true;
+    if (checkGraphUntil(doc, this.cache, deadline) === undefined) return false;
+    this.checkedAhead = doc;
+    // The check's last step and `update` (which restructures and lowers) in separate slices.
+    return performance.now() <= deadline;
   }
 
   /**
