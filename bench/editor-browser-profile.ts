@@ -10,7 +10,8 @@
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts edit:chain-5000
 //   NETLOOM_PROFILE_MIN_MS=15 ...   print the open's stretches from 15 ms (100 by default)
 //   NETLOOM_PROFILE_ZOOM_EVENTS=120 ...   edit:'s zoom is that many wheel events (30 in, 30 out),
-//     however slow the frames, and says where the view crossed the overview's threshold; each
+//     however slow the frames, and says where the view crossed the overview's threshold (with the
+//     React Flow nodes and wires in the page and the zoom at that frame); each
 //     gesture lists its long tasks (PerformanceObserver), so the crossing's task can be read off
 //   NETLOOM_PROFILE_SAVE=/tmp/profiles ...   also write each profile there (open it in Chromium's
 //     DevTools, Performance tab, or read it with bench/profile-tree.ts)
@@ -165,7 +166,13 @@ const fixedZoom = `async (events) => {
   for (let k = 0; k < events; k++) {
     await new Promise((res) => requestAnimationFrame(res));
     const now = lod();
-    if (now !== was) out.push(k + ':' + now + '@' + (performance.now() - t0).toFixed(0));
+    if (now !== was) {
+      // What the crossing mounted: React Flow's nodes and wires in the page, and the zoom.
+      const count = (sel) => document.querySelectorAll(sel).length;
+      const zoom = /scale\\(([-\\d.e]+)\\)/.exec(document.querySelector(".react-flow__viewport").style.transform);
+      out.push(k + ':' + now + '@' + (performance.now() - t0).toFixed(0) + ' nodes ' + count('.react-flow__node') +
+        ' wires ' + count('.react-flow__edge') + ' zoom ' + Number(zoom?.[1]).toFixed(2));
+    }
     was = now;
     const phase = Math.floor(k / 30) % 2 === 0 ? 1 : -1;
     pane.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, view: window,
