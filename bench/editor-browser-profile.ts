@@ -15,7 +15,13 @@
 //     however slow the frames, and says where the view crossed the overview's threshold (with the
 //     React Flow nodes and wires in the page and the zoom at that frame); each
 //     gesture lists its long tasks (PerformanceObserver), so the crossing's task can be read off
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+//   NETLOOM_PROFILE_SAVE=/tmp/profiles ...   also write each profile there (open it in Chromium's
+//     DevTools, Performance tab, or read it with bench/profile-tree.ts)
+//   NETLOOM_PROFILE_TRACE=1 ...   edit:'s edits are traced (Chromium's timeline) rather than
+//     profiled: time in the renderer's main thread by event (script, style, layout, paint)
+//   NETLOOM_PROFILE_EDITS=5 ...   edit:'s number of edits (2 by default: the first after opening,
+//     then a steady one)
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveStatic } from '../scripts/serve-static.mjs';
@@ -26,7 +32,7 @@ import { lowerDocument } from '../src/compile/lower.ts';
 import { setParam } from '../src/document/edits.ts';
 import type { NetloomDocument } from '../src/document/schema.ts';
 import { residualMlp } from './graphs.ts';
-import type { CDPSession, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 
 interface ProfileNode {
   readonly id: number;
@@ -136,7 +142,46 @@ function stretches(p: Profile, minMs: number): string[] {
   return out;
 }
 
+interface TraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly pid: number;
+  readonly tid: number;
+  readonly dur?: number;
+  readonly args?: { readonly name?: string };
+}
+
+/**
+ * The renderer main thread's time in a Chromium trace by event name (nested events count in their
+ * own line and in their parent's), longest first.
+ */
+function traceSummary(json: string): string {
+  const events = (JSON.parse(json) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const by = new Map<string, { ms: number; n: number }>();
+  for (const e of events) {
+    if (!main || e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || e.dur === undefined) continue;
+    const x = by.get(e.name) ?? { ms: 0, n: 0 };
+    x.ms += e.dur / 1000;
+    x.n++;
+    by.set(e.name, x);
+  }
+  return [...by]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, 16)
+    .map(([name, x]) => `    ${x.ms.toFixed(1).padStart(7)} ms ${String(x.n).padStart(5)}×  ${name}`)
+    .join('\n');
+}
+
 type Probe = (name: string, ...args: unknown[]) => Promise<unknown>;
+
+/** Writes a profile to NETLOOM_PROFILE_SAVE (when set) as `<label>-<what>.cpuprofile`. */
+function save(p: Profile, label: string, what: string): void {
+  const dir = process.env.NETLOOM_PROFILE_SAVE;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${label.replace(/[^\w-]+/g, '_')}-${what}.cpuprofile`), JSON.stringify(p));
+}
 
 /** Dense layers that feed a ReLU, each with a point on its title bar (as the browser bench picks). */
 function editableDense(doc: NetloomDocument): { id: string; x: number; y: number }[] {
@@ -192,7 +237,14 @@ async function longTasksSince(page: Page, t: number): Promise<string[]> {
 }
 
 /** After the open: a click on a Dense near the middle of the screen, then two edits, each profiled. */
-async function profileEdit(page: Page, cdp: CDPSession, probe: Probe, doc: NetloomDocument): Promise<void> {
+async function profileEdit(
+  browser: Browser,
+  page: Page,
+  cdp: CDPSession,
+  probe: Probe,
+  doc: NetloomDocument,
+  label: string,
+): Promise<void> {
   const target = (await probe('nearestOnScreen', editableDense(doc))) as
     { id: string; x: number; y: number } | undefined;
   if (!target) throw new Error('no editable Dense on screen');
@@ -202,16 +254,29 @@ async function profileEdit(page: Page, cdp: CDPSession, probe: Probe, doc: Netlo
   const selectMs = await probe('selectTime', 'Dense (Linear)');
   let profile = ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile;
   console.log(`select: ${(selectMs as number).toFixed(0)} ms`);
+  save(profile, label, 'select');
   console.log(stretches(profile, 5).join('\n'));
   let edited = doc;
-  for (const units of [65, 66]) {
+  const edits = Number(process.env.NETLOOM_PROFILE_EDITS ?? 2);
+  for (const units of Array.from({ length: edits }, (_, k) => 65 + k)) {
     edited = setParam(edited, target.id, 'units', units);
     const expected = `${lowerDocument(edited).totals.params.toLocaleString('en-US')} params`;
     await page.waitForTimeout(1000);
+    if (process.env.NETLOOM_PROFILE_TRACE) {
+      await browser.startTracing(page, {
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc'],
+      });
+      const ms = await probe('editTime', 'units', String(units), expected);
+      const trace = await browser.stopTracing();
+      console.log(`edit to ${units}: ${(ms as number).toFixed(0)} ms (traced)`);
+      console.log(traceSummary(trace.toString('utf8')));
+      continue;
+    }
     await cdp.send('Profiler.start');
     const ms = await probe('editTime', 'units', String(units), expected);
     profile = ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile;
     console.log(`edit to ${units}: ${(ms as number).toFixed(0)} ms`);
+    save(profile, label, `edit-${units}`);
     console.log(stretches(profile, 5).join('\n'));
   }
   for (const kind of ['pan', 'zoom']) {
@@ -280,6 +345,7 @@ async function profileOpen(
     const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
     console.log(`\n## ${label} (load average ${loadavg()[0]!.toFixed(1)})`);
     console.log(`open: ${JSON.stringify(open)}`);
+    save(profile, label, 'open');
     console.log(`long tasks (start+ms after open): ${longTasks.join(', ')}`);
     if (edit) {
       const probe: Probe = (name, ...args) =>
@@ -290,7 +356,7 @@ async function profileOpen(
             ]!(...(a as unknown[])),
           [name, args] as const,
         );
-      await profileEdit(page, cdp, probe, edit);
+      await profileEdit(browser, page, cdp, probe, edit, label);
     } else if (process.env.NETLOOM_PROFILE_TASKS) {
       const tasks = await page.evaluate(
         (t) =>
