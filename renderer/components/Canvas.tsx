@@ -3,9 +3,10 @@
 // canvas opens the quick-add search there.
 //
 // What it draws costs what is visible at the detail that is visible: the flow model
-// (lib/flow-model.ts) remakes only the nodes and wires whose data changed, React Flow renders only
-// those on screen, and below the level-of-detail zoom (lib/view.ts) React Flow gets no nodes at
-// all: one canvas draws every node as a box and every wire as a line (LodLayer), and the Canvas
+// (lib/flow-model.ts) remakes only the nodes and wires whose data changed, React Flow holds only
+// those near the view of a big graph (lib/view-window.ts) and renders only those on screen, and
+// below the level-of-detail zoom (lib/view.ts) React Flow gets no nodes at all: one canvas draws
+// every node as a box and every wire as a line (LodLayer), and the Canvas
 // turns clicks, drags and double-clicks on it into selection, moves and zooming in. The minimap is
 // one canvas too.
 import { Background, Controls, ReactFlow, useReactFlow, useStore, useStoreApi } from '@xyflow/react';
@@ -39,6 +40,8 @@ import { useAdoptedInSlices } from '../lib/adopt-slices.ts';
 import { FlowModel } from '../lib/flow-model.ts';
 import { boxAt, overviewOf } from '../lib/overview.ts';
 import { fitGraph, lodEnterZoom, lodExitZoom, maxZoom, minZoom } from '../lib/view.ts';
+import type { Box } from '../lib/view-window.ts';
+import { covers, HeldNodes, sameBox, viewBox, windowAround, windowedNodes } from '../lib/view-window.ts';
 import { LayerFacesContext, LayerNode } from './LayerNode.tsx';
 import { BlockNode, FrameNode } from './GroupNodes.tsx';
 import { LodLayer } from './LodLayer.tsx';
@@ -144,6 +147,29 @@ function useLevelOfDetail(doc: NetloomDocument): boolean {
 }
 
 /**
+ * The window of the canvas React Flow holds nodes for while `on` (a big graph above the level of
+ * detail; lib/view-window.ts): the same box while the view stays inside it, a new one around the
+ * view when it leaves.
+ */
+function useViewWindow(on: boolean): Box | undefined {
+  const held = useRef<Box>(undefined);
+  const box = useStore(
+    useCallback(
+      (s: { transform: [number, number, number]; width: number; height: number }) => {
+        if (!on) return undefined;
+        const view = viewBox(s.transform, s.width, s.height);
+        const now = held.current;
+        return now && covers(now, view) ? now : windowAround(view);
+      },
+      [on],
+    ),
+    sameBox,
+  );
+  held.current = box;
+  return box;
+}
+
+/**
  * React Flow 12 mounts its selection listener whenever the store's list of selection handlers
  * exists, and an empty list exists from the start; the listener then walks every node and wire on
  * each store update (a click on a node makes several): at 5,000 nodes most of a selection's time.
@@ -165,6 +191,15 @@ function withoutSelectionListener(store: ReturnType<typeof useStoreApi>): void {
  */
 function useImportWorkerStarted(): void {
   useEffect(startImportWorker, []);
+}
+
+/** Those of `ids` that are among `nodes` (a selection is mostly a few ids: no set of every node). */
+function onCanvas(ids: readonly string[], nodes: readonly Node[]): string[] {
+  if (ids.length > 8) {
+    const all = new Set(nodes.map((n) => n.id));
+    return ids.filter((id) => all.has(id));
+  }
+  return ids.filter((id) => nodes.some((n) => n.id === id));
 }
 
 /** A drag of nodes begins: one undo step for all of it. */
@@ -237,8 +272,10 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
   });
   const overview = useMemo(() => overviewOf(graph, (n) => model.sizeOf(n)), [graph, model]);
   const lod = useLevelOfDetail(doc);
-  const shown = useRef(new Set<string>());
-  shown.current = useMemo(() => new Set(graph.nodes.map((n) => n.id)), [graph.nodes]);
+  // What is on the canvas now, for a selection change to keep only that selected: read when one
+  // comes (a set of 5,000 ids made at every render was a tenth of a click's time).
+  const shown = useRef(graph.nodes);
+  shown.current = graph.nodes;
   // The selected wire is drawn highlighted; selecting a layer (or anything) deselects it.
   const liveWire = wire && selection.length === 0 && doc.edges.some((e) => e.id === wire) ? wire : undefined;
   const edges = useMemo(
@@ -246,10 +283,22 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
       liveWire ? graph.edges.map((e) => (e.id === liveWire ? { ...e, selected: true } : e)) : graph.edges,
     [graph.edges, liveWire],
   );
-  // A big graph comes into React Flow in slices, what is on screen first (lib/adopt-slices.ts).
+  // Of a big graph React Flow holds the nodes near the view (lib/view-window.ts), and the
+  // selection, which it deselects and drags.
+  const around = useViewWindow(!lod && graph.nodes.length > windowedNodes);
+  const [holding] = useState(() => new HeldNodes<Node, Edge>());
+  const near = useMemo(
+    () =>
+      around
+        ? holding.of(graph.nodes, edges, around, (n) => model.sizeOf(n), new Set(selection))
+        : { nodes: graph.nodes, edges },
+    [around, graph.nodes, edges, model, selection, holding],
+  );
+  // Many nodes arriving at once come into React Flow in slices, what is on screen first
+  // (lib/adopt-slices.ts).
   const handed = useAdoptedInSlices(
-    lod ? noNodes : (graph.nodes as Node[]),
-    lod ? noEdges : (edges as Edge[]),
+    lod ? noNodes : (near.nodes as Node[]),
+    lod ? noEdges : (near.edges as Edge[]),
     (n) => {
       const { transform, width, height } = store.getState();
       const [tx, ty, zoom] = transform;
@@ -257,6 +306,7 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
       const y = n.position.y * zoom + ty;
       return x > -400 && x < width + 100 && y > -300 && y < height + 100;
     },
+    around !== undefined,
   );
 
   const onNodesChange = useCallback(
@@ -271,7 +321,7 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
           for (const [id, p] of movesFor(st.doc, c.id, to)) moves.set(id, p);
         } else if (c.type === 'select') {
           // Only what is on the canvas now stays selected (a block just expanded is gone).
-          sel ??= new Set(st.selection.filter((id) => shown.current.has(id)));
+          sel ??= new Set(onCanvas(st.selection, shown.current));
           if (c.selected) sel.add(c.id);
           else sel.delete(c.id);
         }
@@ -361,6 +411,10 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
     },
     [flow],
   );
+
+  // The controls' fit button fits the document, as opening a file does: React Flow's own fit (which
+  // runs first) sees only the nodes it holds, none in the overview and a window of a big graph.
+  const fitDocument = useCallback(() => fitGraph(flow), [flow]);
 
   /** The layer or block drawn at a screen point by the level-of-detail canvas. */
   const boxOnScreen = useCallback(
@@ -567,7 +621,7 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
             <Background gap={20} size={1} />
             {lod && <LodLayer overview={overview} />}
             <MiniMap overview={overview} />
-            <Controls />
+            <Controls onFitView={fitDocument} />
           </ReactFlow>
         </LayerFacesContext.Provider>
       </WireLabelsContext.Provider>

@@ -4,13 +4,22 @@
 // many nodes arriving at once are handed over in slices, one task each: the nodes on screen first,
 // then the rest in document order; the wires on screen come with the first slice, the others with
 // the last. Once all are in, the arrays pass through unchanged, so an edit costs React Flow what
-// it did before.
+// it did before. For a big graph's window (lib/view-window.ts: a few hundred nodes, 160 of them on
+// screen as the canvas leaves its overview) the mounting is paced: `mountSlice` nodes on screen
+// per task, with their wires, then the rest, so no task mounts them all.
 import { useEffect, useReducer, useRef, useState } from 'react';
 
 /** Nodes handed over per task while a big graph is coming in. */
 export const sliceNodes = 800;
 /** More new nodes than this at once are handed over in slices. */
 export const manyNodes = 1200;
+/**
+ * Nodes on screen handed over per task when mounting is paced (a big graph's window, as the canvas
+ * leaves its overview): each one React Flow mounts is a few elements styled, laid out and measured
+ * (its ports' bounds), ~1 ms on a quiet machine and 3 ms on a busy one with its wires; 160 on
+ * screen at once made the crossing one task of 0.5 s.
+ */
+export const mountSlice = 40;
 
 interface Wire {
   readonly source: string;
@@ -30,6 +39,14 @@ export class SliceAdoption<N extends { id: string }, E extends Wire> {
   private first: ReadonlySet<string> = new Set();
   /** The wires among the first slice's nodes, made from the wires `of`. */
   private firstEdges: { of: readonly E[]; list: readonly E[] } = { of: [], list: [] };
+  /** While mounting is paced: the nodes on screen still to come, in order (then the rest). */
+  private screen: string[] = [];
+  /** The nodes last given (`of`) and what of them React Flow was handed. */
+  private last: { of: readonly N[]; handed: readonly N[] } = { of: [], handed: [] };
+  /** Whether mounting is paced: the wires among all nodes handed so far come with them. */
+  private paced = false;
+  /** The wires among the handed nodes while paced, made from the wires `of` at `size` nodes. */
+  private pacedEdges: { of: readonly E[]; size: number; list: readonly E[] } = { of: [], size: 0, list: [] };
 
   /** Whether slices are still to come. */
   get slicing(): boolean {
@@ -46,32 +63,68 @@ export class SliceAdoption<N extends { id: string }, E extends Wire> {
     nodes: readonly N[],
     edges: readonly E[],
     onScreen: (n: N) => boolean,
+    pace = false,
   ): { nodes: readonly N[]; edges: readonly E[] } {
-    if (!this.adopted && nodes.length - this.handed > manyNodes) {
-      const first = new Set<string>();
-      for (const n of nodes) if (onScreen(n)) first.add(n.id);
-      this.adopted = first;
-      this.first = new Set(first);
+    if (!this.adopted && pace && nodes !== this.last.of) {
+      // The window moved or grew: the nodes React Flow holds stay, the new ones on screen are paced.
+      const held = new Set(this.last.handed.map((n) => n.id));
+      const seen: string[] = [];
+      for (const n of nodes) if (!held.has(n.id) && onScreen(n)) seen.push(n.id);
+      if (seen.length > mountSlice) {
+        this.paced = true;
+        this.screen = seen.slice(mountSlice);
+        this.adopted = held;
+        for (const id of seen.slice(0, mountSlice)) held.add(id);
+      }
+    } else if (!this.adopted && !pace && nodes.length - this.handed > manyNodes) {
+      const seen: string[] = [];
+      for (const n of nodes) if (onScreen(n)) seen.push(n.id);
+      // When the first slice is nearly all of it, React Flow would take in nearly every node
+      // twice (the first slice filtered, then the whole array): all at once is one adoption.
+      if (nodes.length - seen.length > sliceNodes) {
+        this.adopted = new Set(seen);
+        this.first = new Set(seen);
+      }
     }
     const adopted = this.adopted;
     if (!adopted) {
       this.handed = nodes.length;
+      this.last = { of: nodes, handed: nodes };
       return { nodes, edges };
+    }
+    const handed = nodes.filter((n) => adopted.has(n.id));
+    this.handed = handed.length;
+    this.last = { of: nodes, handed };
+    if (this.paced) {
+      // A window's few hundred wires are indexed again in a few ms: each comes with its nodes.
+      const made = this.pacedEdges;
+      if (made.of !== edges || made.size !== adopted.size)
+        this.pacedEdges = {
+          of: edges,
+          size: adopted.size,
+          list: edges.filter((e) => adopted.has(e.source) && adopted.has(e.target)),
+        };
+      return { nodes: handed, edges: this.pacedEdges.list };
     }
     // The wires as the document has them now (an edit meanwhile), the same array while they are.
     if (this.firstEdges.of !== edges) {
       const first = this.first;
       this.firstEdges = { of: edges, list: edges.filter((e) => first.has(e.source) && first.has(e.target)) };
     }
-    const handed = nodes.filter((n) => adopted.has(n.id));
-    this.handed = handed.length;
     return { nodes: handed, edges: this.firstEdges.list };
   }
 
-  /** Adds the next slice of `nodes` (in their order); after the last, `hand` passes all through. */
+  /**
+   * Adds the next slice: while paced, the next nodes on screen; then the rest of `nodes` (in their
+   * order). After the last, `hand` passes all through.
+   */
   grow(nodes: readonly N[]): void {
     const adopted = this.adopted;
     if (!adopted) return;
+    if (this.screen.length) {
+      for (const id of this.screen.splice(0, mountSlice)) adopted.add(id);
+      return;
+    }
     let added = 0;
     for (const n of nodes) {
       if (added >= sliceNodes) break;
@@ -81,6 +134,7 @@ export class SliceAdoption<N extends { id: string }, E extends Wire> {
     }
     if (added < sliceNodes) {
       this.adopted = undefined;
+      this.paced = false;
       this.handed = nodes.length;
     }
   }
@@ -88,18 +142,20 @@ export class SliceAdoption<N extends { id: string }, E extends Wire> {
 
 /**
  * The nodes and wires to give React Flow now (SliceAdoption.hand; `onScreen` picks the first
- * slice). Later slices follow in tasks of their own, each re-rendering the caller.
+ * slice; `pace` paces the mounting of those on screen). Later slices follow in tasks of their
+ * own, each re-rendering the caller.
  */
 export function useAdoptedInSlices<N extends { id: string }, E extends Wire>(
   nodes: readonly N[],
   edges: readonly E[],
   onScreen: (n: N) => boolean,
+  pace = false,
 ): { nodes: readonly N[]; edges: readonly E[] } {
   const [, rerender] = useReducer((x: number) => x + 1, 0);
   const [slices] = useState(() => new SliceAdoption<N, E>());
   const latest = useRef(nodes);
   latest.current = nodes;
-  const given = slices.hand(nodes, edges, onScreen);
+  const given = slices.hand(nodes, edges, onScreen, pace);
   const slicing = slices.slicing;
   useEffect(() => {
     if (!slicing) return;

@@ -76,6 +76,45 @@ test('2,000 layers on screen: boxes on one canvas, select and edit one, zoom in 
     .poll(() => app.page.getByTestId('node-n1000').getByTestId('shape').textContent())
     .toBe('[N, 65]');
   await app.page.screenshot({ path: join(shots, 'big-graph-2000-zoomed.png') });
+
+  // React Flow holds only the layers near the view (renderer/lib/view-window.ts). Those in view are
+  // real: a click on another selects it. A click far away on the minimap moves the view there, and
+  // the layers there come in as real nodes with their shapes, and select when clicked.
+  const clickLayerNearCentre = async (not: string): Promise<string> => {
+    const id = await app.page.evaluate((skip) => {
+      const r = document.querySelector('.react-flow')!.getBoundingClientRect();
+      const cx = r.left + r.width / 2;
+      const cy = r.top + r.height / 2;
+      const nodes = [...document.querySelectorAll<HTMLElement>('.layer-node')]
+        .filter((el) => el.dataset.testid !== `node-${skip}`)
+        .map((el) => ({ el, b: el.getBoundingClientRect() }))
+        .filter(
+          ({ b }) => b.left > r.left && b.right < r.right - 240 && b.top > r.top && b.bottom < r.bottom,
+        );
+      nodes.sort((a, b) => Math.hypot(a.b.x - cx, a.b.y - cy) - Math.hypot(b.b.x - cx, b.b.y - cy));
+      return nodes[0]?.el.dataset.testid?.slice('node-'.length);
+    }, not);
+    expect(id).toBeTruthy();
+    const node = app.page.getByTestId(`node-${id!}`);
+    expect(await node.getByTestId('shape').textContent()).toMatch(/^\[N, 6[45]\]$/);
+    await node.locator('.layer-head').click();
+    await expect
+      .poll(() => inspector.locator('input[placeholder]').first().getAttribute('placeholder'))
+      .toBe(id);
+    return id!;
+  };
+  await clickLayerNearCentre('n1000');
+  const minimap = await app.page.getByTestId('minimap').locator('canvas').boundingBox();
+  await app.page.mouse.click(minimap!.x + minimap!.width * 0.75, minimap!.y + minimap!.height * 0.8);
+  const far = await clickLayerNearCentre('n1000');
+  // The view moved far from n1000 (more than a screen's worth of layers away).
+  expect(Math.abs(Number(far.slice(1)) - 1000)).toBeGreaterThan(200);
+  expect(await app.page.locator('.layer-node').count()).toBeLessThan(60);
+  await app.page.screenshot({ path: join(shots, 'big-graph-2000-far.png') });
+  // The controls' fit button shows the whole graph again, as boxes (not just what React Flow holds).
+  await app.page.locator('.react-flow__controls-fitview').click();
+  await expect.poll(() => app.page.getByTestId('lod-canvas').count()).toBe(1);
+  expect((await view()).zoom).toBeLessThan(0.35);
 }, 180_000);
 
 test('an ONNX model is read and laid out in the import worker and opens as a tall column', async () => {

@@ -3,7 +3,7 @@
 // from then on the very arrays the canvas made (an edit costs React Flow what it did before).
 // A small change passes straight through; an edit meanwhile is what the next slice sees.
 import { expect, test } from 'vitest';
-import { manyNodes, SliceAdoption, sliceNodes } from '../../renderer/lib/adopt-slices.ts';
+import { manyNodes, mountSlice, SliceAdoption, sliceNodes } from '../../renderer/lib/adopt-slices.ts';
 
 interface N {
   id: string;
@@ -80,4 +80,69 @@ test('an edit while slices come: removed nodes and wires are not handed, the nex
   expect(now.edges.map((e) => e.id)).toEqual(['e0', 'e1', 'e4', 'e5', 'e6', 'e7', 'e8', 'x']);
   while (a.slicing) a.grow(nodes2);
   expect(a.hand(nodes2, edges2, onScreen).nodes).toBe(nodes2);
+});
+
+test('when nearly every node is on screen, all come at once: one adoption, not a slice and then all', () => {
+  const { nodes, edges } = chain(manyNodes + 500);
+  const a = new SliceAdoption<N, E>();
+  // All but `sliceNodes` on screen: the rest would be one slice; React Flow gets the arrays as given.
+  const most = (n: N) => n.y < (nodes.length - sliceNodes) * 100;
+  const given = a.hand(nodes, edges, most);
+  expect(given.nodes).toBe(nodes);
+  expect(given.edges).toBe(edges);
+  expect(a.slicing).toBe(false);
+  // One node more off screen than a slice holds: slices again.
+  const b = new SliceAdoption<N, E>();
+  const fewer = (n: N) => n.y < (nodes.length - sliceNodes - 1) * 100;
+  expect(b.hand(nodes, edges, fewer).nodes.length).toBe(nodes.length - sliceNodes - 1);
+  expect(b.slicing).toBe(true);
+});
+
+test('paced: a window of a big graph mounts what is on screen a few at a time, with its wires, then the rest', () => {
+  // 300 nodes, 100 of them on screen: too few to slice unpaced, too many to mount in one task.
+  const { nodes, edges } = chain(300);
+  const onHundred = (n: N) => n.y < 100 * 100;
+  expect(new SliceAdoption<N, E>().hand(nodes, edges, onHundred).nodes).toBe(nodes);
+  const a = new SliceAdoption<N, E>();
+  const counts: number[] = [];
+  let now = a.hand(nodes, edges, onHundred, true);
+  for (;;) {
+    counts.push(now.nodes.length);
+    // The wires among every node handed so far come with them.
+    const ids = new Set(now.nodes.map((n) => n.id));
+    expect(now.edges).toEqual(edges.filter((e) => ids.has(e.source) && ids.has(e.target)));
+    expect(now.nodes).toEqual(nodes.filter((n) => ids.has(n.id)));
+    if (!a.slicing) break;
+    a.grow(nodes);
+    now = a.hand(nodes, edges, onHundred, true);
+  }
+  // 40, 80, 100 on screen (the first ones first), then the 200 off screen in one slice.
+  expect(counts).toEqual([mountSlice, 2 * mountSlice, 100, 300]);
+  expect(now.nodes).toBe(nodes);
+  expect(now.edges).toBe(edges);
+  // Few on screen: all at once, paced or not.
+  const b = new SliceAdoption<N, E>();
+  expect(b.hand(nodes, edges, onScreen, true).nodes).toBe(nodes);
+  expect(b.slicing).toBe(false);
+});
+
+test('paced: when the window moves, the nodes React Flow holds stay and only the new ones on screen are paced', () => {
+  const { nodes, edges } = chain(400);
+  const a = new SliceAdoption<N, E>();
+  const first = nodes.slice(0, 300);
+  const upTo = (y: number) => (n: N) => n.y < y;
+  a.hand(first, edges, upTo(0), true);
+  expect(a.slicing).toBe(false);
+  // The window moves down: nodes 100..399, on screen 250..349 (50 held already, 50 new).
+  const moved = nodes.slice(100);
+  const onScreenNow = (n: N) => n.y >= 250 * 100 && n.y < 350 * 100;
+  const now = a.hand(moved, edges, onScreenNow, true);
+  expect(a.slicing).toBe(true);
+  // Every node still in the window that React Flow held stays; 40 of the 50 new ones on screen come.
+  expect(now.nodes.map((n) => n.id)).toEqual([
+    ...nodes.slice(100, 300).map((n) => n.id),
+    ...nodes.slice(300, 300 + mountSlice).map((n) => n.id),
+  ]);
+  while (a.slicing) a.grow(moved);
+  expect(a.hand(moved, edges, onScreenNow, true).nodes).toBe(moved);
 });
