@@ -9,12 +9,20 @@
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts chain-5000 onnx-5000
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts edit:chain-5000
 //   NETLOOM_PROFILE_MIN_MS=15 ...   print the open's stretches from 15 ms (100 by default)
+//   NETLOOM_PROFILE_TASKS=1 ...   print instead each long task of the open over 100 ms
+//     (PerformanceObserver) with the functions that ran in it
 //   NETLOOM_PROFILE_ZOOM_EVENTS=120 ...   edit:'s zoom is that many wheel events (30 in, 30 out),
 //     however slow the frames, and says where the view crossed the overview's threshold (with the
 //     React Flow nodes and wires in the page and the zoom at that frame); each
 //     gesture lists its long tasks (PerformanceObserver), and each crossing the longest task from
 //     the frame before it to 1 s after (the crossing's own task and the unmounting or mounting after)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+//   NETLOOM_PROFILE_SAVE=/tmp/profiles ...   also write each profile there (open it in Chromium's
+//     DevTools, Performance tab, or read it with bench/profile-tree.ts)
+//   NETLOOM_PROFILE_TRACE=1 ...   edit:'s edits are traced (Chromium's timeline) rather than
+//     profiled: time in the renderer's main thread by event (script, style, layout, paint)
+//   NETLOOM_PROFILE_EDITS=5 ...   edit:'s number of edits (2 by default: the first after opening,
+//     then a steady one)
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveStatic } from '../scripts/serve-static.mjs';
@@ -25,7 +33,7 @@ import { lowerDocument } from '../src/compile/lower.ts';
 import { setParam } from '../src/document/edits.ts';
 import type { NetloomDocument } from '../src/document/schema.ts';
 import { residualMlp } from './graphs.ts';
-import type { CDPSession, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 
 interface ProfileNode {
   readonly id: number;
@@ -45,11 +53,72 @@ const frameName = (n: ProfileNode): string => {
   return `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
 };
 
-/** Busy stretches (no idle sample for longer than `minMs`) with their heaviest functions. */
-function stretches(p: Profile, minMs: number): string[] {
+/** The heaviest functions, self and total, of the samples from `i` to `j`. */
+function heaviest(p: Profile, times: readonly number[], i: number, j: number): string {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  for (let k = i; k <= j; k++) {
+    const dt = ((times[k + 1] ?? times[k]!) - times[k]!) / 1000;
+    const leaf = byId.get(p.samples[k]!)!;
+    self.set(frameName(leaf), (self.get(frameName(leaf)) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
+      const name = frameName(byId.get(id)!);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      total.set(name, (total.get(name) ?? 0) + dt);
+    }
+  }
+  const top = (m: Map<string, number>, k: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([n, v]) => `      ${v.toFixed(0).padStart(5)} ms  ${n}`)
+      .join('\n');
+  return `    self:\n${top(self, 8)}\n    total:\n${top(total, 25)}`;
+}
+
+/**
+ * Each long task (page time, as the PerformanceObserver saw it) with the functions its samples ran.
+ * The profile's clock is another's: the two are lined up at the first sample of
+ * `netloomProfileMark`, which began at page time `pageAtMark`.
+ */
+function taskProfiles(
+  p: Profile,
+  pageAtMark: number,
+  tasks: readonly { start: number; duration: number }[],
+  t0: number,
+): string[] {
+  const times: number[] = [];
+  let t = p.startTime;
+  for (const d of p.timeDeltas) times.push((t += d));
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inMark = (id: number | undefined): boolean =>
+    id !== undefined &&
+    (byId.get(id)?.callFrame.functionName === 'netloomProfileMark' || inMark(parent.get(id)));
+  const mark = p.samples.findIndex(inMark);
+  if (mark < 0) return ['  (the profile has no mark: tasks cannot be lined up)'];
+  const pageMs = (k: number) => (times[k]! - times[mark]!) / 1000 + pageAtMark;
+  return tasks.map((task) => {
+    let i = 0;
+    while (i < times.length && pageMs(i) < task.start) i++;
+    let j = i;
+    while (j + 1 < times.length && pageMs(j + 1) <= task.start + task.duration) j++;
+    return (
+      `  task ${task.duration.toFixed(0)} ms at +${(task.start - t0).toFixed(0)} ms\n` +
+      heaviest(p, times, i, j)
+    );
+  });
+}
+
+/** Busy stretches (no idle sample for longer than `minMs`) with their heaviest functions. */
+function stretches(p: Profile, minMs: number): string[] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const times: number[] = [];
   let t = p.startTime;
   for (const d of p.timeDeltas) times.push((t += d));
@@ -64,38 +133,56 @@ function stretches(p: Profile, minMs: number): string[] {
     let j = i;
     while (j + 1 < p.samples.length && !idle(j + 1)) j++;
     const ms = (times[j]! - times[i]!) / 1000;
-    if (ms >= minMs) {
-      const self = new Map<string, number>();
-      const total = new Map<string, number>();
-      for (let k = i; k <= j; k++) {
-        const dt = ((times[k + 1] ?? times[k]!) - times[k]!) / 1000;
-        const leaf = byId.get(p.samples[k]!)!;
-        self.set(frameName(leaf), (self.get(frameName(leaf)) ?? 0) + dt);
-        const seen = new Set<string>();
-        for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
-          const name = frameName(byId.get(id)!);
-          if (seen.has(name)) continue;
-          seen.add(name);
-          total.set(name, (total.get(name) ?? 0) + dt);
-        }
-      }
-      const top = (m: Map<string, number>, k: number) =>
-        [...m]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, k)
-          .map(([n, v]) => `      ${v.toFixed(0).padStart(5)} ms  ${n}`)
-          .join('\n');
+    if (ms >= minMs)
       out.push(
         `  busy ${ms.toFixed(0)} ms at +${((times[i]! - p.startTime) / 1000).toFixed(0)} ms\n` +
-          `    self:\n${top(self, 8)}\n    total:\n${top(total, 25)}`,
+          heaviest(p, times, i, j),
       );
-    }
     i = j + 1;
   }
   return out;
 }
 
+interface TraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly pid: number;
+  readonly tid: number;
+  readonly dur?: number;
+  readonly args?: { readonly name?: string };
+}
+
+/**
+ * The renderer main thread's time in a Chromium trace by event name (nested events count in their
+ * own line and in their parent's), longest first.
+ */
+function traceSummary(json: string): string {
+  const events = (JSON.parse(json) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const by = new Map<string, { ms: number; n: number }>();
+  for (const e of events) {
+    if (!main || e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || e.dur === undefined) continue;
+    const x = by.get(e.name) ?? { ms: 0, n: 0 };
+    x.ms += e.dur / 1000;
+    x.n++;
+    by.set(e.name, x);
+  }
+  return [...by]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, 16)
+    .map(([name, x]) => `    ${x.ms.toFixed(1).padStart(7)} ms ${String(x.n).padStart(5)}×  ${name}`)
+    .join('\n');
+}
+
 type Probe = (name: string, ...args: unknown[]) => Promise<unknown>;
+
+/** Writes a profile to NETLOOM_PROFILE_SAVE (when set) as `<label>-<what>.cpuprofile`. */
+function save(p: Profile, label: string, what: string): void {
+  const dir = process.env.NETLOOM_PROFILE_SAVE;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${label.replace(/[^\w-]+/g, '_')}-${what}.cpuprofile`), JSON.stringify(p));
+}
 
 /** Dense layers that feed a ReLU, each with a point on its title bar (as the browser bench picks). */
 function editableDense(doc: NetloomDocument): { id: string; x: number; y: number }[] {
@@ -176,7 +263,14 @@ async function crossingTasks(page: Page): Promise<string[]> {
 }
 
 /** After the open: a click on a Dense near the middle of the screen, then two edits, each profiled. */
-async function profileEdit(page: Page, cdp: CDPSession, probe: Probe, doc: NetloomDocument): Promise<void> {
+async function profileEdit(
+  browser: Browser,
+  page: Page,
+  cdp: CDPSession,
+  probe: Probe,
+  doc: NetloomDocument,
+  label: string,
+): Promise<void> {
   const target = (await probe('nearestOnScreen', editableDense(doc))) as
     { id: string; x: number; y: number } | undefined;
   if (!target) throw new Error('no editable Dense on screen');
@@ -186,16 +280,29 @@ async function profileEdit(page: Page, cdp: CDPSession, probe: Probe, doc: Netlo
   const selectMs = await probe('selectTime', 'Dense (Linear)');
   let profile = ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile;
   console.log(`select: ${(selectMs as number).toFixed(0)} ms`);
+  save(profile, label, 'select');
   console.log(stretches(profile, 5).join('\n'));
   let edited = doc;
-  for (const units of [65, 66]) {
+  const edits = Number(process.env.NETLOOM_PROFILE_EDITS ?? 2);
+  for (const units of Array.from({ length: edits }, (_, k) => 65 + k)) {
     edited = setParam(edited, target.id, 'units', units);
     const expected = `${lowerDocument(edited).totals.params.toLocaleString('en-US')} params`;
     await page.waitForTimeout(1000);
+    if (process.env.NETLOOM_PROFILE_TRACE) {
+      await browser.startTracing(page, {
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc'],
+      });
+      const ms = await probe('editTime', 'units', String(units), expected);
+      const trace = await browser.stopTracing();
+      console.log(`edit to ${units}: ${(ms as number).toFixed(0)} ms (traced)`);
+      console.log(traceSummary(trace.toString('utf8')));
+      continue;
+    }
     await cdp.send('Profiler.start');
     const ms = await probe('editTime', 'units', String(units), expected);
     profile = ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile;
     console.log(`edit to ${units}: ${(ms as number).toFixed(0)} ms`);
+    save(profile, label, `edit-${units}`);
     console.log(stretches(profile, 5).join('\n'));
   }
   for (const kind of ['pan', 'zoom']) {
@@ -239,6 +346,10 @@ async function profileOpen(
       page.getByTestId('open-file').click(),
     ]);
     await cdp.send('Profiler.start');
+    // A mark both clocks see: a function of its own name busy for 3 ms, at a page time it returns.
+    const pageAtMark = (await page.evaluate(
+      `(function netloomProfileMark() { const t = performance.now(); while (performance.now() - t < 3); return t; })()`,
+    )) as number;
     const t0 = await page.evaluate(() => performance.now());
     await chooser.setFiles(file);
     const open = await page.evaluate(
@@ -262,6 +373,7 @@ async function profileOpen(
     const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
     console.log(`\n## ${label} (load average ${loadavg()[0]!.toFixed(1)})`);
     console.log(`open: ${JSON.stringify(open)}`);
+    save(profile, label, 'open');
     console.log(`long tasks (start+ms after open): ${longTasks.join(', ')}`);
     if (edit) {
       const probe: Probe = (name, ...args) =>
@@ -272,7 +384,16 @@ async function profileOpen(
             ]!(...(a as unknown[])),
           [name, args] as const,
         );
-      await profileEdit(page, cdp, probe, edit);
+      await profileEdit(browser, page, cdp, probe, edit, label);
+    } else if (process.env.NETLOOM_PROFILE_TASKS) {
+      const tasks = await page.evaluate(
+        (t) =>
+          (
+            window as unknown as { __probes: { longTasks: { start: number; duration: number }[] } }
+          ).__probes.longTasks.filter((x) => x.start >= t && x.duration >= 100),
+        t0,
+      );
+      console.log(taskProfiles(profile, pageAtMark, tasks, t0).join('\n'));
     } else console.log(stretches(profile, Number(process.env.NETLOOM_PROFILE_MIN_MS ?? 100)).join('\n'));
   } finally {
     await browser.close();

@@ -122,6 +122,24 @@
     return (await probes.afterPaint()) - t0;
   };
 
+  /**
+   * The same measure as editTime with no work of the app's: a text changed in a small element of
+   * the page, timed until that frame has been painted. An edit cannot be painted sooner than this
+   * (the wait for the next frame is in both).
+   */
+  probes.paintFloor = async () => {
+    let el = document.getElementById('bench-paint-floor');
+    if (!el) {
+      el = document.createElement('div');
+      el.id = 'bench-paint-floor';
+      el.style.cssText = 'position:fixed;left:0;bottom:0;font-size:9px;opacity:0.01;pointer-events:none';
+      document.body.appendChild(el);
+    }
+    const t0 = performance.now();
+    el.textContent = String(t0);
+    return (await probes.afterPaint()) - t0;
+  };
+
   const viewportTransform = () => document.querySelector('.react-flow__viewport')?.style.transform ?? '';
 
   /**

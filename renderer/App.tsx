@@ -67,10 +67,38 @@ function tooltip(c: Command): string {
   return key ? `${c.label} (${chordName(key)})` : c.label;
 }
 
+/** The toolbar's commands, whose enabled states the toolbar shows. */
+const toolbarCommands: readonly CommandId[] = [
+  ...toolbarStart.flat().map((b) => b.command),
+  'toggle-theme',
+  'show-shortcuts',
+];
+
+/** The problems' count beside their title. */
+function ErrorBadge() {
+  const errorCount = useLowered().diagnostics.filter((d) => d.severity === 'error').length;
+  return errorCount > 0 ? <span className="badge">{errorCount}</span> : null;
+}
+
+/** The totals under the side panel. */
+function TotalsBar() {
+  const lowered = useLowered();
+  return (
+    <div className="totals-bar" data-testid="totals">
+      {lowered.pending > 0
+        ? `inferring shapes… ${lowered.pending.toLocaleString('en-US')} layers to go`
+        : `${lowered.totals.params.toLocaleString('en-US')} params · ${(lowered.totals.flops / 1e6).toFixed(2)} MFLOPs`}
+    </div>
+  );
+}
+
+// The window's frame. It does not follow the document or its lowering (an edit re-renders the
+// parts that show them, not the toolbar and every panel under it): the name, the flags and which
+// commands are enabled are what it reads.
 function Shell() {
   const host = useMemo(() => currentHost(), []);
   const flow = useReactFlow();
-  const doc = useEditor((s) => s.doc);
+  const docName = useEditor((s) => s.doc.name);
   const dirty = useEditor((s) => s.dirty);
   const filePath = useEditor((s) => s.filePath);
   const theme = useEditor((s) => s.theme);
@@ -78,12 +106,11 @@ function Shell() {
   // Re-render when a command's enabled state may change (undo and redo follow the history).
   useEditor((s) => s.past.length > 0);
   useEditor((s) => s.future.length > 0);
-  const lowered = useLowered();
+  useEditor((s) => toolbarCommands.map((id) => (isEnabled(command(id), s) ? 1 : 0)).join(''));
   const [gallery, setGallery] = useState(false);
   const [help, setHelp] = useState(false);
   const [asking, setAsking] = useState<{ title: string; initial: string; done: (n?: string) => void }>();
   const [tab, setTab] = useState<'inspector' | 'summary' | 'train' | 'runs'>('inspector');
-  const errorCount = lowered.diagnostics.filter((d) => d.severity === 'error').length;
   const ctx: CommandContext = {
     host,
     flow,
@@ -122,12 +149,19 @@ function Shell() {
     if (useEditor.getState().doc.nodes.length === 0) setGallery(true);
   }, []);
 
+  // The title and the dirty mark change with the name and the flag, not with every edit (each is a
+  // message to the window, or a title set, that an edit's frame need not wait for).
   useEffect(() => {
-    const name = filePath?.split(/[\\/]/).pop() ?? doc.name;
+    const name = filePath?.split(/[\\/]/).pop() ?? docName;
     host.setTitle(echo(name, 120), dirty);
     host.setDirty(dirty);
+  }, [docName, dirty, filePath, host]);
+  useEffect(() => {
     scheduleAutosave();
-  }, [doc, dirty, filePath, host]);
+    return useEditor.subscribe((st, was) => {
+      if (st.doc !== was.doc || st.dirty !== was.dirty) scheduleAutosave();
+    });
+  }, []);
 
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => {
@@ -202,7 +236,7 @@ function Shell() {
         <span className="grow" />
         <span className="doc-title" data-testid="doc-title">
           {dirty ? '● ' : ''}
-          {filePath?.split(/[\\/]/).pop() ?? doc.name}
+          {filePath?.split(/[\\/]/).pop() ?? docName}
         </span>
         {button({ command: 'toggle-theme', text: theme === 'dark' ? '☀' : '☾' })}
         {button({ command: 'show-shortcuts', text: '?' })}
@@ -254,18 +288,14 @@ function Shell() {
             {tab === 'runs' && <RunsPanel />}
             {/* Kept mounted on other tabs so a run (its worker, charts) goes on while you look. */}
             <div hidden={tab !== 'train'}>
-              <TrainPanel />
+              <TrainPanel shown={tab === 'train'} />
             </div>
           </div>
           <h4 className="problems-title">
-            Problems {errorCount > 0 && <span className="badge">{errorCount}</span>}
+            Problems <ErrorBadge />
           </h4>
           <Problems />
-          <div className="totals-bar" data-testid="totals">
-            {lowered.pending > 0
-              ? `inferring shapes… ${lowered.pending.toLocaleString('en-US')} layers to go`
-              : `${lowered.totals.params.toLocaleString('en-US')} params · ${(lowered.totals.flops / 1e6).toFixed(2)} MFLOPs`}
-          </div>
+          <TotalsBar />
         </aside>
       </main>
       {gallery && <Gallery onOpen={(_, name) => openTemplate(name)} onClose={() => setGallery(false)} />}

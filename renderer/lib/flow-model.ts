@@ -94,10 +94,12 @@ function layerLook(
   warning: string | undefined,
 ): { data: LayerNodeData; face: LayerFace } {
   const def = layerDef(n.kind);
-  const params = (report?.resolvedParams ?? def?.params.safeParse(n.params).data ?? {}) as Record<
-    string,
-    unknown
-  >;
+  // Before a layer is lowered (a file just opened) its parameters are parsed only where its
+  // ports depend on them: 5,000 parses in the task that first draws a big graph cost ~50 ms.
+  const portsVary = typeof def?.inputs === 'function' || typeof def?.outputs === 'function';
+  const params = (report?.resolvedParams ??
+    (portsVary ? def?.params.safeParse(n.params).data : {}) ??
+    {}) as Record<string, unknown>;
   const ports = (list: ReturnType<typeof portsOf> | undefined) =>
     (list ?? []).map((p) => ({ name: p.name, label: p.label ?? p.name }));
   const outs = report?.outputs ?? {};

@@ -73,13 +73,15 @@ async function readInWorker(
   name: string,
   kind: ImportRequest['kind'],
 ): Promise<ReadModel> {
+  // A big file's own bytes are handed to the worker (transferred): copying 32 MB on the page is a
+  // task of 0.1–0.5 s. A small file's copy is sent, so that the page still has it if the worker fails.
+  const handOver = bytes.byteLength >= handOverFrom && bytes.buffer instanceof ArrayBuffer;
   const answer = importWorker.ask((id) => {
-    // A copy of the bytes is transferred (a memory copy; cloning 32 MB in postMessage takes far
-    // longer): the page still has the file if the worker fails.
-    const copy = bytes.slice();
-    return { message: { id, name, kind, bytes: copy } satisfies ImportRequest, transfer: [copy.buffer] };
+    const sent = handOver ? bytes : bytes.slice();
+    return { message: { id, name, kind, bytes: sent } satisfies ImportRequest, transfer: [sent.buffer] };
   });
   const raw = answer && (await answer);
+  if (raw === undefined && handOver && answer) throw workerStopped(name);
   if (raw === undefined) return readHere(bytes, name, kind);
   await nextTask();
   const reply = importReplySchema.safeParse(raw);
@@ -90,6 +92,18 @@ async function readInWorker(
   const doc = await checkDocumentInSlices(reply.data.doc);
   if (!doc) throw notValid(name);
   return { doc, weights };
+}
+
+/** From how many bytes a file is handed to the import worker rather than copied to it. */
+export const handOverFrom = 8 << 20;
+
+/** The import worker failed holding a file handed to it: the user opens it again (read on the page). */
+function workerStopped(name: string): NetloomError {
+  return new NetloomError(
+    'io',
+    `${name}: the import worker stopped before it read the file; open the file again to read it here`,
+    { path: name },
+  );
 }
 
 /** How long one slice of checking a document from the worker may run (ms). */

@@ -16,6 +16,9 @@ import { useEditor } from './document-store.ts';
 /** How long one slice of lowering may run before the page gets its turn back (ms). */
 const sliceMs = 40;
 
+/** From how many nodes a newly opened document is lowered only in tasks after the one that loads it. */
+const bigDocument = 1000;
+
 interface LoweringState {
   /** The document these facts are of. */
   readonly doc: NetloomDocument;
@@ -59,6 +62,10 @@ function lowerSlice(doc: NetloomDocument): void {
     publish(doc, engine.update(doc, deadline));
     return;
   }
+  publishUnlowered(doc);
+}
+
+function publishUnlowered(doc: NetloomDocument): void {
   if (unlowered?.doc !== doc) unlowered = { doc, facts: unloweredFacts(doc) };
   publish(doc, unlowered.facts);
 }
@@ -77,7 +84,12 @@ function publish(doc: NetloomDocument, facts: EditorLowering): void {
 }
 
 useEditor.subscribe((s, prev) => {
-  if (s.doc !== prev.doc) lowerSlice(s.doc);
+  if (s.doc === prev.doc) return;
+  // A big file opened: the task that loads it draws it (unlowered) and leaves all the lowering
+  // work to later tasks. An edit, or a small document, lowers in its own task, so its frame
+  // shows the result.
+  if (s.doc.nodes.length > bigDocument && engine.isNew(s.doc)) publishUnlowered(s.doc);
+  else lowerSlice(s.doc);
 });
 
 const waiting: { doc: NetloomDocument; resolve: (f: EditorLowering | undefined) => void }[] = [];

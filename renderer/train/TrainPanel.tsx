@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState, memo } from 'react';
 import type { ChosenFolder } from '../../src/host/host.ts';
 import type { StartMessage } from '../../src/runtime/worker-protocol.ts';
+import type { NetloomDocument } from '../../src/document/schema.ts';
 import { isImageSetName, isToyName } from '../../src/runtime/datasets/catalogue.ts';
 import { isTextSetName } from '../../src/runtime/datasets/text.ts';
 import type { ImageFolder } from '../../src/runtime/datasets/image-folder.ts';
@@ -33,9 +34,12 @@ const noBindings: Bindings = { features: '', targets: '' };
 // Memoised: it reads the stores itself, so the window's re-renders need not reach it.
 // Keyed by the documents opened: another template or file starts the Train tab over (its run stops;
 // the last run's charts, pictures and status belonged to the other model).
-export const TrainPanel = memo(function TrainPanel() {
+// `shown`: whether its tab is open. Hidden and not training, it keeps the document it last showed:
+// an edit then re-renders none of it (its checks of the data's Inputs, its model key, at 5,000
+// layers a few passes over every node per keystroke). It catches up when its tab opens.
+export const TrainPanel = memo(function TrainPanel({ shown = true }: { shown?: boolean }) {
   const opened = useEditor((s) => s.opened);
-  return <DocumentTrainPanel key={opened} />;
+  return <DocumentTrainPanel key={opened} shown={shown} />;
 });
 
 /** Why the picture area is empty, where it is. */
@@ -52,8 +56,14 @@ function pictureNote(
   return 'The picture (decision boundary, held-out images with predictions, or generated samples) is drawn after each epoch and after each Step.';
 }
 
-function DocumentTrainPanel() {
-  const doc = useEditor((s) => s.doc);
+function DocumentTrainPanel({ shown }: { shown: boolean }) {
+  const live = useRef(shown);
+  const wasRunning = useRef(false);
+  const kept = useRef<NetloomDocument>(undefined);
+  // Read at this render and whenever the store changes until the next one.
+  live.current = shown || wasRunning.current;
+  const doc = useEditor((st) => (live.current || !kept.current ? st.doc : kept.current));
+  kept.current = doc;
   const [s, setS] = useState<Settings>(() => settingsFrom(doc));
   const [csv, setCsv] = useState<string>();
   const [folder, setFolder] = useState<ImageFolder>();
@@ -64,6 +74,8 @@ function DocumentTrainPanel() {
   const setWeights = useWeights((st) => st.setWeights);
   const run = useTrainingRun(doc, s.batch, s.optimizer);
   const { status, running, digits, picture, filters } = run;
+  wasRunning.current = running;
+  live.current = shown || running;
   const inputNames = doc.nodes.filter((n) => n.kind === 'Input').map((n) => n.name ?? n.id);
   const canvas = useRef<HTMLCanvasElement>(null);
   const confusion = useRef<HTMLCanvasElement>(null);

@@ -53,6 +53,20 @@ export const objectiveSchema = z.object({
   diffusion: diffusionSchema.optional(),
 });
 
+/**
+ * Keep an exponential moving average of the weights (EMA) and hand it out as the trained model:
+ * the saved weights, the samples and the held-out loss are the average's (src/runtime/weight-average.ts).
+ */
+export const weightAverageSchema = z.object({
+  /** The share of the old average kept at each step: 0.999 remembers about the last 1,000 steps. */
+  decay: z
+    .number()
+    .gt(0, 'decay must lie between 0 and 1 (e.g. 0.999, which averages about the last 1,000 steps)')
+    .lt(1, 'decay must lie between 0 and 1 (e.g. 0.999, which averages about the last 1,000 steps)'),
+  /** Ramp the decay up as min(decay, (1 + n) / (10 + n)) after n updates, so early weights fade fast. */
+  warmup: z.boolean().default(true),
+});
+
 export const trainingSchema = z.object({
   objectives: z.array(objectiveSchema).min(1),
   /** A built-in dataset name (spirals, moons, circles, xor, blobs, sine, mnist, shapes, shapes-masks), a CSV path or an image folder. */
@@ -78,6 +92,8 @@ export const trainingSchema = z.object({
       cropPadding: z.number().int().min(0).max(64).default(0),
     })
     .optional(),
+  /** An exponential moving average of the weights, used in place of the last step's weights. */
+  ema: weightAverageSchema.optional(),
   /** Input node names: which is fed the features and which the targets (defaults: by wiring). */
   inputs: z.object({ features: z.string().optional(), targets: z.string().optional() }).optional(),
 });
@@ -85,6 +101,7 @@ export const trainingSchema = z.object({
 export type TrainingSetup = z.output<typeof trainingSchema>;
 export type ObjectiveSetup = z.output<typeof objectiveSchema>;
 export type DiffusionSetup = z.output<typeof diffusionSchema>;
+export type WeightAverageSetup = z.output<typeof weightAverageSchema>;
 
 /** Validates a document's `training` field; errors name the JSON path (training.objectives.0.loss). */
 export function parseTrainingSetup(raw: unknown): TrainingSetup {

@@ -40,14 +40,21 @@ function describeZodIssue(issue: { path: readonly PropertyKey[]; message: string
 }
 
 /** Orders nodes so every wire goes forward; nodes on a cycle are returned separately. */
-function topoOrder(doc: NetloomDocument, known: ReadonlySet<string>): { order: string[]; cyclic: string[] } {
+function* topoOrder(
+  doc: NetloomDocument,
+  known: ReadonlySet<string>,
+): Generator<void, { order: string[]; cyclic: string[] }> {
   const indeg = new Map<string, number>();
   const next = new Map<string, string[]>();
-  for (const n of doc.nodes) {
+  for (let i = 0; i < doc.nodes.length; i++) {
+    if (i % stepEvery === stepEvery - 1) yield;
+    const n = doc.nodes[i]!;
     indeg.set(n.id, 0);
     next.set(n.id, []);
   }
-  for (const e of doc.edges) {
+  for (let i = 0; i < doc.edges.length; i++) {
+    if (i % stepEvery === stepEvery - 1) yield;
+    const e = doc.edges[i]!;
     if (!known.has(e.source.node) || !known.has(e.target.node)) continue;
     indeg.set(e.target.node, (indeg.get(e.target.node) ?? 0) + 1);
     next.get(e.source.node)!.push(e.target.node);
@@ -56,6 +63,7 @@ function topoOrder(doc: NetloomDocument, known: ReadonlySet<string>): { order: s
   const queue = doc.nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
   const order: string[] = [];
   for (let i = 0; i < queue.length; i++) {
+    if (i % stepEvery === stepEvery - 1) yield;
     const id = queue[i]!;
     order.push(id);
     for (const t of next.get(id)!) {
@@ -88,6 +96,8 @@ interface ParsedParams {
 export interface CheckCache {
   readonly parsed: WeakMap<object, ParsedParams>;
   last?: { readonly doc: NetloomDocument; readonly parts: CheckParts; readonly checked: CheckedGraph };
+  /** A check of `doc` under way in slices (checkGraphUntil). */
+  pending?: { readonly doc: NetloomDocument; readonly steps: Generator<void, CheckedGraph> } | undefined;
 }
 
 export function checkCache(): CheckCache {
@@ -123,19 +133,33 @@ function parseParams(def: AnyLayerDef, n: DocNode, cache: CheckCache | undefined
 
 /**
  * Parses the parameters of `doc`'s nodes into the cache, from node `from` on, until `deadline`
- * (a `performance.now()` time); returns where it stopped (`doc.nodes.length` when all are parsed).
+ * (a `performance.now()` time); returns where it stopped (`doc.nodes.length` when all are parsed)
+ * and how many it parsed (the others were parsed before: an edit's document parses one or none).
  * An editor opening a 5,000-layer project parses them in slices this way, so that checking the
- * graph afterwards finds them parsed and is a short task.
+ * graph afterwards finds them parsed and is a short task. Given the document last `checked` with
+ * the cache, only the nodes that are not its nodes are parsed (an edit's few).
  */
-export function primeParams(doc: NetloomDocument, cache: CheckCache, from: number, deadline: number): number {
+export function primeParams(
+  doc: NetloomDocument,
+  cache: CheckCache,
+  from: number,
+  deadline: number,
+  checked?: NetloomDocument,
+): { at: number; parsed: number } {
+  // Nodes of `checked` (a document checked with this cache) at the same place are parsed already.
+  const known = checked && checked.nodes.length === doc.nodes.length ? checked.nodes : undefined;
   let i = from;
+  let parsed = 0;
   for (; i < doc.nodes.length; i++) {
     if (i > from && (i & 63) === 0 && performance.now() > deadline) break;
     const n = doc.nodes[i]!;
+    if (known?.[i] === n) continue;
     const def = layerDef(n.kind);
-    if (def) parseParams(def, n, cache);
+    if (!def) continue;
+    if (cache.parsed.get(n.params)?.def !== def) parsed++;
+    parseParams(def, n, cache);
   }
-  return i;
+  return { at: i, parsed };
 }
 
 /** True when the wire checks of `b` would find what they found for `a`. */
@@ -158,11 +182,54 @@ function sameStructure(a: NetloomDocument, b: NetloomDocument, cache: CheckCache
  * as without one.
  */
 export function checkGraph(doc: NetloomDocument, cache?: CheckCache): CheckedGraph {
+  // The document checked last (an editor checked it ahead, in slices): the same result.
+  if (cache?.last?.doc === doc) return cache.last.checked;
+  const steps = checking(doc, cache);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * Checks the document's graph as checkGraph does, from where the last call for the same document
+ * stopped, until `deadline` (a `performance.now()` time): the result once the check is done
+ * (also kept as the cache's last, so checkGraph(doc, cache) then returns it at once), undefined
+ * when the deadline came first (call it again). An editor opening a 5,000-layer project checks it
+ * this way, so that no single task checks every wire.
+ */
+export function checkGraphUntil(
+  doc: NetloomDocument,
+  cache: CheckCache,
+  deadline: number,
+): CheckedGraph | undefined {
+  if (cache.last?.doc === doc) return cache.last.checked;
+  if (cache.pending?.doc !== doc) cache.pending = { doc, steps: checking(doc, cache) };
+  const { steps } = cache.pending;
+  for (let first = true; ; first = false) {
+    if (!first && performance.now() > deadline) return undefined;
+    const r = steps.next();
+    if (r.done) {
+      cache.pending = undefined;
+      return r.value;
+    }
+  }
+}
+
+/** How many nodes or wires each step of a sliced check takes on (a fraction of a ms each). */
+const stepEvery = 256;
+
+/** checkGraph's work, a step at a time (it yields between runs of `stepEvery` nodes or wires). */
+function* checking(doc: NetloomDocument, cache: CheckCache | undefined): Generator<void, CheckedGraph> {
   const last = cache?.last;
+  const patched = last && cache && patchCheck(last, doc, cache);
+  if (patched) return patched;
   const reuse = last !== undefined && cache !== undefined && sameStructure(last.doc, doc, cache);
   const nodesById = new Map<string, DocNode>();
   const duplicates: Diagnostic[] = [];
-  for (const n of doc.nodes) {
+  for (let i = 0; i < doc.nodes.length; i++) {
+    if (i % stepEvery === stepEvery - 1) yield;
+    const n = doc.nodes[i]!;
     if (nodesById.has(n.id)) {
       duplicates.push({
         severity: 'error',
@@ -177,7 +244,9 @@ export function checkGraph(doc: NetloomDocument, cache?: CheckCache): CheckedGra
   const defs = reuse ? last.checked.defs : new Map<string, AnyLayerDef>();
   const unknown: Diagnostic[] = [];
   if (!reuse) {
+    let i = 0;
     for (const n of nodesById.values()) {
+      if (i++ % stepEvery === stepEvery - 1) yield;
       const def = layerDef(n.kind);
       if (!def) {
         unknown.push({
@@ -194,7 +263,9 @@ export function checkGraph(doc: NetloomDocument, cache?: CheckCache): CheckedGra
   const params = new Map<string, Record<string, unknown>>();
   const parsedById = new Map<string, ParsedParams>();
   const badParams: Diagnostic[] = [];
+  let at = 0;
   for (const [nid, def] of defs) {
+    if (at++ % stepEvery === stepEvery - 1) yield;
     const parsed = parseParams(def, nodesById.get(nid)!, cache);
     parsedById.set(nid, parsed);
     if (parsed.params) params.set(nid, parsed.params);
@@ -210,9 +281,9 @@ export function checkGraph(doc: NetloomDocument, cache?: CheckCache): CheckedGra
     parts = { ...last.parts, duplicates };
     ({ incoming, order, cyclic } = last.checked);
   } else {
-    const wired = checkWires(doc, nodesById, parsedById);
+    const wired = yield* checkWires(doc, nodesById, parsedById);
     incoming = wired.incoming;
-    ({ order, cyclic } = topoOrder({ ...doc, edges: wired.validEdges }, new Set(nodesById.keys())));
+    ({ order, cyclic } = yield* topoOrder({ ...doc, edges: wired.validEdges }, new Set(nodesById.keys())));
     const cycles: Diagnostic[] = cyclic.map((id) => ({
       severity: 'error',
       code: 'cycle',
@@ -227,16 +298,77 @@ export function checkGraph(doc: NetloomDocument, cache?: CheckCache): CheckedGra
   return checked;
 }
 
+/** How many changed nodes `patchCheck` takes; more go through the whole check. */
+const patchLimit = 64;
+
+/**
+ * The check of an edit of a few nodes' fields (a parameter, a name; the same ids, kinds, ports and
+ * wires, no parameter problems before or after): the last check with those nodes' entries
+ * replaced. Undefined for any other change (the whole check handles it). What it finds equals the
+ * whole check's; it looks at the changed nodes only, after one pass of identity comparisons, so
+ * that an edit of a 5,000-layer graph does not parse or index 5,000 nodes again.
+ */
+function patchCheck(
+  last: NonNullable<CheckCache['last']>,
+  doc: NetloomDocument,
+  cache: CheckCache,
+): CheckedGraph | undefined {
+  const before = last.doc;
+  if (before.edges !== doc.edges || before.nodes.length !== doc.nodes.length) return undefined;
+  // Duplicate ids: which node an id stands for depends on the order; the whole check decides.
+  if (last.parts.duplicates.length) return undefined;
+  const changed: number[] = [];
+  for (let i = 0; i < doc.nodes.length; i++) {
+    if (doc.nodes[i] === before.nodes[i]) continue;
+    if (changed.length === patchLimit) return undefined;
+    changed.push(i);
+  }
+  const was = last.checked;
+  const updates: { node: DocNode; params: Record<string, unknown> | undefined }[] = [];
+  for (const i of changed) {
+    const x = before.nodes[i]!;
+    const y = doc.nodes[i]!;
+    if (x.id !== y.id || x.kind !== y.kind) return undefined;
+    const def = was.defs.get(y.id);
+    if (!def) {
+      updates.push({ node: y, params: undefined });
+      continue;
+    }
+    const old = parseParams(def, x, cache);
+    const now = parseParams(def, y, cache);
+    if (old.ports !== now.ports || old.issues.length || now.issues.length) return undefined;
+    updates.push({ node: y, params: now.params });
+  }
+  if (updates.length === 0) {
+    cache.last = { ...last, doc };
+    return was;
+  }
+  const nodesById = new Map(was.nodesById);
+  const params = new Map(was.params);
+  for (const u of updates) {
+    nodesById.set(u.node.id, u.node);
+    if (u.params) params.set(u.node.id, u.params);
+  }
+  const checked: CheckedGraph = { ...was, nodesById, params };
+  cache.last = { doc, parts: last.parts, checked };
+  return checked;
+}
+
 /** Every edge joins an existing output port to an existing input port, one wire per input. */
-function checkWires(
+function* checkWires(
   doc: NetloomDocument,
   nodesById: ReadonlyMap<string, DocNode>,
   parsedById: ReadonlyMap<string, ParsedParams>,
-): { incoming: Map<string, WireSource>; validEdges: NetloomDocument['edges']; diagnostics: Diagnostic[] } {
+): Generator<
+  void,
+  { incoming: Map<string, WireSource>; validEdges: NetloomDocument['edges']; diagnostics: Diagnostic[] }
+> {
   const diagnostics: Diagnostic[] = [];
   const incoming = new Map<string, WireSource>();
   const validEdges: NetloomDocument['edges'] = [];
-  for (const e of doc.edges) {
+  for (let i = 0; i < doc.edges.length; i++) {
+    if (i % stepEvery === stepEvery - 1) yield;
+    const e = doc.edges[i]!;
     const src = nodesById.get(e.source.node);
     const dst = nodesById.get(e.target.node);
     if (!src || !dst) {

@@ -22,7 +22,7 @@ import { GraphBuilder } from '../ir/builder.ts';
 import type { ConstTensor, TensorType, Weight } from '../ir/types.ts';
 import { numel } from '../ir/types.ts';
 import type { CheckCache, CheckedGraph, WireSource } from './graph-checks.ts';
-import { checkCache, checkGraph, primeParams } from './graph-checks.ts';
+import { checkCache, checkGraph, checkGraphUntil, primeParams } from './graph-checks.ts';
 import type { NodeReport } from './lower-node.ts';
 import { failedReport, lowerNode } from './lower-node.ts';
 import type { LowerOptions, LoweringFacts, Totals } from './lower.ts';
@@ -177,6 +177,29 @@ function ownerKey(n: DocNode, nodesById: ReadonlyMap<string, DocNode>): string {
   return o ? JSON.stringify([o.id, o.kind, o.name, o.sharesWeightsWith]) : `missing ${n.sharesWeightsWith}`;
 }
 
+/** How many changed nodes `changedNodes` lists; more count as a change of everything. */
+const changedLimit = 256;
+
+/**
+ * The nodes of `after` that are new objects since `before`, with their old selves, when both hold
+ * the same ids in the same places and few changed (an edit, a move); undefined otherwise.
+ */
+function changedNodes(
+  before: NetloomDocument | undefined,
+  after: NetloomDocument,
+): { before: DocNode; after: DocNode }[] | undefined {
+  if (!before || before.nodes.length !== after.nodes.length) return undefined;
+  const out: { before: DocNode; after: DocNode }[] = [];
+  for (let i = 0; i < after.nodes.length; i++) {
+    const a = before.nodes[i]!;
+    const b = after.nodes[i]!;
+    if (a === b) continue;
+    if (a.id !== b.id || out.length === changedLimit) return undefined;
+    out.push({ before: a, after: b });
+  }
+  return out;
+}
+
 /** The editor's lowering, kept between edits; see the top of this file. */
 export class IncrementalLowering {
   private readonly cache: CheckCache = checkCache();
@@ -221,23 +244,58 @@ export class IncrementalLowering {
   /** How many node lowerings this instance has done: what a test of "an edit costs what it changes" counts. */
   loweredCount = 0;
 
+  /** Nodes that share another's weights (`sharesWeightsWith`), as of the last update. */
+  private readonly sharers = new Set<string>();
+
   /** How far `prepare` has parsed the parameters of which document. */
-  private primed: { doc: NetloomDocument; at: number } | undefined;
+  private primed: { doc: NetloomDocument; at: number; parsed: number } | undefined;
+  /** The document whose graph `prepare` has checked. */
+  private checkedAhead: NetloomDocument | undefined;
 
   constructor(private readonly opts: LowerOptions = {}) {}
 
   /**
    * Work `update` does in one piece, done ahead in slices: parsing every node's parameters (the
-   * bulk of checking a freshly opened 5,000-layer graph). Returns true once `doc` is ready, so
-   * that `update(doc)` is a short task; false when the deadline came first (call it again). Only
-   * speed depends on it: `update` alone gives the same result.
+   * bulk of checking a freshly opened 5,000-layer graph), then checking its graph (ids, wires,
+   * order). Returns true once `doc` is ready, so that `update(doc)` is a short task; false when
+   * the deadline came first (call it again). Only speed depends on it: `update` alone gives the
+   * same result.
    */
   prepare(doc: NetloomDocument, deadline = Infinity): boolean {
     if (doc === this.doc) return true;
-    const from = this.primed?.doc === doc ? this.primed.at : 0;
-    const at = primeParams(doc, this.cache, from, deadline);
-    this.primed = at < doc.nodes.length ? { doc, at } : undefined;
-    return at >= doc.nodes.length;
+    if (this.primed?.doc !== doc || this.primed.at < doc.nodes.length) {
+      const was = this.primed?.doc === doc ? this.primed : { at: 0, parsed: 0 };
+      const { at, parsed } = primeParams(doc, this.cache, was.at, deadline, this.doc);
+      this.primed = { doc, at, parsed: was.parsed + parsed };
+      if (at < doc.nodes.length) return false;
+    }
+    // An edit's document (a parameter or a pasted block parsed anew) is checked by `update` in
+    // the edit's own task, so the edit shows at once: its check reuses the last one's or
+    // re-checks the wires only. A document of mostly new nodes (a file opened) is checked here,
+    // in slices.
+    if (this.primed.parsed * 2 <= doc.nodes.length) return true;
+    if (this.checkedAhead === doc) return true;
+    if (checkGraphUntil(doc, this.cache, deadline) === undefined) return false;
+    this.checkedAhead = doc;
+    // The check's last step and `update` (which restructures and lowers) in separate slices.
+    return performance.now() <= deadline;
+  }
+
+  /**
+   * Whether `doc` is mostly new to this lowering (a file opened, not an edit): most of a few
+   * nodes taken across it have parameters never parsed here. Cheap (a few look-ups): an editor
+   * asks before doing any of the work, to leave all of it to later tasks.
+   */
+  isNew(doc: NetloomDocument): boolean {
+    if (doc === this.doc) return false;
+    const n = doc.nodes.length;
+    const probes = Math.min(n, 9);
+    let unseen = 0;
+    for (let k = 0; k < probes; k++) {
+      const node = doc.nodes[Math.floor((k * (n - 1)) / Math.max(probes - 1, 1))]!;
+      if (!this.cache.parsed.has(node.params)) unseen++;
+    }
+    return unseen * 2 > probes;
   }
 
   /**
@@ -249,19 +307,26 @@ export class IncrementalLowering {
     const checked = checkGraph(doc, this.cache);
     const structural =
       !this.checked || checked.order !== this.checked.order || checked.incoming !== this.checked.incoming;
+    // An edit of a few nodes' fields: only those nodes are looked at below (see `changedNodes`).
+    const changed = structural ? undefined : changedNodes(this.doc, doc);
     this.doc = doc;
     this.checked = checked;
     if (structural) {
       this.restructure(checked);
       this.reshaped = true;
     }
-    // An Input's fixed batch (an imported model's) sizes every value: all lower again.
-    const batch = fixedBatch(doc) ?? this.opts.batch ?? 1;
+    // An Input's fixed batch (an imported model's) sizes every value: all lower again. Only an
+    // Input changed (or gone) can change it.
+    const batch =
+      changed && !changed.some((c) => c.before.kind === 'Input' || c.after.kind === 'Input')
+        ? this.batch
+        : (fixedBatch(doc) ?? this.opts.batch ?? 1);
     if (batch !== this.batch) {
       this.batch = batch;
       for (const id of checked.order) this.mark(id);
     }
-    for (const n of doc.nodes) {
+    // A node not changed since the last update was looked at then: it is marked or stands as it was.
+    for (const n of changed ? changed.map((c) => c.after) : doc.nodes) {
       const st = this.states.get(n.id);
       if (!st || st.node === n || this.dirty.has(n.id)) continue;
       const p = checked.params.get(n.id);
@@ -274,10 +339,20 @@ export class IncrementalLowering {
       )
         this.mark(n.id);
     }
-    for (const n of doc.nodes) {
-      const st = this.states.get(n.id);
-      if (st && n.sharesWeightsWith !== undefined && st.owner !== ownerKey(n, checked.nodesById))
-        this.mark(n.id);
+    // A node that shares another's weights lowers again when its owner changed (not itself).
+    if (changed) {
+      for (const c of changed)
+        if (c.after.sharesWeightsWith !== undefined) this.sharers.add(c.after.id);
+        else this.sharers.delete(c.after.id);
+    } else {
+      this.sharers.clear();
+      for (const n of doc.nodes) if (n.sharesWeightsWith !== undefined) this.sharers.add(n.id);
+    }
+    for (const id of this.sharers) {
+      const n = checked.nodesById.get(id);
+      const st = this.states.get(id);
+      if (n && st && n.sharesWeightsWith !== undefined && st.owner !== ownerKey(n, checked.nodesById))
+        this.mark(id);
     }
     return this.resume(deadline);
   }

@@ -12,7 +12,7 @@ import type { WeightValues } from '../ir/weights.ts';
 import { materializeWeights } from '../ir/weights.ts';
 import { GraphEditor } from '../autodiff/graph-editor.ts';
 import { appendLoss, targetType } from '../autodiff/losses.ts';
-import type { ObjectiveSetup, TrainingSetup } from '../autodiff/training-schema.ts';
+import type { ObjectiveSetup, TrainingSetup, WeightAverageSetup } from '../autodiff/training-schema.ts';
 import { NetloomError } from '../util/errors.ts';
 import type { Rng } from '../util/random.ts';
 import type { HostTensor } from './tensors.ts';
@@ -33,6 +33,8 @@ export interface PreparedTraining {
   readonly evalBatchFeeds?: BatchFeeds;
   readonly weights: readonly Weight[];
   readonly initial: Map<string, Float32Array>;
+  /** The setup's moving average of the weights (train() hands out the average). */
+  readonly ema?: WeightAverageSetup;
 }
 
 function nodeById(doc: NetloomDocument, id: string, what: string): DocNode {
@@ -282,6 +284,7 @@ export function prepareDocumentTraining(
     ...(evalBatchFeeds ? { evalBatchFeeds } : {}),
     weights,
     initial,
+    ...(setup.ema ? { ema: setup.ema } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ import { assertFiniteWeights, StepRunner, TensorStore } from './step-runner.ts';
 import type { HostTensor } from './tensors.ts';
 import type { EpochReport, StepReport } from './worker-protocol.ts';
 import { numel } from '../ir/types.ts';
+import type { WeightAverageSetup } from '../autodiff/training-schema.ts';
+import { WeightAverage } from './weight-average.ts';
 
 /** A model with its loss, as one graph (training-mode for steps, inference-mode for evaluation). */
 export interface ModelGraph {
@@ -68,6 +70,11 @@ export interface TrainOptions {
   readonly steps?: number;
   readonly seed?: number;
   readonly schedule?: Schedule;
+  /**
+   * Keep an exponential moving average of the weights after every step: then the average is what
+   * validation measures, what afterEpoch reads and what the run returns.
+   */
+  readonly ema?: WeightAverageSetup;
   /** Changes each training batch before its step (image augmentation); validation is left alone. */
   readonly augment?: (b: Batch, rng: Rng) => Batch;
   /** Every weight of the model with its starting values. */
@@ -300,6 +307,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const steps: StepGraph[] = opts.objectives.map((o, k) => objectiveStepGraph(o, k));
   const runners: StepRunner[] = [];
   let evalSession: OrtSession | undefined;
+  const average = opts.ema ? new WeightAverage(opts.ema) : undefined;
   try {
     for (const s of steps)
       runners.push(
@@ -356,20 +364,30 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         }
         step++;
         stepsThisEpoch++;
-        if (control.stepping && opts.afterStepOnce) await opts.afterStepOnce(() => store.read(weightIds));
+        if (average) average.update(await store.read(weightIds));
+        const readNow = (): Promise<Map<string, Float32Array>> =>
+          average ? Promise.resolve(average.read()) : store.read(weightIds);
+        if (control.stepping && opts.afterStepOnce) await opts.afterStepOnce(readNow);
       }
       const seconds = (now() - t0) / 1000;
       let val: { loss: number; accuracy?: number } | undefined;
       if (evalSession && opts.evalModel && opts.val) {
-        val = await evaluate(
-          evalSession,
-          store,
-          opts.evalModel,
-          opts.val,
-          opts.batchSize,
-          opts.evalFeeds,
-          opts.evalBatchFeeds,
-        );
+        // With an average the held-out loss is the average's: the model the run hands out.
+        const averaged =
+          average && average.updates > 0 ? await TensorStore.fromWeights(average.read(), shapes) : undefined;
+        try {
+          val = await evaluate(
+            evalSession,
+            averaged ?? store,
+            opts.evalModel,
+            opts.val,
+            opts.batchSize,
+            opts.evalFeeds,
+            opts.evalBatchFeeds,
+          );
+        } finally {
+          averaged?.dispose();
+        }
       }
       const report: EpochReport = {
         epoch,
@@ -385,13 +403,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       // (and of the run): every epoch ends with the weights checked, the culprit named.
       current = await store.read(weightIds);
       assertFiniteWeights(current, opts.weights, step);
+      if (average && average.updates > 0) current = average.read();
       epochs.push(report);
       opts.onEpoch?.(report);
       const read = current;
       await opts.afterEpoch?.(report, async () => read);
       if (stepsThisEpoch === 0) break;
     }
-    const weights = current ?? (await store.read(weightIds));
+    const weights =
+      current ?? (average && average.updates > 0 ? average.read() : await store.read(weightIds));
     assertFiniteWeights(weights, opts.weights, step);
     return { epochs, weights, steps: step, stopped: control.stopped };
   } finally {

@@ -18,6 +18,7 @@ import {
   renameNode,
   setParam,
 } from '../../src/document/edits.ts';
+import { checkCache, checkGraph } from '../../src/compile/graph-checks.ts';
 import { portsOf } from '../../src/layers/layer-def.ts';
 import { layerDef } from '../../src/layers/registry.ts';
 import { loadTemplate, templateNames } from '../../src/templates/catalogue.ts';
@@ -179,6 +180,112 @@ describe('incremental lowering equals the whole-document lowering after every ed
     expect(l.diagnostics.some((x) => x.node === 'n8')).toBe(true);
     // A document lowered last needs no preparing.
     expect(inc.prepare(edited, -1)).toBe(true);
+  });
+
+  test('a file opened is new to the lowering; an edit of the lowered document is not', () => {
+    const inc = new IncrementalLowering();
+    const d = residualMlp(300);
+    expect(inc.isNew(d)).toBe(true);
+    inc.update(d);
+    expect(inc.isNew(d)).toBe(false);
+    // An edit of the first node (one of the nodes looked at) leaves the rest as they were.
+    expect(inc.isNew(setParam(d, 'n0', 'units', 9))).toBe(false);
+    // The same graph read again from its file: every node's parameters are new objects.
+    expect(inc.isNew(JSON.parse(JSON.stringify(d)) as NetloomDocument)).toBe(true);
+  });
+});
+
+/**
+ * A burst of field edits (what typing between two frames makes): 1–4 nodes get new parameters,
+ * names, frozen flags, weight sharing or an Input's fixed batch, with ids, kinds and wires as they
+ * were. These go through the patched check and the changed-nodes pass, not the whole ones.
+ */
+function fieldEdits(rng: Rng, d: NetloomDocument): NetloomDocument {
+  let out = d;
+  for (let k = 1 + rng.int(4); k > 0; k--) {
+    const n = pick(rng, out.nodes);
+    const r = rng.int(100);
+    if (r < 55) {
+      const key = paramKeys(n).length ? pick(rng, paramKeys(n)) : 'extra';
+      out = setParam(out, n.id, key, mutate(rng, n.params[key]));
+    } else if (r < 65 && n.kind === 'Input') {
+      out = setParam(out, n.id, 'batch', pick(rng, [undefined, 1, 4, 0]));
+    } else if (r < 75) {
+      out = renameNode(out, n.id, pick(rng, ['x', 'y', '', `${pick(rng, out.nodes).id}.weight`]));
+    } else if (r < 85) {
+      out = { ...out, nodes: out.nodes.map((m) => (m.id === n.id ? { ...m, frozen: !m.frozen } : m)) };
+    } else {
+      const owner = pick(rng, [undefined, 'ghost', pick(rng, out.nodes).id]);
+      out = {
+        ...out,
+        nodes: out.nodes.map((m) => {
+          if (m.id !== n.id) return m;
+          const { sharesWeightsWith: _, ...rest } = m;
+          return owner === undefined ? rest : { ...rest, sharesWeightsWith: owner };
+        }),
+      };
+    }
+  }
+  return out;
+}
+
+describe('bursts of field edits (the patched check) equal the whole lowering', () => {
+  test.each([1, 2, 3, 4])(
+    'a residual MLP with a layer of unknown kind and shared weights, seed %i',
+    (seed) => {
+      const rng = new Rng(seed);
+      const base = residualMlp(30);
+      let d: NetloomDocument = {
+        ...base,
+        nodes: [
+          ...base.nodes.map((n) => (n.id === 'n6' ? { ...n, sharesWeightsWith: 'n2' } : n)),
+          { id: 'odd', kind: 'NoSuchLayer', params: {}, position: { x: 0, y: 0 } },
+        ],
+      };
+      const inc = new IncrementalLowering();
+      const cache = checkCache();
+      expectSame(inc.update(d), lowerDocument(d), 'start');
+      checkGraph(d, cache);
+      for (let k = 0; k < 60; k++) {
+        d = fieldEdits(rng, d);
+        const at = `seed ${seed}, burst ${k + 1}`;
+        // The cached check (patched from the last one) finds what a check from nothing finds.
+        const patched = checkGraph(d, cache);
+        const fresh = checkGraph(d);
+        expect([...patched.nodesById], at).toEqual([...fresh.nodesById]);
+        expect([...patched.params], at).toEqual([...fresh.params]);
+        expect(patched.diagnostics, at).toEqual(fresh.diagnostics);
+        expect(patched.order, at).toEqual(fresh.order);
+        expect([...patched.incoming], at).toEqual([...fresh.incoming]);
+        expectSame(inc.update(d), lowerDocument(d), at);
+      }
+    },
+  );
+
+  test("a layer that took another's weights is told when its owner changes, not itself", () => {
+    const inc = new IncrementalLowering();
+    const share = (d: NetloomDocument, id: string, owner: string) => ({
+      ...d,
+      nodes: d.nodes.map((n) => (n.id === id ? { ...n, sharesWeightsWith: owner } : n)),
+    });
+    let d = residualMlp(16);
+    expectSame(inc.update(d), lowerDocument(d), 'plain');
+    d = share(d, 'n8', 'n4');
+    expectSame(inc.update(d), lowerDocument(d), 'n8 takes n4');
+    // n8 itself is the same object now; only its owner changed.
+    d = share(d, 'n4', 'n0');
+    const full = lowerDocument(d);
+    expect(full.diagnostics.map((x) => x.node)).toContain('n8');
+    expectSame(inc.update(d), full, 'n4 takes n0');
+    // A Dense pointed at a ReLU is told so by the ReLU's name; the ReLU renamed, the message follows.
+    d = residualMlp(16);
+    expectSame(inc.update(d), lowerDocument(d), 'another graph');
+    d = share(d, 'n12', 'n9');
+    expectSame(inc.update(d), lowerDocument(d), 'n12 takes the ReLU n9');
+    d = renameNode(d, 'n9', 'relu nine');
+    const renamed = lowerDocument(d);
+    expect(renamed.diagnostics.find((x) => x.node === 'n12')?.message).toContain('relu nine');
+    expectSame(inc.update(d), renamed, 'the ReLU renamed');
   });
 });
 

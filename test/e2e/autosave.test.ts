@@ -74,7 +74,8 @@ async function expectRecovered(page: Page): Promise<void> {
     /^Recovered unsaved work from .+\. Save it to keep it\.$/,
   );
   expect(await page.getByTestId('doc-title').textContent()).toBe('● MLP 784-256-128-10');
-  expect(await page.title()).toBe('● MLP 784-256-128-10 — Netloom');
+  // The window's title is set when the page is next idle (not in an edit's frame).
+  await expect.poll(() => page.title(), { timeout: 5_000 }).toBe('● MLP 784-256-128-10 — Netloom');
   expect(await unitsOf(page, 'fc1')).toBe('300');
 }
 

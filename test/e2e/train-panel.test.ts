@@ -1,7 +1,8 @@
 // The Train tab as a person uses it, in Debian's Chromium: from an empty screen to a solved spiral
 // in four clicks, with the step count, speed and ETA showing from the first step; another template
 // starts the tab over (no charts, picture or status of the last model); Step takes one batch; a
-// dataset that does not fit is called a data mismatch before and after Start; a GAN's charts show
+// dataset that does not fit is called a data mismatch before and after Start (and after an edit
+// made while the tab was hidden); a GAN's charts show
 // D and G apart.
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -135,6 +136,15 @@ test('a dataset that does not fit is a data mismatch; a GAN charts D and G; ResN
   await field('dataset').selectOption('mnist');
   expect(await text('train-data-fit')).toBe(
     'Data mismatch: "mnist" has [1, 28, 28] per example, but Input "point" [2] takes another shape — choose "spirals", which fits.',
+  );
+  // Edited while its tab is hidden, the Train panel keeps its last document until the tab opens
+  // again; then it reads the edited one (the Input renamed in the inspector).
+  await app.page.getByRole('button', { name: 'Layer', exact: true }).click();
+  await app.page.getByTestId('node-point').click();
+  await app.page.locator('[data-testid="inspector"] [data-field="name"]').fill('xy');
+  await app.page.getByTestId('train-tab').click();
+  expect(await text('train-data-fit')).toBe(
+    'Data mismatch: "mnist" has [1, 28, 28] per example, but Input "xy" [2] takes another shape — choose "spirals", which fits.',
   );
   await app.page.getByTestId('train-start').click();
   await expect

@@ -23,25 +23,36 @@ def timestep_embedding(t, dim):
     return torch.stack([torch.sin(angles), torch.cos(angles)], dim=2).reshape(t.shape[0], dim)
 
 
-class Block(nn.Module):
-    """conv3x3 (stride s) -> SiLU, plus a linear projection of the step embedding; conv3x3 -> SiLU."""
+class Stage(nn.Module):
+    """An optional way in (a stride-2 convolution down, or a 4x4 stride-2 transposed convolution up),
+    then a residual block: GroupNorm -> SiLU -> conv3x3, plus a linear projection of the step
+    embedding; GroupNorm -> SiLU -> conv3x3; added to the block's input (a 1x1 convolution when the
+    channels change)."""
 
-    def __init__(self, cin, c, temb, stride, up=None):
+    def __init__(self, cin, c, temb, down=None, up=None, stem=False, groups=8):
         super().__init__()
+        if stem:
+            self.stem = nn.Conv2d(1, cin, 3, 1, 1)
+        if down is not None:
+            self.down = nn.Conv2d(down, cin, 3, 2, 1)
         if up is not None:
-            # Decoder blocks first double the side: a 4x4 stride-2 transposed convolution.
             self.up = nn.ConvTranspose2d(up[0], up[1], 4, 2, 1)
-        self.conv1 = nn.Conv2d(cin, c, 3, stride, 1)
+        self.norm1 = nn.GroupNorm(groups, cin)
+        self.conv1 = nn.Conv2d(cin, c, 3, 1, 1)
         self.time = nn.Linear(temb, c)
+        self.norm2 = nn.GroupNorm(groups, c)
         self.conv2 = nn.Conv2d(c, c, 3, 1, 1)
+        if cin != c:
+            self.skip = nn.Conv2d(cin, c, 1)
 
     def forward(self, x, e):
-        h = F.silu(self.conv1(x)) + self.time(e)[:, :, None, None]
-        return F.silu(self.conv2(h))
+        h = self.conv1(F.silu(self.norm1(x))) + self.time(e)[:, :, None, None]
+        h = self.conv2(F.silu(self.norm2(h)))
+        return (self.skip(x) if hasattr(self, "skip") else x) + h
 
 
 class Time(nn.Module):
-    def __init__(self, dim=32, temb=64):
+    def __init__(self, dim=32, temb=128):
         super().__init__()
         self.dim = dim
         self.fc1 = nn.Linear(dim, temb)
@@ -54,24 +65,25 @@ class Time(nn.Module):
 class UNet(nn.Module):
     """28x28 (16 ch) -> 14x14 (32) -> 7x7 (32) -> up by transposed convolutions, skips by concatenation."""
 
-    def __init__(self, c1=16, c2=32, temb=64):
+    def __init__(self, c1=16, c2=32, temb=128):
         super().__init__()
         self.time = Time(32, temb)
-        self.down1 = Block(1, c1, temb, 1)
-        self.down2 = Block(c1, c2, temb, 2)
-        self.middle = Block(c2, c2, temb, 2)
-        self.up2 = Block(2 * c2, c2, temb, 1, up=(c2, c2))
-        self.up1 = Block(2 * c1, c1, temb, 1, up=(c2, c1))
+        self.down1 = Stage(c1, c1, temb, stem=True)
+        self.down2 = Stage(c2, c2, temb, down=c1)
+        self.middle = Stage(c2, c2, temb, down=c2)
+        self.up2 = Stage(2 * c2, c2, temb, up=(c2, c2))
+        self.up1 = Stage(2 * c1, c1, temb, up=(c2, c1))
+        self.up1.norm = nn.GroupNorm(8, c1)
         self.head = nn.Conv2d(c1, 1, 3, 1, 1)
 
     def forward(self, x, t):
         e = self.time(t)
-        h1 = self.down1(x, e)
-        h2 = self.down2(h1, e)
-        m = self.middle(h2, e)
+        h1 = self.down1(self.down1.stem(x), e)
+        h2 = self.down2(self.down2.down(h1), e)
+        m = self.middle(self.middle.down(h2), e)
         u = self.up2(torch.cat([h2, self.up2.up(m)], 1), e)
         u = self.up1(torch.cat([h1, self.up1.up(u)], 1), e)
-        return self.head(u)
+        return self.head(F.silu(self.up1.norm(u)))
 
 
 def read_safetensors(path):
