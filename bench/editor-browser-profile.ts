@@ -32,26 +32,10 @@ import { exportDocument } from '../src/onnx/from-document.ts';
 import { lowerDocument } from '../src/compile/lower.ts';
 import { setParam } from '../src/document/edits.ts';
 import type { NetloomDocument } from '../src/document/schema.ts';
+import type { Profile } from './cpu-profile.ts';
+import { frameName } from './cpu-profile.ts';
 import { residualMlp } from './graphs.ts';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-
-interface ProfileNode {
-  readonly id: number;
-  readonly callFrame: { functionName: string; url: string; lineNumber: number };
-  readonly children?: readonly number[];
-}
-interface Profile {
-  readonly nodes: readonly ProfileNode[];
-  readonly startTime: number;
-  readonly samples: readonly number[];
-  readonly timeDeltas: readonly number[];
-}
-
-const frameName = (n: ProfileNode): string => {
-  const f = n.callFrame;
-  const file = f.url.split('/').pop() ?? '';
-  return `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
-};
 
 /** The heaviest functions, self and total, of the samples from `i` to `j`. */
 function heaviest(p: Profile, times: readonly number[], i: number, j: number): string {

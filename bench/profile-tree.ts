@@ -5,29 +5,14 @@
 //
 //   npx tsx bench/profile-tree.ts /tmp/profiles/edit_chain-500-edit-66.cpuprofile [min ms, 1 by default]
 import { readFileSync } from 'node:fs';
-
-interface ProfileNode {
-  readonly id: number;
-  readonly callFrame: { functionName: string; url: string; lineNumber: number };
-  readonly children?: readonly number[];
-}
-interface Profile {
-  readonly nodes: readonly ProfileNode[];
-  readonly samples: readonly number[];
-  readonly timeDeltas: readonly number[];
-}
+import type { Profile } from './cpu-profile.ts';
+import { frameName } from './cpu-profile.ts';
 
 interface Tree {
   self: number;
   total: number;
   readonly children: Map<string, Tree>;
 }
-
-const frameName = (n: ProfileNode): string => {
-  const f = n.callFrame;
-  const file = f.url.split('/').pop() ?? '';
-  return `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
-};
 
 /** The profile's time by call path (samples are weighed by the time to the next one). */
 function treeOf(p: Profile): Tree {
