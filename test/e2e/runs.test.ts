@@ -44,13 +44,17 @@ test('two runs with different learning rates: listed, overlaid, compared, restor
   await app.page.getByTestId('runs-restore-document').click();
   const id = await rows.nth(1).getAttribute('data-run');
   await expect.poll(() => app.page.getByText(`Restored the document of run ${id}`).count()).toBe(1);
-  // The Train panel's fields follow the restored document (lr 0.03 and batch 32, not the last run's).
-  expect(await field('lr').inputValue()).toBe('0.03');
-  expect(await field('batch').inputValue()).toBe('32');
-
   // The chosen run's picture of its last epoch (the decision boundary), kept with the run.
   const picture = app.page.getByTestId('runs-picture');
   await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(288);
+  // The Train panel's fields follow the restored document (lr 0.03 and batch 32, not the last run's)
+  // when its tab is opened again (hidden, it keeps its last document: an edit costs it nothing).
+  await app.page.getByTestId('train-tab').click();
+  expect(await field('lr').inputValue()).toBe('0.03');
+  expect(await field('batch').inputValue()).toBe('32');
+  // Back to Runs (the next test starts there), once its table has read both runs again.
+  await app.page.getByTestId('runs-tab').click();
+  await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
 }, 300_000);
 
 test('a search in the app: grid over hidden1.units, budget 3, live scatter, a point opens', async () => {
