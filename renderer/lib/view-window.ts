@@ -51,10 +51,14 @@ interface Wire {
 }
 
 /**
- * heldIn, kept between calls: while the window and the wires stay and every node is where it was
- * (the same node, or one remade with the same position, as a selection change does), the nodes
- * the window holds are those it held, and only the selection is looked at again. A click on a
- * layer of a 5,000-layer graph looked at every wire's extent again (~20 ms on a busy machine).
+ * The nodes and wires of a graph that React Flow holds for the window `w`, in the graph's order:
+ * the nodes whose box meets it, those in `keep` (the selection: React Flow deselects and drags only
+ * what it holds), both ends of every wire whose extent meets it (a long wire across the view is
+ * drawn though its ends are far), and the wires between held nodes. Kept between calls: while the
+ * window and the wires stay and every node is where it was (the same node, or one remade with the
+ * same position, as a selection change does), the nodes the window holds are those it held, and
+ * only the selection is looked at again. A click on a layer of a 5,000-layer graph looked at every
+ * wire's extent again (~20 ms on a busy machine).
  */
 export class HeldNodes<N extends Placed, E extends Wire> {
   private last: { nodes: readonly N[]; edges: readonly E[]; w: Box; placed: ReadonlySet<string> } | undefined;
@@ -90,22 +94,6 @@ function samePlaces(a: readonly Placed[], b: readonly Placed[]): boolean {
     if (x !== y && (x.id !== y.id || x.position !== y.position)) return false;
   }
   return true;
-}
-
-/**
- * The nodes and wires of a graph that React Flow holds for the window `w`, in the graph's order:
- * the nodes whose box meets it, those in `keep` (the selection: React Flow deselects and drags only
- * what it holds), both ends of every wire whose extent meets it (a long wire across the view is
- * drawn though its ends are far), and the wires between held nodes.
- */
-export function heldIn<N extends Placed, E extends Wire>(
-  nodes: readonly N[],
-  edges: readonly E[],
-  w: Box,
-  sizeOf: (n: N) => { width: number; height: number },
-  keep: ReadonlySet<string>,
-): { nodes: N[]; edges: E[] } {
-  return new HeldNodes<N, E>().of(nodes, edges, w, sizeOf, keep);
 }
 
 /** The ids of the nodes that meet `w` and of both ends of every wire whose extent meets it. */

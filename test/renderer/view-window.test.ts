@@ -2,7 +2,7 @@
 // the selection, both ends of a wire that crosses the window, and the wires among them; the
 // window stays while the view is inside it.
 import { expect, test } from 'vitest';
-import { covers, HeldNodes, heldIn, viewBox, windowAround } from '../../renderer/lib/view-window.ts';
+import { covers, HeldNodes, viewBox, windowAround } from '../../renderer/lib/view-window.ts';
 
 interface N {
   id: string;
@@ -48,7 +48,7 @@ test('held: the nodes that meet the window, the selection, the ends of a wire ac
   // A long wire from far left to far right of row 5, across the window's column range.
   edges.push({ id: 'long', source: '0,5', target: '19,5' });
   const w = { x0: 1000, y0: 0, x1: 2000, y1: 1000 };
-  const held = heldIn(nodes, edges, w, () => size, new Set(['19,19']));
+  const held = new HeldNodes<N, E>().of(nodes, edges, w, () => size, new Set(['19,19']));
   const ids = new Set(held.nodes.map((n) => n.id));
   // Columns whose 200-wide box meets x 1000..2000: 3 (900..1100) to 6 (1800..2000); rows 0..10.
   for (const n of nodes) {
@@ -73,15 +73,15 @@ test('kept between calls: a selection reuses what the window holds, a move looks
   const w = { x0: 1000, y0: 0, x1: 2000, y1: 1000 };
   const kept = new HeldNodes<N, E>();
   const first = kept.of(nodes, edges, w, () => size, new Set());
-  expect(first).toEqual(heldIn(nodes, edges, w, () => size, new Set()));
+  expect(first).toEqual(new HeldNodes<N, E>().of(nodes, edges, w, () => size, new Set()));
   // A selection remakes a node object at the same position, and keeps a far node.
   const selected = nodes.map((n) => (n.id === '4,4' ? { ...n } : n));
   const far = kept.of(selected, edges, w, () => size, new Set(['19,19']));
-  expect(far).toEqual(heldIn(selected, edges, w, () => size, new Set(['19,19'])));
+  expect(far).toEqual(new HeldNodes<N, E>().of(selected, edges, w, () => size, new Set(['19,19'])));
   expect(far.nodes.map((n) => n.id)).toContain('19,19');
   // A far node moved into the window is held: its new position is looked at.
   const moved = selected.map((n) => (n.id === '15,15' ? { ...n, position: { x: 1500, y: 500 } } : n));
   const now = kept.of(moved, edges, w, () => size, new Set());
   expect(now.nodes.map((n) => n.id)).toContain('15,15');
-  expect(now).toEqual(heldIn(moved, edges, w, () => size, new Set()));
+  expect(now).toEqual(new HeldNodes<N, E>().of(moved, edges, w, () => size, new Set()));
 });
