@@ -124,6 +124,14 @@ test("a bad file's error crosses as the error the page would throw, with its pla
   expect((err as NetloomError).code).toBe('invalid-onnx');
   expect((err as NetloomError).path).toBe('junk.onnx');
   await expect(readOnnxFile(junk, 'junk.onnx')).rejects.toThrow(expected.message);
+  // A file cut off partway (a download that stopped) is named with its problem the same way.
+  const whole = exportDocument(residualMlp(16), { seed: 3 }).bytes;
+  const cut = whole.slice(0, Math.floor(whole.length * 0.6));
+  const cutReply = await viaWorker({ id: 4, name: 'cut.onnx', kind: 'onnx', bytes: cut.slice() });
+  if (!('failure' in cutReply)) throw new Error('the worker accepted a truncated ONNX file');
+  expect(cutReply.failure.message).toMatch(/^cut\.onnx: /);
+  expect(cutReply.failure.path).toBe('cut.onnx');
+  await expect(readOnnxFile(cut, 'cut.onnx')).rejects.toThrow(cutReply.failure.message);
 });
 
 test('the worker refuses a message that is not a file, and the page refuses a reply that is not one', async () => {
