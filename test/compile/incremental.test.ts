@@ -182,6 +182,27 @@ describe('incremental lowering equals the whole-document lowering after every ed
     expect(inc.prepare(edited, -1)).toBe(true);
   });
 
+  test('a graph opened, lowered to the end in slices bounded by a deadline, equals one whole pass', () => {
+    for (const d of [setParam(residualMlp(300), 'n8', 'units', -3), generatedGraph(24)]) {
+      const inc = new IncrementalLowering();
+      const slice = () => performance.now() + 0.3;
+      let prepared = 1;
+      while (!inc.prepare(d, slice())) prepared++;
+      let l = inc.update(d, slice());
+      let updates = 1;
+      while (l.pending > 0) {
+        // Each slice stops at its deadline and leaves the rest pending; some progress every time.
+        const before = l.pending;
+        l = inc.update(d, slice());
+        expect(l.pending, d.name).toBeLessThan(before);
+        updates++;
+      }
+      expect(prepared, d.name).toBeGreaterThan(1);
+      expect(updates, d.name).toBeGreaterThan(3);
+      expectSame(l, lowerDocument(d), `${d.name} in slices`);
+    }
+  });
+
   test('a file opened is new to the lowering; an edit of the lowered document is not', () => {
     const inc = new IncrementalLowering();
     const d = residualMlp(300);
