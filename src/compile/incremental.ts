@@ -225,6 +225,8 @@ export class IncrementalLowering {
   private reshaped = true;
   /** The graph checks' diagnostics in the last facts. */
   private checkDiagnostics: readonly Diagnostic[] = [];
+  /** Whether the last facts' maps hold nodes out of the order (see `facts`). */
+  private unordered = false;
   /** Whether any node's claims (its weights, its input's name) changed since the last facts. */
   private claimsChanged = true;
   /** Wires that carried a type in the last facts and no longer do (their target now fails). */
@@ -586,7 +588,11 @@ export class IncrementalLowering {
    */
   private facts(checked: CheckedGraph): EditorLowering {
     const prev = this.last;
-    const whole = this.reshaped || !prev;
+    // Nodes lowered for the first time (a graph opened, lowered in slices) are added at the end of
+    // the maps as they come, each slice's facts saying which; the last slice puts them in order.
+    if (prev && this.dirty.size === 0)
+      for (const id of this.settled) if (!prev.nodes.has(id)) this.unordered = true;
+    const whole = this.reshaped || !prev || (this.unordered && this.dirty.size === 0);
     let nodes: Map<string, NodeReport>;
     let edgeTypes: Map<string, TensorType>;
     let changes: EditorLowering['changes'];
@@ -608,8 +614,7 @@ export class IncrementalLowering {
       for (const id of this.settled) {
         const st = this.states.get(id);
         if (!st) continue;
-        // A node lowered for the first time (after a deadline) goes where the order puts it.
-        if (!nodes.has(id)) return this.wholeFacts(checked);
+        if (!nodes.has(id)) this.unordered = true;
         nodes.set(id, st.report);
         changedNodes.add(id);
         for (const [edge, t] of st.edgeTypes) {
@@ -663,6 +668,7 @@ export class IncrementalLowering {
     diagnostics.push(...wholeGraphDiagnostics(this.doc!, weights, this.weightBytes));
     if (pending === 0 && lacksOutput(this.doc!, this.graphOutputs)) diagnostics.push(noOutputWarning);
     this.factsGroups = this.doc!.groups;
+    if (whole) this.unordered = false;
     this.settled.clear();
     this.untyped.clear();
     this.reshaped = false;
@@ -679,10 +685,5 @@ export class IncrementalLowering {
       serial: ++factsSerial,
       changes,
     };
-  }
-
-  private wholeFacts(checked: CheckedGraph): EditorLowering {
-    this.reshaped = true;
-    return this.facts(checked);
   }
 }
