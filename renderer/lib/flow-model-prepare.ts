@@ -14,7 +14,8 @@ export const prepareSliceMs = 25;
 
 /**
  * The flow model's graph for `doc`: `model.update`, or while a big document's layers are still
- * being made ahead, the graph shown so far (the canvas re-renders when they are all made).
+ * being made ahead, the graph shown so far (the canvas re-renders when they are all made), then
+ * the graph as they were made, then (next task) as the lowering and selection are now.
  */
 export function usePreparedGraph(
   model: FlowModel,
@@ -41,5 +42,14 @@ export function usePreparedGraph(
       live = false;
     };
   }, [waiting, doc, model]);
-  return waiting ? model.shown : model.update(doc, facts, selection);
+  // Made ahead with a lowering (or selection) that has moved on since: shown first as made (all
+  // taken as they are), and the update to what they are now, a patch, in the next task.
+  const made = waiting ? undefined : model.prepared;
+  const early =
+    made?.doc === doc && (made.facts !== facts || made.selection !== selection) ? made : undefined;
+  useEffect(() => {
+    if (early) inNextTask(rerender);
+  }, [early]);
+  if (waiting) return model.shown;
+  return early ? model.update(doc, early.facts, early.selection) : model.update(doc, facts, selection);
 }

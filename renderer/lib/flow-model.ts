@@ -283,6 +283,9 @@ export const preparedLayers = 1000;
 /** Layer and wire entries made ahead of a document's first update, and how far they have come. */
 interface Ahead {
   readonly doc: NetloomDocument;
+  /** The lowering and selection every entry is made with: those of the first slice. */
+  readonly facts: LoweringFacts;
+  readonly selection: readonly string[];
   readonly layers: Map<string, { entry: LayerEntry; face: LayerFace }>;
   readonly wires: Map<string, WireEntry>;
   /** Output node → the wire into it, in this document. */
@@ -469,9 +472,17 @@ export class FlowModel {
     return false;
   }
 
+  /** The document, lowering and selection of a finished `prepare`, until an update takes its entries. */
+  get prepared():
+    | { readonly doc: NetloomDocument; readonly facts: LoweringFacts; readonly selection: readonly string[] }
+    | undefined {
+    const a = this.ahead;
+    return a && a.layer >= a.doc.nodes.length && a.wire >= a.doc.edges.length ? a : undefined;
+  }
+
   /**
    * Makes the entries of `doc`'s layers and wires ahead of its first update, as the lowering and
-   * selection read now, until `enough()` says so (it is asked every few dozen); true when all are
+   * selection read at its first call (see `prepared`), until `enough()` says so (it is asked every few dozen); true when all are
    * made. The update takes those whose inputs are still the same (a layer lowered meanwhile is
    * made again there) and sets their faces and labels. Wires inside collapsed blocks are made there.
    */
@@ -494,10 +505,23 @@ export class FlowModel {
         for (const e of doc.edges) if (outputs.has(e.target.node)) wireInto.set(e.target.node, e.id);
       // Wires of a document with groups may be a block's: the update makes those.
       const wire = doc.groups.length ? doc.edges.length : 0;
-      a = this.ahead = { doc, layers: new Map(), wires: new Map(), wireInto, kindOf, layer: 0, wire };
+      a = this.ahead = {
+        doc,
+        facts,
+        selection,
+        layers: new Map(),
+        wires: new Map(),
+        wireInto,
+        kindOf,
+        layer: 0,
+        wire,
+      };
     }
+    // Every slice with the first slice's facts: entries made with the lowering of the moment
+    // (it lowers in slices meanwhile) were half stale by the update, which made them again.
+    facts = a.facts;
     const { errors, warnings } = this.problemsOf(facts.diagnostics);
-    const selected = new Set(selection);
+    const selected = new Set(a.selection);
     while (a.layer < doc.nodes.length) {
       const end = Math.min(doc.nodes.length, a.layer + 32);
       for (; a.layer < end; a.layer++) {

@@ -135,7 +135,9 @@ test('a big document just opened is made ahead in slices; the update then shows 
   }
   expect(calls).toBeGreaterThan(10);
   expect(flow.unprepared(doc)).toBe(false);
+  expect(flow.prepared?.facts).toBe(facts);
   const made = flow.update(doc, facts, selection);
+  expect(flow.prepared).toBeUndefined();
   const fresh = new FlowModel(() => undefined);
   expect(shown(flow, made)).toEqual(shown(fresh, fresh.update(doc, facts, selection)));
   expect(made.flagged.size).toBeGreaterThan(0);
@@ -143,7 +145,10 @@ test('a big document just opened is made ahead in slices; the update then shows 
   // what they change, and shows what a fresh model shows.
   const flow2 = new FlowModel(() => undefined);
   const unlowered = new IncrementalLowering().update(doc);
-  while (!flow2.prepare(doc, unlowered, [], () => false));
+  // Every slice is made with the first slice's facts (the canvas shows those first).
+  expect(flow2.prepare(doc, unlowered, [], () => true)).toBe(false);
+  while (!flow2.prepare(doc, facts, selection, () => false));
+  expect(flow2.prepared?.facts).toBe(unlowered);
   const later = flow2.update(doc, facts, selection);
   const fresh2 = new FlowModel(() => undefined);
   expect(shown(flow2, later)).toEqual(shown(fresh2, fresh2.update(doc, facts, selection)));
