@@ -67,6 +67,10 @@ import { ContextMenu } from './ContextMenu.tsx';
 import { NodeMenu } from './NodeMenu.tsx';
 
 const nodeTypes: NodeTypes = { layer: LayerNode, frame: FrameNode, block: BlockNode };
+// React Flow, memoised: an edit that changes only what layers and wires read (their faces and
+// labels, through the contexts below) renders the canvas, which hands React Flow the same props,
+// and React Flow's own tree (its store updater, panes, wrappers) is not rendered again.
+const Flow = memo(ReactFlow) as typeof ReactFlow;
 const edgeTypes: EdgeTypes = { wire: WireEdge };
 const noNodes: Node[] = [];
 const noEdges: Edge[] = [];
@@ -596,6 +600,29 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
     [lod, boxOnScreen, openNodeMenu],
   );
 
+  // The same children while what they show is the same, so that the memoised React Flow is not
+  // rendered again by a new children element.
+  const overlays = useMemo(
+    () => (
+      <>
+        <Background gap={20} size={1} />
+        <LodLayer overview={overview} on={lod} />
+        <MiniMap overview={overview} />
+        <Controls showFitView={false}>
+          <ControlButton
+            className="react-flow__controls-fitview"
+            onClick={fitDocument}
+            title="Fit view"
+            aria-label="Fit view"
+          >
+            <FitIcon />
+          </ControlButton>
+        </Controls>
+      </>
+    ),
+    [overview, lod, fitDocument],
+  );
+
   return (
     <div
       className="canvas"
@@ -609,7 +636,7 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
     >
       <WireLabelsContext.Provider value={model.labels}>
         <LayerFacesContext.Provider value={model.faces}>
-          <ReactFlow
+          <Flow
             nodes={handed.nodes as Node[]}
             edges={handed.edges as Edge[]}
             nodeTypes={nodeTypes}
@@ -642,20 +669,8 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
             defaultViewport={defaultViewport}
             proOptions={proOptions}
           >
-            <Background gap={20} size={1} />
-            <LodLayer overview={overview} on={lod} />
-            <MiniMap overview={overview} />
-            <Controls showFitView={false}>
-              <ControlButton
-                className="react-flow__controls-fitview"
-                onClick={fitDocument}
-                title="Fit view"
-                aria-label="Fit view"
-              >
-                <FitIcon />
-              </ControlButton>
-            </Controls>
-          </ReactFlow>
+            {overlays}
+          </Flow>
         </LayerFacesContext.Provider>
       </WireLabelsContext.Provider>
       {doc.nodes.length === 0 && (

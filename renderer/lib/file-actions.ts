@@ -59,6 +59,8 @@ export function openText(text: string, name: string, dirty = false): boolean {
 export async function openOnnxBytes(bytes: Uint8Array, name: string): Promise<boolean> {
   try {
     const { doc, weights } = await readOnnxFile(bytes, name);
+    // The load (the first render of the graph) in a task of its own, after the reading's last slice.
+    await nextTask();
     useEditor.getState().load(doc, undefined, true);
     useWeights.getState().setWeights(Object.fromEntries(weights));
     useEditor.getState().say('info', `${name}: ${doc.nodes.length} nodes, weights from the file`);

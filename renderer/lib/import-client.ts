@@ -9,8 +9,9 @@ import { documentSchema, edgeSchema, groupSchema, nodeSchema } from '../../src/d
 import { NetloomError } from '../../src/util/errors.ts';
 import type { ReadModel } from './import-work.ts';
 import { errorOf, readOnnx, readProject } from './import-work.ts';
-import type { ImportRequest } from './import-protocol.ts';
+import type { DocumentText, ImportRequest } from './import-protocol.ts';
 import { importReplySchema } from './import-protocol.ts';
+import { unpackWeights } from './import-transport.ts';
 import { layoutInWorker } from './layout-client.ts';
 import { workerClient } from './worker-client.ts';
 
@@ -87,7 +88,7 @@ async function readInWorker(
   const reply = importReplySchema.safeParse(raw);
   if (!reply.success) throw notValid(name);
   if ('failure' in reply.data) throw errorOf(reply.data.failure);
-  const { weights } = reply.data;
+  const weights = unpackWeights(reply.data.weights);
   await nextTask();
   const doc = await checkDocumentInSlices(reply.data.doc);
   if (!doc) throw notValid(name);
@@ -109,34 +110,77 @@ function workerStopped(name: string): NetloomError {
 /** How long one slice of checking a document from the worker may run (ms). */
 const checkSliceMs = 30;
 
+/** A document as the worker sends it: as text in parts, or as the object itself. */
+export type SentDocument = { readonly text: DocumentText } | { readonly value: unknown };
+
+/** JSON text's value, or undefined where it is not JSON. */
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * `value` checked as documentSchema checks it (the same result), a few hundred nodes and wires
- * per task: at 5,000 layers checking it whole is a task of 0.1–0.3 s. Undefined when it fails
- * (a worker's reply; the worker has already told the user's file's own problems by place).
+ * The head (the fields but the lists) and the lists as parts: each part a JSON array's text, or
+ * the array itself.
  */
-export async function checkDocumentInSlices(value: unknown): Promise<NetloomDocument | undefined> {
+function partsOf(sent: SentDocument):
+  | {
+      head: Record<string, unknown>;
+      nodes: readonly unknown[];
+      edges: readonly unknown[];
+      groups: readonly unknown[];
+    }
+  | undefined {
+  if ('text' in sent) {
+    const head = parsed(sent.text.head);
+    if (typeof head !== 'object' || head === null || Array.isArray(head)) return undefined;
+    const { nodes, edges, groups } = sent.text;
+    return { head: head as Record<string, unknown>, nodes, edges, groups };
+  }
+  const value = sent.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { nodes, edges = [], groups = [], ...rest } = value as Record<string, unknown>;
-  if (!Array.isArray(nodes) || !Array.isArray(edges) || !Array.isArray(groups)) return undefined;
-  const head = documentSchema.safeParse({ ...rest, nodes: [], edges: [], groups: [] });
+  const { nodes, edges = [], groups = [], ...head } = value as Record<string, unknown>;
+  return { head, nodes: [nodes], edges: [edges], groups: [groups] };
+}
+
+/**
+ * The document the worker sent, parsed and checked as documentSchema checks it (the same result),
+ * a few hundred nodes and wires per task: at 5,000 layers parsing or checking it whole is a task
+ * of 0.1–0.3 s. Undefined when it fails (a worker's reply; the worker has already told the user's
+ * file's own problems by place).
+ */
+export async function checkDocumentInSlices(sent: SentDocument): Promise<NetloomDocument | undefined> {
+  const parts = partsOf(sent);
+  if (!parts) return undefined;
+  const head = documentSchema.safeParse({ ...parts.head, nodes: [], edges: [], groups: [] });
   if (!head.success) return undefined;
   let deadline = performance.now() + checkSliceMs;
+  const pause = async () => {
+    if (performance.now() <= deadline) return;
+    await nextTask();
+    deadline = performance.now() + checkSliceMs;
+  };
   const each = async <T>(list: readonly unknown[], schema: z.ZodType<T>): Promise<T[] | undefined> => {
     const out: T[] = [];
-    for (let i = 0; i < list.length; i++) {
-      if ((i & 63) === 0 && performance.now() > deadline) {
-        await nextTask();
-        deadline = performance.now() + checkSliceMs;
+    for (const part of list) {
+      await pause();
+      const items = typeof part === 'string' ? parsed(part) : part;
+      if (!Array.isArray(items)) return undefined;
+      for (let i = 0; i < items.length; i++) {
+        if ((i & 63) === 63) await pause();
+        const r = schema.safeParse(items[i]);
+        if (!r.success) return undefined;
+        out.push(r.data);
       }
-      const r = schema.safeParse(list[i]);
-      if (!r.success) return undefined;
-      out.push(r.data);
     }
     return out;
   };
-  const n = await each(nodes, nodeSchema);
-  const e = n && (await each(edges, edgeSchema));
-  const g = e && (await each(groups, groupSchema));
+  const n = await each(parts.nodes, nodeSchema);
+  const e = n && (await each(parts.edges, edgeSchema));
+  const g = e && (await each(parts.groups, groupSchema));
   if (!n || !e || !g) return undefined;
   return { ...head.data, nodes: n, edges: e, groups: g };
 }

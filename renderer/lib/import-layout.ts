@@ -4,7 +4,7 @@
 // block its layers are laid out on their own, from the block's corner, ready for when it opens.
 import type { NetloomDocument } from '../../src/document/schema.ts';
 import { groupChain, groupParents } from '../../src/document/groups.ts';
-import { nodeSize } from './layout.ts';
+import { nodeSize } from './node-size.ts';
 
 type Point = { x: number; y: number };
 

@@ -11,6 +11,7 @@ import type { ElkLayout } from './import-layout.ts';
 import { layoutImportedWith } from './import-layout.ts';
 import type { ImportFailure, ImportReply } from './import-protocol.ts';
 import { importErrorCodes, importRequestSchema } from './import-protocol.ts';
+import { documentText, packWeights } from './import-transport.ts';
 
 export interface ReadModel {
   readonly doc: NetloomDocument;
@@ -54,8 +55,8 @@ export function errorOf(f: ImportFailure): Error {
 }
 
 /**
- * The worker's answer to one message: the reply, and the weights' buffers to transfer with it
- * (each once; a weight may be a view into a buffer it shares with others).
+ * The worker's answer to one message: the reply, and the buffer to transfer with it (the
+ * weights packed in one, import-transport.ts; the document goes as text in parts).
  */
 export async function answerImport(
   data: unknown,
@@ -75,11 +76,11 @@ export async function answerImport(
   const { id, name, kind, bytes } = req.data;
   try {
     const read = kind === 'project' ? readProject(bytes, name) : await readOnnx(bytes, name, elk);
-    const transfer = new Set<ArrayBuffer>();
-    for (const [, w] of read.weights) if (w.buffer instanceof ArrayBuffer) transfer.add(w.buffer);
+    const weights = packWeights(read.weights);
+    const text = documentText(read.doc);
     return {
-      reply: { id, doc: read.doc, weights: read.weights.map(([k, w]) => [k, w]) },
-      transfer: [...transfer],
+      reply: { id, doc: text ? { text } : { value: read.doc }, weights },
+      transfer: weights.values.buffer instanceof ArrayBuffer ? [weights.values.buffer] : [],
     };
   } catch (e) {
     return { reply: { id, failure: failureOf(e) }, transfer: [] };

@@ -2,10 +2,11 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { DocNode, NetloomDocument } from '../../src/document/schema.ts';
 import { groupChain, groupParents } from '../../src/document/groups.ts';
+import { nodeSize } from './node-size.ts';
 
 const elk = new ELK();
 
-export const nodeSize = { width: 200, height: 84 };
+export { nodeSize };
 
 export async function autoLayout(doc: NetloomDocument): Promise<Map<string, { x: number; y: number }>> {
   // A graph with blocks is laid out as shown: each block a frame (or one box when collapsed).

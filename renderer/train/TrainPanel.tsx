@@ -37,9 +37,26 @@ const noBindings: Bindings = { features: '', targets: '' };
 // `shown`: whether its tab is open. Hidden and not training, it keeps the document it last showed:
 // an edit then re-renders none of it (its checks of the data's Inputs, its model key, at 5,000
 // layers a few passes over every node per keystroke). It catches up when its tab opens.
+// Hidden, it takes a newly opened document when the page is next idle rather than in the
+// opening's first render (its mount's model key and checks of the data: 30–80 ms at 5,000 layers).
 export const TrainPanel = memo(function TrainPanel({ shown = true }: { shown?: boolean }) {
   const opened = useEditor((s) => s.opened);
-  return <DocumentTrainPanel key={opened} shown={shown} />;
+  const [taken, setTaken] = useState(opened);
+  const key = shown ? opened : taken;
+  useEffect(() => {
+    if (key === opened) {
+      if (taken !== opened) setTaken(opened);
+      return;
+    }
+    const take = () => setTaken(opened);
+    if (typeof requestIdleCallback !== 'function') {
+      const t = setTimeout(take, 100);
+      return () => clearTimeout(t);
+    }
+    const h = requestIdleCallback(take, { timeout: 1000 });
+    return () => cancelIdleCallback(h);
+  }, [key, opened, taken]);
+  return <DocumentTrainPanel key={key} shown={shown} stale={key !== opened} />;
 });
 
 /** Why the picture area is empty, where it is. */
@@ -56,12 +73,13 @@ function pictureNote(
   return 'The picture (decision boundary, held-out images with predictions, or generated samples) is drawn after each epoch and after each Step.';
 }
 
-function DocumentTrainPanel({ shown }: { shown: boolean }) {
+/** `stale`: another document has been opened since; this panel is about to give way to its own. */
+function DocumentTrainPanel({ shown, stale }: { shown: boolean; stale: boolean }) {
   const live = useRef(shown);
   const wasRunning = useRef(false);
   const kept = useRef<NetloomDocument>(undefined);
   // Read at this render and whenever the store changes until the next one.
-  live.current = shown || wasRunning.current;
+  live.current = !stale && (shown || wasRunning.current);
   const doc = useEditor((st) => (live.current || !kept.current ? st.doc : kept.current));
   kept.current = doc;
   const [s, setS] = useState<Settings>(() => settingsFrom(doc));
@@ -75,7 +93,7 @@ function DocumentTrainPanel({ shown }: { shown: boolean }) {
   const run = useTrainingRun(doc, s.batch, s.optimizer);
   const { status, running, digits, picture, filters } = run;
   wasRunning.current = running;
-  live.current = shown || running;
+  live.current = !stale && (shown || running);
   const inputNames = doc.nodes.filter((n) => n.kind === 'Input').map((n) => n.name ?? n.id);
   const canvas = useRef<HTMLCanvasElement>(null);
   const confusion = useRef<HTMLCanvasElement>(null);

@@ -2,8 +2,8 @@
 // in four clicks, with the step count, speed and ETA showing from the first step; another template
 // starts the tab over (no charts, picture or status of the last model); Step takes one batch; a
 // dataset that does not fit is called a data mismatch before and after Start (and after an edit
-// made while the tab was hidden); a GAN's charts show
-// D and G apart.
+// made while the tab was hidden); a template opened while the tab is hidden is the one it shows; a
+// GAN's charts show D and G apart.
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { appPerFile, shots } from './app.ts';
@@ -151,6 +151,16 @@ test('a dataset that does not fit is a data mismatch; a GAN charts D and G; ResN
     .poll(() => text('train-error'), { timeout: 60_000 })
     .toMatch(/^Training stopped: Dataset "mnist" has 784 features/);
   expect(await text('train-error')).not.toMatch(/WebGPU/);
+  // A document opened while the tab is hidden is taken by the panel once the page is idle (not in
+  // the opening's first render): the tab then shows the new document's setup, not the last one's
+  // dataset or its run's error.
+  await app.page.getByRole('button', { name: 'Layer', exact: true }).click();
+  await openTemplate('playground');
+  await app.page.waitForTimeout(1500);
+  await app.page.getByTestId('train-tab').click();
+  expect(await field('dataset').inputValue()).toBe('spirals');
+  expect(await app.page.getByTestId('train-data-fit').count()).toBe(0);
+  expect(await app.page.getByTestId('train-error').count()).toBe(0);
 
   await openTemplate('gan-mnist');
   await app.page.getByTestId('train-tab').click();

@@ -1,7 +1,8 @@
 // ONNX files open as editable documents: torch-exported models fold back into layers (Gemm and
 // MatMul + Add → Dense, Conv → Conv2d, BatchNormalization → BatchNorm2d, …) with their weights, and
 // the document exports a model whose outputs match torch's; Netloom's own templates come back
-// the same; an op with no layer stays an ONNX op node.
+// the same; an op with no layer stays an ONNX op node; a model of layers that keep any batch opens
+// with its batch free.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -143,4 +144,19 @@ describe('ONNX → document', () => {
     const got = await runOnnx(exportDocument(doc, { weights }).bytes, { x });
     expect(worst(got['y']!, want['y']!.data as Float32Array)).toBeLessThan(1e-6);
   });
+
+  test.each(['mlp', 'cnn'])(
+    "torch's %s, made of layers that keep any batch, opens with its batch free: it lowers at another batch",
+    (name) => {
+      const c = torchCases[name]!;
+      const { doc } = importedToDocument(importOnnx(readFileSync(join(dir, c.file))), c.file);
+      for (const n of doc.nodes) if (n.kind === 'Input') expect(n.params['batch']).toBeUndefined();
+      // What the import's own probe asks of a model before it leaves the batch free.
+      const probe = lowerDocument(doc, { batch: 3 });
+      expect(hasErrors(probe), formatDiagnostics(probe)).toBe(false);
+      expect(probe.graph.outputs.map((o) => probe.graph.values.get(o.value)?.shape[0])).toEqual(
+        probe.graph.outputs.map(() => 3),
+      );
+    },
+  );
 });
