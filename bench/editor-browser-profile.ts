@@ -9,8 +9,8 @@
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts chain-5000 onnx-5000
 //   NETLOOM_BENCH_DIST=/tmp/netloom-profile-dist npx tsx bench/editor-browser-profile.ts edit:chain-5000
 //   NETLOOM_PROFILE_MIN_MS=15 ...   print the open's stretches from 15 ms (100 by default)
-//   NETLOOM_PROFILE_TASKS=1 ...   print instead each long task of the open over 100 ms
-//     (PerformanceObserver) with the functions that ran in it
+//   NETLOOM_PROFILE_TASKS=1 ...   print instead each long task of the open (with edit:, of the pan
+//     and the zoom) over 100 ms (PerformanceObserver) with the functions that ran in it
 //   NETLOOM_PROFILE_ZOOM_EVENTS=120 ...   edit:'s zoom is that many wheel events (30 in, 30 out),
 //     however slow the frames, and says where the view crossed the overview's threshold (with the
 //     React Flow nodes and wires in the page and the zoom at that frame); each
@@ -160,6 +160,12 @@ function traceSummary(json: string): string {
 
 type Probe = (name: string, ...args: unknown[]) => Promise<unknown>;
 
+/** A mark both clocks see: a function of its own name busy for 3 ms, at a page time it returns. */
+let marks = 0;
+/** (Each a new script: the same source run again did not show in a later profile, cached.) */
+const markScript = () =>
+  `(function netloomProfileMark() { const t = performance.now(); while (performance.now() - t < 3); return t; })() // ${++marks}`;
+
 /** Writes a profile to NETLOOM_PROFILE_SAVE (when set) as `<label>-<what>.cpuprofile`. */
 function save(p: Profile, label: string, what: string): void {
   const dir = process.env.NETLOOM_PROFILE_SAVE;
@@ -293,6 +299,7 @@ async function profileEdit(
     await page.waitForTimeout(1000);
     const g0 = await page.evaluate(() => performance.now());
     await cdp.send('Profiler.start');
+    const pageAtMark = (await page.evaluate(markScript())) as number;
     const fps =
       kind === 'zoom' && process.env.NETLOOM_PROFILE_ZOOM_EVENTS
         ? await page.evaluate(`(${fixedZoom})(${Number(process.env.NETLOOM_PROFILE_ZOOM_EVENTS)})`)
@@ -300,9 +307,19 @@ async function profileEdit(
     profile = ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile;
     console.log(`${kind}: ${JSON.stringify(fps)}`);
     console.log(`  long tasks (start+ms): ${(await longTasksSince(page, g0)).join(', ')}`);
+    save(profile, label, kind);
     if (kind === 'zoom' && process.env.NETLOOM_PROFILE_ZOOM_EVENTS)
       for (const line of await crossingTasks(page)) console.log(`  crossing ${line}`);
-    console.log(stretches(profile, 50).join('\n'));
+    if (process.env.NETLOOM_PROFILE_TASKS) {
+      const tasks = await page.evaluate(
+        (t) =>
+          (
+            window as unknown as { __probes: { longTasks: { start: number; duration: number }[] } }
+          ).__probes.longTasks.filter((x) => x.start >= t && x.duration >= 100),
+        g0,
+      );
+      console.log(taskProfiles(profile, pageAtMark, tasks, g0).join('\n'));
+    } else console.log(stretches(profile, 50).join('\n'));
   }
 }
 
@@ -330,10 +347,7 @@ async function profileOpen(
       page.getByTestId('open-file').click(),
     ]);
     await cdp.send('Profiler.start');
-    // A mark both clocks see: a function of its own name busy for 3 ms, at a page time it returns.
-    const pageAtMark = (await page.evaluate(
-      `(function netloomProfileMark() { const t = performance.now(); while (performance.now() - t < 3); return t; })()`,
-    )) as number;
+    const pageAtMark = (await page.evaluate(markScript())) as number;
     const t0 = await page.evaluate(() => performance.now());
     await chooser.setFiles(file);
     const open = await page.evaluate(

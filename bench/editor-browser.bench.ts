@@ -3,7 +3,8 @@
 // and as a grid with every node on screen — and a 5,000-node ONNX file. For each: how long until the
 // graph is painted and the page is idle, the longest task (PerformanceObserver 'longtask'), how long
 // selecting a layer takes, how long an edit in the inspector (a Dense's units) takes until its
-// totals are painted (the first edit after opening, and the edits after it, apart), and frames per
+// totals are painted (the first edit after opening, and the edits after it, apart; beside them the
+// edit's own task, its input event's script, apart from the frame), and frames per
 // second while panning and zooming. Beside them, the same
 // graph's Node-side figures: a full lowering and one edit as the editor computes it.
 //
@@ -66,6 +67,7 @@ interface Probes {
   ): { id: string; x: number; y: number } | undefined;
   selectTime(title: string): Promise<number>;
   editTime(field: string, value: string, expected: string): Promise<number>;
+  editTaskMs(): number;
   paintFloor(): Promise<number>;
   gestureFps(kind: 'pan' | 'zoom', ms?: number): Promise<{ fps: number; worstFrame: number; moved: boolean }>;
   longestSince(t: number): number;
@@ -114,6 +116,8 @@ interface Row {
   readonly open: { shown: number; totals: number; idle: number; longest: number };
   readonly selectMs: number;
   readonly editMs: number[];
+  /** Of each edit, its input event's task (script: lowering, React's render and commit). */
+  readonly editTaskMs: number[];
   /** A bare text change → painted (the floor under an edit's time), median of five. */
   readonly floorMs: number;
   readonly pan: { fps: number; worstFrame: number; moved: boolean };
@@ -169,10 +173,12 @@ async function measure(browser: Browser, url: string, dir: string, s: Scenario, 
     const selectMs = await probe(page, 'selectTime', 'Dense (Linear)');
 
     const editMs: number[] = [];
+    const editTaskMs: number[] = [];
     let edited = doc;
     for (const units of [65, 66, 67, 68, 69].slice(0, edits)) {
       edited = setParam(edited, id, 'units', units);
       editMs.push(await probe(page, 'editTime', 'units', String(units), paramsText(edited)));
+      editTaskMs.push(await probe(page, 'editTaskMs'));
       await page.waitForTimeout(600);
     }
     const nodeEditMs = await editorEditMs(doc, id);
@@ -192,6 +198,7 @@ async function measure(browser: Browser, url: string, dir: string, s: Scenario, 
       open,
       selectMs,
       editMs,
+      editTaskMs,
       floorMs,
       pan,
       zoom,
@@ -213,6 +220,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
  * it is its own column; these are what typing costs from then on.
  */
 const steady = (r: Row): number[] => (r.editMs.length > 1 ? r.editMs.slice(1) : r.editMs);
+const steadyTask = (r: Row): number[] => (r.editTaskMs.length > 1 ? r.editTaskMs.slice(1) : r.editTaskMs);
 
 /**
  * The renderer built from `peer`: a folder that holds a built renderer, or a git ref whose tree is
@@ -244,6 +252,7 @@ function rowsTable(rows: readonly Row[]): void {
       'select',
       'first edit → painted',
       'edits after → painted (median, max)',
+      "edit's task: first, after (median)",
       'bare paint',
       'pan fps',
       'zoom fps',
@@ -262,6 +271,7 @@ function rowsTable(rows: readonly Row[]): void {
       `${r.selectMs.toFixed(0)} ms`,
       `${r.editMs[0]!.toFixed(0)} ms`,
       `${median(steady(r)).toFixed(0)}, ${Math.max(...steady(r)).toFixed(0)} ms`,
+      `${r.editTaskMs[0]!.toFixed(1)}, ${median(steadyTask(r)).toFixed(1)} ms`,
       `${r.floorMs.toFixed(0)} ms`,
       r.pan.moved ? r.pan.fps.toFixed(1) : 'no pan',
       r.zoom.moved ? r.zoom.fps.toFixed(1) : 'no zoom',
@@ -297,6 +307,7 @@ function combine(rounds: readonly Row[]): Row {
     },
     selectMs: m((r) => r.selectMs),
     editMs: [m((r) => r.editMs[0]!), ...rounds.flatMap(steady)],
+    editTaskMs: [m((r) => r.editTaskMs[0]!), ...rounds.flatMap(steadyTask)],
     floorMs: m((r) => r.floorMs),
     pan: gesture((r) => r.pan),
     zoom: gesture((r) => r.zoom),
@@ -317,6 +328,7 @@ function ratioTable(ours: readonly Row[], peers: readonly Row[]): void {
       'select',
       'first edit',
       'edits after',
+      "edits' tasks after",
       'pan fps',
       'zoom fps',
       'longest task',
@@ -330,6 +342,7 @@ function ratioTable(ours: readonly Row[], peers: readonly Row[]): void {
         x(p.selectMs, r.selectMs),
         x(p.editMs[0]!, r.editMs[0]!),
         x(median(steady(p)), median(steady(r))),
+        x(median(steadyTask(p)), median(steadyTask(r))),
         x(r.pan.fps, p.pan.fps),
         x(r.zoom.fps, p.zoom.fps),
         x(p.longestMs, r.longestMs),

@@ -118,9 +118,15 @@
     const t0 = performance.now();
     setValue.call(input, value);
     input.dispatchEvent(new Event('input', { bubbles: true }));
+    // The edit's own work (the lowering, React's render and commit, in the event's task), apart
+    // from the frame that paints it.
+    probes.lastEditTaskMs = performance.now() - t0;
     await probes.until(() => totalsText().includes(expected), 180000);
     return (await probes.afterPaint()) - t0;
   };
+  /** How long the last editTime's input event took to handle (its task's script), in ms. */
+  probes.lastEditTaskMs = 0;
+  probes.editTaskMs = () => probes.lastEditTaskMs;
 
   /**
    * The same measure as editTime with no work of the app's: a text changed in a small element of

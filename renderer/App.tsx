@@ -80,14 +80,17 @@ function ErrorBadge() {
   return errorCount > 0 ? <span className="badge">{errorCount}</span> : null;
 }
 
+/** One formatter for the totals (toLocaleString makes one per call, at every edit). */
+const exact = new Intl.NumberFormat('en-US');
+
 /** The totals under the side panel. */
 function TotalsBar() {
   const lowered = useLowered();
   return (
     <div className="totals-bar" data-testid="totals">
       {lowered.pending > 0
-        ? `inferring shapes… ${lowered.pending.toLocaleString('en-US')} layers to go`
-        : `${lowered.totals.params.toLocaleString('en-US')} params · ${(lowered.totals.flops / 1e6).toFixed(2)} MFLOPs`}
+        ? `inferring shapes… ${exact.format(lowered.pending)} layers to go`
+        : `${exact.format(lowered.totals.params)} params · ${(lowered.totals.flops / 1e6).toFixed(2)} MFLOPs`}
     </div>
   );
 }

@@ -9,7 +9,15 @@
 // every node as a box and every wire as a line (LodLayer), and the Canvas
 // turns clicks, drags and double-clicks on it into selection, moves and zooming in. The minimap is
 // one canvas too.
-import { Background, Controls, ReactFlow, useReactFlow, useStore, useStoreApi } from '@xyflow/react';
+import {
+  Background,
+  ControlButton,
+  Controls,
+  ReactFlow,
+  useReactFlow,
+  useStore,
+  useStoreApi,
+} from '@xyflow/react';
 import type {
   Connection,
   Edge,
@@ -38,6 +46,7 @@ import { useEditor } from '../store/document-store.ts';
 import { useLowered } from '../store/lowering-store.ts';
 import { useAdoptedInSlices } from '../lib/adopt-slices.ts';
 import { FlowModel } from '../lib/flow-model.ts';
+import { usePreparedGraph } from '../lib/flow-model-prepare.ts';
 import { boxAt, overviewOf } from '../lib/overview.ts';
 import { fitGraph, lodEnterZoom, lodExitZoom, maxZoom, minZoom } from '../lib/view.ts';
 import type { Box } from '../lib/view-window.ts';
@@ -58,6 +67,10 @@ import { ContextMenu } from './ContextMenu.tsx';
 import { NodeMenu } from './NodeMenu.tsx';
 
 const nodeTypes: NodeTypes = { layer: LayerNode, frame: FrameNode, block: BlockNode };
+// React Flow, memoised: an edit that changes only what layers and wires read (their faces and
+// labels, through the contexts below) renders the canvas, which hands React Flow the same props,
+// and React Flow's own tree (its store updater, panes, wrappers) is not rendered again.
+const Flow = memo(ReactFlow) as typeof ReactFlow;
 const edgeTypes: EdgeTypes = { wire: WireEdge };
 const noNodes: Node[] = [];
 const noEdges: Edge[] = [];
@@ -113,6 +126,15 @@ function movesFor(
     for (const m of members) moves.set(m.id, { x: m.position.x + to.x - x0, y: m.position.y + to.y - y0 });
   } else moves.set(id, to);
   return moves;
+}
+
+/** The fit-view button's icon (React Flow's own; its button is replaced, see fitDocument). */
+function FitIcon() {
+  return (
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 30">
+      <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+    </svg>
+  );
 }
 
 /** Above this many nodes a freshly loaded document shows as boxes until the view is fitted to it. */
@@ -268,7 +290,8 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
   const model = useMemo(() => new FlowModel(toggleGroup), []);
   const store = useStoreApi();
   useState(() => withoutSelectionListener(store));
-  const graph = model.update(doc, facts, selection);
+  // A big document just opened is shown once its layers are made, in slices (lib/flow-model-prepare.ts).
+  const graph = usePreparedGraph(model, doc, facts, selection);
   // Labels and layers whose faces changed re-render once this render is committed.
   useLayoutEffect(() => {
     model.labels.notify();
@@ -416,8 +439,9 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
     [flow],
   );
 
-  // The controls' fit button fits the document, as opening a file does: React Flow's own fit (which
-  // runs first) sees only the nodes it holds, none in the overview and a window of a big graph.
+  // The controls' fit button fits the document, as opening a file does. React Flow's own fit sees
+  // only the nodes it holds (none in the overview, a window of a big graph), and it is queued until
+  // they are measured: it then moved the view again, long after, to fit what it held.
   const fitDocument = useCallback(() => fitGraph(flow), [flow]);
 
   /** The layer or block drawn at a screen point by the level-of-detail canvas. */
@@ -576,6 +600,29 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
     [lod, boxOnScreen, openNodeMenu],
   );
 
+  // The same children while what they show is the same, so that the memoised React Flow is not
+  // rendered again by a new children element.
+  const overlays = useMemo(
+    () => (
+      <>
+        <Background gap={20} size={1} />
+        <LodLayer overview={overview} on={lod} />
+        <MiniMap overview={overview} />
+        <Controls showFitView={false}>
+          <ControlButton
+            className="react-flow__controls-fitview"
+            onClick={fitDocument}
+            title="Fit view"
+            aria-label="Fit view"
+          >
+            <FitIcon />
+          </ControlButton>
+        </Controls>
+      </>
+    ),
+    [overview, lod, fitDocument],
+  );
+
   return (
     <div
       className="canvas"
@@ -589,7 +636,7 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
     >
       <WireLabelsContext.Provider value={model.labels}>
         <LayerFacesContext.Provider value={model.faces}>
-          <ReactFlow
+          <Flow
             nodes={handed.nodes as Node[]}
             edges={handed.edges as Edge[]}
             nodeTypes={nodeTypes}
@@ -622,11 +669,8 @@ export const Canvas = memo(function Canvas(props: { run: (id: CommandId) => void
             defaultViewport={defaultViewport}
             proOptions={proOptions}
           >
-            <Background gap={20} size={1} />
-            <LodLayer overview={overview} on={lod} />
-            <MiniMap overview={overview} />
-            <Controls onFitView={fitDocument} />
-          </ReactFlow>
+            {overlays}
+          </Flow>
         </LayerFacesContext.Provider>
       </WireLabelsContext.Provider>
       {doc.nodes.length === 0 && (

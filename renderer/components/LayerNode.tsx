@@ -6,7 +6,8 @@
 // the layers whose faces changed, and React Flow is handed the same nodes as before.
 import { Handle, Position } from '@xyflow/react';
 import type { NodeProps, Node } from '@xyflow/react';
-import { createContext, memo, useCallback, useContext, useSyncExternalStore } from 'react';
+import type { ReactElement } from 'react';
+import { createContext, memo, useCallback, useContext, useMemo, useSyncExternalStore } from 'react';
 import { useDiffMark } from '../runs/diff-highlight.ts';
 import type { LayerFace } from '../lib/wire-labels.ts';
 import { LayerFaces } from '../lib/wire-labels.ts';
@@ -45,11 +46,35 @@ function spread(i: number, n: number): string {
   return `${((i + 1) / (n + 1)) * 100}%`;
 }
 
+/** A layer's ports on one side: what changes with its kind only, not with an edit of its face. */
+function ports(list: LayerNodeData['inputs'], type: 'target' | 'source'): ReactElement[] {
+  const position = type === 'target' ? Position.Top : Position.Bottom;
+  return list.map((p, i) => (
+    <Handle
+      key={p.name}
+      id={p.name}
+      type={type}
+      position={position}
+      style={{ left: spread(i, list.length) }}
+      className="port"
+      data-port={p.name}
+    >
+      {list.length > 1 && (
+        <span className={`port-label ${type === 'target' ? 'top' : 'bottom'}`}>{p.label}</span>
+      )}
+    </Handle>
+  ));
+}
+
 export const LayerNode = memo(function LayerNode({ id, data: kind, selected }: NodeProps<LayerFlowNode>) {
   // Marked by comparing two runs in the Runs tab (renderer/runs/diff-highlight.ts).
   const diff = useDiffMark(id);
   const face = useFace(id);
   const data = { ...kind, ...face };
+  // The same port elements while the kind's ports are the same: an edit that re-renders the face
+  // does not render every port (React Flow's handles each read its store) again.
+  const inputs = useMemo(() => ports(kind.inputs, 'target'), [kind.inputs]);
+  const outputs = useMemo(() => ports(kind.outputs, 'source'), [kind.outputs]);
   return (
     <div
       className={`layer-node${selected ? ' selected' : ''}${data.error ? ' has-error' : ''}${data.frozen ? ' frozen' : ''}${diff ? ` diff-${diff}` : ''}`}
@@ -60,19 +85,7 @@ export const LayerNode = memo(function LayerNode({ id, data: kind, selected }: N
       data-frozen={data.frozen ? 'true' : undefined}
       title={data.error ?? data.warning ?? ''}
     >
-      {data.inputs.map((p, i) => (
-        <Handle
-          key={p.name}
-          id={p.name}
-          type="target"
-          position={Position.Top}
-          style={{ left: spread(i, data.inputs.length) }}
-          className="port"
-          data-port={p.name}
-        >
-          {data.inputs.length > 1 && <span className="port-label top">{p.label}</span>}
-        </Handle>
-      ))}
+      {inputs}
       <div className="layer-head">
         <span className="layer-kind" style={{ color: data.color }}>
           {data.title}
@@ -96,19 +109,7 @@ export const LayerNode = memo(function LayerNode({ id, data: kind, selected }: N
           {data.error}
         </div>
       )}
-      {data.outputs.map((p, i) => (
-        <Handle
-          key={p.name}
-          id={p.name}
-          type="source"
-          position={Position.Bottom}
-          style={{ left: spread(i, data.outputs.length) }}
-          className="port"
-          data-port={p.name}
-        >
-          {data.outputs.length > 1 && <span className="port-label bottom">{p.label}</span>}
-        </Handle>
-      ))}
+      {outputs}
     </div>
   );
 });

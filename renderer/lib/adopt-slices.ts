@@ -21,6 +21,16 @@ export const manyNodes = 1200;
  */
 export const mountSlice = 40;
 
+/**
+ * From this many nodes leaving React Flow at once (the canvas entering its overview, a window
+ * moving far), they are first handed to it hidden, for one task, and only then left out. A node
+ * React Flow has mounted and is no longer given makes its node component's store selector throw
+ * (it reads the missing node's internals; React catches it and re-renders): 0.3–0.7 ms each, a
+ * tenth of a second and more as the canvas left a window of hundreds of nodes. A hidden node is
+ * still there to read, and React Flow unmounts it without rendering.
+ */
+export const hideFirst = 20;
+
 interface Wire {
   readonly source: string;
   readonly target: string;
@@ -30,7 +40,7 @@ interface Wire {
  * What React Flow has been handed, kept between renders: `hand` says what to give it now, `grow`
  * adds the next slice. Plain data, so its rules are tested without a page (test/renderer).
  */
-export class SliceAdoption<N extends { id: string }, E extends Wire> {
+export class SliceAdoption<N extends { id: string; hidden?: boolean }, E extends Wire> {
   /** How many nodes React Flow was last given. */
   private handed = 0;
   /** The nodes handed over so far, while slices are still coming; undefined when all are. */
@@ -48,9 +58,12 @@ export class SliceAdoption<N extends { id: string }, E extends Wire> {
   /** The wires among the handed nodes while paced, made from the wires `of` at `size` nodes. */
   private pacedEdges: { of: readonly E[]; size: number; list: readonly E[] } = { of: [], size: 0, list: [] };
 
-  /** Whether slices are still to come. */
+  /** The nodes that left React Flow, handed hidden until the next task; with what was handed beside them. */
+  private hiding: { hidden: readonly N[]; beside: readonly N[]; list: readonly N[] } | undefined;
+
+  /** Whether slices (or the leaving of hidden nodes) are still to come. */
   get slicing(): boolean {
-    return this.adopted !== undefined;
+    return this.adopted !== undefined || this.hiding !== undefined;
   }
 
   /**
@@ -64,6 +77,34 @@ export class SliceAdoption<N extends { id: string }, E extends Wire> {
     edges: readonly E[],
     onScreen: (n: N) => boolean,
     pace = false,
+  ): { nodes: readonly N[]; edges: readonly E[] } {
+    const was = this.last;
+    const given = this.handOut(nodes, edges, onScreen, pace);
+    // Many nodes left: handed hidden until the next task (see hideFirst).
+    if (nodes !== was.of && was.handed.length >= hideFirst && (pace || nodes.length < was.handed.length)) {
+      const kept = new Set(given.nodes.map((n) => n.id));
+      const gone = was.handed.filter((n) => !kept.has(n.id));
+      if (gone.length >= hideFirst) {
+        const hidden = gone.map(hide);
+        this.hiding = { hidden, beside: given.nodes, list: [...given.nodes, ...hidden] };
+      }
+    }
+    let hiding = this.hiding;
+    if (!hiding) return given;
+    if (hiding.beside !== given.nodes) {
+      // Handed anew meanwhile (an edit, a slice): the hidden ones stay beside, those back are not hidden.
+      const back = new Set(given.nodes.map((n) => n.id));
+      const hidden = hiding.hidden.filter((n) => !back.has(n.id));
+      this.hiding = hiding = { hidden, beside: given.nodes, list: [...given.nodes, ...hidden] };
+    }
+    return { nodes: hiding.list, edges: given.edges };
+  }
+
+  private handOut(
+    nodes: readonly N[],
+    edges: readonly E[],
+    onScreen: (n: N) => boolean,
+    pace: boolean,
   ): { nodes: readonly N[]; edges: readonly E[] } {
     if (!this.adopted && pace && nodes !== this.last.of) {
       // The window moved or grew: the nodes React Flow holds stay, the new ones on screen are paced.
@@ -119,6 +160,11 @@ export class SliceAdoption<N extends { id: string }, E extends Wire> {
    * order). After the last, `hand` passes all through.
    */
   grow(nodes: readonly N[]): void {
+    if (this.hiding) {
+      // The hidden nodes are unmounted by now: they leave (the next slice comes in the task after).
+      this.hiding = undefined;
+      return;
+    }
     const adopted = this.adopted;
     if (!adopted) return;
     if (this.screen.length) {
@@ -140,12 +186,17 @@ export class SliceAdoption<N extends { id: string }, E extends Wire> {
   }
 }
 
+/** A node as React Flow is to hold it while it leaves: hidden (see hideFirst). */
+function hide<N extends { hidden?: boolean }>(n: N): N {
+  return n.hidden ? n : { ...n, hidden: true };
+}
+
 /**
  * The nodes and wires to give React Flow now (SliceAdoption.hand; `onScreen` picks the first
  * slice; `pace` paces the mounting of those on screen). Later slices follow in tasks of their
  * own, each re-rendering the caller.
  */
-export function useAdoptedInSlices<N extends { id: string }, E extends Wire>(
+export function useAdoptedInSlices<N extends { id: string; hidden?: boolean }, E extends Wire>(
   nodes: readonly N[],
   edges: readonly E[],
   onScreen: (n: N) => boolean,
@@ -165,19 +216,24 @@ export function useAdoptedInSlices<N extends { id: string }, E extends Wire>(
       slices.grow(latest.current);
       rerender();
     };
-    // A new task (a message, not a timer: timers are clamped once nested); the page paints between.
-    if (typeof MessageChannel === 'undefined') setTimeout(next, 0);
-    else {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => {
-        ch.port1.close();
-        next();
-      };
-      ch.port2.postMessage(0);
-    }
+    inNextTask(next);
     return () => {
       live = false;
     };
   });
   return given;
+}
+
+/** Runs `f` in a new task (a message, not a timer: timers are clamped once nested); the page paints between. */
+export function inNextTask(f: () => void): void {
+  if (typeof MessageChannel === 'undefined') {
+    setTimeout(f, 0);
+    return;
+  }
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => {
+    ch.port1.close();
+    f();
+  };
+  ch.port2.postMessage(0);
 }

@@ -273,6 +273,28 @@ function wireEntry(
   };
 }
 
+/**
+ * More layers than this to make at once (a document just opened, not one edited) and the canvas
+ * makes them ahead, in slices (`prepare`), before the update that shows them: at 5,000 layers
+ * that update was most of the task that first drew the graph (0.2–0.3 s).
+ */
+export const preparedLayers = 1000;
+
+/** Layer and wire entries made ahead of a document's first update, and how far they have come. */
+interface Ahead {
+  readonly doc: NetloomDocument;
+  /** The lowering and selection every entry is made with: those of the first slice. */
+  readonly facts: LoweringFacts;
+  readonly selection: readonly string[];
+  readonly layers: Map<string, { entry: LayerEntry; face: LayerFace }>;
+  readonly wires: Map<string, WireEntry>;
+  /** Output node → the wire into it, in this document. */
+  readonly wireInto: Map<string, string>;
+  readonly kindOf: Map<string, string>;
+  layer: number;
+  wire: number;
+}
+
 /** The document's canvas as React Flow objects, kept between updates (see the top of this file). */
 export class FlowModel {
   private layers = new Map<string, LayerEntry>();
@@ -295,6 +317,8 @@ export class FlowModel {
   readonly labels = new WireLabels();
   /** What each layer's face reads (see the top of this file). */
   readonly faces = new LayerFaces();
+  /** Entries made ahead of a big document's first update, a slice at a time (see `prepare`). */
+  private ahead: Ahead | undefined;
 
   constructor(private readonly onToggle: (groupId: string) => void) {}
 
@@ -307,6 +331,8 @@ export class FlowModel {
     if (patched) return patched;
     const selected = new Set(selection);
     const { errors, warnings } = this.problemsOf(facts.diagnostics);
+    const ahead = this.ahead?.doc === doc ? this.ahead : undefined;
+    this.ahead = undefined;
     const groups = doc.groups.length ? groupFacts(doc) : undefined;
     const hiddenIn = (n: DocNode): string | undefined =>
       n.group ? groups?.get(n.group)?.collapsedIn : undefined;
@@ -332,7 +358,9 @@ export class FlowModel {
       const warning = warnings.get(n.id);
       const isSelected = selected.has(n.id);
       const inType = n.kind === 'Output' ? facts.edgeTypes.get(wireInto.get(n.id) ?? '') : undefined;
-      const old = this.layers.get(n.id);
+      let old = this.layers.get(n.id);
+      const made = old?.doc === n ? undefined : ahead?.layers.get(n.id);
+      if (made && made.entry.doc === n) old = made.entry;
       const same =
         old !== undefined &&
         old.doc === n &&
@@ -341,7 +369,8 @@ export class FlowModel {
         old.warning === warning &&
         old.selected === isSelected &&
         old.inType === inType;
-      const entry = same ? old : this.layerEntry(n, report, error, warning, isSelected, inType, old);
+      if (same && made && old === made.entry) this.faces.set(n.id, made.face);
+      const entry = same ? old! : this.layerEntry(n, report, error, warning, isSelected, inType, old);
       layers.set(n.id, entry);
       nodes.push(entry.node);
     }
@@ -376,7 +405,9 @@ export class FlowModel {
       const type = facts.edgeTypes.get(e.id);
       const srcKind = kindOf.get(e.source.node) ?? '';
       const reason = errors.get(e.target.node)?.find((x) => x.port === e.target.port)?.message;
-      const old = this.wires.get(id);
+      const kept = this.wires.get(id);
+      const made = kept?.doc === e ? undefined : ahead?.wires.get(id);
+      const old = made?.doc === e ? made : kept;
       const same =
         old !== undefined &&
         old.doc === e &&
@@ -388,7 +419,7 @@ export class FlowModel {
           ? old
           : { ...old, type, srcKind }
         : wireEntry(e, id, type, reason, source, target, srcKind, s, t);
-      if (entry !== old) this.labels.set(id, wireText(type, reason, srcKind));
+      if (entry !== old || old === made) this.labels.set(id, wireText(type, reason, srcKind));
       wires.set(id, entry);
       edges.push(entry.edge);
     }
@@ -418,6 +449,123 @@ export class FlowModel {
       flagged,
     };
     return this.last;
+  }
+
+  /** The graph last returned by `update`. */
+  get shown(): FlowGraph {
+    return this.last;
+  }
+
+  /**
+   * Whether `update(doc, …)` would make more than `preparedLayers` layers anew (a document just
+   * opened) and they have not all been made ahead yet: the canvas then shows what it showed and
+   * calls `prepare` in tasks of their own until this is false.
+   */
+  unprepared(doc: NetloomDocument): boolean {
+    if (doc.nodes.length <= preparedLayers) return false;
+    const i = this.inputs;
+    if (i && (i.doc === doc || i.doc.nodes === doc.nodes)) return false;
+    const ahead = this.ahead;
+    if (ahead?.doc === doc) return ahead.layer < doc.nodes.length || ahead.wire < doc.edges.length;
+    let fresh = 0;
+    for (const n of doc.nodes) if (this.layers.get(n.id)?.doc !== n && ++fresh > preparedLayers) return true;
+    return false;
+  }
+
+  /** The document, lowering and selection of a finished `prepare`, until an update takes its entries. */
+  get prepared():
+    | { readonly doc: NetloomDocument; readonly facts: LoweringFacts; readonly selection: readonly string[] }
+    | undefined {
+    const a = this.ahead;
+    return a && a.layer >= a.doc.nodes.length && a.wire >= a.doc.edges.length ? a : undefined;
+  }
+
+  /**
+   * Makes the entries of `doc`'s layers and wires ahead of its first update, as the lowering and
+   * selection read at its first call (see `prepared`), until `enough()` says so (it is asked every few dozen); true when all are
+   * made. The update takes those whose inputs are still the same (a layer lowered meanwhile is
+   * made again there) and sets their faces and labels. Wires inside collapsed blocks are made there.
+   */
+  prepare(
+    doc: NetloomDocument,
+    facts: LoweringFacts,
+    selection: readonly string[],
+    enough: () => boolean,
+  ): boolean {
+    let a = this.ahead;
+    if (a?.doc !== doc) {
+      const kindOf = new Map<string, string>();
+      const outputs = new Set<string>();
+      for (const n of doc.nodes) {
+        kindOf.set(n.id, n.kind);
+        if (n.kind === 'Output') outputs.add(n.id);
+      }
+      const wireInto = new Map<string, string>();
+      if (outputs.size)
+        for (const e of doc.edges) if (outputs.has(e.target.node)) wireInto.set(e.target.node, e.id);
+      // Wires of a document with groups may be a block's: the update makes those.
+      const wire = doc.groups.length ? doc.edges.length : 0;
+      a = this.ahead = {
+        doc,
+        facts,
+        selection,
+        layers: new Map(),
+        wires: new Map(),
+        wireInto,
+        kindOf,
+        layer: 0,
+        wire,
+      };
+    }
+    // Every slice with the first slice's facts: entries made with the lowering of the moment
+    // (it lowers in slices meanwhile) were half stale by the update, which made them again.
+    facts = a.facts;
+    const { errors, warnings } = this.problemsOf(facts.diagnostics);
+    const selected = new Set(a.selection);
+    while (a.layer < doc.nodes.length) {
+      const end = Math.min(doc.nodes.length, a.layer + 32);
+      for (; a.layer < end; a.layer++) {
+        const n = doc.nodes[a.layer]!;
+        const error = errors.get(n.id)?.[0]?.message;
+        const inType = n.kind === 'Output' ? facts.edgeTypes.get(a.wireInto.get(n.id) ?? '') : undefined;
+        a.layers.set(
+          n.id,
+          this.madeLayer(
+            n,
+            facts.nodes.get(n.id),
+            error,
+            warnings.get(n.id),
+            selected.has(n.id),
+            inType,
+            this.layers.get(n.id),
+          ),
+        );
+      }
+      if (enough() && (a.layer < doc.nodes.length || a.wire < doc.edges.length)) return false;
+    }
+    while (a.wire < doc.edges.length) {
+      const end = Math.min(doc.edges.length, a.wire + 64);
+      for (; a.wire < end; a.wire++) {
+        const e = doc.edges[a.wire]!;
+        const reason = errors.get(e.target.node)?.find((x) => x.port === e.target.port)?.message;
+        a.wires.set(
+          e.id,
+          wireEntry(
+            e,
+            e.id,
+            facts.edgeTypes.get(e.id),
+            reason,
+            e.source.node,
+            e.target.node,
+            a.kindOf.get(e.source.node) ?? '',
+            undefined,
+            undefined,
+          ),
+        );
+      }
+      if (enough() && (a.layer < doc.nodes.length || a.wire < doc.edges.length)) return false;
+    }
+    return true;
   }
 
   /**
@@ -592,8 +740,22 @@ export class FlowModel {
     inType: TensorType | undefined,
     old: LayerEntry | undefined,
   ): LayerEntry {
-    const { data, face } = layerLook(n, report, inType, error, warning);
+    const { entry, face } = this.madeLayer(n, report, error, warning, selected, inType, old);
     this.faces.set(n.id, face);
+    return entry;
+  }
+
+  /** A layer's entry and its face (see layerEntry), the face not set. */
+  private madeLayer(
+    n: DocNode,
+    report: NodeReport | undefined,
+    error: string | undefined,
+    warning: string | undefined,
+    selected: boolean,
+    inType: TensorType | undefined,
+    old: LayerEntry | undefined,
+  ): { entry: LayerEntry; face: LayerFace } {
+    const { data, face } = layerLook(n, report, inType, error, warning);
     const kept =
       old &&
       old.node.position === n.position &&
@@ -601,7 +763,7 @@ export class FlowModel {
       sameData(old.node.data as LayerNodeData, data)
         ? old.node
         : undefined;
-    return {
+    const entry: LayerEntry = {
       doc: n,
       report,
       error,
@@ -621,6 +783,7 @@ export class FlowModel {
         handles: handlesOf(data, this.measured.get(n.id) ?? nodeSize),
       },
     };
+    return { entry, face };
   }
 
   /** A node's size on the canvas: measured by React Flow, or the default before it is. */

@@ -15,6 +15,10 @@ export const builtinLossSchema = z.object({
   output: z.string().min(1),
 });
 
+/** The diffusion objective's ways of sampling (its `sampler` field). */
+export const diffusionSamplers = ['ddpm', 'ddpm-posterior', 'ddim'] as const;
+export type DiffusionSampler = (typeof diffusionSamplers)[number];
+
 /**
  * A DDPM objective (Ho et al. 2020): per example the trainer draws a step t and noise ε, feeds the
  * network x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε (x₀ the data mapped from [0, 1] to [−1, 1]) and t, and the loss
@@ -27,6 +31,17 @@ export const diffusionSchema = z
     betaEnd: z.number().gt(0).lt(1).default(0.02),
     /** The Input node fed the step t (a float per example, 0 … T−1); the features Input takes x_t. */
     timestep: z.string().min(1),
+    /**
+     * How samples are drawn (src/runtime/diffusion.ts), with no retraining: 'ddpm' is the paper's
+     * Algorithm 2 with σ_t² = β_t; 'ddpm-posterior' the same with σ_t² = β̃_t, the posterior's
+     * variance (1−ᾱ_{t−1})/(1−ᾱ_t)·β_t; 'ddim' Song et al. 2021's deterministic sampler (η = 0)
+     * over the same T steps.
+     */
+    sampler: z
+      .enum(diffusionSamplers, {
+        error: `sampler must be one of ${diffusionSamplers.map((k) => `'${k}'`).join(', ')} ('ddpm': σ² = β; 'ddpm-posterior': σ² = β̃; 'ddim': deterministic, η = 0)`,
+      })
+      .default('ddpm'),
   })
   .refine((d) => d.betaStart <= d.betaEnd, {
     message: 'betaStart must not exceed betaEnd (β rises over the steps)',

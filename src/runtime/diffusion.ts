@@ -2,7 +2,7 @@
 // trainer forms per batch (x_t from x₀, a drawn t and ε; the loss's target is ε), and the reverse
 // process that turns pure noise into images by running the exported ε-predicting network T times.
 import type { NetloomDocument } from '../document/schema.ts';
-import type { DiffusionSetup } from '../autodiff/training-schema.ts';
+import type { DiffusionSampler, DiffusionSetup } from '../autodiff/training-schema.ts';
 import { parseTrainingSetup, trainingSchema } from '../autodiff/training-schema.ts';
 import { encodePng, imageGrid } from '../util/png.ts';
 import { exportDocument } from '../onnx/from-document.ts';
@@ -92,6 +92,13 @@ export interface ReverseOptions {
   readonly frames?: number;
   /** Clip the predicted x₀ to [−1, 1] at each step (default true, as the authors' code). */
   readonly clip?: boolean;
+  /** The diffusion setup's `sampler` (default 'ddpm': Algorithm 2 with σ_t² = β_t). */
+  readonly sampler?: DiffusionSampler;
+  /**
+   * Where the standard normal draws come from (default: the seeded generator): first x_T's, image
+   * after image, then each stochastic step's z from t = T−1 down to 1 (the DDIM draws only x_T).
+   */
+  readonly normal?: () => number;
   readonly shouldStop?: () => boolean;
 }
 
@@ -106,9 +113,13 @@ const toPixels = (x: Float32Array): Float32Array => x.map((v) => Math.min(1, Mat
 
 /**
  * Algorithm 2 of the paper: x_T ~ N(0, I); for t = T−1 … 0, x_{t−1} = μ_t + σ_t·z with σ_t² = β_t
- * and z = 0 at the last step. μ_t is the posterior mean given x̂₀ = (x_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t; as the
- * authors' code does (clip_denoised), x̂₀ is clipped to the data's [−1, 1] first. Unclipped,
- * μ_t = (x_t − β_t/√(1−ᾱ_t)·ε̂)/√α_t, the formula of Algorithm 2.
+ * ('ddpm') or the posterior's β̃_t = (1−ᾱ_{t−1})/(1−ᾱ_t)·β_t ('ddpm-posterior'; the paper found
+ * both about as good), and z = 0 at the last step. μ_t is the posterior mean given
+ * x̂₀ = (x_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t; as the authors' code does (clip_denoised), x̂₀ is clipped to the
+ * data's [−1, 1] first. Unclipped, μ_t = (x_t − β_t/√(1−ᾱ_t)·ε̂)/√α_t, the formula of Algorithm 2.
+ * 'ddim' (Song et al. 2021, η = 0) steps without noise: x_{t−1} = √ᾱ_{t−1}·x̂₀ + √(1−ᾱ_{t−1})·ε̂,
+ * with ε̂ re-derived from the clipped x̂₀ (as GLIDE and diffusers' use_clipped_model_output) so the
+ * two stay one consistent x_t; unclipped it is the paper's eq. 12.
  */
 export async function reverseProcess(
   s: NoiseSchedule,
@@ -116,9 +127,10 @@ export async function reverseProcess(
   o: ReverseOptions,
 ): Promise<ReverseResult> {
   const rng = new Rng(o.seed ?? 1);
+  const normal = o.normal ?? (() => rng.normal());
   const shape = [o.count, ...o.shape];
   let x = new Float32Array(numel(shape));
-  for (let k = 0; k < x.length; k++) x[k] = rng.normal();
+  for (let k = 0; k < x.length; k++) x[k] = normal();
   const frames: Float32Array[] = [];
   const want = o.frames ?? 0;
   // Steps after which a frame is kept: x_T itself, then evenly down to x_0.
@@ -129,21 +141,32 @@ export async function reverseProcess(
   );
   if (want > 0) frames.push(toPixels(x));
   const clip = o.clip ?? true;
+  const sampler = o.sampler ?? 'ddpm';
   for (let t = s.steps - 1; t >= 0; t--) {
     if (o.shouldStop?.()) throw new NetloomError('runtime', 'Sampling stopped');
     const eps = await predict({ dtype: 'float32', shape, data: x }, t);
     const ab = s.alphaBars[t]!;
     const abPrev = t > 0 ? s.alphaBars[t - 1]! : 1;
     const beta = s.betas[t]!;
-    // Posterior q(x_{t−1} | x_t, x̂₀) mean: c0·x̂₀ + ct·x_t (Ho et al. eq. 7).
-    const c0 = (beta * Math.sqrt(abPrev)) / (1 - ab);
-    const ct = ((1 - abPrev) * Math.sqrt(s.alphas[t]!)) / (1 - ab);
-    const sigma = t > 0 ? Math.sqrt(beta) : 0;
     const next = new Float32Array(x.length);
-    for (let k = 0; k < x.length; k++) {
-      let x0 = (x[k]! - Math.sqrt(1 - ab) * eps[k]!) / Math.sqrt(ab);
-      if (clip) x0 = Math.min(1, Math.max(-1, x0));
-      next[k] = c0 * x0 + ct * x[k]! + (sigma > 0 ? sigma * rng.normal() : 0);
+    if (sampler === 'ddim') {
+      for (let k = 0; k < x.length; k++) {
+        let x0 = (x[k]! - Math.sqrt(1 - ab) * eps[k]!) / Math.sqrt(ab);
+        if (clip) x0 = Math.min(1, Math.max(-1, x0));
+        const e = (x[k]! - Math.sqrt(ab) * x0) / Math.sqrt(1 - ab);
+        next[k] = Math.sqrt(abPrev) * x0 + Math.sqrt(1 - abPrev) * e;
+      }
+    } else {
+      // Posterior q(x_{t−1} | x_t, x̂₀) mean: c0·x̂₀ + ct·x_t (Ho et al. eq. 7).
+      const c0 = (beta * Math.sqrt(abPrev)) / (1 - ab);
+      const ct = ((1 - abPrev) * Math.sqrt(s.alphas[t]!)) / (1 - ab);
+      const variance = sampler === 'ddpm-posterior' ? ((1 - abPrev) / (1 - ab)) * beta : beta;
+      const sigma = t > 0 ? Math.sqrt(variance) : 0;
+      for (let k = 0; k < x.length; k++) {
+        let x0 = (x[k]! - Math.sqrt(1 - ab) * eps[k]!) / Math.sqrt(ab);
+        if (clip) x0 = Math.min(1, Math.max(-1, x0));
+        next[k] = c0 * x0 + ct * x[k]! + (sigma > 0 ? sigma * normal() : 0);
+      }
     }
     x = next;
     if (want > 1 && keepAt.has(t)) frames.push(toPixels(x));
@@ -168,6 +191,8 @@ export function diffusionSetupOf(doc: NetloomDocument): DiffusionSetup {
 
 export interface DiffusionModel {
   readonly schedule: NoiseSchedule;
+  /** The diffusion setup's `sampler`. */
+  readonly sampler: DiffusionSampler;
   /** One image's shape [C, H, W]. */
   readonly shape: readonly number[];
   readonly predict: NoisePredictor;
@@ -205,6 +230,7 @@ export async function openDiffusionModel(
   });
   return {
     schedule: linearSchedule(d),
+    sampler: d.sampler,
     shape,
     async predict(xt, t) {
       const n = xt.shape[0]!;
@@ -233,7 +259,10 @@ export async function sampleDiffusion(
     ...(o.threads ? { threads: o.threads } : {}),
   });
   try {
-    return { ...(await reverseProcess(m.schedule, m.predict, { ...o, shape: m.shape })), shape: m.shape };
+    return {
+      ...(await reverseProcess(m.schedule, m.predict, { sampler: m.sampler, ...o, shape: m.shape })),
+      shape: m.shape,
+    };
   } finally {
     await m.release();
   }

@@ -23,6 +23,18 @@ async function view(): Promise<{ x: number; y: number; zoom: number }> {
   });
 }
 
+/** How many pixels of a canvas (by its test id, or the one inside it) are the problem red. */
+async function redPixels(testId: string): Promise<number> {
+  return app.page.getByTestId(testId).evaluate((el) => {
+    const c = (el instanceof HTMLCanvasElement ? el : el.querySelector('canvas'))!;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let red = 0;
+    for (let i = 0; i < data.length; i += 4)
+      if (data[i]! > 200 && data[i + 1]! < 130 && data[i + 2]! < 130 && data[i + 3]! > 100) red++;
+    return red;
+  });
+}
+
 test('2,000 layers on screen: boxes on one canvas, select and edit one, zoom in to read it', async () => {
   const layers = 2000;
   const doc = residualMlp(layers, 'grid');
@@ -63,7 +75,29 @@ test('2,000 layers on screen: boxes on one canvas, select and edit one, zoom in 
     .poll(() => totals.textContent(), { timeout: 30_000 })
     .toContain((params + 65 + 64).toLocaleString('en-US'));
 
-  // Zoomed in at the selected layer: full nodes again, only the few on screen.
+  // The Dense two further on feeds an Add: with 65 units the Add's inputs do not fit, and its box
+  // turns red on the overview and on the minimap (each paints again after an edit: the minimap
+  // draws its boxes from a bitmap made once per graph); back to 64, no red.
+  expect(await redPixels('lod-canvas')).toBe(0);
+  expect(await redPixels('minimap')).toBe(0);
+  const feeder = doc.nodes.find((n) => n.id === 'n1002')!;
+  expect(doc.edges.some((e) => e.source.node === 'n1002' && e.target.node === 'n1003')).toBe(true);
+  await app.page.mouse.click(
+    v.x + (feeder.position.x + 100) * v.zoom,
+    v.y + (feeder.position.y + 30) * v.zoom,
+  );
+  await expect
+    .poll(() => inspector.locator('input[placeholder]').first().getAttribute('placeholder'))
+    .toBe('n1002');
+  await inspector.locator('[data-field="units"]').fill('65');
+  await expect.poll(() => redPixels('lod-canvas'), { timeout: 30_000 }).toBeGreaterThan(20);
+  await app.page.screenshot({ path: join(shots, 'big-graph-2000-problem.png') });
+  await expect.poll(() => redPixels('minimap')).toBeGreaterThan(0);
+  await inspector.locator('[data-field="units"]').fill('64');
+  await expect.poll(() => redPixels('lod-canvas'), { timeout: 30_000 }).toBe(0);
+  await expect.poll(() => redPixels('minimap')).toBe(0);
+
+  // Zoomed in at the first Dense: full nodes again, only the few on screen.
   await app.page.mouse.move(at.x, at.y);
   for (let i = 0; i < 12; i++) {
     await app.page.mouse.wheel(0, -250);

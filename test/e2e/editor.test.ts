@@ -100,6 +100,29 @@ test('build a classifier from the palette, see its shapes, break and fix it, und
   const labels = () => app.page.locator('.react-flow__edge .wire-label').allTextContents();
   expect((await labels()).sort()).toEqual(['[N, 10]', '[N, 10]', '[N, 64]', '[N, 64]', '[N, 784]']);
 
+  // Typed into the inspector (the box keeps the focus), a layer's units show at once on its face,
+  // on the wires and the next layer after it, in the inspector's facts and in the totals; one
+  // undo takes all of it back.
+  await node('dense1').click();
+  const units = app.page.locator('[data-testid="inspector"] [data-field="units"]');
+  await units.fill('32');
+  await expect.poll(() => node('dense1').getByTestId('shape').textContent()).toBe('[N, 32]');
+  expect(await node('dense1').locator('.layer-summary').textContent()).toContain('32');
+  expect(await node('dense1').locator('.layer-params').textContent()).toBe('25.1 k params');
+  expect(await node('relu1').getByTestId('shape').textContent()).toBe('[N, 32]');
+  expect((await labels()).sort()).toEqual(['[N, 10]', '[N, 10]', '[N, 32]', '[N, 32]', '[N, 784]']);
+  expect(await app.page.getByTestId('inspector').locator('.facts').textContent()).toContain('25,120');
+  expect(await app.page.getByTestId('totals').textContent()).toContain(
+    `${(784 * 32 + 32 + 32 * 10 + 10).toLocaleString('en-US')} params`,
+  );
+  await units.blur();
+  await app.page.getByTestId('undo').click();
+  await expect.poll(() => node('dense1').getByTestId('shape').textContent()).toBe('[N, 64]');
+  expect(await node('relu1').getByTestId('shape').textContent()).toBe('[N, 64]');
+  expect(await app.page.getByTestId('totals').textContent()).toContain(
+    `${(784 * 64 + 64 + 64 * 10 + 10).toLocaleString('en-US')} params`,
+  );
+
   // An image-shaped input does not fit Dense: the node, the wire and the problems list say why.
   await setField('input1', 'shape', '1, 28, 28');
   const message =

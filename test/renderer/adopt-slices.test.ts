@@ -1,13 +1,21 @@
 // How a big graph is handed to React Flow (renderer/lib/adopt-slices.ts): the nodes on screen and
 // their wires first, the rest in slices in document order, every wire with the last slice, and
 // from then on the very arrays the canvas made (an edit costs React Flow what it did before).
-// A small change passes straight through; an edit meanwhile is what the next slice sees.
+// A small change passes straight through; an edit meanwhile is what the next slice sees. Many
+// nodes leaving go hidden first, for a task.
 import { expect, test } from 'vitest';
-import { manyNodes, mountSlice, SliceAdoption, sliceNodes } from '../../renderer/lib/adopt-slices.ts';
+import {
+  hideFirst,
+  manyNodes,
+  mountSlice,
+  SliceAdoption,
+  sliceNodes,
+} from '../../renderer/lib/adopt-slices.ts';
 
 interface N {
   id: string;
   y: number;
+  hidden?: boolean;
 }
 interface E {
   id: string;
@@ -60,8 +68,10 @@ test('a small graph, or a few nodes more, pass straight through', () => {
   const more = chain(manyNodes + 300);
   expect(a.hand(more.nodes, more.edges, onScreen).nodes).toBe(more.nodes);
   expect(a.slicing).toBe(false);
-  // From nothing (the overview showed boxes) to all of them: in slices again.
+  // From nothing (the overview showed boxes; the nodes that left went hidden first) to all of
+  // them: in slices again.
   a.hand([], [], onScreen);
+  while (a.slicing) a.grow([]);
   expect(a.hand(more.nodes, more.edges, onScreen).nodes.length).toBe(10);
 });
 
@@ -138,11 +148,48 @@ test('paced: when the window moves, the nodes React Flow holds stay and only the
   const onScreenNow = (n: N) => n.y >= 250 * 100 && n.y < 350 * 100;
   const now = a.hand(moved, edges, onScreenNow, true);
   expect(a.slicing).toBe(true);
-  // Every node still in the window that React Flow held stays; 40 of the 50 new ones on screen come.
-  expect(now.nodes.map((n) => n.id)).toEqual([
+  // Every node still in the window that React Flow held stays; 40 of the 50 new ones on screen
+  // come; the 100 that left are there hidden until the next task.
+  expect(now.nodes.filter((n) => !('hidden' in n)).map((n) => n.id)).toEqual([
     ...nodes.slice(100, 300).map((n) => n.id),
     ...nodes.slice(300, 300 + mountSlice).map((n) => n.id),
   ]);
+  expect(now.nodes.filter((n) => 'hidden' in n).map((n) => n.id)).toEqual(
+    nodes.slice(0, 100).map((n) => n.id),
+  );
   while (a.slicing) a.grow(moved);
   expect(a.hand(moved, edges, onScreenNow, true).nodes).toBe(moved);
+});
+
+test('many nodes leaving at once are handed hidden for a task first; a few leave at once', () => {
+  const { nodes, edges } = chain(300);
+  const a = new SliceAdoption<N, E>();
+  expect(a.hand(nodes, edges, onScreen, true).nodes).toBe(nodes);
+  // The overview: React Flow gets nothing, but first every node it held, hidden, and no wires.
+  const none: N[] = [];
+  const noEdges: E[] = [];
+  const leaving = a.hand(none, noEdges, onScreen, true);
+  expect(leaving.nodes.map((n) => n.id)).toEqual(nodes.map((n) => n.id));
+  expect(leaving.nodes.every((n) => n.hidden === true)).toBe(true);
+  expect(leaving.edges).toEqual([]);
+  // The given objects are not touched; the same hidden list on a render before the next task.
+  expect(nodes.some((n) => n.hidden)).toBe(false);
+  expect(a.slicing).toBe(true);
+  expect(a.hand(none, noEdges, onScreen, true).nodes).toBe(leaving.nodes);
+  a.grow(none);
+  expect(a.slicing).toBe(false);
+  expect(a.hand(none, noEdges, onScreen, true).nodes).toBe(none);
+  // Back to the nodes while they are leaving: those handed are not hidden, the rest stay hidden.
+  const b = new SliceAdoption<N, E>();
+  b.hand(nodes, edges, onScreen);
+  b.hand(nodes.slice(0, 100), edges, onScreen);
+  const back = b.hand(nodes.slice(0, 150), edges, onScreen);
+  expect(back.nodes.filter((n) => !n.hidden).map((n) => n.id)).toEqual(nodes.slice(0, 150).map((n) => n.id));
+  expect(back.nodes.filter((n) => n.hidden).map((n) => n.id)).toEqual(nodes.slice(150).map((n) => n.id));
+  // Fewer than hideFirst leaving (a delete of a few layers): they leave at once.
+  const c = new SliceAdoption<N, E>();
+  c.hand(nodes, edges, onScreen);
+  const fewer = nodes.slice(hideFirst - 1);
+  expect(c.hand(fewer, edges, onScreen).nodes).toBe(fewer);
+  expect(c.slicing).toBe(false);
 });

@@ -8,7 +8,7 @@ import { IncrementalLowering } from '../../src/compile/incremental.ts';
 import { lowerDocument } from '../../src/compile/lower.ts';
 import { moveNodes, renameNode, setParam } from '../../src/document/edits.ts';
 import { Rng } from '../../src/util/random.ts';
-import { FlowModel } from '../../renderer/lib/flow-model.ts';
+import { FlowModel, preparedLayers } from '../../renderer/lib/flow-model.ts';
 import type { FlowGraph } from '../../renderer/lib/flow-model.ts';
 import { layerId, middleDense, residualMlp } from '../../bench/graphs.ts';
 
@@ -110,4 +110,48 @@ test('after random edits, moves and selections the kept model shows what a fresh
     const whole = fresh.update(doc, lowerDocument(doc), selection);
     expect(shown(flow, kept), `step ${step}`).toEqual(shown(fresh, whole));
   }
+});
+
+test('a big document just opened is made ahead in slices; the update then shows what one made at once shows', () => {
+  // 1,200 layers: over preparedLayers. A problem (0 units) and a selection, so faces, flags and
+  // wire reasons are made ahead too.
+  let doc = residualMlp(1200);
+  doc = setParam(doc, middleDense(1200), 'units', 0);
+  expect(doc.nodes.length).toBeGreaterThan(preparedLayers);
+  const selection = [doc.nodes[5]!.id];
+  const facts = lowerDocument(doc);
+  const flow = new FlowModel(() => undefined);
+  const small = residualMlp(8);
+  const before = flow.update(small, lowerDocument(small), []);
+  expect(flow.unprepared(small)).toBe(false);
+  expect(flow.unprepared(doc)).toBe(true);
+  // Slices: each call stops when asked to, until all are made.
+  let calls = 0;
+  while (!flow.prepare(doc, facts, selection, () => true)) {
+    calls++;
+    // What was shown stays shown meanwhile.
+    expect(flow.shown).toBe(before);
+    expect(flow.unprepared(doc)).toBe(calls < 1000);
+  }
+  expect(calls).toBeGreaterThan(10);
+  expect(flow.unprepared(doc)).toBe(false);
+  expect(flow.prepared?.facts).toBe(facts);
+  const made = flow.update(doc, facts, selection);
+  expect(flow.prepared).toBeUndefined();
+  const fresh = new FlowModel(() => undefined);
+  expect(shown(flow, made)).toEqual(shown(fresh, fresh.update(doc, facts, selection)));
+  expect(made.flagged.size).toBeGreaterThan(0);
+  // The facts changed after the slices (a lowering finished meanwhile): the update makes again
+  // what they change, and shows what a fresh model shows.
+  const flow2 = new FlowModel(() => undefined);
+  const unlowered = new IncrementalLowering().update(doc);
+  // Every slice is made with the first slice's facts (the canvas shows those first).
+  expect(flow2.prepare(doc, unlowered, [], () => true)).toBe(false);
+  while (!flow2.prepare(doc, facts, selection, () => false));
+  expect(flow2.prepared?.facts).toBe(unlowered);
+  const later = flow2.update(doc, facts, selection);
+  const fresh2 = new FlowModel(() => undefined);
+  expect(shown(flow2, later)).toEqual(shown(fresh2, fresh2.update(doc, facts, selection)));
+  // An edit of the shown document is no new document: nothing is made ahead.
+  expect(flow.unprepared(setParam(doc, middleDense(1200), 'units', 64))).toBe(false);
 });
