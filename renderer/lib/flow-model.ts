@@ -235,6 +235,23 @@ function groupFacts(doc: NetloomDocument): Map<string, GroupFacts> {
 }
 
 /** What a wire's label reads. */
+/** Each layer's kind, and the wire into each Output (an Output's face shows what that wire carries). */
+function kindsAndOutputWires(doc: NetloomDocument): {
+  kindOf: Map<string, string>;
+  wireInto: Map<string, string>;
+} {
+  const kindOf = new Map<string, string>();
+  const outputs = new Set<string>();
+  for (const n of doc.nodes) {
+    kindOf.set(n.id, n.kind);
+    if (n.kind === 'Output') outputs.add(n.id);
+  }
+  const wireInto = new Map<string, string>();
+  if (outputs.size)
+    for (const e of doc.edges) if (outputs.has(e.target.node)) wireInto.set(e.target.node, e.id);
+  return { kindOf, wireInto };
+}
+
 function wireText(type: TensorType | undefined, reason: string | undefined, srcKind: string): string {
   const text = shapeText(type, srcKind);
   return reason ? `✕ ${text}` : text;
@@ -340,15 +357,7 @@ export class FlowModel {
     const nodes: Node[] = [];
     if (groups) this.groupNodesInto(nodes, doc, facts, groups, selected, errors);
 
-    const kindOf = new Map<string, string>();
-    const outputs = new Set<string>();
-    for (const n of doc.nodes) {
-      kindOf.set(n.id, n.kind);
-      if (n.kind === 'Output') outputs.add(n.id);
-    }
-    const wireInto = new Map<string, string>();
-    if (outputs.size)
-      for (const e of doc.edges) if (outputs.has(e.target.node)) wireInto.set(e.target.node, e.id);
+    const { kindOf, wireInto } = kindsAndOutputWires(doc);
 
     const layers = new Map<string, LayerEntry>();
     for (const n of doc.nodes) {
@@ -494,15 +503,7 @@ export class FlowModel {
   ): boolean {
     let a = this.ahead;
     if (a?.doc !== doc) {
-      const kindOf = new Map<string, string>();
-      const outputs = new Set<string>();
-      for (const n of doc.nodes) {
-        kindOf.set(n.id, n.kind);
-        if (n.kind === 'Output') outputs.add(n.id);
-      }
-      const wireInto = new Map<string, string>();
-      if (outputs.size)
-        for (const e of doc.edges) if (outputs.has(e.target.node)) wireInto.set(e.target.node, e.id);
+      const { kindOf, wireInto } = kindsAndOutputWires(doc);
       // Wires of a document with groups may be a block's: the update makes those.
       const wire = doc.groups.length ? doc.edges.length : 0;
       a = this.ahead = {
