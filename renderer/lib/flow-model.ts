@@ -732,17 +732,9 @@ export class FlowModel {
    * A layer's entry, its face set in `faces`. The node object of `old` is kept when its position,
    * selection, kind and ports are the same: its handles then stay as React Flow measured them.
    */
-  private layerEntry(
-    n: DocNode,
-    report: NodeReport | undefined,
-    error: string | undefined,
-    warning: string | undefined,
-    selected: boolean,
-    inType: TensorType | undefined,
-    old: LayerEntry | undefined,
-  ): LayerEntry {
-    const { entry, face } = this.madeLayer(n, report, error, warning, selected, inType, old);
-    this.faces.set(n.id, face);
+  private layerEntry(...made: Parameters<FlowModel['madeLayer']>): LayerEntry {
+    const { entry, face } = this.madeLayer(...made);
+    this.faces.set(made[0].id, face);
     return entry;
   }
 
