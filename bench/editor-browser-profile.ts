@@ -252,6 +252,17 @@ async function crossingTasks(page: Page): Promise<string[]> {
   });
 }
 
+/** The page's long tasks of 100 ms or more that started at or after `since` (page time). */
+function tasksOver100ms(page: Page, since: number): Promise<{ start: number; duration: number }[]> {
+  return page.evaluate(
+    (t) =>
+      (
+        window as unknown as { __probes: { longTasks: { start: number; duration: number }[] } }
+      ).__probes.longTasks.filter((x) => x.start >= t && x.duration >= 100),
+    since,
+  );
+}
+
 /** After the open: a click on a Dense near the middle of the screen, then two edits, each profiled. */
 async function profileEdit(
   browser: Browser,
@@ -311,13 +322,7 @@ async function profileEdit(
     if (kind === 'zoom' && process.env.NETLOOM_PROFILE_ZOOM_EVENTS)
       for (const line of await crossingTasks(page)) console.log(`  crossing ${line}`);
     if (process.env.NETLOOM_PROFILE_TASKS) {
-      const tasks = await page.evaluate(
-        (t) =>
-          (
-            window as unknown as { __probes: { longTasks: { start: number; duration: number }[] } }
-          ).__probes.longTasks.filter((x) => x.start >= t && x.duration >= 100),
-        g0,
-      );
+      const tasks = await tasksOver100ms(page, g0);
       console.log(taskProfiles(profile, pageAtMark, tasks, g0).join('\n'));
     } else console.log(stretches(profile, 50).join('\n'));
   }
@@ -384,13 +389,7 @@ async function profileOpen(
         );
       await profileEdit(browser, page, cdp, probe, edit, label);
     } else if (process.env.NETLOOM_PROFILE_TASKS) {
-      const tasks = await page.evaluate(
-        (t) =>
-          (
-            window as unknown as { __probes: { longTasks: { start: number; duration: number }[] } }
-          ).__probes.longTasks.filter((x) => x.start >= t && x.duration >= 100),
-        t0,
-      );
+      const tasks = await tasksOver100ms(page, t0);
       console.log(taskProfiles(profile, pageAtMark, tasks, t0).join('\n'));
     } else console.log(stretches(profile, Number(process.env.NETLOOM_PROFILE_MIN_MS ?? 100)).join('\n'));
   } finally {

@@ -8,6 +8,7 @@
 // screen as the canvas leaves its overview) the mounting is paced: `mountSlice` nodes on screen
 // per task, with their wires, then the rest, so no task mounts them all.
 import { useEffect, useReducer, useRef, useState } from 'react';
+import { inNextTask } from './next-task.ts';
 
 /** Nodes handed over per task while a big graph is coming in. */
 export const sliceNodes = 800;
@@ -222,18 +223,4 @@ export function useAdoptedInSlices<N extends { id: string; hidden?: boolean }, E
     };
   });
   return given;
-}
-
-/** Runs `f` in a new task (a message, not a timer: timers are clamped once nested); the page paints between. */
-export function inNextTask(f: () => void): void {
-  if (typeof MessageChannel === 'undefined') {
-    setTimeout(f, 0);
-    return;
-  }
-  const ch = new MessageChannel();
-  ch.port1.onmessage = () => {
-    ch.port1.close();
-    f();
-  };
-  ch.port2.postMessage(0);
 }

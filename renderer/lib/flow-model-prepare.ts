@@ -6,7 +6,7 @@
 import { useEffect, useReducer, useRef } from 'react';
 import type { LoweringFacts } from '../../src/compile/lower.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
-import { inNextTask } from './adopt-slices.ts';
+import { inNextTask } from './next-task.ts';
 import type { FlowGraph, FlowModel } from './flow-model.ts';
 
 /** How long one task of making ahead runs. */

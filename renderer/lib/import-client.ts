@@ -14,6 +14,7 @@ import { importReplySchema } from './import-protocol.ts';
 import { unpackWeights } from './import-transport.ts';
 import { layoutInWorker } from './layout-client.ts';
 import { workerClient } from './worker-client.ts';
+import { nextTask } from './next-task.ts';
 
 const importWorker = workerClient(
   () => new Worker(new URL('../workers/import.worker.ts', import.meta.url), { type: 'module' }),
@@ -25,24 +26,6 @@ const importWorker = workerClient(
  */
 export function startImportWorker(): void {
   importWorker.start();
-}
-
-/** A new task: the page paints and handles input in between. */
-export function nextTask(): Promise<void> {
-  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (typeof s?.yield === 'function') return s.yield();
-  return new Promise((resolve) => {
-    if (typeof MessageChannel === 'undefined') {
-      setTimeout(resolve, 0);
-      return;
-    }
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(0);
-  });
 }
 
 /**
