@@ -5,6 +5,7 @@
 // convolution's filters.
 // The run itself (its worker and messages) is useTrainingRun's; this file lays out the views.
 import { useEffect, useRef, useState, memo } from 'react';
+import { useIdleCopy } from '../lib/idle-copy.ts';
 import type { ChosenFolder } from '../../src/host/host.ts';
 import type { StartMessage } from '../../src/runtime/worker-protocol.ts';
 import type { NetloomDocument } from '../../src/document/schema.ts';
@@ -41,21 +42,7 @@ const noBindings: Bindings = { features: '', targets: '' };
 // opening's first render (its mount's model key and checks of the data: 30–80 ms at 5,000 layers).
 export const TrainPanel = memo(function TrainPanel({ shown = true }: { shown?: boolean }) {
   const opened = useEditor((s) => s.opened);
-  const [taken, setTaken] = useState(opened);
-  const key = shown ? opened : taken;
-  useEffect(() => {
-    if (key === opened) {
-      if (taken !== opened) setTaken(opened);
-      return;
-    }
-    const take = () => setTaken(opened);
-    if (typeof requestIdleCallback !== 'function') {
-      const t = setTimeout(take, 100);
-      return () => clearTimeout(t);
-    }
-    const h = requestIdleCallback(take, { timeout: 1000 });
-    return () => cancelIdleCallback(h);
-  }, [key, opened, taken]);
+  const key = useIdleCopy(opened, shown);
   return <DocumentTrainPanel key={key} shown={shown} stale={key !== opened} />;
 });
 

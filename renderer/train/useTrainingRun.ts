@@ -13,6 +13,7 @@ import type {
 } from '../../src/runtime/worker-protocol.ts';
 import { workerEventSchema } from '../../src/runtime/worker-protocol.ts';
 import { useWeights } from '../store/weights-store.ts';
+import { useIdleCopy } from '../lib/idle-copy.ts';
 import type { Candidate, Measured, Offer } from './backend-choice.ts';
 import {
   candidateId,
@@ -161,21 +162,6 @@ const storage = (): Storage | undefined => {
 async function machineOffer(): Promise<Offer> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   return offerFor(navigator.hardwareConcurrency || 1, self.crossOriginIsolated, await gpuAdapter(gpu));
-}
-
-/** `value`, as it was when the page was last idle (within a second). */
-function useIdleCopy<T>(value: T): T {
-  const [copy, setCopy] = useState(value);
-  useEffect(() => {
-    if (copy === value) return;
-    if (typeof requestIdleCallback !== 'function') {
-      const t = setTimeout(() => setCopy(() => value), 100);
-      return () => clearTimeout(t);
-    }
-    const h = requestIdleCallback(() => setCopy(() => value), { timeout: 1000 });
-    return () => cancelIdleCallback(h);
-  }, [copy, value]);
-  return copy;
 }
 
 export function useTrainingRun(doc: NetloomDocument, batchSize: number, optimizer: string): TrainingRun {
