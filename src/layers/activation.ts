@@ -2,7 +2,7 @@
 // their own before opset 18/20), matching torch.nn's definitions.
 import { z } from 'zod';
 import { defineLayer, req } from './layer-def.ts';
-import type { AnyLayerDef, LayerContext } from './layer-def.ts';
+import type { AnyLayerDef, LayerContext, LayerTraits } from './layer-def.ts';
 import { choice, float, int } from './params.ts';
 
 type Empty = Record<string, never>;
@@ -12,8 +12,10 @@ function simple(
   title: string,
   description: string,
   f: (ctx: LayerContext, x: string) => string,
+  traits: LayerTraits = {},
 ) {
   return defineLayer<Empty>({
+    ...traits,
     kind,
     family: 'activation',
     title,
@@ -27,9 +29,23 @@ function simple(
 
 const axisParam = int(-1, 'Axis', -8, 8);
 
-export const reluLayer = simple('ReLU', 'ReLU', 'max(0, x)', (c, x) => c.op('Relu', [x]));
-export const sigmoidLayer = simple('Sigmoid', 'Sigmoid', '1 / (1 + e^-x)', (c, x) => c.op('Sigmoid', [x]));
-export const tanhLayer = simple('Tanh', 'Tanh', 'Hyperbolic tangent', (c, x) => c.op('Tanh', [x]));
+const keepsBatch: LayerTraits = { keepsBatch: true };
+
+export const reluLayer = simple('ReLU', 'ReLU', 'max(0, x)', (c, x) => c.op('Relu', [x]), keepsBatch);
+export const sigmoidLayer = simple(
+  'Sigmoid',
+  'Sigmoid',
+  '1 / (1 + e^-x)',
+  (c, x) => c.op('Sigmoid', [x]),
+  keepsBatch,
+);
+export const tanhLayer = simple(
+  'Tanh',
+  'Tanh',
+  'Hyperbolic tangent',
+  (c, x) => c.op('Tanh', [x]),
+  keepsBatch,
+);
 export const seluLayer = simple('SELU', 'SELU', 'Self-normalising ELU (fixed α, λ)', (c, x) =>
   c.op('Selu', [x], { alpha: 1.6732632423543772, gamma: 1.0507009873554805 }),
 );
@@ -45,6 +61,7 @@ export const relu6Layer = simple(
   "min(max(0, x), 6) (torch.nn.ReLU6): MobileNet's activation, bounded for low-precision inference",
   // ONNX Clip-13 takes its bounds as inputs; torch.onnx exports ReLU6 as this same Clip(0, 6).
   (c, x) => c.op('Clip', [x, c.constFloat([0], []), c.constFloat([6], [])]),
+  keepsBatch,
 );
 export const hardSigmoidLayer = simple(
   'HardSigmoid',
@@ -113,6 +130,7 @@ export const preluLayer = defineLayer({
 export const geluLayer = defineLayer({
   kind: 'GELU',
   family: 'activation',
+  keepsBatch: true,
   title: 'GELU',
   description: 'x · Φ(x), exact (erf) or the tanh approximation',
   params: z.object({ approximate: choice(['none', 'tanh'], 'none', 'Approximation') }),

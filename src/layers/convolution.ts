@@ -3,7 +3,7 @@
 // ONNX Conv / ConvTranspose. The spatial helpers here are shared with the pooling layers.
 import { z } from 'zod';
 import { defineLayer, expectDType, expectRank, req } from './layer-def.ts';
-import type { AnyLayerDef, LayerContext } from './layer-def.ts';
+import type { AnyLayerDef, LayerContext, LayerTraits } from './layer-def.ts';
 import { bool, choice, fanInUniform, int, ints } from './params.ts';
 import type { Shape } from '../ir/types.ts';
 import { formatShape, numel } from '../ir/types.ts';
@@ -179,9 +179,10 @@ function convParams(n: number) {
   });
 }
 
-function conv(n: 1 | 2 | 3) {
+function conv(n: 1 | 2 | 3, traits: LayerTraits = {}) {
   const kind = `Conv${n}d`;
   return defineLayer({
+    ...traits,
     kind,
     family: 'convolution',
     title: `Conv ${n}-D`,
@@ -230,7 +231,7 @@ function conv(n: 1 | 2 | 3) {
 }
 
 export const conv1dLayer = conv(1);
-export const conv2dLayer = conv(2);
+export const conv2dLayer = conv(2, { keepsBatch: true });
 export const conv3dLayer = conv(3);
 
 // ---------------------------------------------------------------------------------------------
@@ -239,6 +240,7 @@ export const conv3dLayer = conv(3);
 export const depthwiseConv2dLayer = defineLayer({
   kind: 'DepthwiseConv2d',
   family: 'convolution',
+  keepsBatch: true,
   title: 'Depthwise conv 2-D',
   description:
     'One filter (or depthMultiplier filters) per input channel: Conv2d with groups = in channels, out = in × depthMultiplier.',

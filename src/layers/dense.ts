@@ -21,6 +21,7 @@ function lastDim(ctx: LayerContext, x: string, layer: string): number {
 export const denseLayer = defineLayer({
   kind: 'Dense',
   family: 'dense',
+  keepsBatch: true,
   title: 'Dense (Linear)',
   description: 'Fully connected: y = x·Wᵀ + b over the last axis (torch.nn.Linear).',
   params: z.object({

@@ -7,6 +7,8 @@ import { numel } from '../ir/types.ts';
 export const inputLayer = defineLayer({
   kind: 'Input',
   family: 'io',
+  // Unless `batch` is set: LayerDef.keepsBatch names that exception.
+  keepsBatch: true,
   title: 'Input',
   description: 'A tensor fed to the network: data, labels or noise. Shape without the batch axis.',
   params: z.object({
@@ -31,6 +33,7 @@ export const inputLayer = defineLayer({
 export const outputLayer = defineLayer({
   kind: 'Output',
   family: 'io',
+  keepsBatch: true,
   title: 'Output',
   description: 'Marks a tensor as a model output; its name is the output name in the exported ONNX.',
   params: z.object({}),

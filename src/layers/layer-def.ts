@@ -70,6 +70,18 @@ export interface LayerDef<P extends Record<string, unknown> = Record<string, unk
   readonly params: z.ZodType<P>;
   readonly inputs: readonly PortSpec[] | ((p: P) => readonly PortSpec[]);
   readonly outputs: readonly PortSpec[] | ((p: P) => readonly PortSpec[]);
+  /**
+   * Declared by a kind whose outputs keep whatever batch its inputs have (an Input: the batch
+   * the graph is built for) and whose parameters cannot name the batch: lowered at batch N with
+   * any valid parameters, every output's axis 0 is N (Flatten starts at axis 1 or later; Dense
+   * and Conv2d weights have no batch axis). Several inputs are taken to be batched alike, as
+   * between layers of this kind (an Add of two of their outputs, not of a fixed-size Constant).
+   * The ONNX import trusts it: a model made only of such kinds opens with its batch free without
+   * being lowered to find out. Input's `batch` parameter, which fixes the batch on purpose, is the
+   * one exception, checked by whoever reads this. test/layers/keeps-batch.test.ts lowers every
+   * kind that declares it at two batch sizes; leave it off where unsure (the import then probes).
+   */
+  readonly keepsBatch?: true;
   /** Key parameters in a few characters for the node face, e.g. "64, 3×3, s2". */
   summary?(p: P): string;
   lower(
@@ -78,6 +90,9 @@ export interface LayerDef<P extends Record<string, unknown> = Record<string, unk
     p: P,
   ): Record<string, string>;
 }
+
+/** Traits a layer factory passes on to only some of the kinds it makes. */
+export type LayerTraits = Pick<LayerDef, 'keepsBatch'>;
 
 /** Declares a layer; keeps the generic parameter type while registries hold `AnyLayerDef`. */
 export function defineLayer<P extends Record<string, unknown>>(def: LayerDef<P>): LayerDef<P> {

@@ -7,7 +7,7 @@
 // (y = x0 − x1). A layer with several outputs (Split) names them y0..y{n-1}.
 import { z } from 'zod';
 import { defineLayer, expectRank, req } from './layer-def.ts';
-import type { AnyLayerDef, LayerContext, PortSpec } from './layer-def.ts';
+import type { AnyLayerDef, LayerContext, LayerTraits, PortSpec } from './layer-def.ts';
 import { bool, choice, float, int, ints } from './params.ts';
 import type { Shape } from '../ir/types.ts';
 import { formatShape, numel } from '../ir/types.ts';
@@ -44,6 +44,7 @@ function layerAxis(ctx: LayerContext, axis: number, shape: Shape, layer: string,
 export const flattenLayer = defineLayer({
   kind: 'Flatten',
   family: 'shape',
+  keepsBatch: true,
   title: 'Flatten',
   description: 'Merges the axes from startDim to the end into one (torch.nn.Flatten).',
   params: z.object({ startDim: int(1, 'First axis to flatten', 1, 7) }),
@@ -330,8 +331,15 @@ function broadcastShape(a: Shape, b: Shape): number[] {
   );
 }
 
-function elementwiseMerge(kind: string, title: string, description: string, onnxOp: string) {
+function elementwiseMerge(
+  kind: string,
+  title: string,
+  description: string,
+  onnxOp: string,
+  traits: LayerTraits = {},
+) {
   return defineLayer({
+    ...traits,
     kind,
     family: 'shape',
     title,
@@ -360,6 +368,7 @@ export const addLayer = elementwiseMerge(
   'Add',
   'Sums its inputs element by element, with broadcasting (residual connections).',
   'Add',
+  { keepsBatch: true },
 );
 
 export const multiplyLayer = elementwiseMerge(

@@ -62,6 +62,7 @@ function batchNorm(
   return defineLayer({
     kind,
     family: 'normalization',
+    keepsBatch: true,
     title: kind === 'BatchNorm1d' ? 'Batch norm 1-D' : 'Batch norm 2-D',
     description: `Normalizes each channel (axis 1) of ${expected} by batch statistics while training and running averages otherwise (torch.nn.${kind}).`,
     params: batchNormParams,

@@ -6,7 +6,7 @@
 // who changes the kernel sets the stride with it.
 import { z } from 'zod';
 import { defineLayer, expectDType, expectRank, req } from './layer-def.ts';
-import type { AnyLayerDef, LayerContext } from './layer-def.ts';
+import type { AnyLayerDef, LayerContext, LayerTraits } from './layer-def.ts';
 import { bool, ints } from './params.ts';
 import { compact, convSummary, dims, expectKernelFits, expectSpatial } from './convolution.ts';
 import type { Shape } from '../ir/types.ts';
@@ -93,9 +93,10 @@ function poolSummary(p: {
 // ---------------------------------------------------------------------------------------------
 // MaxPool1d, MaxPool2d
 
-function maxPool(n: 1 | 2) {
+function maxPool(n: 1 | 2, traits: LayerTraits = {}) {
   const kind = `MaxPool${n}d`;
   return defineLayer({
+    ...traits,
     kind,
     family: 'pooling',
     title: `Max pool ${n}-D`,
@@ -135,7 +136,7 @@ function maxPool(n: 1 | 2) {
 }
 
 export const maxPool1dLayer = maxPool(1);
-export const maxPool2dLayer = maxPool(2);
+export const maxPool2dLayer = maxPool(2, { keepsBatch: true });
 
 // ---------------------------------------------------------------------------------------------
 // AvgPool1d, AvgPool2d
@@ -194,8 +195,14 @@ export const avgPool2dLayer = avgPool(2);
 // ---------------------------------------------------------------------------------------------
 // GlobalAvgPool, GlobalMaxPool
 
-function globalPool(kind: string, op: 'GlobalAveragePool' | 'GlobalMaxPool', what: string) {
+function globalPool(
+  kind: string,
+  op: 'GlobalAveragePool' | 'GlobalMaxPool',
+  what: string,
+  traits: LayerTraits = {},
+) {
   return defineLayer({
+    ...traits,
     kind,
     family: 'pooling',
     title: kind === 'GlobalAvgPool' ? 'Global average pool' : 'Global max pool',
@@ -217,7 +224,9 @@ function globalPool(kind: string, op: 'GlobalAveragePool' | 'GlobalMaxPool', wha
   });
 }
 
-export const globalAvgPoolLayer = globalPool('GlobalAvgPool', 'GlobalAveragePool', 'mean');
+export const globalAvgPoolLayer = globalPool('GlobalAvgPool', 'GlobalAveragePool', 'mean', {
+  keepsBatch: true,
+});
 export const globalMaxPoolLayer = globalPool('GlobalMaxPool', 'GlobalMaxPool', 'maximum');
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import type { ConstTensor, Graph, Op, Weight } from '../ir/types.ts';
 import { constInts, numel } from '../ir/types.ts';
 import type { OnnxAttrJson, OnnxSlot } from '../layers/onnx.ts';
 import { onnxOutputPort, tensorToJson } from '../layers/onnx.ts';
+import { layerDef } from '../layers/registry.ts';
 import { NetloomError } from '../util/errors.ts';
 import { echo } from '../util/text.ts';
 import { hasErrors } from '../compile/diagnostics.ts';
@@ -338,39 +339,16 @@ export function importedToDocument(
 }
 
 /**
- * Layers whose shapes and checks are the same at any batch: each output keeps its inputs' batch
- * (axis 0, which none of their parameters can name: Flatten starts at axis 1 or later), and an Add
- * meets only other layers' outputs, all batched alike.
- */
-const batchFreeKinds: ReadonlySet<string> = new Set([
-  'Input',
-  'Output',
-  'Dense',
-  'Conv2d',
-  'DepthwiseConv2d',
-  'BatchNorm1d',
-  'BatchNorm2d',
-  'ReLU',
-  'ReLU6',
-  'Sigmoid',
-  'Tanh',
-  'GELU',
-  'MaxPool2d',
-  'GlobalAvgPool',
-  'Flatten',
-  'Add',
-]);
-
-/**
  * A model whose ops spell out the batch it was exported for (a Reshape to [5, 8, 8] that is
  * [L, N·heads, d] at N = 2) works at that batch only: built for another, it fails or its outputs
  * lose the batch axis. Its Input nodes then fix that batch, so it opens, trains and exports at it.
  */
 function fixBatchWhereSpelled(doc: NetloomDocument, fileBatch: number | undefined): void {
   // The probe lowers the whole model once or twice: most of the conversion's time at 5,000 layers
-  // (0.3–0.6 s). A model made only of layers that keep whatever batch they are given, from Inputs
-  // that fix none, spells no batch: the probe would leave it as it is.
-  if (doc.nodes.every((n) => batchFreeKinds.has(n.kind) && !(n.kind === 'Input' && 'batch' in n.params)))
+  // (0.3–0.6 s). A model made only of layers that keep whatever batch they are given (their
+  // kinds say so: LayerDef.keepsBatch), from Inputs that fix none, spells no batch: the probe
+  // would leave it as it is.
+  if (doc.nodes.every((n) => layerDef(n.kind)?.keepsBatch && !(n.kind === 'Input' && 'batch' in n.params)))
     return;
   const at = fileBatch ?? 1;
   const other = at + 1;
