@@ -109,7 +109,19 @@ def write_safetensors(path, tensors):
     tmp.replace(path)
 
 
-def judged(model, betas, count):
+def write_grid(path, images):
+    """A square grid of 28x28 tiles with 2-pixel gaps, as `netloom sample -o` writes it."""
+    from PIL import Image
+
+    side = math.ceil(math.sqrt(len(images)))
+    grid = np.zeros((2 + side * 30, 2 + side * 30), dtype=np.uint8)
+    for i, im in enumerate(images):
+        r, c = divmod(i, side)
+        grid[2 + r * 30:30 + r * 30, 2 + c * 30:30 + c * 30] = (im[0].numpy() * 255).round().astype(np.uint8)
+    Image.fromarray(grid).save(path)
+
+
+def judged(model, betas, count, png=None):
     """The reverse process as Netloom's default sampler runs it, then test/tools/judge_confidence.py's
     share of samples the judge is sure of (p > 0.9)."""
     sys.path.insert(0, str(ROOT / "test/fixtures"))
@@ -129,7 +141,10 @@ def judged(model, betas, count):
             x0 = ((x - (1 - ab).sqrt() * eps) / ab.sqrt()).clamp(-1, 1)
             mean = beta * ab_prev.sqrt() / (1 - ab) * x0 + (1 - ab_prev) * alphas[t].sqrt() / (1 - ab) * x
             x = (mean + (beta.sqrt() * torch.randn(x.shape, generator=g) if t > 0 else 0)).float()
-    share, per = sure(load(), ((x + 1) / 2).clamp(0, 1))
+    pixels = ((x + 1) / 2).clamp(0, 1)
+    if png:
+        write_grid(png, pixels[:256])
+    share, per = sure(load(), pixels)
     return {"share": share, "per_digit": per}
 
 
@@ -154,6 +169,9 @@ def main():
     p.add_argument("--load", help="start from these weights (with --epochs 0: only judge them)")
     p.add_argument("--blocks", type=int, default=1, help="residual blocks at each resolution (1: the template's)")
     p.add_argument("--attn", action="store_true", help="self-attention at 7x7 after the middle block")
+    p.add_argument("--png", help="with --judge: write the first 256 samples here as a grid")
+    p.add_argument("--min-snr", type=float, default=0,
+                   help="weight each example's loss by min(SNR_t, gamma)/SNR_t (Hang et al. 2023); 0: plain MSE")
     p.add_argument("--schedule", choices=["linear", "cosine"], default="linear")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -191,6 +209,9 @@ def main():
         ab = abar[t][:, None, None, None]
         return ab.sqrt() * (2 * x0 - 1) + (1 - ab).sqrt() * eps, t, eps
 
+    snr = abar / (1 - abar)
+    weight = (snr.clamp(max=a.min_snr) / snr) if a.min_snr > 0 else torch.ones(T)
+
     def val_loss():
         model_ema = make()
         model_ema.load_state_dict(ema)
@@ -213,7 +234,8 @@ def main():
             for group in opt.param_groups:
                 group["lr"] = lr
             xt, t, eps = noised(train[perm[i * a.batch:(i + 1) * a.batch]], g)
-            loss = F.mse_loss(model(xt, t), eps)
+            per = ((model(xt, t) - eps) ** 2).mean((1, 2, 3))
+            loss = (weight[t] * per).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -228,7 +250,7 @@ def main():
     write_safetensors(a.out, ema)
     if a.judge:
         model.load_state_dict(ema)
-        print(json.dumps({"judged": judged(model, betas, a.judge)}), flush=True)
+        print(json.dumps({"judged": judged(model, betas, a.judge, a.png)}), flush=True)
     if a.raw:
         write_safetensors(a.raw, model.state_dict())
 
