@@ -10,6 +10,9 @@ weights are written as safetensors under Netloom's weight ids, so `netloom sampl
   /usr/bin/python3 test/tools/train_reference_diffusion.py OUT.safetensors
       [--epochs 8] [--batch 32] [--lr 2e-3] [--decay 0.999] [--c1 16 --c2 32] [--steps 200]
       [--beta-start 5e-4 --beta-end 0.1] [--threads 1] [--seed 0] [--raw RAW.safetensors]
+      [--blocks 1] [--attn] [--schedule linear|cosine] [--min-snr G]
+      [--load W.safetensors] [--judge N [--png GRID.png] [--denoise-from 20,50,80]]
+  With --epochs 0 --load W it only judges W.
 """
 import argparse
 import json
@@ -96,27 +99,45 @@ def write_grid(path, images):
     Image.fromarray(grid).save(path)
 
 
-def judged(model, betas, count, png=None):
-    """The reverse process as Netloom's default sampler runs it, then test/tools/judge_confidence.py's
-    share of samples the judge is sure of (p > 0.9)."""
+def reverse(model, betas, x, start, g):
+    """The reverse process from step `start` down to 0 as Netloom's default sampler runs it
+    (sigma^2 = beta, the predicted x0 clipped to [-1, 1]); returns pixels in [0, 1]."""
     alphas = 1 - betas
     abar = torch.cumprod(alphas, 0)
-    g = torch.Generator().manual_seed(1)
-    x = torch.randn(count, 1, 28, 28, generator=g)
     model.eval()
     with torch.no_grad():
-        for t in range(len(betas) - 1, -1, -1):
+        for t in range(start, -1, -1):
             eps = torch.cat([model(x[i:i + 128], torch.full((len(x[i:i + 128]),), t))
-                             for i in range(0, count, 128)]).double()
+                             for i in range(0, len(x), 128)]).double()
             ab, ab_prev, beta = abar[t], abar[t - 1] if t > 0 else torch.tensor(1.0, dtype=torch.float64), betas[t]
             x0 = ((x - (1 - ab).sqrt() * eps) / ab.sqrt()).clamp(-1, 1)
             mean = beta * ab_prev.sqrt() / (1 - ab) * x0 + (1 - ab_prev) * alphas[t].sqrt() / (1 - ab) * x
             x = (mean + (beta.sqrt() * torch.randn(x.shape, generator=g) if t > 0 else 0)).float()
-    pixels = ((x + 1) / 2).clamp(0, 1)
+    return ((x + 1) / 2).clamp(0, 1)
+
+
+def judged(model, betas, count, png=None):
+    """`count` samples from pure noise (seed 1), and test/tools/judge_confidence.py's share of them the
+    judge is sure of (p > 0.9)."""
+    g = torch.Generator().manual_seed(1)
+    pixels = reverse(model, betas, torch.randn(count, 1, 28, 28, generator=g), len(betas) - 1, g)
     if png:
         write_grid(png, pixels[:256])
     share, per = sure(load(), pixels)
     return {"share": share, "per_digit": per}
+
+
+def denoised(model, betas, digits_x0, starts):
+    """Where shapes are lost: real digits noised to step t (x_t drawn from q(x_t | x0), seed 1) and then
+    denoised by the reverse process; the judged share per starting step."""
+    abar = torch.cumprod(1 - betas, 0)
+    out = {}
+    for start in starts:
+        g = torch.Generator().manual_seed(1)
+        noise = torch.randn(digits_x0.shape, generator=g)
+        x = (abar[start].sqrt() * (2 * digits_x0 - 1) + (1 - abar[start]).sqrt() * noise).float()
+        out[start] = sure(load(), reverse(model, betas, x, start, g))[0]
+    return out
 
 
 def main():
@@ -141,6 +162,8 @@ def main():
     p.add_argument("--blocks", type=int, default=1, help="residual blocks at each resolution (1: the template's)")
     p.add_argument("--attn", action="store_true", help="self-attention at 7x7 after the middle block")
     p.add_argument("--png", help="with --judge: write the first 256 samples here as a grid")
+    p.add_argument("--denoise-from", help="with --judge: also noise 250 held-out digits to each of these "
+                   "steps (comma-separated) and judge them denoised")
     p.add_argument("--min-snr", type=float, default=0,
                    help="weight each example's loss by min(SNR_t, gamma)/SNR_t (Hang et al. 2023); 0: plain MSE")
     p.add_argument("--schedule", choices=["linear", "cosine"], default="linear")
@@ -222,6 +245,9 @@ def main():
     if a.judge:
         model.load_state_dict(ema)
         print(json.dumps({"judged": judged(model, betas, a.judge, a.png)}), flush=True)
+        if a.denoise_from:
+            starts = [int(v) for v in a.denoise_from.split(",")]
+            print(json.dumps({"denoised": denoised(model, betas, val[:250], starts)}), flush=True)
     if a.raw:
         write_safetensors(a.raw, model.state_dict())
 
